@@ -1,0 +1,74 @@
+"""Roles and what each may do: the one table that views, API and templates all consult.
+docs/roles.md is the same table for people."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    EXECUTOR_CASEWORKER = "executor_caseworker", _("Handläggare hos utförare")
+    EXECUTOR_MANAGER = "executor_manager", _("Ansvarig chef hos utförare")
+    DECISIONS_REGISTRAR = "decisions_registrar", _("Registrator för beslut (socialnämnd)")
+    AUDITOR = "auditor", _("Revisor")
+    FORBUND_OFFICER = "forbund_officer", _("Förbundskansliet")
+    LEXHELLER_REPORTER = "lexheller_reporter", _("Rapportör Lex Heller")
+    SYSTEM_ADMIN = "system_admin", _("Systemadministratör")
+
+
+class Permission(models.TextChoices):
+    PERSON_VIEW = "person.view", _("Se personuppgifter i kommunens register")
+    PERSON_MANAGE = "person.manage", _("Registrera och ändra personer")
+    PERSON_EXPORT = "person.export", _("Exportera personregistret")
+    AUDIT_VIEW = "audit.view", _("Söka i loggen")
+    ORGANISATION_VIEW = "organisation.view", _("Se organisationsstrukturen")
+    USERS_MANAGE = "users.manage", _("Hantera användare och roller")
+    REFERENCE_DATA_MANAGE = "reference_data.manage", _("Hantera koder och lagrum")
+    STATISTICS_VIEW = "statistics.view", _("Se avidentifierad statistik")
+    LEXHELLER_REPORT = "lexheller.report", _("Rapportera brister i samverkan")
+
+
+# Permissions that reach personal data. They apply only inside the municipality of the grant:
+# personal data never leaves the municipality that registered it.
+PERSONAL_DATA_PERMISSIONS = frozenset({Permission.PERSON_VIEW, Permission.PERSON_MANAGE, Permission.PERSON_EXPORT})
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.EXECUTOR_CASEWORKER: frozenset(
+        {Permission.PERSON_VIEW, Permission.PERSON_MANAGE, Permission.ORGANISATION_VIEW, Permission.LEXHELLER_REPORT}
+    ),
+    Role.EXECUTOR_MANAGER: frozenset(
+        {
+            Permission.PERSON_VIEW,
+            Permission.PERSON_MANAGE,
+            Permission.PERSON_EXPORT,
+            Permission.ORGANISATION_VIEW,
+            Permission.STATISTICS_VIEW,
+            Permission.LEXHELLER_REPORT,
+        }
+    ),
+    Role.DECISIONS_REGISTRAR: frozenset(
+        {Permission.PERSON_VIEW, Permission.PERSON_MANAGE, Permission.PERSON_EXPORT, Permission.ORGANISATION_VIEW}
+    ),
+    Role.AUDITOR: frozenset({Permission.AUDIT_VIEW, Permission.ORGANISATION_VIEW, Permission.STATISTICS_VIEW}),
+    Role.FORBUND_OFFICER: frozenset(
+        {Permission.ORGANISATION_VIEW, Permission.STATISTICS_VIEW, Permission.LEXHELLER_REPORT}
+    ),
+    Role.LEXHELLER_REPORTER: frozenset({Permission.LEXHELLER_REPORT}),
+    Role.SYSTEM_ADMIN: frozenset(
+        {
+            Permission.AUDIT_VIEW,
+            Permission.ORGANISATION_VIEW,
+            Permission.USERS_MANAGE,
+            Permission.REFERENCE_DATA_MANAGE,
+        }
+    ),
+}
+
+# A second factor is required for every role that can see personal data, or the log of who saw it,
+# or that can hand out roles.
+SECOND_FACTOR_ROLES = frozenset(
+    role
+    for role, permissions in ROLE_PERMISSIONS.items()
+    if permissions & (PERSONAL_DATA_PERMISSIONS | {Permission.AUDIT_VIEW, Permission.USERS_MANAGE})
+)

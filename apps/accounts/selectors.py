@@ -1,0 +1,104 @@
+"""Permission-aware reads about users: what a user may do, and where."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+
+from apps.organisations.models import Organisation, OrganisationKind
+from apps.organisations.selectors import forbund_of, municipality_of
+
+from .models import RoleGrant, User
+from .roles import PERSONAL_DATA_PERMISSIONS, ROLE_PERMISSIONS, SECOND_FACTOR_ROLES, Permission, Role
+
+
+@dataclass(frozen=True)
+class GrantScope:
+    role: Role
+    organisation: Organisation
+    municipality: Organisation | None
+    forbund: Organisation | None
+
+
+def grants_of(user: User) -> list[GrantScope]:
+    """The user's grants with their municipality and förbund, cached on the user for the request."""
+    cached: list[GrantScope] | None = getattr(user, "_insyn_grants", None)
+    if cached is not None:
+        return cached
+    grants = [
+        GrantScope(
+            role=Role(grant.role),
+            organisation=grant.organisation,
+            municipality=municipality_of(grant.organisation),
+            forbund=forbund_of(grant.organisation),
+        )
+        for grant in RoleGrant.objects.filter(user=user).select_related(
+            "organisation__parent__parent__parent"
+        )
+    ]
+    user._insyn_grants = grants  # type: ignore[attr-defined]
+    return grants
+
+
+def forget_grants(user: User) -> None:
+    if hasattr(user, "_insyn_grants"):
+        del user._insyn_grants
+
+
+def roles_of(user: User | AnonymousUser) -> set[Role]:
+    if not user.is_authenticated:
+        return set()
+    assert isinstance(user, User)
+    return {grant.role for grant in grants_of(user)}
+
+
+def has_permission(user: User | AnonymousUser, permission: Permission) -> bool:
+    if not user.is_authenticated:
+        return False
+    assert isinstance(user, User)
+    return any(permission in ROLE_PERMISSIONS[grant.role] for grant in grants_of(user))
+
+
+def municipalities_with(user: User | AnonymousUser, permission: Permission) -> list[Organisation]:
+    """The municipalities in which `user` holds `permission`.
+
+    Personal-data permissions count only for grants inside a municipality. Other permissions
+    held at förbund level reach every member municipality of the förbund.
+    """
+    if not user.is_authenticated:
+        return []
+    assert isinstance(user, User)
+    found: dict[int, Organisation] = {}
+    forbund_ids: set[int] = set()
+    for grant in grants_of(user):
+        if permission not in ROLE_PERMISSIONS[grant.role]:
+            continue
+        if grant.municipality is not None:
+            found[grant.municipality.pk] = grant.municipality
+        elif permission not in PERSONAL_DATA_PERMISSIONS and grant.forbund is not None:
+            forbund_ids.add(grant.forbund.pk)
+    if forbund_ids:
+        for org in Organisation.objects.filter(parent_id__in=forbund_ids, kind=OrganisationKind.MUNICIPALITY):
+            found[org.pk] = org
+    return sorted(found.values(), key=lambda org: org.name)
+
+
+def holds_forbund_wide(user: User | AnonymousUser, permission: Permission) -> bool:
+    """True when the permission is held at förbund level (not only inside a municipality)."""
+    if not user.is_authenticated or permission in PERSONAL_DATA_PERMISSIONS:
+        return False
+    assert isinstance(user, User)
+    return any(
+        permission in ROLE_PERMISSIONS[grant.role] and grant.municipality is None and grant.forbund is not None
+        for grant in grants_of(user)
+    )
+
+
+def requires_second_factor(user: User) -> bool:
+    return any(grant.role in SECOND_FACTOR_ROLES for grant in grants_of(user))
+
+
+def users_with_grants() -> QuerySet[User]:
+    return User.objects.prefetch_related("role_grants__organisation").order_by("username")

@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.contrib.auth import authenticate, login, logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from apps.audit.models import AuditAction
+from apps.audit.services import audit_record
+
+from .forms import LoginForm, TokenForm
+from .models import User
+from .selectors import requires_second_factor
+from .services import totp_device_confirm, totp_device_start_enrolment
+
+GENERIC_LOGIN_ERROR = "Fel användarnamn eller lösenord."
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return candidate
+    return reverse("core:start")
+
+
+def _after_password(request: HttpRequest, user: User) -> HttpResponse:
+    if requires_second_factor(user) and not user.is_verified():  # type: ignore[attr-defined]
+        target = "accounts:otp" if TOTPDevice.objects.filter(user=user, confirmed=True).exists() else "accounts:otp_enrol"
+        return redirect(f"{reverse(target)}?next={_next_url(request)}")
+    return redirect(_next_url(request))
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        user = authenticate(request, username=username, password=form.cleaned_data["password"])
+        if user is None:
+            locked = bool(getattr(request, "axes_locked_out", False))
+            audit_record(
+                actor=None,
+                actor_username=username,
+                action=AuditAction.LOGIN_LOCKED if locked else AuditAction.LOGIN_FAILURE,
+                request=request,
+                object_type="user",
+                object_id=username,
+            )
+            form.add_error(None, GENERIC_LOGIN_ERROR)
+        else:
+            assert isinstance(user, User)
+            login(request, user)
+            audit_record(actor=user, action=AuditAction.LOGIN_SUCCESS, request=request, object_type="user", object_id=user.username)
+            return _after_password(request, user)
+    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
+
+
+def locked_out(request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Called by django-axes instead of the login page once an account is locked."""
+    form = LoginForm(request.POST or None)
+    form.is_valid()
+    form.add_error(
+        None,
+        _("För många misslyckade inloggningar. Kontot är spärrat en stund; försök igen senare eller kontakta din administratör."),
+    )
+    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)}, status=429)
+
+
+def _pending_user(request: HttpRequest) -> User | None:
+    user = request.user
+    return user if isinstance(user, User) and user.is_authenticated else None
+
+
+@never_cache
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    user = _pending_user(request)
+    if user is None:
+        return redirect(reverse("accounts:login"))
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        return redirect(f"{reverse('accounts:otp_enrol')}?next={_next_url(request)}")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            otp_login(request, device)
+            audit_record(actor=user, action=AuditAction.OTP_SUCCESS, request=request, object_type="user", object_id=user.username)
+            return redirect(_next_url(request))
+        audit_record(actor=user, action=AuditAction.OTP_FAILURE, request=request, object_type="user", object_id=user.username)
+        form.add_error("token", _("Koden stämmer inte. Vänta på nästa kod och försök igen."))
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@never_cache
+def otp_enrol(request: HttpRequest) -> HttpResponse:
+    user = _pending_user(request)
+    if user is None:
+        return redirect(reverse("accounts:login"))
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        # Replacing a confirmed factor is an administrator's task, never self-service before login.
+        return redirect(f"{reverse('accounts:otp')}?next={_next_url(request)}")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = totp_device_start_enrolment(user=user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if totp_device_confirm(device=device, token=form.cleaned_data["token"], request=request):
+            otp_login(request, device)
+            return redirect(_next_url(request))
+        form.add_error("token", _("Koden stämmer inte. Kontrollera att klockan i telefonen går rätt och försök igen."))
+    secret = _base32_secret(device)
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, title=_("QR-kod för autentiseringsappen"))
+    return render(
+        request,
+        "accounts/otp_enrol.html",
+        {"form": form, "qr_svg": qr_svg, "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)], "next": _next_url(request)},
+    )
+
+
+def _base32_secret(device: TOTPDevice) -> str:
+    import base64
+
+    return base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    user = _pending_user(request)
+    if user is not None:
+        audit_record(actor=user, action=AuditAction.LOGOUT, request=request, object_type="user", object_id=user.username)
+    logout(request)
+    return redirect(reverse("accounts:login"))

@@ -1,0 +1,43 @@
+"""The gate every page passes: logged in, second factor when the roles demand it, permission.
+Object-level checks (404 for outsiders) live in each app's get_<thing>_for_user helper."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any, Callable, TypeVar, cast
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from apps.accounts.models import User
+from apps.accounts.roles import Permission
+from apps.accounts.selectors import has_permission, requires_second_factor
+
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+
+
+def second_factor_pending(user: User) -> bool:
+    return requires_second_factor(user) and not user.is_verified()  # type: ignore[attr-defined]
+
+
+def page(permission: Permission | None = None) -> Callable[[ViewFunc], ViewFunc]:
+    def decorator(view: ViewFunc) -> ViewFunc:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            assert isinstance(user, User)
+            if second_factor_pending(user):
+                return redirect(reverse("accounts:otp") + "?" + urlencode({"next": request.get_full_path()}))
+            if permission is not None and not has_permission(user, permission):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return cast(ViewFunc, wrapped)
+
+    return decorator

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+from apps.accounts.roles import Permission
+from apps.accounts.selectors import has_permission
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    items: list[tuple[str, str]] = []
+    if isinstance(user, User) and user.is_authenticated and getattr(user, "is_verified", lambda: True)() is not False:
+        items.append((reverse("core:start"), _("Start")))
+        if has_permission(user, Permission.PERSON_VIEW):
+            items.append((reverse("people:list"), _("Personregister")))
+        if has_permission(user, Permission.ORGANISATION_VIEW):
+            items.append((reverse("organisations:list"), _("Organisationer")))
+        if has_permission(user, Permission.AUDIT_VIEW):
+            items.append((reverse("audit:search"), _("Logg")))
+    current = request.path
+    return {"nav_items": [{"url": url, "label": label, "current": current == url} for url, label in items]}

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from apps.accounts.models import User
+from apps.accounts.roles import Role
+from apps.accounts.selectors import grants_of
+from apps.core.api import api_not_found, error_body
+
+from .access import page
+
+
+@page()
+def start(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    grants = grants_of(request.user)
+    roles = {grant.role for grant in grants}
+    context = {
+        "grants": grants,
+        "roles": roles,
+        "Role": Role,
+        "is_caseworker": bool(roles & {Role.EXECUTOR_CASEWORKER, Role.EXECUTOR_MANAGER}),
+        "is_registrar": Role.DECISIONS_REGISTRAR in roles,
+        "is_auditor": Role.AUDITOR in roles,
+        "is_forbund_officer": Role.FORBUND_OFFICER in roles,
+        "is_lexheller_reporter": Role.LEXHELLER_REPORTER in roles,
+        "is_admin": Role.SYSTEM_ADMIN in roles,
+    }
+    return render(request, "core/start.html", context)
+
+
+@require_GET
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.html")
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return api_not_found(request)
+    return render(request, "core/404.html", status=404)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("permission_denied", "Du saknar behörighet för detta."), status=403)
+    return render(request, "core/403.html", status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("server_error", "Ett oväntat fel inträffade."), status=500)
+    return render(request, "core/500.html", status=500)

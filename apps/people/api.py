@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts.models import User
+from apps.accounts.roles import Permission
+from apps.accounts.selectors import has_permission
+from apps.audit.models import AuditAction
+from apps.organisations.models import Organisation
+
+from .models import Person
+from .selectors import get_person_for_user, identity_number_of, search_people
+from .services import person_access_record, person_create
+
+MAX_LIST = 200
+
+
+class PersonSerializer(serializers.ModelSerializer[Person]):
+    municipality = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Person
+        fields = ["code", "municipality", "first_name", "last_name", "birth_year", "legal_sex", "is_coordination_number"]
+
+
+class PersonDetailSerializer(PersonSerializer):
+    identity_number = serializers.SerializerMethodField()
+
+    class Meta(PersonSerializer.Meta):
+        fields = [*PersonSerializer.Meta.fields, "identity_number"]
+
+    def get_identity_number(self, person: Person) -> str:
+        return identity_number_of(person)
+
+
+class PersonCreateSerializer(serializers.Serializer[dict[str, Any]]):
+    municipality = serializers.SlugField()
+    identity_number = serializers.CharField(max_length=20)
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100)
+
+
+def _require(user: User, permission: Permission) -> None:
+    if not has_permission(user, permission):
+        raise PermissionDenied
+
+
+class PersonListApi(APIView):
+    @extend_schema(responses=PersonSerializer(many=True), summary="Personer i dina kommuners register")
+    def get(self, request: Request) -> Response:
+        user = request.user
+        assert isinstance(user, User)
+        _require(user, Permission.PERSON_VIEW)
+        query = str(request.query_params.get("q", ""))
+        people = list(search_people(user, query)[:MAX_LIST])
+        if people:
+            person_access_record(
+                actor=user, people=people, action=AuditAction.PERSON_SEARCH if query else AuditAction.PERSON_LIST,
+                request=request._request,
+            )
+        return Response({"results": PersonSerializer(people, many=True).data})
+
+    @extend_schema(request=PersonCreateSerializer, responses={201: PersonDetailSerializer}, summary="Registrera en person")
+    def post(self, request: Request) -> Response:
+        user = request.user
+        assert isinstance(user, User)
+        _require(user, Permission.PERSON_MANAGE)
+        serializer = PersonCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        municipality = Organisation.objects.filter(slug=data["municipality"]).first()
+        if municipality is None:
+            from insyn.errors import ValidationFailed
+
+            raise ValidationFailed("Okänd kommun.", fields={"municipality": ["Okänd kommun."]})
+        person = person_create(
+            actor=user,
+            municipality=municipality,
+            identity_number=data["identity_number"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            request=request._request,
+        )
+        return Response(PersonDetailSerializer(person).data, status=201)
+
+
+class PersonDetailApi(APIView):
+    @extend_schema(responses=PersonDetailSerializer, summary="En person, med personnummer")
+    def get(self, request: Request, code: str) -> Response:
+        user = request.user
+        assert isinstance(user, User)
+        person = get_person_for_user(user, code)
+        person_access_record(actor=user, people=[person], action=AuditAction.PERSON_VIEW, request=request._request)
+        return Response(PersonDetailSerializer(person).data)

@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+
+from apps.accounts.models import User
+from apps.accounts.roles import Permission
+from apps.accounts.selectors import municipalities_with
+from apps.audit.models import AuditAction
+from apps.audit.services import audit_record
+from apps.organisations.models import Organisation
+from insyn.errors import Conflict, NotPermitted, ValidationFailed
+from lib.identity_numbers import InvalidIdentityNumber, parse_identity_number
+from lib.pseudonyms import generate_code
+
+from .crypto import keyring, number_context
+from .models import Person
+from .selectors import find_person
+
+CODE_ATTEMPTS = 10
+
+
+def person_create(
+    *,
+    actor: User | None,
+    municipality: Organisation,
+    identity_number: str,
+    first_name: str,
+    last_name: str,
+    request: HttpRequest | None = None,
+) -> Person:
+    """Register a person in a municipality's registry. `actor` None means a trusted script."""
+    if actor is not None and municipality not in municipalities_with(actor, Permission.PERSON_MANAGE):
+        raise NotPermitted("Du får inte registrera personer i den kommunen.")
+    if not municipality.is_municipality:
+        raise ValidationFailed("En person hör till en kommun.", fields={"municipality": ["Välj en kommun."]})
+    errors: dict[str, list[str]] = {}
+    try:
+        number = parse_identity_number(identity_number)
+    except InvalidIdentityNumber as exc:
+        errors["identity_number"] = [exc.message]
+    first_name, last_name = first_name.strip(), last_name.strip()
+    if not first_name:
+        errors["first_name"] = ["Ange förnamn."]
+    if not last_name:
+        errors["last_name"] = ["Ange efternamn."]
+    if errors:
+        raise ValidationFailed("Personen kunde inte registreras.", fields=errors)
+    existing = find_person(municipality, number.digits)
+    if existing is not None:
+        raise Conflict(
+            f"Personen finns redan i registret med koden {existing.code}.",
+            fields={"identity_number": [f"Finns redan som {existing.code}."]},
+        )
+    context = number_context(municipality.slug)
+    ring = keyring()
+    for _attempt in range(CODE_ATTEMPTS):
+        person = Person(
+            municipality=municipality,
+            code=generate_code(municipality.code_prefix),
+            identity_number_encrypted=ring.encrypt(number.digits, context=context),
+            key_id=ring.active_key_id,
+            identity_number_hash=ring.lookup_hash(number.digits, context=context),
+            birth_year=number.birth_year,
+            legal_sex=number.legal_sex.value,
+            is_coordination_number=number.is_coordination_number,
+            first_name=first_name,
+            last_name=last_name,
+            created_by=actor,
+        )
+        try:
+            with transaction.atomic():
+                person.save()
+                audit_record(
+                    actor=actor,
+                    action=AuditAction.PERSON_CREATE,
+                    request=request,
+                    object_type="person",
+                    object_id=person.code,
+                    person_code=person.code,
+                    municipality_slug=municipality.slug,
+                )
+            return person
+        except IntegrityError:
+            # A code collision (1 in ~10^8) or a concurrent registration of the same number.
+            if find_person(municipality, number.digits) is not None:
+                raise Conflict("Personen registrerades samtidigt av någon annan.") from None
+    raise Conflict("Kunde inte ta fram en unik kod; försök igen.")
+
+
+def person_access_record(
+    *,
+    actor: User,
+    people: Iterable[Person],
+    action: AuditAction,
+    request: HttpRequest | None = None,
+    details: dict[str, object] | None = None,
+) -> None:
+    """Log that `actor` was shown personal data of `people`: one row per municipality touched."""
+    by_municipality: dict[str, list[str]] = {}
+    for person in people:
+        by_municipality.setdefault(person.municipality.slug, []).append(person.code)
+    for slug, codes in by_municipality.items():
+        audit_record(
+            actor=actor,
+            action=action,
+            request=request,
+            object_type="person",
+            object_id=codes[0] if len(codes) == 1 else f"{len(codes)} personer",
+            person_code=codes[0] if len(codes) == 1 else "",
+            municipality_slug=slug,
+            details={"codes": codes, **(details or {})},
+        )
+
+
+def people_rotate_keys(*, batch_size: int = 500) -> int:
+    """Re-encrypt every number not under the active key, batch by batch, each batch in its own
+    transaction so the application keeps running (old keys stay readable meanwhile)."""
+    ring = keyring()
+    rotated = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Person.objects.select_for_update()
+                .exclude(key_id=ring.active_key_id)
+                .select_related("municipality")
+                .order_by("pk")[:batch_size]
+            )
+            if not batch:
+                break
+            for person in batch:
+                context = number_context(person.municipality.slug)
+                plain = ring.decrypt(person.identity_number_encrypted, context=context)
+                person.identity_number_encrypted = ring.encrypt(plain, context=context)
+                person.key_id = ring.active_key_id
+            Person.objects.bulk_update(batch, ["identity_number_encrypted", "key_id"])
+            rotated += len(batch)
+    audit_record(actor=None, action=AuditAction.KEYS_ROTATE, object_type="keyring", object_id=ring.active_key_id,
+                 details={"rotated": rotated})
+    return rotated

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from apps.accounts.models import User
+from apps.accounts.roles import Permission
+from apps.accounts.selectors import has_permission, municipalities_with
+from apps.audit.models import AuditAction
+from apps.core.access import page
+from apps.core.forms import apply_domain_error
+from apps.core.xlsx import xlsx_response
+from insyn.errors import InsynError
+
+from .forms import PersonForm, SearchForm
+from .selectors import get_person_for_user, identity_number_of, people_for_user, search_people
+from .services import person_access_record, person_create
+
+PAGE_SIZE = 50
+
+
+@page(Permission.PERSON_VIEW)
+def person_list(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    form = SearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    people = search_people(request.user, query)
+    page_obj = Paginator(people, PAGE_SIZE).get_page(request.GET.get("sida"))
+    shown = list(page_obj.object_list)
+    if shown:
+        person_access_record(
+            actor=request.user,
+            people=shown,
+            action=AuditAction.PERSON_SEARCH if query else AuditAction.PERSON_LIST,
+            request=request,
+        )
+    return render(
+        request,
+        "people/list.html",
+        {
+            "form": form,
+            "query": query,
+            "page_obj": page_obj,
+            "people": shown,
+            "can_manage": has_permission(request.user, Permission.PERSON_MANAGE),
+            "can_export": has_permission(request.user, Permission.PERSON_EXPORT),
+        },
+    )
+
+
+@page(Permission.PERSON_MANAGE)
+def person_create_view(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    municipalities = municipalities_with(request.user, Permission.PERSON_MANAGE)
+    form = PersonForm(request.POST or None, municipalities=municipalities)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = person_create(
+                actor=request.user,
+                municipality=form.cleaned_data["municipality"],
+                identity_number=form.cleaned_data["identity_number"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                request=request,
+            )
+        except InsynError as exc:
+            apply_domain_error(form, exc)
+        else:
+            return redirect("people:detail", code=person.code)
+    return render(request, "people/create.html", {"form": form})
+
+
+@page(Permission.PERSON_VIEW)
+def person_detail(request: HttpRequest, code: str) -> HttpResponse:
+    assert isinstance(request.user, User)
+    person = get_person_for_user(request.user, code)
+    person_access_record(actor=request.user, people=[person], action=AuditAction.PERSON_VIEW, request=request)
+    return render(request, "people/detail.html", {"person": person, "identity_number": identity_number_of(person)})
+
+
+@page(Permission.PERSON_EXPORT)
+def person_export(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    people = list(people_for_user(request.user, permission=Permission.PERSON_EXPORT))
+    person_access_record(
+        actor=request.user, people=people, action=AuditAction.PERSON_EXPORT, request=request, details={"format": "xlsx"}
+    )
+    rows = [
+        [p.code, p.municipality.name, p.last_name, p.first_name, identity_number_of(p), p.birth_year, p.get_legal_sex_display()]
+        for p in people
+    ]
+    return xlsx_response(
+        filename="personregister.xlsx",
+        sheet_title="Personregister",
+        header=["Kod", "Kommun", "Efternamn", "Förnamn", "Personnummer", "Födelseår", "Juridiskt kön"],
+        rows=rows,
+    )

@@ -1,0 +1,269 @@
+"""The one settings module. Every value an operator may change comes from the environment
+through the typed helpers in lib.env; defaults are for development on SQLite."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from lib import crypto
+from lib.env import env_bool, env_int, env_list, env_optional, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("INSYN_VAR_DIR", str(BASE_DIR / "var")))
+
+# development | production. Production turns DEBUG off and demands real secrets.
+INSYN_ENV = env_str("INSYN_ENV", "development")
+if INSYN_ENV not in {"development", "production"}:
+    raise ImproperlyConfigured("INSYN_ENV must be 'development' or 'production'.")
+PRODUCTION = INSYN_ENV == "production"
+DEBUG = env_bool("INSYN_DEBUG", not PRODUCTION)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("INSYN_DEBUG cannot be on in production.")
+
+if PRODUCTION:
+    SECRET_KEY = env_str("INSYN_SECRET_KEY")
+    if len(SECRET_KEY) < 50:
+        raise ImproperlyConfigured("INSYN_SECRET_KEY must be at least 50 characters.")
+else:
+    SECRET_KEY = env_str("INSYN_SECRET_KEY", "development-only-key-" + "x" * 40)
+
+ALLOWED_HOSTS = env_list("INSYN_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("INSYN_ALLOWED_HOSTS is required in production.")
+CSRF_TRUSTED_ORIGINS = env_list("INSYN_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "rest_framework",
+    "knox",
+    "drf_spectacular",
+    "django_htmx",
+    "apps.core",
+    "apps.organisations",
+    "apps.accounts",
+    "apps.audit",
+    "apps.people",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "apps.core.middleware.SecurityHeadersMiddleware",
+    # Axes last so it sees the outcome of authentication in the view.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "insyn.urls"
+WSGI_APPLICATION = "insyn.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "apps.core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# Database: SQLite under var/ unless DATABASE_URL points elsewhere (PostgreSQL in production).
+DATABASE_URL = env_optional("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("INSYN_DB_CONN_MAX_AGE", 60))}
+else:
+    if PRODUCTION:
+        raise ImproperlyConfigured("DATABASE_URL is required in production.")
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "insyn.sqlite3",
+            "OPTIONS": {"timeout": 20},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:start"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Lockout: django-axes counts failures per username; a locked account waits out the cool-off.
+AXES_FAILURE_LIMIT = env_int("INSYN_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("INSYN_LOGIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# A whole municipal office often shares one outgoing address: locking by IP would lock out
+# everyone there after one person's mistakes, so the lockout is per account only.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "apps.accounts.views.locked_out"
+AXES_VERBOSE = False
+
+# Idle timeout: the session lives SESSION_IDLE_MINUTES after the last request.
+SESSION_IDLE_MINUTES = env_int("INSYN_SESSION_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("INSYN_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("INSYN_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("INSYN_HSTS_PRELOAD", False)
+    # The TLS proxy in front of gunicorn says the request was https.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+OTP_TOTP_ISSUER = env_str("INSYN_TOTP_ISSUER", "Insyn")
+
+LANGUAGE_CODE = "sv"
+LANGUAGES = [("sv", "Svenska"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Stockholm"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+EMAIL_BACKEND = env_str(
+    "INSYN_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("INSYN_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("INSYN_EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = env_str("INSYN_DEFAULT_FROM_EMAIL", "insyn@localhost")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["knox.auth.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
+}
+REST_KNOX = {
+    "TOKEN_TTL": None,  # script tokens live until revoked with `insyn user token --revoke`
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Insyn API",
+    "DESCRIPTION": "Insyns REST-API. Samma behörighetsregler som webbsidorna.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_AUTHENTICATION": ["knox.auth.TokenAuthentication"],
+}
+
+# Encryption of identity numbers. Production reads the keys from the environment and refuses to
+# start without them; development generates a key file under var/ on first use.
+INSYN_KEYS_FILE = Path(env_str("INSYN_KEYS_FILE", str(VAR_DIR / "keys.json")))
+
+
+def _load_keyring() -> crypto.Keyring:
+    keys_text = env_optional("INSYN_ENCRYPTION_KEYS")
+    if keys_text:
+        keys = crypto.parse_keys(keys_text)
+        active = env_str("INSYN_ACTIVE_KEY_ID", next(iter(keys)))
+        lookup = crypto.decode_key(env_str("INSYN_LOOKUP_KEY"))
+        return crypto.Keyring(keys=keys, active_key_id=active, lookup_key=lookup)
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "INSYN_ENCRYPTION_KEYS, INSYN_ACTIVE_KEY_ID and INSYN_LOOKUP_KEY are required in production."
+        )
+    return _development_keyring(INSYN_KEYS_FILE)
+
+
+def _development_keyring(path: Path) -> crypto.Keyring:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {
+            "active_key_id": "dev1",
+            "keys": {"dev1": crypto.encode_key(crypto.new_key())},
+            "lookup_key": crypto.encode_key(crypto.new_key()),
+        }
+        path.write_text(json.dumps(data, indent=2))
+        path.chmod(0o600)
+    data = json.loads(path.read_text())
+    return crypto.Keyring(
+        keys={key_id: crypto.decode_key(value) for key_id, value in data["keys"].items()},
+        active_key_id=data["active_key_id"],
+        lookup_key=crypto.decode_key(data["lookup_key"]),
+    )
+
+
+INSYN_KEYRING = _load_keyring()
+
+# Demo mode (fixed passwords and TOTP secret) only ever runs with DEBUG on.
+INSYN_DEMO_PASSWORD = "demo-losenord-2026"
+INSYN_DEMO_TOTP_HEX = "3132333435363738393031323334353637383930"
+# Counts below this are suppressed in anything shown outside the municipality.
+INSYN_SUPPRESSION_THRESHOLD = env_int("INSYN_SUPPRESSION_THRESHOLD", 5)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("INSYN_LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}

@@ -1,0 +1,31 @@
+from django.urls import include, path
+
+from apps.core import views as core_views
+
+# URL names reachable without logging in. The URL-walk test treats every other route as
+# private, so a new view is protected (or the test fails) without anyone remembering.
+PUBLIC_URL_NAMES = frozenset(
+    {
+        "core:accessibility",
+        "healthz",
+        "accounts:login",
+        # The steps of logging in handle a half-logged-in user themselves.
+        "accounts:otp",
+        "accounts:otp_enrol",
+        "accounts:logout",
+    }
+)
+
+urlpatterns = [
+    path("", include("apps.core.urls")),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("konto/", include("apps.accounts.urls")),
+    path("personer/", include("apps.people.urls")),
+    path("organisationer/", include("apps.organisations.urls")),
+    path("logg/", include("apps.audit.urls")),
+    path("api/v1/", include("insyn.api_urls")),
+]
+
+handler403 = "apps.core.views.permission_denied"
+handler404 = "apps.core.views.not_found"
+handler500 = "apps.core.views.server_error"

@@ -1,0 +1,45 @@
+"""XLSX writing that never turns user text into a formula."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Font
+
+Value = str | int | float | None
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    header: Sequence[str]
+    rows: Sequence[Sequence[Value]]
+
+
+def _write(cell: Cell, value: Value) -> None:
+    cell.value = value
+    if isinstance(value, str) and cell.data_type == "f":
+        # openpyxl reads a leading '=' as a formula; user text must stay text.
+        cell.data_type = "s"
+
+
+def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    for sheet in sheets:
+        worksheet = workbook.create_sheet(title=sheet.title[:31])
+        for column, title in enumerate(sheet.header, start=1):
+            cell = worksheet.cell(row=1, column=column)
+            _write(cell, title)
+            cell.font = Font(bold=True)
+        for row_index, row in enumerate(sheet.rows, start=2):
+            for column, value in enumerate(row, start=1):
+                _write(worksheet.cell(row=row_index, column=column), value)
+        worksheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
