@@ -157,7 +157,7 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("INSYN_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("INSYN_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("INSYN_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("INSYN_HSTS_PRELOAD", True)
     # The TLS proxy in front of gunicorn says the request was https.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -184,6 +184,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    # WhiteNoise expects the folder even when it serves from the app folders in development.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 EMAIL_BACKEND = env_str(
     "INSYN_EMAIL_BACKEND",

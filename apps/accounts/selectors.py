@@ -100,5 +100,12 @@ def requires_second_factor(user: User) -> bool:
     return any(grant.role in SECOND_FACTOR_ROLES for grant in grants_of(user))
 
 
+def second_factor_pending(user: User) -> bool:
+    """True while a user whose roles demand a second factor has not given one in this session.
+    `is_verified` is attached by django-otp's middleware; a user object without it is unverified."""
+    is_verified = getattr(user, "is_verified", None)
+    return requires_second_factor(user) and not (is_verified is not None and is_verified())
+
+
 def users_with_grants() -> QuerySet[User]:
     return User.objects.prefetch_related("role_grants__organisation").order_by("username")

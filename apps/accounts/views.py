@@ -21,7 +21,7 @@ from apps.audit.services import audit_record
 
 from .forms import LoginForm, TokenForm
 from .models import User
-from .selectors import requires_second_factor
+from .selectors import second_factor_pending
 from .services import totp_device_confirm, totp_device_start_enrolment
 
 GENERIC_LOGIN_ERROR = "Fel användarnamn eller lösenord."
@@ -35,7 +35,7 @@ def _next_url(request: HttpRequest) -> str:
 
 
 def _after_password(request: HttpRequest, user: User) -> HttpResponse:
-    if requires_second_factor(user) and not user.is_verified():  # type: ignore[attr-defined]
+    if second_factor_pending(user):
         target = "accounts:otp" if TOTPDevice.objects.filter(user=user, confirmed=True).exists() else "accounts:otp_enrol"
         return redirect(f"{reverse(target)}?next={_next_url(request)}")
     return redirect(_next_url(request))

@@ -8,20 +8,16 @@ from typing import Any, Callable, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
-from apps.accounts.selectors import has_permission, requires_second_factor
+from apps.accounts.selectors import has_permission, second_factor_pending
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
-
-
-def second_factor_pending(user: User) -> bool:
-    return requires_second_factor(user) and not user.is_verified()  # type: ignore[attr-defined]
 
 
 def page(permission: Permission | None = None) -> Callable[[ViewFunc], ViewFunc]:
@@ -35,6 +31,10 @@ def page(permission: Permission | None = None) -> Callable[[ViewFunc], ViewFunc]
             if second_factor_pending(user):
                 return redirect(reverse("accounts:otp") + "?" + urlencode({"next": request.get_full_path()}))
             if permission is not None and not has_permission(user, permission):
+                # On an object's page, a user without the permission learns nothing, not even
+                # that the object exists: 404 as for any outsider.
+                if kwargs:
+                    raise Http404
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

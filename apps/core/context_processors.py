@@ -8,13 +8,13 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
-from apps.accounts.selectors import has_permission
+from apps.accounts.selectors import has_permission, second_factor_pending
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     items: list[tuple[str, str]] = []
-    if isinstance(user, User) and user.is_authenticated and getattr(user, "is_verified", lambda: True)() is not False:
+    if isinstance(user, User) and user.is_authenticated and not second_factor_pending(user):
         items.append((reverse("core:start"), _("Start")))
         if has_permission(user, Permission.PERSON_VIEW):
             items.append((reverse("people:list"), _("Personregister")))

@@ -1,0 +1,131 @@
+"""Shared personas and helpers. Data is built through the services, as users would build it."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from apps.accounts.models import User
+from apps.accounts.services import user_create
+from apps.organisations.models import Organisation
+from apps.organisations.services import organisation_load_structure
+from apps.people.models import Person
+from apps.people.services import person_create
+from lib.identity_numbers import LegalSex, fictional_number
+
+PASSWORD = "ett-langt-testlosenord-42"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Argon2 is what production uses (tests/test_login.py checks the setting); it is slow by design.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def insjoriket(db) -> Organisation:
+    organisation_load_structure(name="insjoriket")
+    return Organisation.objects.get(slug="insjoriket")
+
+
+@pytest.fixture
+def alingsas(insjoriket) -> Organisation:
+    return Organisation.objects.get(slug="alingsas")
+
+
+@pytest.fixture
+def lerum(insjoriket) -> Organisation:
+    return Organisation.objects.get(slug="lerum")
+
+
+def make_user(username: str, role: str | None, org: str | None) -> User:
+    if role is None:
+        user = User.objects.create_user(username=username, password=PASSWORD)
+        return user
+    assert org is not None
+    return user_create(username=username, password=PASSWORD, role=role, organisation_slug=org)
+
+
+@pytest.fixture
+def caseworker_alingsas(insjoriket) -> User:
+    return make_user("ann.alingsas", "executor_caseworker", "alingsas-activera")
+
+
+@pytest.fixture
+def caseworker_lerum(insjoriket) -> User:
+    return make_user("lars.lerum", "executor_caseworker", "lerum-activera")
+
+
+@pytest.fixture
+def manager_alingsas(insjoriket) -> User:
+    return make_user("mia.chef", "executor_manager", "alingsas-activera")
+
+
+@pytest.fixture
+def registrar_alingsas(insjoriket) -> User:
+    return make_user("rut.registrator", "decisions_registrar", "alingsas-socialnamnd")
+
+
+@pytest.fixture
+def forbund_officer(insjoriket) -> User:
+    return make_user("kim.kansli", "forbund_officer", "insjoriket")
+
+
+@pytest.fixture
+def auditor_alingsas(insjoriket) -> User:
+    return make_user("rolf.revisor", "auditor", "alingsas")
+
+
+@pytest.fixture
+def auditor_lerum(insjoriket) -> User:
+    return make_user("lena.revisor", "auditor", "lerum")
+
+
+@pytest.fixture
+def system_admin(insjoriket) -> User:
+    return make_user("sam.admin", "system_admin", "insjoriket")
+
+
+@pytest.fixture
+def outsider(db) -> User:
+    return make_user("otto.utanfor", None, None)
+
+
+def verified_client(user: User) -> Client:
+    """A test client logged in with password and second factor."""
+    client = Client()
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="test", confirmed=True
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+_serial = iter(range(10_000))
+
+
+def make_person(municipality: Organisation, *, first_name: str = "Test", last_name: str = "Testsson",
+                birth: datetime.date = datetime.date(1985, 3, 14), sex: LegalSex = LegalSex.FEMALE) -> Person:
+    """A person with a generated, valid and fictional number."""
+    serial = next(_serial)
+    birth = birth + datetime.timedelta(days=serial // 100)
+    number = fictional_number(birth, serial=serial % 100, legal_sex=sex)
+    return person_create(actor=None, municipality=municipality, identity_number=number,
+                         first_name=first_name, last_name=last_name)
+
+
+@pytest.fixture
+def person_alingsas(alingsas) -> Person:
+    return make_person(alingsas, first_name="Alva", last_name="Alingsasdotter")
+
+
+@pytest.fixture
+def person_lerum(lerum) -> Person:
+    return make_person(lerum, first_name="Leo", last_name="Lerumsson")

@@ -1,0 +1,105 @@
+"""Walks every URL pattern the project has. A new view is covered here without anyone
+remembering: it is either listed as public in insyn.urls.PUBLIC_URL_NAMES, or it must send an
+anonymous visitor to log in (401 for the API) and give another municipality's user a 404 for
+an Alingsås object (or, on list pages, show nothing of Alingsås)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.test import APIClient
+
+from apps.accounts.services import api_token_create
+from apps.people.models import Person
+from insyn.urls import PUBLIC_URL_NAMES
+from tests.conftest import verified_client
+
+
+@dataclass(frozen=True)
+class Route:
+    template: str
+    name: str
+    params: tuple[str, ...]
+
+    @property
+    def is_api(self) -> bool:
+        return self.template.startswith("api/")
+
+
+def _walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[Route]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            template = prefix + str(entry.pattern)
+            params = tuple(re.findall(r"<(?:\w+:)?(\w+)>", template))
+            yield Route(template=template, name=f"{namespace}{entry.name}", params=params)
+
+
+ROUTES = [route for route in _walk(get_resolver().url_patterns) if route.name not in PUBLIC_URL_NAMES]
+
+# One Alingsås object per URL parameter name. A route with a parameter missing here fails the
+# test below, so whoever adds it also says how to build its object.
+PARAM_FACTORIES: dict[str, Callable[[dict], str]] = {
+    "code": lambda objects: objects["person"].code,
+}
+
+
+def _url(route: Route, objects: dict) -> str:
+    url = "/" + route.template
+    for param in route.params:
+        url = re.sub(rf"<(?:\w+:)?{param}>", PARAM_FACTORIES[param](objects), url)
+    return url
+
+
+def test_the_walk_finds_the_routes():
+    names = {route.name for route in ROUTES}
+    assert {"core:start", "people:list", "people:detail", "api:person", "api:people", "audit:search"} <= names
+
+
+def test_every_route_parameter_has_a_factory():
+    missing = {param for route in ROUTES for param in route.params} - set(PARAM_FACTORIES)
+    assert not missing, f"Add a factory for the URL parameters {missing} to PARAM_FACTORIES."
+
+
+@pytest.fixture
+def alingsas_objects(person_alingsas: Person) -> dict:
+    return {"person": person_alingsas}
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+def test_an_anonymous_visitor_is_sent_to_log_in(route, alingsas_objects):
+    url = _url(route, alingsas_objects)
+    if route.is_api:
+        response = APIClient().get(url)
+        assert response.status_code == 401, url
+        assert json.loads(response.content)["error"]["code"] == "not_authenticated"
+    else:
+        response = Client().get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/konto/logga-in/?next="), url
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+def test_another_municipalitys_users_get_404_and_see_nothing(route, alingsas_objects, caseworker_lerum, auditor_lerum):
+    url = _url(route, alingsas_objects)
+    secret_values = [alingsas_objects["person"].code, alingsas_objects["person"].last_name]
+    for user in (caseworker_lerum, auditor_lerum):
+        if route.is_api:
+            response = APIClient().get(url, HTTP_AUTHORIZATION=f"Token {api_token_create(user=user)}")
+        else:
+            response = verified_client(user).get(url)
+        if route.params:
+            assert response.status_code == 404, (url, user.username)
+        else:
+            assert response.status_code in (200, 403), (url, user.username)
+        body = response.content.decode()
+        for value in secret_values:
+            assert value not in body, (url, user.username, value)
