@@ -103,7 +103,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "insyn.sqlite3",
+            "NAME": str(VAR_DIR / "insyn.sqlite3"),
             "OPTIONS": {"timeout": 20},
         }
     }
@@ -258,7 +258,7 @@ def _development_keyring(path: Path) -> crypto.Keyring:
 INSYN_KEYRING = _load_keyring()
 
 # Demo mode (fixed passwords and TOTP secret) only ever runs with DEBUG on.
-INSYN_DEMO_PASSWORD = "demo-losenord-2026"
+INSYN_DEMO_PASSWORD = "demo-losenord-2026"  # noqa: S105 - documented demo login, refused without DEBUG
 INSYN_DEMO_TOTP_HEX = "3132333435363738393031323334353637383930"
 # Counts below this are suppressed in anything shown outside the municipality.
 INSYN_SUPPRESSION_THRESHOLD = env_int("INSYN_SUPPRESSION_THRESHOLD", 5)

@@ -30,8 +30,12 @@ class ErrorKind(enum.StrEnum):
 MESSAGES: dict[ErrorKind, str] = {
     ErrorKind.EMPTY: "Ange personnummer eller samordningsnummer.",
     ErrorKind.FORMAT: "Numret får bara innehålla siffror och ett bindestreck eller plustecken.",
-    ErrorKind.LENGTH: "Numret har fel längd: ange tolv siffror (ÅÅÅÅMMDDNNNN) eller tio siffror med bindestreck (ÅÅMMDD-NNNN).",
-    ErrorKind.TEN_WITHOUT_SEPARATOR: "Tio siffror utan bindestreck är tvetydigt: ange tolv siffror (ÅÅÅÅMMDDNNNN) eller ÅÅMMDD-NNNN.",
+    ErrorKind.LENGTH: (
+        "Numret har fel längd: ange tolv siffror (ÅÅÅÅMMDDNNNN) eller tio siffror med bindestreck (ÅÅMMDD-NNNN)."
+    ),
+    ErrorKind.TEN_WITHOUT_SEPARATOR: (
+        "Tio siffror utan bindestreck är tvetydigt: ange tolv siffror (ÅÅÅÅMMDDNNNN) eller ÅÅMMDD-NNNN."
+    ),
     ErrorKind.DATE: "Datumet i numret finns inte (kontrollera år, månad och dag).",
     ErrorKind.CHECK_DIGIT: "Kontrollsiffran stämmer inte: numret är felskrivet.",
 }
@@ -143,9 +147,7 @@ def luhn_check_digit(nine_digits: str) -> int:
     return (10 - total % 10) % 10
 
 
-def fictional_number(
-    birth_date: datetime.date, *, serial: int, legal_sex: LegalSex, coordination: bool = False
-) -> str:
+def fictional_number(birth_date: datetime.date, *, serial: int, legal_sex: LegalSex, coordination: bool = False) -> str:
     """A valid 12-digit number for generated test and demo data (never a real person's record)."""
     if not 0 <= serial <= 99:
         raise ValueError("serial must be 0–99")

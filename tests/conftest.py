@@ -111,14 +111,21 @@ def verified_client(user: User) -> Client:
 _serial = iter(range(10_000))
 
 
-def make_person(municipality: Organisation, *, first_name: str = "Test", last_name: str = "Testsson",
-                birth: datetime.date = datetime.date(1985, 3, 14), sex: LegalSex = LegalSex.FEMALE) -> Person:
+def make_person(
+    municipality: Organisation,
+    *,
+    first_name: str = "Test",
+    last_name: str = "Testsson",
+    birth: datetime.date = datetime.date(1985, 3, 14),
+    sex: LegalSex = LegalSex.FEMALE,
+) -> Person:
     """A person with a generated, valid and fictional number."""
     serial = next(_serial)
     birth = birth + datetime.timedelta(days=serial // 100)
     number = fictional_number(birth, serial=serial % 100, legal_sex=sex)
-    return person_create(actor=None, municipality=municipality, identity_number=number,
-                         first_name=first_name, last_name=last_name)
+    return person_create(
+        actor=None, municipality=municipality, identity_number=number, first_name=first_name, last_name=last_name
+    )
 
 
 @pytest.fixture

@@ -22,7 +22,9 @@ def test_the_schema_is_openapi_3_and_lists_the_routes(caseworker_alingsas):
     assert {"/api/v1/people/", "/api/v1/people/{code}/", "/api/v1/me/"} <= set(schema["paths"])
 
 
-def test_a_caseworker_lists_and_reads_people_of_the_own_municipality(caseworker_alingsas, person_alingsas, person_lerum):
+def test_a_caseworker_lists_and_reads_people_of_the_own_municipality(
+    caseworker_alingsas, person_alingsas, person_lerum
+):
     client = _client(caseworker_alingsas)
     listing = client.get("/api/v1/people/").json()
     assert [row["code"] for row in listing["results"]] == [person_alingsas.code]
@@ -41,7 +43,8 @@ def test_another_municipalitys_person_is_404_in_the_one_error_shape(caseworker_l
 
 def test_creating_a_person_with_a_bad_number_names_the_field(caseworker_alingsas):
     response = _client(caseworker_alingsas).post(
-        "/api/v1/people/", {"municipality": "alingsas", "identity_number": "19790231-1234", "first_name": "A", "last_name": "B"},
+        "/api/v1/people/",
+        {"municipality": "alingsas", "identity_number": "19790231-1234", "first_name": "A", "last_name": "B"},
         format="json",
     )
     assert response.status_code == 400
@@ -61,7 +64,8 @@ def test_missing_fields_use_the_same_error_shape(caseworker_alingsas):
 
 def test_creating_a_person_in_another_municipality_is_forbidden(caseworker_lerum):
     response = _client(caseworker_lerum).post(
-        "/api/v1/people/", {"municipality": "alingsas", "identity_number": "19790402-6126", "first_name": "A", "last_name": "B"},
+        "/api/v1/people/",
+        {"municipality": "alingsas", "identity_number": "19790402-6126", "first_name": "A", "last_name": "B"},
         format="json",
     )
     assert response.status_code == 403
@@ -69,12 +73,14 @@ def test_creating_a_person_in_another_municipality_is_forbidden(caseworker_lerum
 
 
 def test_a_caseworker_creates_a_person_through_the_api(caseworker_alingsas, alingsas):
-    from lib.identity_numbers import LegalSex, fictional_number
     import datetime
+
+    from lib.identity_numbers import LegalSex, fictional_number
 
     number = fictional_number(datetime.date(1988, 8, 8), serial=3, legal_sex=LegalSex.FEMALE)
     response = _client(caseworker_alingsas).post(
-        "/api/v1/people/", {"municipality": "alingsas", "identity_number": number, "first_name": "A", "last_name": "B"},
+        "/api/v1/people/",
+        {"municipality": "alingsas", "identity_number": number, "first_name": "A", "last_name": "B"},
         format="json",
     )
     assert response.status_code == 201

@@ -9,7 +9,9 @@ from tests.conftest import make_person, verified_client
 
 
 def _event() -> AuditEvent:
-    return audit_record(actor=None, action=AuditAction.PERSON_VIEW, person_code="ALI-7KQ3M9", municipality_slug="alingsas")
+    return audit_record(
+        actor=None, action=AuditAction.PERSON_VIEW, person_code="ALI-7KQ3M9", municipality_slug="alingsas"
+    )
 
 
 def test_the_application_refuses_to_change_or_delete_a_row(db):
@@ -30,10 +32,12 @@ def test_the_database_refuses_update_and_delete_on_postgresql(db):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL-only: the trigger lives in the database; SQLite relies on the application guard above.")
     event = _event()
-    for statement in ("UPDATE audit_auditevent SET object_id = 'x' WHERE id = %s", "DELETE FROM audit_auditevent WHERE id = %s"):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(statement, [event.pk])
+    for statement in (
+        "UPDATE audit_auditevent SET object_id = 'x' WHERE id = %s",
+        "DELETE FROM audit_auditevent WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, [event.pk])
     assert AuditEvent.objects.filter(pk=event.pk, object_id="").exists()
 
 
@@ -47,8 +51,9 @@ def test_rows_survive_deletion_of_the_user_they_describe(caseworker_alingsas, pe
     assert event.person_code == person_alingsas.code
 
 
-def test_an_auditor_searches_the_log_of_the_own_municipality_only(auditor_alingsas, caseworker_alingsas,
-                                                                  caseworker_lerum, alingsas, lerum):
+def test_an_auditor_searches_the_log_of_the_own_municipality_only(
+    auditor_alingsas, caseworker_alingsas, caseworker_lerum, alingsas, lerum
+):
     mine, theirs = make_person(alingsas), make_person(lerum)
     verified_client(caseworker_alingsas).get(f"/personer/{mine.code}/")
     verified_client(caseworker_lerum).get(f"/personer/{theirs.code}/")
@@ -64,7 +69,9 @@ def test_an_auditor_searches_the_log_of_the_own_municipality_only(auditor_alings
     today = datetime.date.today().isoformat()
     dated = client.get("/logg/", {"date_from": today, "date_to": today, "action": "person.view"}).content.decode()
     assert mine.code in dated
-    assert AuditEvent.objects.filter(action=AuditAction.AUDIT_VIEW, actor_username=auditor_alingsas.username).count() == 5
+    assert (
+        AuditEvent.objects.filter(action=AuditAction.AUDIT_VIEW, actor_username=auditor_alingsas.username).count() == 5
+    )
 
 
 def test_a_list_event_is_found_by_any_code_it_showed(auditor_alingsas, caseworker_alingsas, alingsas):
@@ -77,7 +84,11 @@ def test_a_list_event_is_found_by_any_code_it_showed(auditor_alingsas, caseworke
 def test_bad_search_dates_get_a_swedish_error(auditor_alingsas):
     html = verified_client(auditor_alingsas).get("/logg/", {"date_from": "2026-13-01"}).content.decode()
     assert "Ange datum som ÅÅÅÅ-MM-DD" in html
-    html = verified_client(auditor_alingsas).get("/logg/", {"date_from": "2026-02-01", "date_to": "2026-01-01"}).content.decode()
+    html = (
+        verified_client(auditor_alingsas)
+        .get("/logg/", {"date_from": "2026-02-01", "date_to": "2026-01-01"})
+        .content.decode()
+    )
     assert "Slutdatumet kan inte ligga före startdatumet" in html
 
 

@@ -28,7 +28,9 @@ def test_a_newcomer_logs_in_with_the_documented_demo_password_and_code(db, setti
     settings.DEBUG = True
     call_command("demo", stdout=io.StringIO())
     client = Client()
-    response = client.post("/konto/logga-in/", {"username": "handlaggare.alingsas", "password": settings.INSYN_DEMO_PASSWORD})
+    response = client.post(
+        "/konto/logga-in/", {"username": "handlaggare.alingsas", "password": settings.INSYN_DEMO_PASSWORD}
+    )
     assert response["Location"].startswith("/konto/tvafaktor/")
     code = f"{totp(bytes.fromhex(settings.INSYN_DEMO_TOTP_HEX)):06d}"
     assert client.post("/konto/tvafaktor/", {"token": code})["Location"] == "/"

@@ -26,7 +26,9 @@ def _production_env(**overrides: str) -> dict[str, str]:
 
 
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "insyn.cli", *args], env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "insyn.cli", *args], env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_check_deploy_is_clean_with_production_variables():
@@ -35,7 +37,9 @@ def test_check_deploy_is_clean_with_production_variables():
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["INSYN_ENCRYPTION_KEYS", "INSYN_SECRET_KEY", "DATABASE_URL", "INSYN_ALLOWED_HOSTS"])
+@pytest.mark.parametrize(
+    "missing", ["INSYN_ENCRYPTION_KEYS", "INSYN_SECRET_KEY", "DATABASE_URL", "INSYN_ALLOWED_HOSTS"]
+)
 def test_production_refuses_to_start_without_its_secrets(missing):
     env = _production_env()
     del env[missing]

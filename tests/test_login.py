@@ -41,7 +41,9 @@ def test_a_caseworker_enrols_a_second_factor_on_first_login(caseworker_alingsas)
     device.refresh_from_db()
     assert device.confirmed
     assert client.get("/personer/").status_code == 200
-    assert AuditEvent.objects.filter(action=AuditAction.OTP_ENROLLED, actor_username=caseworker_alingsas.username).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.OTP_ENROLLED, actor_username=caseworker_alingsas.username
+    ).exists()
 
 
 def test_a_user_with_a_factor_must_give_a_code_before_any_page(caseworker_alingsas):
@@ -55,7 +57,9 @@ def test_a_user_with_a_factor_must_give_a_code_before_any_page(caseworker_alings
     ok = client.post("/konto/tvafaktor/", {"token": _code(device)})
     assert ok.status_code == 302
     assert client.get("/").status_code == 200
-    actions = set(AuditEvent.objects.filter(actor_username=caseworker_alingsas.username).values_list("action", flat=True))
+    actions = set(
+        AuditEvent.objects.filter(actor_username=caseworker_alingsas.username).values_list("action", flat=True)
+    )
     assert {AuditAction.LOGIN_SUCCESS, AuditAction.OTP_SUCCESS} <= actions
 
 
@@ -116,7 +120,9 @@ def test_logout_ends_the_session_and_is_logged(caseworker_alingsas):
 
 def test_an_external_next_url_is_ignored(forbund_officer):
     client = Client()
-    response = client.post("/konto/logga-in/?next=https://evil.example/", {"username": forbund_officer.username, "password": PASSWORD})
+    response = client.post(
+        "/konto/logga-in/?next=https://evil.example/", {"username": forbund_officer.username, "password": PASSWORD}
+    )
     assert response["Location"] == "/"
 
 

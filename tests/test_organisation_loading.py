@@ -12,8 +12,9 @@ def test_it_loads_insjoriket_with_its_members_and_units(db):
     municipalities = Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY, parent=forbund)
     assert sorted(m.slug for m in municipalities) == ["alingsas", "harryda", "lerum", "molndal", "partille"]
     assert all(m.population and m.population_date for m in municipalities)
-    assert {o.slug for o in Organisation.objects.filter(parent=forbund).exclude(kind=OrganisationKind.MUNICIPALITY)} == {
-        "forsakringskassan", "arbetsformedlingen", "vgregion"}
+    assert {
+        o.slug for o in Organisation.objects.filter(parent=forbund).exclude(kind=OrganisationKind.MUNICIPALITY)
+    } == {"forsakringskassan", "arbetsformedlingen", "vgregion"}
     for municipality in municipalities:
         activera = Organisation.objects.get(slug=f"{municipality.slug}-activera")
         committee = Organisation.objects.get(slug=f"{municipality.slug}-socialnamnd")

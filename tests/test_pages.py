@@ -25,8 +25,9 @@ def test_pages_have_a_skip_link_landmarks_and_one_h1(caseworker_alingsas):
     assert 'lang="sv"' in html
 
 
-def test_the_start_page_shows_each_role_its_own_panel(caseworker_alingsas, forbund_officer, auditor_alingsas, system_admin,
-                                                      registrar_alingsas):
+def test_the_start_page_shows_each_role_its_own_panel(
+    caseworker_alingsas, forbund_officer, auditor_alingsas, system_admin, registrar_alingsas
+):
     expectations = {
         caseworker_alingsas: "Registrera en person",
         forbund_officer: "Förbundet ser koder och avidentifierad statistik",

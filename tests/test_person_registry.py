@@ -23,16 +23,22 @@ NUMBER = fictional_number(datetime.date(1979, 4, 2), serial=61, legal_sex=LegalS
 
 def test_a_caseworker_registers_a_person_who_gets_a_code(caseworker_alingsas, alingsas):
     client = verified_client(caseworker_alingsas)
-    response = client.post("/personer/ny/", {"municipality": alingsas.pk, "identity_number": NUMBER,
-                                             "first_name": "Per", "last_name": "Persson"})
+    response = client.post(
+        "/personer/ny/",
+        {"municipality": alingsas.pk, "identity_number": NUMBER, "first_name": "Per", "last_name": "Persson"},
+    )
     assert response.status_code == 302
     person = Person.objects.get()
     assert response["Location"] == f"/personer/{person.code}/"
     assert is_valid_code(person.code) and person.code.startswith("ALI-")
     assert person.birth_year == 1979 and person.legal_sex == "male"
     assert identity_number_of(person) == NUMBER
-    assert AuditEvent.objects.filter(action=AuditAction.PERSON_CREATE, person_code=person.code,
-                                     actor_username=caseworker_alingsas.username, municipality_slug="alingsas").exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.PERSON_CREATE,
+        person_code=person.code,
+        actor_username=caseworker_alingsas.username,
+        municipality_slug="alingsas",
+    ).exists()
 
 
 @pytest.mark.parametrize(
@@ -47,8 +53,10 @@ def test_a_caseworker_registers_a_person_who_gets_a_code(caseworker_alingsas, al
 )
 def test_the_form_names_the_field_and_the_rule_and_saves_nothing(caseworker_alingsas, alingsas, raw, message):
     client = verified_client(caseworker_alingsas)
-    response = client.post("/personer/ny/", {"municipality": alingsas.pk, "identity_number": raw,
-                                             "first_name": "Per", "last_name": "Persson"})
+    response = client.post(
+        "/personer/ny/",
+        {"municipality": alingsas.pk, "identity_number": raw, "first_name": "Per", "last_name": "Persson"},
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "Det finns fel i formuläret" in html
@@ -61,8 +69,13 @@ def test_the_form_names_the_field_and_the_rule_and_saves_nothing(caseworker_alin
 def test_a_number_already_registered_in_the_municipality_is_refused(alingsas):
     first = person_create(actor=None, municipality=alingsas, identity_number=NUMBER, first_name="A", last_name="B")
     with pytest.raises(Conflict) as info:
-        person_create(actor=None, municipality=alingsas, identity_number=f"{NUMBER[2:8]}-{NUMBER[8:]}",
-                      first_name="A", last_name="B")
+        person_create(
+            actor=None,
+            municipality=alingsas,
+            identity_number=f"{NUMBER[2:8]}-{NUMBER[8:]}",
+            first_name="A",
+            last_name="B",
+        )
     assert first.code in info.value.message
 
 
@@ -77,7 +90,9 @@ def test_the_same_person_in_two_municipalities_is_two_unrelated_records(alingsas
 
 def test_a_caseworker_cannot_register_in_another_municipality(caseworker_alingsas, lerum):
     with pytest.raises(NotPermitted):
-        person_create(actor=caseworker_alingsas, municipality=lerum, identity_number=NUMBER, first_name="A", last_name="B")
+        person_create(
+            actor=caseworker_alingsas, municipality=lerum, identity_number=NUMBER, first_name="A", last_name="B"
+        )
 
 
 def test_a_name_is_required(alingsas):
@@ -106,7 +121,9 @@ def _all_database_text() -> str:
 @pytest.mark.django_db(transaction=True)
 def test_the_plain_number_is_nowhere_in_the_database(insjoriket, caseworker_alingsas, alingsas):
     client = verified_client(caseworker_alingsas)
-    client.post("/personer/ny/", {"municipality": alingsas.pk, "identity_number": NUMBER, "first_name": "P", "last_name": "Q"})
+    client.post(
+        "/personer/ny/", {"municipality": alingsas.pk, "identity_number": NUMBER, "first_name": "P", "last_name": "Q"}
+    )
     person = Person.objects.get()
     client.get(f"/personer/{person.code}/")
     client.get(f"/personer/?q={NUMBER}")
@@ -161,7 +178,9 @@ def test_the_person_list_logs_who_was_shown_and_uses_a_fixed_number_of_queries(c
 
 
 def test_search_by_number_code_and_name(caseworker_alingsas, alingsas):
-    person = person_create(actor=None, municipality=alingsas, identity_number=NUMBER, first_name="Greta", last_name="Grön")
+    person = person_create(
+        actor=None, municipality=alingsas, identity_number=NUMBER, first_name="Greta", last_name="Grön"
+    )
     make_person(alingsas, first_name="Annan", last_name="Person")
     client = verified_client(caseworker_alingsas)
     for query in (NUMBER, f"{NUMBER[2:8]}-{NUMBER[8:]}", person.code.lower(), "greta grön"):
@@ -171,7 +190,9 @@ def test_search_by_number_code_and_name(caseworker_alingsas, alingsas):
     assert AuditEvent.objects.filter(action=AuditAction.PERSON_SEARCH).count() == 4
 
 
-def test_the_export_is_a_real_xlsx_with_the_municipality_only_and_is_logged(manager_alingsas, person_alingsas, person_lerum):
+def test_the_export_is_a_real_xlsx_with_the_municipality_only_and_is_logged(
+    manager_alingsas, person_alingsas, person_lerum
+):
     client = verified_client(manager_alingsas)
     response = client.get("/personer/export.xlsx")
     assert response.status_code == 200
@@ -195,14 +216,17 @@ def test_keys_rotate_re_encrypts_under_the_new_key(alingsas, settings):
     person = make_person(alingsas)
     number = identity_number_of(person)
     old = settings.INSYN_KEYRING
-    settings.INSYN_KEYRING = Keyring(keys={**old.keys, "k-new": new_key()}, active_key_id="k-new", lookup_key=old.lookup_key)
+    settings.INSYN_KEYRING = Keyring(
+        keys={**old.keys, "k-new": new_key()}, active_key_id="k-new", lookup_key=old.lookup_key
+    )
     assert identity_number_of(person) == number  # still readable under the old key meanwhile
     out = io.StringIO()
     call_command("keys", "rotate", stdout=out)
     assert "1 personnummer" in out.getvalue()
     person.refresh_from_db()
     assert person.key_id == "k-new" and person.identity_number_encrypted.startswith("v1:k-new:")
-    settings.INSYN_KEYRING = Keyring(keys={"k-new": settings.INSYN_KEYRING.keys["k-new"]}, active_key_id="k-new",
-                                     lookup_key=old.lookup_key)
+    settings.INSYN_KEYRING = Keyring(
+        keys={"k-new": settings.INSYN_KEYRING.keys["k-new"]}, active_key_id="k-new", lookup_key=old.lookup_key
+    )
     assert identity_number_of(person) == number  # readable with the old key gone
     assert AuditEvent.objects.filter(action=AuditAction.KEYS_ROTATE).exists()

@@ -26,11 +26,22 @@ def _run(*args, stdin: str | None = None):
 
 
 def test_it_creates_a_user_with_a_role_and_a_password_from_stdin(insjoriket):
-    _run("create", "--username", "kalle", "--role", "executor_caseworker", "--org", "alingsas-activera",
-         "--password-stdin", stdin="ett-riktigt-langt-losenord\n")
+    _run(
+        "create",
+        "--username",
+        "kalle",
+        "--role",
+        "executor_caseworker",
+        "--org",
+        "alingsas-activera",
+        "--password-stdin",
+        stdin="ett-riktigt-langt-losenord\n",
+    )
     user = User.objects.get(username="kalle")
     assert user.check_password("ett-riktigt-langt-losenord")
-    assert RoleGrant.objects.filter(user=user, role="executor_caseworker", organisation__slug="alingsas-activera").exists()
+    assert RoleGrant.objects.filter(
+        user=user, role="executor_caseworker", organisation__slug="alingsas-activera"
+    ).exists()
     assert AuditEvent.objects.filter(action=AuditAction.ROLE_GRANT, object_id="kalle").exists()
 
 
@@ -47,7 +58,9 @@ def test_it_grants_and_revokes_roles_and_logs_both(insjoriket):
     _run("grant", "kim", "--role", "auditor", "--org", "lerum")
     assert RoleGrant.objects.filter(user__username="kim").count() == 2
     _run("revoke", "kim", "--role", "auditor", "--org", "alingsas")
-    assert list(RoleGrant.objects.filter(user__username="kim").values_list("organisation__slug", flat=True)) == ["lerum"]
+    assert list(RoleGrant.objects.filter(user__username="kim").values_list("organisation__slug", flat=True)) == [
+        "lerum"
+    ]
     assert AuditEvent.objects.filter(action=AuditAction.ROLE_REVOKE, object_id="kim").count() == 1
     with pytest.raises(CommandError):
         _run("revoke", "kim", "--role", "auditor", "--org", "alingsas")
@@ -76,8 +89,17 @@ def test_a_revoked_token_no_longer_works(insjoriket):
 
 
 def test_a_script_account_still_needs_the_second_factor_for_pages(insjoriket):
-    _run("create", "--username", "robot", "--role", "executor_caseworker", "--org", "alingsas-activera",
-         "--password-stdin", stdin="ett-riktigt-langt-losenord\n")
+    _run(
+        "create",
+        "--username",
+        "robot",
+        "--role",
+        "executor_caseworker",
+        "--org",
+        "alingsas-activera",
+        "--password-stdin",
+        stdin="ett-riktigt-langt-losenord\n",
+    )
     from django.test import Client
 
     client = Client()

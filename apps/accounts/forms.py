@@ -5,15 +5,24 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label=_("Användarnamn"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}))
-    password = forms.CharField(label=_("Lösenord"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.CharField(
+        label=_("Användarnamn"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    password = forms.CharField(
+        label=_("Lösenord"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
 
 class TokenForm(forms.Form):
     token = forms.RegexField(
         label=_("Engångskod"),
         regex=r"^\s*\d{6}\s*$",
-        error_messages={"invalid": _("Ange de sex siffrorna från autentiseringsappen."), "required": _("Ange engångskoden.")},
+        error_messages={
+            "invalid": _("Ange de sex siffrorna från autentiseringsappen."),
+            "required": _("Ange engångskoden."),
+        },
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}),
         help_text=_("Sex siffror från din autentiseringsapp."),
     )

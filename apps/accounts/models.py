@@ -21,7 +21,10 @@ class RoleGrant(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants", verbose_name=_("användare"))
     role = models.CharField(_("roll"), max_length=40, choices=Role.choices)
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="role_grants", verbose_name=_("organisation")
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="role_grants",
+        verbose_name=_("organisation"),
     )
     granted_at = models.DateTimeField(_("tilldelad"), auto_now_add=True)
     granted_by = models.ForeignKey(

@@ -34,9 +34,7 @@ def grants_of(user: User) -> list[GrantScope]:
             municipality=municipality_of(grant.organisation),
             forbund=forbund_of(grant.organisation),
         )
-        for grant in RoleGrant.objects.filter(user=user).select_related(
-            "organisation__parent__parent__parent"
-        )
+        for grant in RoleGrant.objects.filter(user=user).select_related("organisation__parent__parent__parent")
     ]
     user._insyn_grants = grants  # type: ignore[attr-defined]
     return grants

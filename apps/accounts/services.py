@@ -57,7 +57,9 @@ def user_create(
         try:
             validate_password(password, user)
         except DjangoValidationError as exc:
-            raise ValidationFailed("Lösenordet duger inte: " + " ".join(exc.messages), fields={"password": exc.messages}) from exc
+            raise ValidationFailed(
+                "Lösenordet duger inte: " + " ".join(exc.messages), fields={"password": exc.messages}
+            ) from exc
         user.set_password(password)
     else:
         user.set_unusable_password()
@@ -124,7 +126,10 @@ def api_token_create(*, user: User, actor: User | None = None) -> str:
     with transaction.atomic():
         instance, token = AuthToken.objects.create(user=user, expiry=None)
         audit_record(
-            actor=actor, action=AuditAction.TOKEN_CREATE, object_type="user", object_id=user.username,
+            actor=actor,
+            action=AuditAction.TOKEN_CREATE,
+            object_type="user",
+            object_id=user.username,
             details={"token_key": instance.token_key},
         )
     return token
@@ -134,7 +139,10 @@ def api_tokens_revoke(*, user: User, actor: User | None = None) -> int:
     with transaction.atomic():
         count, _ = AuthToken.objects.filter(user=user).delete()
         audit_record(
-            actor=actor, action=AuditAction.TOKEN_REVOKE, object_type="user", object_id=user.username,
+            actor=actor,
+            action=AuditAction.TOKEN_REVOKE,
+            object_type="user",
+            object_id=user.username,
             details={"revoked": count},
         )
     return count
@@ -148,13 +156,24 @@ def totp_device_start_enrolment(*, user: User) -> TOTPDevice:
 
 def totp_device_confirm(*, device: TOTPDevice, token: str, request: HttpRequest) -> bool:
     if not device.verify_token(token):
-        audit_record(actor=device.user, action=AuditAction.OTP_FAILURE, request=request, object_type="user",
-                     object_id=device.user.username, details={"stage": "enrolment"})
+        audit_record(
+            actor=device.user,
+            action=AuditAction.OTP_FAILURE,
+            request=request,
+            object_type="user",
+            object_id=device.user.username,
+            details={"stage": "enrolment"},
+        )
         return False
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
-        audit_record(actor=device.user, action=AuditAction.OTP_ENROLLED, request=request, object_type="user",
-                     object_id=device.user.username)
+        audit_record(
+            actor=device.user,
+            action=AuditAction.OTP_ENROLLED,
+            request=request,
+            object_type="user",
+            object_id=device.user.username,
+        )
     return True

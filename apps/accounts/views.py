@@ -29,14 +29,18 @@ GENERIC_LOGIN_ERROR = "Fel användarnamn eller lösenord."
 
 def _next_url(request: HttpRequest) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return candidate
     return reverse("core:start")
 
 
 def _after_password(request: HttpRequest, user: User) -> HttpResponse:
     if second_factor_pending(user):
-        target = "accounts:otp" if TOTPDevice.objects.filter(user=user, confirmed=True).exists() else "accounts:otp_enrol"
+        target = (
+            "accounts:otp" if TOTPDevice.objects.filter(user=user, confirmed=True).exists() else "accounts:otp_enrol"
+        )
         return redirect(f"{reverse(target)}?next={_next_url(request)}")
     return redirect(_next_url(request))
 
@@ -63,18 +67,29 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             assert isinstance(user, User)
             login(request, user)
-            audit_record(actor=user, action=AuditAction.LOGIN_SUCCESS, request=request, object_type="user", object_id=user.username)
+            audit_record(
+                actor=user,
+                action=AuditAction.LOGIN_SUCCESS,
+                request=request,
+                object_type="user",
+                object_id=user.username,
+            )
             return _after_password(request, user)
     return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
 
 
-def locked_out(request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     """Called by django-axes instead of the login page once an account is locked."""
     form = LoginForm(request.POST or None)
     form.is_valid()
     form.add_error(
         None,
-        _("För många misslyckade inloggningar. Kontot är spärrat en stund; försök igen senare eller kontakta din administratör."),
+        _(
+            "För många misslyckade inloggningar. Kontot är spärrat en stund; "
+            "försök igen senare eller kontakta din administratör."
+        ),
     )
     return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)}, status=429)
 
@@ -96,9 +111,13 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             otp_login(request, device)
-            audit_record(actor=user, action=AuditAction.OTP_SUCCESS, request=request, object_type="user", object_id=user.username)
+            audit_record(
+                actor=user, action=AuditAction.OTP_SUCCESS, request=request, object_type="user", object_id=user.username
+            )
             return redirect(_next_url(request))
-        audit_record(actor=user, action=AuditAction.OTP_FAILURE, request=request, object_type="user", object_id=user.username)
+        audit_record(
+            actor=user, action=AuditAction.OTP_FAILURE, request=request, object_type="user", object_id=user.username
+        )
         form.add_error("token", _("Koden stämmer inte. Vänta på nästa kod och försök igen."))
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
 
@@ -125,7 +144,12 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/otp_enrol.html",
-        {"form": form, "qr_svg": qr_svg, "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)], "next": _next_url(request)},
+        {
+            "form": form,
+            "qr_svg": qr_svg,
+            "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+            "next": _next_url(request),
+        },
     )
 
 
@@ -139,6 +163,8 @@ def _base32_secret(device: TOTPDevice) -> str:
 def logout_view(request: HttpRequest) -> HttpResponse:
     user = _pending_user(request)
     if user is not None:
-        audit_record(actor=user, action=AuditAction.LOGOUT, request=request, object_type="user", object_id=user.username)
+        audit_record(
+            actor=user, action=AuditAction.LOGOUT, request=request, object_type="user", object_id=user.username
+        )
     logout(request)
     return redirect(reverse("accounts:login"))

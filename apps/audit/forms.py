@@ -9,11 +9,21 @@ from .models import AuditAction
 class AuditSearchForm(forms.Form):
     person_code = forms.CharField(label=_("Personkod"), required=False, max_length=20)
     username = forms.CharField(label=_("Användare"), required=False, max_length=150)
-    action = forms.ChoiceField(label=_("Händelse"), required=False, choices=[("", _("Alla händelser")), *AuditAction.choices])
-    date_from = forms.DateField(label=_("Från och med datum"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                                error_messages={"invalid": _("Ange datum som ÅÅÅÅ-MM-DD.")})
-    date_to = forms.DateField(label=_("Till och med datum"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                              error_messages={"invalid": _("Ange datum som ÅÅÅÅ-MM-DD.")})
+    action = forms.ChoiceField(
+        label=_("Händelse"), required=False, choices=[("", _("Alla händelser")), *AuditAction.choices]
+    )
+    date_from = forms.DateField(
+        label=_("Från och med datum"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Ange datum som ÅÅÅÅ-MM-DD.")},
+    )
+    date_to = forms.DateField(
+        label=_("Till och med datum"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Ange datum som ÅÅÅÅ-MM-DD.")},
+    )
 
     def clean_person_code(self) -> str:
         from lib.pseudonyms import normalise_code

@@ -42,7 +42,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AuditLogIsAppendOnly("The audit log cannot be updated.")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise AuditLogIsAppendOnly("The audit log cannot be deleted from.")
 
 

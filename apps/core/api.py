@@ -32,7 +32,10 @@ def error_body(code: str, message: str, fields: dict[str, Any] | None = None) ->
 
 def _flatten(detail: Any) -> dict[str, list[str]]:
     if isinstance(detail, dict):
-        return {str(key): [str(item) for item in (value if isinstance(value, list) else [value])] for key, value in detail.items()}
+        return {
+            str(key): [str(item) for item in (value if isinstance(value, list) else [value])]
+            for key, value in detail.items()
+        }
     return {"non_field_errors": [str(item) for item in (detail if isinstance(detail, list) else [detail])]}
 
 

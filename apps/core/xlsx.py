@@ -9,7 +9,9 @@ from lib.spreadsheet import Sheet, Value, workbook_bytes
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def xlsx_response(*, filename: str, sheet_title: str, header: Sequence[str], rows: Sequence[Sequence[Value]]) -> HttpResponse:
+def xlsx_response(
+    *, filename: str, sheet_title: str, header: Sequence[str], rows: Sequence[Sequence[Value]]
+) -> HttpResponse:
     response = HttpResponse(workbook_bytes([Sheet(sheet_title, header, rows)]), content_type=XLSX_MIME)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

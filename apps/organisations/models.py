@@ -46,9 +46,7 @@ class Organisation(models.Model):
                 name="municipality_has_code_prefix",
                 condition=~Q(kind="municipality") | Q(code_prefix__regex=r"^[A-Z]{3}$"),
             ),
-            models.UniqueConstraint(
-                fields=["code_prefix"], condition=~Q(code_prefix=""), name="code_prefix_unique"
-            ),
+            models.UniqueConstraint(fields=["code_prefix"], condition=~Q(code_prefix=""), name="code_prefix_unique"),
             models.CheckConstraint(
                 name="unit_has_parent",
                 condition=~Q(kind__in=[k.value for k in UNIT_KINDS]) | Q(parent__isnull=False),

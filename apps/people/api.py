@@ -23,11 +23,21 @@ MAX_LIST = 200
 
 
 class PersonSerializer(serializers.ModelSerializer[Person]):
-    municipality = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    municipality: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = Person
-        fields = ["code", "municipality", "first_name", "last_name", "birth_year", "legal_sex", "is_coordination_number"]
+        fields = [
+            "code",
+            "municipality",
+            "first_name",
+            "last_name",
+            "birth_year",
+            "legal_sex",
+            "is_coordination_number",
+        ]
 
 
 class PersonDetailSerializer(PersonSerializer):
@@ -62,12 +72,16 @@ class PersonListApi(APIView):
         people = list(search_people(user, query)[:MAX_LIST])
         if people:
             person_access_record(
-                actor=user, people=people, action=AuditAction.PERSON_SEARCH if query else AuditAction.PERSON_LIST,
+                actor=user,
+                people=people,
+                action=AuditAction.PERSON_SEARCH if query else AuditAction.PERSON_LIST,
                 request=request._request,
             )
         return Response({"results": PersonSerializer(people, many=True).data})
 
-    @extend_schema(request=PersonCreateSerializer, responses={201: PersonDetailSerializer}, summary="Registrera en person")
+    @extend_schema(
+        request=PersonCreateSerializer, responses={201: PersonDetailSerializer}, summary="Registrera en person"
+    )
     def post(self, request: Request) -> Response:
         user = request.user
         assert isinstance(user, User)

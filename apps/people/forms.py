@@ -10,7 +10,9 @@ from apps.organisations.models import Organisation
 
 class PersonForm(forms.Form):
     municipality = forms.ModelChoiceField(
-        label=_("Kommun"), queryset=Organisation.objects.none(), empty_label=None,
+        label=_("Kommun"),
+        queryset=Organisation.objects.none(),
+        empty_label=None,
         error_messages={"required": _("Välj kommun."), "invalid_choice": _("Välj en av dina kommuner.")},
     )
     identity_number = forms.CharField(

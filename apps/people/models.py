@@ -30,7 +30,12 @@ class Person(models.Model):
     last_name = models.CharField(_("efternamn"), max_length=100)
     created_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
     created_by = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("registrerad av")
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrerad av"),
     )
 
     class Meta:
@@ -38,10 +43,16 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("personer")
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "identity_number_hash"], name="person_unique_in_municipality"),
-            models.CheckConstraint(name="person_code_format", condition=Q(code__regex=r"^[A-Z]{3}-[ACDEFHJKMNPQRTVWXY3479]{6}$")),
+            models.UniqueConstraint(
+                fields=["municipality", "identity_number_hash"], name="person_unique_in_municipality"
+            ),
+            models.CheckConstraint(
+                name="person_code_format", condition=Q(code__regex=r"^[A-Z]{3}-[ACDEFHJKMNPQRTVWXY3479]{6}$")
+            ),
             models.CheckConstraint(name="person_legal_sex_valid", condition=Q(legal_sex__in=["female", "male"])),
-            models.CheckConstraint(name="person_birth_year_plausible", condition=Q(birth_year__gte=1880, birth_year__lte=2200)),
+            models.CheckConstraint(
+                name="person_birth_year_plausible", condition=Q(birth_year__gte=1880, birth_year__lte=2200)
+            ),
         ]
 
     def __str__(self) -> str:

@@ -137,6 +137,11 @@ def people_rotate_keys(*, batch_size: int = 500) -> int:
                 person.key_id = ring.active_key_id
             Person.objects.bulk_update(batch, ["identity_number_encrypted", "key_id"])
             rotated += len(batch)
-    audit_record(actor=None, action=AuditAction.KEYS_ROTATE, object_type="keyring", object_id=ring.active_key_id,
-                 details={"rotated": rotated})
+    audit_record(
+        actor=None,
+        action=AuditAction.KEYS_ROTATE,
+        object_type="keyring",
+        object_id=ring.active_key_id,
+        details={"rotated": rotated},
+    )
     return rotated

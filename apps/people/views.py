@@ -12,6 +12,7 @@ from apps.core.access import page
 from apps.core.forms import apply_domain_error
 from apps.core.xlsx import xlsx_response
 from insyn.errors import InsynError
+from lib.spreadsheet import Value
 
 from .forms import PersonForm, SearchForm
 from .selectors import get_person_for_user, identity_number_of, people_for_user, search_people
@@ -86,8 +87,16 @@ def person_export(request: HttpRequest) -> HttpResponse:
     person_access_record(
         actor=request.user, people=people, action=AuditAction.PERSON_EXPORT, request=request, details={"format": "xlsx"}
     )
-    rows = [
-        [p.code, p.municipality.name, p.last_name, p.first_name, identity_number_of(p), p.birth_year, p.get_legal_sex_display()]
+    rows: list[list[Value]] = [
+        [
+            p.code,
+            p.municipality.name,
+            p.last_name,
+            p.first_name,
+            identity_number_of(p),
+            p.birth_year,
+            p.get_legal_sex_display(),
+        ]
         for p in people
     ]
     return xlsx_response(

@@ -6,7 +6,7 @@ from lib.spreadsheet import Sheet, workbook_bytes
 
 
 def test_user_text_that_looks_like_a_formula_stays_text():
-    data = workbook_bytes([Sheet("Blad", ["Namn"], [["=HYPERLINK(\"http://x\")"], ["vanlig text"], [42]])])
+    data = workbook_bytes([Sheet("Blad", ["Namn"], [['=HYPERLINK("http://x")'], ["vanlig text"], [42]])])
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet["A1"].value == "Namn"
     assert sheet["A2"].data_type == "s"

@@ -4,33 +4,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='tidpunkt')),
-                ('actor_id', models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name='användar-id')),
-                ('actor_username', models.CharField(blank=True, db_index=True, max_length=150, verbose_name='användare')),
-                ('action', models.CharField(choices=[('login.success', 'Inloggning lyckades'), ('login.failure', 'Inloggning misslyckades'), ('login.locked', 'Inloggning spärrad'), ('logout', 'Utloggning'), ('otp.enrolled', 'Tvåfaktor registrerad'), ('otp.success', 'Tvåfaktor godkänd'), ('otp.failure', 'Tvåfaktor misslyckades'), ('role.grant', 'Roll tilldelad'), ('role.revoke', 'Roll återkallad'), ('user.create', 'Användare skapad'), ('token.create', 'API-nyckel skapad'), ('token.revoke', 'API-nyckel återkallad'), ('person.create', 'Person registrerad'), ('person.update', 'Person ändrad'), ('person.view', 'Person visad'), ('person.list', 'Personlista visad'), ('person.search', 'Personsökning'), ('person.export', 'Personuppgifter exporterade'), ('audit.view', 'Loggen visad'), ('keys.rotate', 'Nycklar roterade'), ('organisation.load', 'Organisationsstruktur inläst'), ('demo.load', 'Demodata inläst')], db_index=True, max_length=40, verbose_name='händelse')),
-                ('object_type', models.CharField(blank=True, max_length=60, verbose_name='objekttyp')),
-                ('object_id', models.CharField(blank=True, max_length=120, verbose_name='objekt')),
-                ('person_code', models.CharField(blank=True, db_index=True, max_length=20, verbose_name='personkod')),
-                ('municipality_slug', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='kommun')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP-adress')),
-                ('channel', models.CharField(default='web', max_length=10, verbose_name='kanal')),
-                ('details', models.JSONField(blank=True, default=dict, verbose_name='detaljer')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("occurred_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="tidpunkt")),
+                ("actor_id", models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name="användar-id")),
+                (
+                    "actor_username",
+                    models.CharField(blank=True, db_index=True, max_length=150, verbose_name="användare"),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("login.success", "Inloggning lyckades"),
+                            ("login.failure", "Inloggning misslyckades"),
+                            ("login.locked", "Inloggning spärrad"),
+                            ("logout", "Utloggning"),
+                            ("otp.enrolled", "Tvåfaktor registrerad"),
+                            ("otp.success", "Tvåfaktor godkänd"),
+                            ("otp.failure", "Tvåfaktor misslyckades"),
+                            ("role.grant", "Roll tilldelad"),
+                            ("role.revoke", "Roll återkallad"),
+                            ("user.create", "Användare skapad"),
+                            ("token.create", "API-nyckel skapad"),
+                            ("token.revoke", "API-nyckel återkallad"),
+                            ("person.create", "Person registrerad"),
+                            ("person.update", "Person ändrad"),
+                            ("person.view", "Person visad"),
+                            ("person.list", "Personlista visad"),
+                            ("person.search", "Personsökning"),
+                            ("person.export", "Personuppgifter exporterade"),
+                            ("audit.view", "Loggen visad"),
+                            ("keys.rotate", "Nycklar roterade"),
+                            ("organisation.load", "Organisationsstruktur inläst"),
+                            ("demo.load", "Demodata inläst"),
+                        ],
+                        db_index=True,
+                        max_length=40,
+                        verbose_name="händelse",
+                    ),
+                ),
+                ("object_type", models.CharField(blank=True, max_length=60, verbose_name="objekttyp")),
+                ("object_id", models.CharField(blank=True, max_length=120, verbose_name="objekt")),
+                ("person_code", models.CharField(blank=True, db_index=True, max_length=20, verbose_name="personkod")),
+                (
+                    "municipality_slug",
+                    models.CharField(blank=True, db_index=True, max_length=64, verbose_name="kommun"),
+                ),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True, verbose_name="IP-adress")),
+                ("channel", models.CharField(default="web", max_length=10, verbose_name="kanal")),
+                ("details", models.JSONField(blank=True, default=dict, verbose_name="detaljer")),
             ],
             options={
-                'verbose_name': 'logghändelse',
-                'verbose_name_plural': 'logghändelser',
-                'ordering': ['-occurred_at', '-id'],
+                "verbose_name": "logghändelse",
+                "verbose_name_plural": "logghändelser",
+                "ordering": ["-occurred_at", "-id"],
             },
         ),
     ]

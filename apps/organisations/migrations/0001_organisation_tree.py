@@ -5,32 +5,95 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=64, unique=True, verbose_name='kortnamn')),
-                ('name', models.CharField(max_length=200, verbose_name='namn')),
-                ('kind', models.CharField(choices=[('forbund', 'Samordningsförbund'), ('municipality', 'Kommun'), ('state_agency', 'Statlig myndighet'), ('region', 'Region'), ('executor_unit', 'Utförare'), ('social_committee', 'Socialnämnd')], max_length=32, verbose_name='typ')),
-                ('organisation_number', models.CharField(blank=True, max_length=11, verbose_name='organisationsnummer')),
-                ('code_prefix', models.CharField(blank=True, max_length=3, verbose_name='kodprefix')),
-                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='folkmängd')),
-                ('population_date', models.DateField(blank=True, null=True, verbose_name='folkmängd per')),
-                ('population_source', models.CharField(blank=True, max_length=200, verbose_name='källa för folkmängd')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='organisations.organisation', verbose_name='ingår i')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=64, unique=True, verbose_name="kortnamn")),
+                ("name", models.CharField(max_length=200, verbose_name="namn")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("forbund", "Samordningsförbund"),
+                            ("municipality", "Kommun"),
+                            ("state_agency", "Statlig myndighet"),
+                            ("region", "Region"),
+                            ("executor_unit", "Utförare"),
+                            ("social_committee", "Socialnämnd"),
+                        ],
+                        max_length=32,
+                        verbose_name="typ",
+                    ),
+                ),
+                (
+                    "organisation_number",
+                    models.CharField(blank=True, max_length=11, verbose_name="organisationsnummer"),
+                ),
+                ("code_prefix", models.CharField(blank=True, max_length=3, verbose_name="kodprefix")),
+                ("population", models.PositiveIntegerField(blank=True, null=True, verbose_name="folkmängd")),
+                ("population_date", models.DateField(blank=True, null=True, verbose_name="folkmängd per")),
+                ("population_source", models.CharField(blank=True, max_length=200, verbose_name="källa för folkmängd")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="organisations.organisation",
+                        verbose_name="ingår i",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisationer',
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['forbund', 'municipality', 'state_agency', 'region', 'executor_unit', 'social_committee'])), name='organisation_kind_valid'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'municipality'), _negated=True), ('code_prefix__regex', '^[A-Z]{3}$'), _connector='OR'), name='municipality_has_code_prefix'), models.UniqueConstraint(condition=models.Q(('code_prefix', ''), _negated=True), fields=('code_prefix',), name='code_prefix_unique'), models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['executor_unit', 'social_committee']), _negated=True), ('parent__isnull', False), _connector='OR'), name='unit_has_parent')],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisationer",
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "kind__in",
+                                [
+                                    "forbund",
+                                    "municipality",
+                                    "state_agency",
+                                    "region",
+                                    "executor_unit",
+                                    "social_committee",
+                                ],
+                            )
+                        ),
+                        name="organisation_kind_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "municipality"), _negated=True),
+                            ("code_prefix__regex", "^[A-Z]{3}$"),
+                            _connector="OR",
+                        ),
+                        name="municipality_has_code_prefix",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("code_prefix", ""), _negated=True),
+                        fields=("code_prefix",),
+                        name="code_prefix_unique",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind__in", ["executor_unit", "social_committee"]), _negated=True),
+                            ("parent__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="unit_has_parent",
+                    ),
+                ],
             },
         ),
     ]

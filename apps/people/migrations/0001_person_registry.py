@@ -6,37 +6,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_organisation_tree'),
+        ("organisations", "0001_organisation_tree"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=10, unique=True, verbose_name='kod')),
-                ('identity_number_encrypted', models.TextField(verbose_name='krypterat personnummer')),
-                ('key_id', models.CharField(db_index=True, max_length=32, verbose_name='nyckel-id')),
-                ('identity_number_hash', models.CharField(max_length=64, verbose_name='sökhash')),
-                ('birth_year', models.PositiveSmallIntegerField(verbose_name='födelseår')),
-                ('legal_sex', models.CharField(choices=[('female', 'Kvinna'), ('male', 'Man')], max_length=6, verbose_name='juridiskt kön')),
-                ('is_coordination_number', models.BooleanField(default=False, verbose_name='samordningsnummer')),
-                ('first_name', models.CharField(max_length=100, verbose_name='förnamn')),
-                ('last_name', models.CharField(max_length=100, verbose_name='efternamn')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='registrerad')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='registrerad av')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='people', to='organisations.organisation', verbose_name='kommun')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=10, unique=True, verbose_name="kod")),
+                ("identity_number_encrypted", models.TextField(verbose_name="krypterat personnummer")),
+                ("key_id", models.CharField(db_index=True, max_length=32, verbose_name="nyckel-id")),
+                ("identity_number_hash", models.CharField(max_length=64, verbose_name="sökhash")),
+                ("birth_year", models.PositiveSmallIntegerField(verbose_name="födelseår")),
+                (
+                    "legal_sex",
+                    models.CharField(
+                        choices=[("female", "Kvinna"), ("male", "Man")], max_length=6, verbose_name="juridiskt kön"
+                    ),
+                ),
+                ("is_coordination_number", models.BooleanField(default=False, verbose_name="samordningsnummer")),
+                ("first_name", models.CharField(max_length=100, verbose_name="förnamn")),
+                ("last_name", models.CharField(max_length=100, verbose_name="efternamn")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="registrerad")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="registrerad av",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="people",
+                        to="organisations.organisation",
+                        verbose_name="kommun",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'personer',
-                'ordering': ['last_name', 'first_name', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('municipality', 'identity_number_hash'), name='person_unique_in_municipality'), models.CheckConstraint(condition=models.Q(('code__regex', '^[A-Z]{3}-[ACDEFHJKMNPQRTVWXY3479]{6}$')), name='person_code_format'), models.CheckConstraint(condition=models.Q(('legal_sex__in', ['female', 'male'])), name='person_legal_sex_valid'), models.CheckConstraint(condition=models.Q(('birth_year__gte', 1880), ('birth_year__lte', 2200)), name='person_birth_year_plausible')],
+                "verbose_name": "person",
+                "verbose_name_plural": "personer",
+                "ordering": ["last_name", "first_name", "code"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("municipality", "identity_number_hash"), name="person_unique_in_municipality"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("code__regex", "^[A-Z]{3}-[ACDEFHJKMNPQRTVWXY3479]{6}$")),
+                        name="person_code_format",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("legal_sex__in", ["female", "male"])), name="person_legal_sex_valid"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("birth_year__gte", 1880), ("birth_year__lte", 2200)),
+                        name="person_birth_year_plausible",
+                    ),
+                ],
             },
         ),
     ]

@@ -35,9 +35,38 @@ DEMO_USERS: list[tuple[str, Role, str, str]] = [
 ]
 
 FIRST_NAMES_F = ["Anna", "Eva", "Maria", "Sara", "Elin", "Lina", "Emma", "Amira", "Fatima", "Johanna", "Karin", "Ida"]
-FIRST_NAMES_M = ["Erik", "Lars", "Anders", "Johan", "Ali", "Mohammed", "Oskar", "Jonas", "Karl", "Mikael", "Ahmed", "Nils"]
-LAST_NAMES = ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson",
-              "Svensson", "Gustafsson", "Hassan", "Lindberg", "Berg", "Holm", "Sandberg", "Ek"]
+FIRST_NAMES_M = [
+    "Erik",
+    "Lars",
+    "Anders",
+    "Johan",
+    "Ali",
+    "Mohammed",
+    "Oskar",
+    "Jonas",
+    "Karl",
+    "Mikael",
+    "Ahmed",
+    "Nils",
+]
+LAST_NAMES = [
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Hassan",
+    "Lindberg",
+    "Berg",
+    "Holm",
+    "Sandberg",
+    "Ek",
+]
 PEOPLE_PER_MUNICIPALITY = 24
 
 
@@ -73,7 +102,12 @@ class Command(BaseCommand):
                 continue
             first, _, last = full_name.partition(" ")
             user = user_create(
-                username=username, password=None, role=role.value, organisation_slug=org, first_name=first, last_name=last
+                username=username,
+                password=None,
+                role=role.value,
+                organisation_slug=org,
+                first_name=first,
+                last_name=last,
             )
             # The fixed password is below Django's validators on purpose: demo only, DEBUG only.
             user.set_password(settings.INSYN_DEMO_PASSWORD)
@@ -102,7 +136,7 @@ class Command(BaseCommand):
 
     def _print_logins(self) -> None:
         self.stdout.write("")
-        self.stdout.write("Demoinloggningar (lösenord för alla: %s)" % settings.INSYN_DEMO_PASSWORD)
+        self.stdout.write(f"Demoinloggningar (lösenord för alla: {settings.INSYN_DEMO_PASSWORD})")
         for username, role, org, _name in DEMO_USERS:
             self.stdout.write(f"  {username:<22} {role.value:<20} {org}")
         self.stdout.write("Engångskod: lägg till nyckeln GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ i en autentiseringsapp,")

@@ -14,7 +14,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("generate", help="Skriv ut en ny slumpad nyckel (base64) för INSYN_ENCRYPTION_KEYS.")
-        rotate = sub.add_parser("rotate", help="Kryptera om alla personnummer som inte ligger under den aktiva nyckeln.")
+        rotate = sub.add_parser(
+            "rotate", help="Kryptera om alla personnummer som inte ligger under den aktiva nyckeln."
+        )
         rotate.add_argument("--batch-size", type=int, default=500)
 
     def handle(self, *args: Any, **options: Any) -> None:
