@@ -7,12 +7,12 @@ STAMP := $(VENV)/.installed-stamp
 .PHONY: run setup test lint check-python clean
 
 run: setup
-	$(BIN)/insyn demo --if-empty
 	$(BIN)/insyn runserver 127.0.0.1:8000
 
+# Idempotent: migrates, and loads demo data only into an empty database (then prints the logins).
 setup: $(STAMP)
 	$(BIN)/insyn migrate --noinput
-	$(BIN)/insyn demo --if-empty > /dev/null
+	$(BIN)/insyn demo --if-empty
 
 test: $(STAMP)
 	$(BIN)/pytest
