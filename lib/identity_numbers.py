@@ -71,11 +71,7 @@ class IdentityNumber:
 
 
 def _luhn_ok(nine_plus_check: str) -> bool:
-    total = 0
-    for index, char in enumerate(nine_plus_check):
-        value = int(char) * (2 if index % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
-    return total % 10 == 0
+    return luhn_check_digit(nine_plus_check[:-1]) == int(nine_plus_check[-1])
 
 
 def _date_ok(full: str) -> bool:

@@ -10,7 +10,11 @@ from lib.crypto import encode_key, new_key
 
 
 def _production_env(**overrides: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INSYN_") and k != "DATABASE_URL"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("INSYN_") and k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(
         INSYN_ENV="production",
         INSYN_SECRET_KEY="p" * 20 + encode_key(new_key()),

@@ -67,20 +67,22 @@ def user_create(
         user.save()
         audit_record(actor=actor, action=AuditAction.USER_CREATE, object_type="user", object_id=username)
         RoleGrant.objects.create(user=user, role=parsed_role, organisation=organisation, granted_by=actor)
-        audit_record(
-            actor=actor,
-            action=AuditAction.ROLE_GRANT,
-            object_type="user",
-            object_id=username,
-            municipality_slug=_municipality_slug(organisation),
-            details={"role": parsed_role.value, "organisation": organisation.slug},
-        )
+        _audit_role_change(AuditAction.ROLE_GRANT, user=user, role=parsed_role, organisation=organisation, actor=actor)
     return user
 
 
-def _municipality_slug(organisation: Organisation) -> str:
+def _audit_role_change(
+    action: AuditAction, *, user: User, role: Role, organisation: Organisation, actor: User | None
+) -> None:
     municipality = municipality_of(organisation)
-    return municipality.slug if municipality else ""
+    audit_record(
+        actor=actor,
+        action=action,
+        object_type="user",
+        object_id=user.username,
+        municipality_slug=municipality.slug if municipality else "",
+        details={"role": role.value, "organisation": organisation.slug},
+    )
 
 
 def role_grant(*, user: User, role: str, organisation_slug: str, actor: User | None = None) -> RoleGrant:
@@ -89,13 +91,8 @@ def role_grant(*, user: User, role: str, organisation_slug: str, actor: User | N
     try:
         with transaction.atomic():
             grant = RoleGrant.objects.create(user=user, role=parsed_role, organisation=organisation, granted_by=actor)
-            audit_record(
-                actor=actor,
-                action=AuditAction.ROLE_GRANT,
-                object_type="user",
-                object_id=user.username,
-                municipality_slug=_municipality_slug(organisation),
-                details={"role": parsed_role.value, "organisation": organisation.slug},
+            _audit_role_change(
+                AuditAction.ROLE_GRANT, user=user, role=parsed_role, organisation=organisation, actor=actor
             )
     except IntegrityError as exc:
         raise Conflict(f"{user.username} har redan rollen {parsed_role.value} i {organisation.slug}.") from exc
@@ -110,14 +107,7 @@ def role_revoke(*, user: User, role: str, organisation_slug: str, actor: User | 
         deleted, _ = RoleGrant.objects.filter(user=user, role=parsed_role, organisation=organisation).delete()
         if not deleted:
             raise ValidationFailed(f"{user.username} har inte rollen {parsed_role.value} i {organisation.slug}.")
-        audit_record(
-            actor=actor,
-            action=AuditAction.ROLE_REVOKE,
-            object_type="user",
-            object_id=user.username,
-            municipality_slug=_municipality_slug(organisation),
-            details={"role": parsed_role.value, "organisation": organisation.slug},
-        )
+        _audit_role_change(AuditAction.ROLE_REVOKE, user=user, role=parsed_role, organisation=organisation, actor=actor)
     forget_grants(user)
 
 

@@ -3,23 +3,22 @@ from __future__ import annotations
 from .models import Organisation, OrganisationKind
 
 
-def municipality_of(organisation: Organisation) -> Organisation | None:
-    """The municipality an organisation is, or lies inside; None for the förbund and state members."""
+def _nearest(organisation: Organisation, kind: OrganisationKind) -> Organisation | None:
     node: Organisation | None = organisation
     while node is not None:
-        if node.kind == OrganisationKind.MUNICIPALITY:
+        if node.kind == kind:
             return node
         node = node.parent
     return None
+
+
+def municipality_of(organisation: Organisation) -> Organisation | None:
+    """The municipality an organisation is, or lies inside; None for the förbund and state members."""
+    return _nearest(organisation, OrganisationKind.MUNICIPALITY)
 
 
 def forbund_of(organisation: Organisation) -> Organisation | None:
-    node: Organisation | None = organisation
-    while node is not None:
-        if node.kind == OrganisationKind.FORBUND:
-            return node
-        node = node.parent
-    return None
+    return _nearest(organisation, OrganisationKind.FORBUND)
 
 
 def municipalities_in(forbund: Organisation) -> list[Organisation]:

@@ -15,16 +15,21 @@ def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
         if os.environ.get("INSYN_REQUIRE_BROWSER"):
             pytest.fail("INSYN_REQUIRE_BROWSER is set but /usr/bin/chromium is missing (apt-get install chromium).")
-        pytest.skip("Browser tests need Debian's chromium at /usr/bin/chromium (apt-get install chromium); .ci/run installs it.")
+        pytest.skip(
+            "Browser tests need Debian's chromium at /usr/bin/chromium (apt-get install chromium); .ci/run installs it."
+        )
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
     # body are still synchronous and safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS)
-        yield instance
-        instance.close()
+    try:
+        with sync_playwright() as playwright:
+            instance = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS)
+            yield instance
+            instance.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture
