@@ -102,3 +102,22 @@ def test_a_forbund_system_admin_sees_events_without_municipality(system_admin, f
     Client().post("/konto/logga-in/", {"username": forbund_officer.username, "password": "fel"})
     html = verified_client(system_admin).get("/logg/", {"action": "login.failure"}).content.decode()
     assert forbund_officer.username in html
+
+
+def test_the_log_page_uses_a_fixed_number_of_queries(auditor_alingsas, caseworker_alingsas, alingsas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    person = make_person(alingsas)
+    worker = verified_client(caseworker_alingsas)
+    worker.get(f"/personer/{person.code}/")
+    client = verified_client(auditor_alingsas)
+    client.get("/logg/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/logg/")
+    for _ in range(15):
+        worker.get(f"/personer/{person.code}/")
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/logg/")
+    assert response.status_code == 200
+    assert len(many) == len(few)
