@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.audit",
     "apps.people",
+    "apps.decisions",
 ]
 
 MIDDLEWARE = [

@@ -179,3 +179,48 @@ def report_rows(episodes: Sequence[Episode], quarter: Quarter, as_of: datetime.d
             continue
         rows.append(Row(episode, episode.section, not episode.open_on(as_of), first))
     return rows
+
+
+@dataclass(frozen=True)
+class EventProblem:
+    field: str
+    message: str
+
+
+def check_new_event(
+    decision_date: datetime.date,
+    events: Sequence[Event],
+    new: Event,
+    *,
+    today: datetime.date,
+) -> list[EventProblem]:
+    """Whether `new` may follow `events`. Each problem names the field and the rule, in Swedish."""
+    problems: list[EventProblem] = []
+    if new.date > today:
+        problems.append(EventProblem("date", "Datumet kan inte ligga i framtiden."))
+    if new.date < decision_date:
+        problems.append(EventProblem("date", f"Händelsen kan inte ligga före beslutsdatumet {decision_date.isoformat()}."))
+    ordered = sorted(events, key=lambda e: e.date)
+    ended = next((e for e in ordered if e.kind == EventKind.ENDED), None)
+    if ended is not None:
+        problems.append(
+            EventProblem("kind", f"Beslutet avslutades {ended.date.isoformat()}; inget kan registreras efter ett avslut.")
+        )
+        return problems
+    if ordered and new.date < ordered[-1].date:
+        problems.append(
+            EventProblem("date", f"Datumet kan inte ligga före den senaste händelsen ({ordered[-1].date.isoformat()}).")
+        )
+    state = "waiting"
+    for event in ordered:
+        if event.kind in (EventKind.EXECUTED, EventKind.RESUMED):
+            state = "executed"
+        elif event.kind == EventKind.INTERRUPTED:
+            state = "interrupted"
+    if new.kind in (EventKind.EXECUTED, EventKind.PARTLY_EXECUTED) and state != "waiting":
+        problems.append(EventProblem("kind", "Beslutet är redan verkställt; registrera avbrott eller avslut i stället."))
+    elif new.kind == EventKind.INTERRUPTED and state != "executed":
+        problems.append(EventProblem("kind", "Bara ett verkställt beslut kan avbrytas."))
+    elif new.kind == EventKind.RESUMED and state != "interrupted":
+        problems.append(EventProblem("kind", "Ett återupptagande kräver ett avbrott som inte redan återupptagits."))
+    return problems

@@ -27,11 +27,22 @@ class Permission(models.TextChoices):
     REFERENCE_DATA_MANAGE = "reference_data.manage", _("Hantera koder och lagrum")
     STATISTICS_VIEW = "statistics.view", _("Se avidentifierad statistik")
     LEXHELLER_REPORT = "lexheller.report", _("Rapportera brister i samverkan")
+    DECISION_MANAGE = "decision.manage", _("Registrera gynnande beslut och ta fram kvartalsrapporter")
+    IVO_INDIVIDUAL_VIEW = "ivo_individual.view", _("Se individuppgifterna till IVO")
+    DECISION_REPORT_VIEW = "decision_report.view", _("Läsa rapporterna till nämnd, KF och revisorer")
 
 
 # Permissions that reach personal data. They apply only inside the municipality of the grant:
 # personal data never leaves the municipality that registered it.
-PERSONAL_DATA_PERMISSIONS = frozenset({Permission.PERSON_VIEW, Permission.PERSON_MANAGE, Permission.PERSON_EXPORT})
+PERSONAL_DATA_PERMISSIONS = frozenset(
+    {
+        Permission.PERSON_VIEW,
+        Permission.PERSON_MANAGE,
+        Permission.PERSON_EXPORT,
+        Permission.DECISION_MANAGE,
+        Permission.IVO_INDIVIDUAL_VIEW,
+    }
+)
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.EXECUTOR_CASEWORKER: frozenset(
@@ -48,9 +59,24 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.DECISIONS_REGISTRAR: frozenset(
-        {Permission.PERSON_VIEW, Permission.PERSON_MANAGE, Permission.PERSON_EXPORT, Permission.ORGANISATION_VIEW}
+        {
+            Permission.PERSON_VIEW,
+            Permission.PERSON_MANAGE,
+            Permission.PERSON_EXPORT,
+            Permission.ORGANISATION_VIEW,
+            Permission.DECISION_MANAGE,
+            Permission.IVO_INDIVIDUAL_VIEW,
+            Permission.DECISION_REPORT_VIEW,
+        }
     ),
-    Role.AUDITOR: frozenset({Permission.AUDIT_VIEW, Permission.ORGANISATION_VIEW, Permission.STATISTICS_VIEW}),
+    Role.AUDITOR: frozenset(
+        {
+            Permission.AUDIT_VIEW,
+            Permission.ORGANISATION_VIEW,
+            Permission.STATISTICS_VIEW,
+            Permission.DECISION_REPORT_VIEW,
+        }
+    ),
     Role.FORBUND_OFFICER: frozenset(
         {Permission.ORGANISATION_VIEW, Permission.STATISTICS_VIEW, Permission.LEXHELLER_REPORT}
     ),

@@ -36,6 +36,19 @@ class AuditAction(models.TextChoices):
     KEYS_ROTATE = "keys.rotate", _("Nycklar roterade")
     ORGANISATION_LOAD = "organisation.load", _("Organisationsstruktur inläst")
     DEMO_LOAD = "demo.load", _("Demodata inläst")
+    DECISION_CREATE = "decision.create", _("Beslut registrerat")
+    DECISION_UPDATE = "decision.update", _("Beslut ändrat")
+    DECISION_EVENT = "decision.event", _("Händelse på beslut registrerad")
+    DECISION_VIEW = "decision.view", _("Beslut visat")
+    DECISION_LIST = "decision.list", _("Beslutsregister visat")
+    DECISION_IMPORT = "decision.import", _("Beslutsregister importerat")
+    REPORT_COMPUTE = "report.compute", _("Kvartalsrapport beräknad")
+    REPORT_SUBMIT = "report.submit", _("Kvartalsrapport inlämnad")
+    REPORT_VIEW = "report.view", _("Kvartalsrapport visad")
+    REPORT_EXPORT = "report.export", _("Kvartalsrapport exporterad")
+    IVO_INDIVIDUAL_VIEW = "ivo.view", _("Individuppgifter till IVO visade")
+    IVO_INDIVIDUAL_EXPORT = "ivo.export", _("Individuppgifter till IVO exporterade")
+    REFERENCE_DATA_CHANGE = "reference_data.change", _("Koder eller lagrum ändrade")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

@@ -153,3 +153,49 @@ def test_the_report_date_cannot_precede_the_quarters_end():
 def test_nothing_counts_after_an_end():
     episodes = _one(D(2022, 1, 1), (EventKind.ENDED, D(2022, 5, 1)), (EventKind.EXECUTED, D(2022, 6, 1)))
     assert episodes == [Episode(1, EpisodeKind.NOT_EXECUTED, D(2022, 1, 1), D(2022, 5, 1), Outcome.ENDED)]
+
+
+from lib.nonexecution import check_new_event  # noqa: E402
+
+TODAY = D(2023, 1, 15)
+
+
+def _problems(new_kind, new_date, *events, decision_date=D(2022, 6, 1)):
+    existing = [Event(kind, day) for kind, day in events]
+    return [(p.field, p.message) for p in check_new_event(decision_date, existing, Event(new_kind, new_date), today=TODAY)]
+
+
+def test_an_event_before_the_decision_date_is_refused():
+    [(field, message)] = _problems(EventKind.EXECUTED, D(2022, 5, 31))
+    assert field == "date" and "före beslutsdatumet 2022-06-01" in message
+
+
+def test_a_future_date_is_refused():
+    [(field, message)] = _problems(EventKind.EXECUTED, D(2023, 1, 16))
+    assert field == "date" and "framtiden" in message
+
+
+def test_a_resumption_needs_an_interruption():
+    [(field, message)] = _problems(EventKind.RESUMED, D(2022, 8, 1), (EventKind.EXECUTED, D(2022, 7, 1)))
+    assert field == "kind" and "kräver ett avbrott" in message
+    assert _problems(EventKind.RESUMED, D(2022, 9, 1), (EventKind.EXECUTED, D(2022, 7, 1)),
+                     (EventKind.INTERRUPTED, D(2022, 8, 1))) == []
+
+
+def test_nothing_may_follow_an_end():
+    [(field, message)] = _problems(EventKind.EXECUTED, D(2022, 9, 1), (EventKind.ENDED, D(2022, 8, 1)))
+    assert field == "kind" and "avslutades 2022-08-01" in message
+
+
+def test_an_interruption_needs_an_execution():
+    [(field, _message)] = _problems(EventKind.INTERRUPTED, D(2022, 8, 1))
+    assert field == "kind"
+
+
+def test_events_are_entered_in_date_order():
+    [(field, message)] = _problems(EventKind.INTERRUPTED, D(2022, 6, 20), (EventKind.EXECUTED, D(2022, 7, 1)))
+    assert field == "date" and "senaste händelsen (2022-07-01)" in message
+
+
+def test_execution_after_partial_execution_is_allowed():
+    assert _problems(EventKind.EXECUTED, D(2022, 9, 1), (EventKind.PARTLY_EXECUTED, D(2022, 7, 1))) == []

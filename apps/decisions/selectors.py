@@ -1,0 +1,256 @@
+"""Permission-aware reads of the decision register and the computation of quarterly reports."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from apps.accounts.models import User
+from apps.accounts.roles import Permission
+from apps.accounts.selectors import municipalities_with
+from apps.organisations.models import Organisation
+from lib.nonexecution import (
+    CATEGORY_ORDER,
+    Category,
+    Episode,
+    Event,
+    EventKind,
+    History,
+    Row,
+    Section,
+    episodes_of,
+    report_rows,
+)
+from lib.quarters import Quarter, add_months, quarters_of
+
+from .models import Decision, DecisionEvent, LegalBasis, LegalBasisKind, QuarterlyReport, ReportRow, ReportStatus
+
+CATEGORY_LABELS = {
+    Category.NOT_EXECUTED: "ej verkställda",
+    Category.INTERRUPTED: "avbrutna",
+    Category.EXECUTED: "verkställda",
+    Category.ENDED: "avslutad",
+}
+
+
+def decisions_for_user(user: User, *, permission: Permission = Permission.DECISION_MANAGE) -> QuerySet[Decision]:
+    municipality_ids = [org.pk for org in municipalities_with(user, permission)]
+    return Decision.objects.filter(municipality_id__in=municipality_ids).select_related(
+        "municipality", "person", "decision_type", "legal_basis"
+    )
+
+
+def get_decision_for_user(user: User, pk: int) -> Decision:
+    try:
+        return decisions_for_user(user).prefetch_related("events", "offers").get(pk=pk)
+    except Decision.DoesNotExist as exc:
+        raise Http404("Beslutet finns inte.") from exc
+
+
+def reports_for_user(user: User) -> QuerySet[QuarterlyReport]:
+    ids = [org.pk for org in municipalities_with(user, Permission.DECISION_REPORT_VIEW)]
+    return QuarterlyReport.objects.filter(municipality_id__in=ids).select_related("municipality", "submitted_by")
+
+
+def get_report_for_user(user: User, pk: int) -> QuarterlyReport:
+    try:
+        return reports_for_user(user).get(pk=pk)
+    except QuarterlyReport.DoesNotExist as exc:
+        raise Http404("Rapporten finns inte.") from exc
+
+
+def decision_events(decision: Decision) -> list[Event]:
+    return [Event(EventKind(e.kind), e.date) for e in decision.events.all()]
+
+
+def decision_episodes(decision: Decision) -> list[Episode]:
+    return episodes_of(decision.pk, decision.decision_date, decision_events(decision))
+
+
+def _decisions_with_events(municipality: Organisation) -> list[Decision]:
+    return list(
+        Decision.objects.filter(municipality=municipality)
+        .select_related("decision_type", "legal_basis")
+        .prefetch_related(Prefetch("events", queryset=DecisionEvent.objects.order_by("date", "id")))
+    )
+
+
+def report_history(municipality: Organisation, before: Quarter) -> History:
+    """What the municipality's submitted reports of earlier quarters said."""
+    history = History()
+    rows = ReportRow.objects.filter(
+        report__municipality=municipality, report__status=ReportStatus.SUBMITTED
+    ).values_list("decision_id", "episode_kind", "episode_start", "section", "closed", "report__year", "report__quarter")
+    for decision_id, kind, start, section, closed, year, number in rows:
+        quarter = Quarter(year, number)
+        if quarter >= before:
+            continue
+        key = (decision_id, kind, start)
+        if key not in history.first_reported or quarter < history.first_reported[key]:
+            history.first_reported[key] = quarter
+        if section == Section.EXECUTED_OR_ENDED:
+            history.listed_in_section_3.add(key)
+        else:
+            history.listed_any.add(key)
+            if not closed:
+                history.listed_open.add(key)
+    return history
+
+
+@dataclass(frozen=True)
+class ComputedRow:
+    row: Row
+    decision: Decision
+    reason: str
+
+
+def reason_text(decision: Decision) -> str:
+    """What the report says about why the decision is not executed, with any partial execution."""
+    parts = [decision.delay_reason_text or (decision.get_delay_reason_display() if decision.delay_reason else "")]
+    for event in decision.events.all():
+        if event.kind == EventKind.PARTLY_EXECUTED:
+            parts.append(f"Delvis verkställt {event.date.isoformat()}; återstår: {event.missing_part}")
+    return ". ".join(part for part in parts if part)
+
+
+def compute_report(municipality: Organisation, quarter: Quarter, as_of: datetime.date) -> list[ComputedRow]:
+    history = report_history(municipality, quarter)
+    decisions = {d.pk: d for d in _decisions_with_events(municipality)}
+    episodes = [episode for decision in decisions.values() for episode in decision_episodes(decision)]
+    rows = report_rows(episodes, quarter, as_of, history)
+    computed = [ComputedRow(row, decisions[row.episode.decision_id], "") for row in rows]
+    computed.sort(key=lambda c: (c.row.section, -c.decision.decision_date.toordinal(), c.decision.reference))
+    return [ComputedRow(c.row, c.decision, reason_text(c.decision)) for c in computed]
+
+
+def reporting_duty_on(day: datetime.date) -> LegalBasis | None:
+    for basis in LegalBasis.objects.filter(kind=LegalBasisKind.REPORTING_DUTY, code__startswith="sol"):
+        if basis.valid_on(day):
+            return basis
+    return None
+
+
+# --- Tables built from stored report rows --------------------------------------------------
+
+
+@dataclass
+class TypeRow:
+    decision_type: str
+    category: Category
+    counts: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
+    first_reported: int = 10**9
+    latest_decision: datetime.date = datetime.date.min
+
+    @property
+    def label(self) -> str:
+        return f"{self.decision_type}, {CATEGORY_LABELS[self.category]}"
+
+
+@dataclass
+class YearTables:
+    year: int
+    by_type: list[TypeRow]
+    sections: dict[int, list[int]]  # section → counts per quarter
+
+    @property
+    def quarters(self) -> list[str]:
+        return [f"{q.year}Q{q.number}" for q in quarters_of(self.year)]
+
+
+def year_tables(municipality: Organisation, year: int, *, include: QuarterlyReport | None = None) -> YearTables:
+    """Statistics per type and the three-section summary of a year, from submitted reports (and
+    `include`, a draft being looked at, so its own quarter is shown)."""
+    reports = list(
+        QuarterlyReport.objects.filter(municipality=municipality, year=year, status=ReportStatus.SUBMITTED)
+    )
+    if include is not None and include.year == year and all(r.pk != include.pk for r in reports):
+        reports.append(include)
+    rows = ReportRow.objects.filter(report__in=reports).select_related("report").order_by("report__quarter", "position")
+    by_key: dict[tuple[str, Category], TypeRow] = {}
+    sections: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for row in rows:
+        index = row.report.quarter - 1
+        category = Category(row.category)
+        entry = by_key.setdefault((row.decision_type_name, category), TypeRow(row.decision_type_name, category))
+        entry.counts[index] += 1
+        entry.first_reported = min(entry.first_reported, row.first_reported_index)
+        entry.latest_decision = max(entry.latest_decision, row.decision_date)
+        sections[row.section][index] += 1
+
+    def order(entry: TypeRow) -> tuple[int, int, int, str, int]:
+        first_quarter = next(i for i, count in enumerate(entry.counts) if count)
+        return (
+            first_quarter,
+            entry.first_reported,
+            -entry.latest_decision.toordinal(),
+            entry.decision_type,
+            CATEGORY_ORDER.index(entry.category),
+        )
+
+    return YearTables(
+        year=year,
+        by_type=sorted(by_key.values(), key=order),
+        sections={section: sections[section] for section in (1, 2, 3)},
+    )
+
+
+# --- The registrar's start page ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeadlineItem:
+    decision: Decision
+    episode: Episode
+
+    @property
+    def deadline(self) -> datetime.date:
+        return self.episode.deadline
+
+
+def deadline_overview(
+    user: User, *, today: datetime.date, within_days: int = 30
+) -> tuple[list[DeadlineItem], list[DeadlineItem]]:
+    """Open waits whose deadline is within `within_days`, and those past it that no submitted
+    report has listed yet."""
+    approaching: list[DeadlineItem] = []
+    overdue: list[DeadlineItem] = []
+    decisions = decisions_for_user(user).prefetch_related("events")
+    reported = set(
+        ReportRow.objects.filter(
+            decision__in=decisions, report__status=ReportStatus.SUBMITTED, section__in=[1, 2]
+        ).values_list("decision_id", "episode_kind", "episode_start")
+    )
+    horizon = today + datetime.timedelta(days=within_days)
+    for decision in decisions:
+        for episode in decision_episodes(decision):
+            if not episode.open_on(today):
+                continue
+            if today <= episode.deadline <= horizon:
+                approaching.append(DeadlineItem(decision, episode))
+            elif episode.deadline < today and episode.key not in reported:
+                overdue.append(DeadlineItem(decision, episode))
+    approaching.sort(key=lambda item: item.deadline)
+    overdue.sort(key=lambda item: item.deadline)
+    return approaching, overdue
+
+
+# IVO's reporting windows: the quarter's report is sent in these months.
+IVO_WINDOWS = {1: ("april", [4]), 2: ("juli–augusti", [7, 8]), 3: ("oktober", [10]), 4: ("januari året därpå", [1])}
+
+
+def next_ivo_window(today: datetime.date) -> tuple[Quarter, str, datetime.date]:
+    """The quarter whose report is due next, the window in words, and the window's last day."""
+    quarter = Quarter.containing(today).previous()
+    for _ in range(5):
+        _words, months = IVO_WINDOWS[quarter.number]
+        year = quarter.year + 1 if quarter.number == 4 else quarter.year
+        last_month = months[-1]
+        last_day = add_months(datetime.date(year, last_month, 1), 1) - datetime.timedelta(days=1)
+        if last_day >= today:
+            return quarter, IVO_WINDOWS[quarter.number][0], last_day
+        quarter = quarter.next()
+    raise AssertionError("unreachable")

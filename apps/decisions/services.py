@@ -1,0 +1,385 @@
+from __future__ import annotations
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.accounts.roles import Permission
+from apps.accounts.selectors import municipalities_with
+from apps.audit.models import AuditAction
+from apps.audit.services import audit_record
+from apps.organisations.models import Organisation
+from apps.people.models import Person
+from insyn.errors import Conflict, NotPermitted, ValidationFailed
+from lib.nonexecution import Event, EventKind, check_new_event
+from lib.quarters import Quarter
+
+from .models import (
+    Decision,
+    DecisionEvent,
+    DecisionType,
+    DelayReason,
+    EndReason,
+    InsatsOffer,
+    LegalBasis,
+    LegalBasisKind,
+    QuarterlyReport,
+    ReportRow,
+    ReportStatus,
+)
+from .selectors import compute_report, decision_events
+
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _require(actor: User | None, municipality: Organisation, permission: Permission = Permission.DECISION_MANAGE) -> None:
+    if actor is not None and municipality not in municipalities_with(actor, permission):
+        raise NotPermitted("Du får inte registrera beslut i den kommunen.")
+
+
+def _audit(actor: User | None, action: AuditAction, decision: Decision, request: HttpRequest | None, **details: object) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        request=request,
+        object_type="decision",
+        object_id=str(decision.pk),
+        person_code=decision.person.code,
+        municipality_slug=decision.municipality.slug,
+        details={"reference": decision.reference, **details},
+    )
+
+
+def validate_decision_fields(
+    *,
+    municipality: Organisation,
+    person: Person | None,
+    decision_date: datetime.date | None,
+    decision_type: DecisionType | None,
+    legal_basis: LegalBasis | None,
+    delay_reason: str,
+    today: datetime.date,
+) -> dict[str, list[str]]:
+    """Every problem with a decision's fields, per field, in Swedish."""
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if person is None:
+        add("person", "Ange personen som beslutet gäller.")
+    elif person.municipality_id != municipality.pk:
+        add("person", "Personen finns inte i kommunens register.")
+    if decision_date is None:
+        add("decision_date", "Ange beslutsdatum.")
+    elif decision_date > today:
+        add("decision_date", "Beslutsdatumet kan inte ligga i framtiden.")
+    if decision_type is None:
+        add("decision_type", "Välj typ av beslut.")
+    if legal_basis is None:
+        add("legal_basis", "Välj lagrum.")
+    elif legal_basis.kind != LegalBasisKind.DECISION:
+        add("legal_basis", f"{legal_basis.label} är inte ett lagrum för beslut.")
+    else:
+        if decision_date is not None and not legal_basis.valid_on(decision_date):
+            add(
+                "legal_basis",
+                f"Lagrummet {legal_basis.label} gällde inte på beslutsdatumet {decision_date.isoformat()} "
+                f"(det gäller {legal_basis.period_text()}).",
+            )
+        if decision_type is not None and not decision_type.legal_bases.filter(pk=legal_basis.pk).exists():
+            add("legal_basis", f"Lagrummet {legal_basis.label} hör inte till beslutstypen {decision_type.name}.")
+    if delay_reason and delay_reason not in DelayReason.values:
+        add("delay_reason", "Okänt skäl till dröjsmål.")
+    return errors
+
+
+def decision_create(
+    *,
+    actor: User | None,
+    municipality: Organisation,
+    reference: str,
+    person: Person | None,
+    decision_date: datetime.date | None,
+    decision_type: DecisionType | None,
+    legal_basis: LegalBasis | None,
+    caseworker: str = "",
+    delay_reason: str = "",
+    delay_reason_text: str = "",
+    consequences: str = "",
+    interim_support: str = "",
+    request: HttpRequest | None = None,
+    today: datetime.date | None = None,
+) -> Decision:
+    _require(actor, municipality)
+    reference = reference.strip()
+    errors = validate_decision_fields(
+        municipality=municipality,
+        person=person,
+        decision_date=decision_date,
+        decision_type=decision_type,
+        legal_basis=legal_basis,
+        delay_reason=delay_reason,
+        today=today or _today(),
+    )
+    if not reference:
+        errors.setdefault("reference", []).append("Ange kommunens ärende- eller diarienummer.")
+    elif Decision.objects.filter(municipality=municipality, reference=reference).exists():
+        errors.setdefault("reference", []).append(f"Referensen {reference} finns redan i kommunens register.")
+    if errors:
+        raise ValidationFailed("Beslutet kunde inte sparas.", fields=errors)
+    assert person is not None and decision_date is not None and decision_type is not None and legal_basis is not None
+    try:
+        with transaction.atomic():
+            decision = Decision.objects.create(
+                municipality=municipality,
+                reference=reference,
+                person=person,
+                decision_date=decision_date,
+                decision_type=decision_type,
+                legal_basis=legal_basis,
+                caseworker=caseworker.strip(),
+                delay_reason=delay_reason,
+                delay_reason_text=delay_reason_text.strip(),
+                consequences=consequences.strip(),
+                interim_support=interim_support.strip(),
+                created_by=actor,
+            )
+            _audit(actor, AuditAction.DECISION_CREATE, decision, request)
+    except IntegrityError as exc:
+        raise Conflict(f"Referensen {reference} registrerades samtidigt av någon annan.") from exc
+    return decision
+
+
+def decision_update_waiting(
+    *,
+    actor: User | None,
+    decision: Decision,
+    caseworker: str,
+    delay_reason: str,
+    delay_reason_text: str,
+    consequences: str,
+    interim_support: str,
+    request: HttpRequest | None = None,
+) -> Decision:
+    """Update what is known while the person waits: reason, consequences, support meanwhile."""
+    _require(actor, decision.municipality)
+    if delay_reason and delay_reason not in DelayReason.values:
+        raise ValidationFailed("Okänt skäl.", fields={"delay_reason": ["Okänt skäl till dröjsmål."]})
+    with transaction.atomic():
+        decision.caseworker = caseworker.strip()
+        decision.delay_reason = delay_reason
+        decision.delay_reason_text = delay_reason_text.strip()
+        decision.consequences = consequences.strip()
+        decision.interim_support = interim_support.strip()
+        decision.save()
+        _audit(actor, AuditAction.DECISION_UPDATE, decision, request)
+    return decision
+
+
+def decision_event_add(
+    *,
+    actor: User | None,
+    decision: Decision,
+    kind: str,
+    date: datetime.date | None,
+    missing_part: str = "",
+    end_reason: str = "",
+    end_reason_text: str = "",
+    request: HttpRequest | None = None,
+    today: datetime.date | None = None,
+) -> DecisionEvent:
+    _require(actor, decision.municipality)
+    errors: dict[str, list[str]] = {}
+    try:
+        event_kind = EventKind(kind)
+    except ValueError:
+        errors["kind"] = ["Välj en händelse."]
+        event_kind = None
+    if date is None:
+        errors.setdefault("date", []).append("Ange datum.")
+    if event_kind is not None and date is not None:
+        for problem in check_new_event(
+            decision.decision_date, decision_events(decision), Event(event_kind, date), today=today or _today()
+        ):
+            errors.setdefault(problem.field, []).append(problem.message)
+    if event_kind == EventKind.PARTLY_EXECUTED and not missing_part.strip():
+        errors["missing_part"] = ["Beskriv vilken del som ännu inte är verkställd."]
+    if event_kind == EventKind.ENDED:
+        if end_reason not in EndReason.values:
+            errors["end_reason"] = ["Välj avslutsorsak."]
+        elif end_reason == EndReason.OTHER and not end_reason_text.strip():
+            errors["end_reason_text"] = ["Beskriv orsaken när du väljer Annat."]
+    elif end_reason:
+        errors["end_reason"] = ["Avslutsorsak anges bara när beslutet avslutas."]
+    if errors:
+        raise ValidationFailed("Händelsen kunde inte sparas.", fields=errors)
+    assert event_kind is not None and date is not None
+    with transaction.atomic():
+        event = DecisionEvent.objects.create(
+            decision=decision,
+            kind=event_kind.value,
+            date=date,
+            missing_part=missing_part.strip() if event_kind == EventKind.PARTLY_EXECUTED else "",
+            end_reason=end_reason if event_kind == EventKind.ENDED else "",
+            end_reason_text=end_reason_text.strip() if event_kind == EventKind.ENDED else "",
+            recorded_by=actor,
+        )
+        _audit(actor, AuditAction.DECISION_EVENT, decision, request, event=event_kind.value, date=date.isoformat())
+    return event
+
+
+def decision_offer_add(
+    *,
+    actor: User | None,
+    decision: Decision,
+    offered_on: datetime.date | None,
+    declined: bool,
+    note: str = "",
+    request: HttpRequest | None = None,
+    today: datetime.date | None = None,
+) -> InsatsOffer:
+    """Record that an insats was offered. A declined offer does not end the decision."""
+    _require(actor, decision.municipality)
+    if offered_on is None:
+        raise ValidationFailed("Erbjudandet kunde inte sparas.", fields={"offered_on": ["Ange datum."]})
+    if offered_on > (today or _today()):
+        raise ValidationFailed("Erbjudandet kunde inte sparas.", fields={"offered_on": ["Datumet kan inte ligga i framtiden."]})
+    if offered_on < decision.decision_date:
+        raise ValidationFailed(
+            "Erbjudandet kunde inte sparas.",
+            fields={"offered_on": [f"Datumet kan inte ligga före beslutsdatumet {decision.decision_date.isoformat()}."]},
+        )
+    with transaction.atomic():
+        offer = InsatsOffer.objects.create(
+            decision=decision, offered_on=offered_on, declined=declined, note=note.strip(), recorded_by=actor
+        )
+        _audit(actor, AuditAction.DECISION_UPDATE, decision, request, offer=offered_on.isoformat(), declined=declined)
+    return offer
+
+
+# --- Quarterly reports ---------------------------------------------------------------------
+
+
+def _check_report_order(municipality: Organisation, quarter: Quarter) -> None:
+    later = (
+        QuarterlyReport.objects.filter(municipality=municipality, status=ReportStatus.SUBMITTED)
+        .filter(year__gt=quarter.year)
+        .exists()
+        or QuarterlyReport.objects.filter(
+            municipality=municipality, status=ReportStatus.SUBMITTED, year=quarter.year, quarter__gt=quarter.number
+        ).exists()
+    )
+    if later:
+        raise Conflict(
+            f"En rapport för ett senare kvartal än {quarter} är redan inlämnad; rättelser görs i nästa kvartals rapport."
+        )
+
+
+def _store_rows(report: QuarterlyReport, quarter: Quarter) -> None:
+    rows = compute_report(report.municipality, quarter, report.as_of)
+    ReportRow.objects.bulk_create(
+        [
+            ReportRow(
+                report=report,
+                position=position,
+                section=computed.row.section.value,
+                category=computed.row.category.value,
+                decision=computed.decision,
+                episode_kind=computed.row.episode.kind.value,
+                episode_start=computed.row.episode.start,
+                closed=computed.row.closed,
+                outcome=computed.row.outcome.value if computed.row.outcome else "",
+                outcome_date=computed.row.date,
+                first_reported_index=computed.row.first_reported.index,
+                reference=computed.decision.reference,
+                decision_date=computed.decision.decision_date,
+                decision_type_name=computed.decision.decision_type.name,
+                legal_basis_label=computed.decision.legal_basis.short_label,
+                reason=computed.reason,
+            )
+            for position, computed in enumerate(rows, start=1)
+        ]
+    )
+
+
+def report_prepare(
+    *,
+    actor: User | None,
+    municipality: Organisation,
+    quarter: Quarter,
+    as_of: datetime.date,
+    request: HttpRequest | None = None,
+    today: datetime.date | None = None,
+) -> QuarterlyReport:
+    """Create the draft report for a quarter, or recompute the existing draft as of `as_of`."""
+    _require(actor, municipality)
+    if as_of < quarter.last_day:
+        raise ValidationFailed(
+            "Rapporten kunde inte tas fram.",
+            fields={"as_of": [f"Rapporteringstillfället kan inte ligga före kvartalets sista dag ({quarter.last_day})."]},
+        )
+    if as_of > (today or _today()):
+        raise ValidationFailed("Rapporten kunde inte tas fram.", fields={"as_of": ["Datumet kan inte ligga i framtiden."]})
+    _check_report_order(municipality, quarter)
+    with transaction.atomic():
+        report = (
+            QuarterlyReport.objects.select_for_update()
+            .filter(municipality=municipality, year=quarter.year, quarter=quarter.number)
+            .first()
+        )
+        if report is not None and report.is_submitted:
+            raise Conflict(f"Rapporten för {quarter} är redan inlämnad och kan inte ändras.")
+        if report is None:
+            report = QuarterlyReport.objects.create(
+                municipality=municipality, year=quarter.year, quarter=quarter.number, as_of=as_of, computed_at=timezone.now()
+            )
+        else:
+            report.rows.all().delete()
+            report.as_of = as_of
+            report.computed_at = timezone.now()
+            report.save(update_fields=["as_of", "computed_at"])
+        _store_rows(report, quarter)
+        audit_record(
+            actor=actor,
+            action=AuditAction.REPORT_COMPUTE,
+            request=request,
+            object_type="quarterly_report",
+            object_id=str(report.pk),
+            municipality_slug=municipality.slug,
+            details={"quarter": str(quarter), "as_of": as_of.isoformat()},
+        )
+    return report
+
+
+def report_submit(*, actor: User | None, report: QuarterlyReport, request: HttpRequest | None = None) -> QuarterlyReport:
+    """Recompute the draft one last time and freeze it. Who and when goes to the audit log."""
+    _require(actor, report.municipality)
+    if report.is_submitted:
+        raise Conflict("Rapporten är redan inlämnad.")
+    quarter = Quarter(report.year, report.quarter)
+    _check_report_order(report.municipality, quarter)
+    with transaction.atomic():
+        report.rows.all().delete()
+        _store_rows(report, quarter)
+        report.status = ReportStatus.SUBMITTED
+        report.submitted_at = timezone.now()
+        report.submitted_by = actor
+        report.computed_at = report.submitted_at
+        report.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.REPORT_SUBMIT,
+            request=request,
+            object_type="quarterly_report",
+            object_id=str(report.pk),
+            municipality_slug=report.municipality.slug,
+            details={"quarter": str(quarter), "as_of": report.as_of.isoformat(), "rows": report.rows.count()},
+        )
+    return report
