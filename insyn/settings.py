@@ -8,10 +8,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
 from lib import crypto
 from lib.env import env_bool, env_int, env_list, env_optional, env_str
+
+# Lets runtime code write Django generics such as forms.ModelForm[Model] for the type checker.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("INSYN_VAR_DIR", str(BASE_DIR / "var")))

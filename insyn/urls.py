@@ -23,6 +23,7 @@ urlpatterns = [
     path("personer/", include("apps.people.urls")),
     path("organisationer/", include("apps.organisations.urls")),
     path("logg/", include("apps.audit.urls")),
+    path("beslut/", include("apps.decisions.urls")),
     path("api/v1/", include("insyn.api_urls")),
 ]
 

@@ -199,12 +199,16 @@ def check_new_event(
     if new.date > today:
         problems.append(EventProblem("date", "Datumet kan inte ligga i framtiden."))
     if new.date < decision_date:
-        problems.append(EventProblem("date", f"Händelsen kan inte ligga före beslutsdatumet {decision_date.isoformat()}."))
+        problems.append(
+            EventProblem("date", f"Händelsen kan inte ligga före beslutsdatumet {decision_date.isoformat()}.")
+        )
     ordered = sorted(events, key=lambda e: e.date)
     ended = next((e for e in ordered if e.kind == EventKind.ENDED), None)
     if ended is not None:
         problems.append(
-            EventProblem("kind", f"Beslutet avslutades {ended.date.isoformat()}; inget kan registreras efter ett avslut.")
+            EventProblem(
+                "kind", f"Beslutet avslutades {ended.date.isoformat()}; inget kan registreras efter ett avslut."
+            )
         )
         return problems
     if ordered and new.date < ordered[-1].date:
@@ -218,7 +222,9 @@ def check_new_event(
         elif event.kind == EventKind.INTERRUPTED:
             state = "interrupted"
     if new.kind in (EventKind.EXECUTED, EventKind.PARTLY_EXECUTED) and state != "waiting":
-        problems.append(EventProblem("kind", "Beslutet är redan verkställt; registrera avbrott eller avslut i stället."))
+        problems.append(
+            EventProblem("kind", "Beslutet är redan verkställt; registrera avbrott eller avslut i stället.")
+        )
     elif new.kind == EventKind.INTERRUPTED and state != "executed":
         problems.append(EventProblem("kind", "Bara ett verkställt beslut kan avbrytas."))
     elif new.kind == EventKind.RESUMED and state != "interrupted":

@@ -5,6 +5,7 @@ an Alingsås object (or, on list pages, show nothing of Alingsås)."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -16,9 +17,12 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from apps.accounts.services import api_token_create
+from apps.decisions.services import report_prepare
 from apps.people.models import Person
 from insyn.urls import PUBLIC_URL_NAMES
+from lib.quarters import Quarter
 from tests.conftest import verified_client
+from tests.decisions_helpers import decide
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,12 @@ ROUTES = [route for route in _walk(get_resolver().url_patterns) if route.name no
 # test below, so whoever adds it also says how to build its object.
 PARAM_FACTORIES: dict[str, Callable[[dict], str]] = {
     "code": lambda objects: objects["person"].code,
+    "decision_id": lambda objects: str(objects["decision"].pk),
+    "report_id": lambda objects: str(objects["report"].pk),
+    "fmt": lambda objects: "json",
+    # Reference data belongs to no municipality; only system administrators reach it.
+    "basis_id": lambda objects: str(objects["legal_basis"].pk),
+    "type_id": lambda objects: str(objects["decision_type"].pk),
 }
 
 
@@ -71,7 +81,27 @@ def test_every_route_parameter_has_a_factory():
 
 @pytest.fixture
 def alingsas_objects(person_alingsas: Person) -> dict:
-    return {"person": person_alingsas}
+    decision = decide(
+        person_alingsas.municipality,
+        "ALI-2022.1",
+        "Kontaktfamilj",
+        datetime.date(2022, 7, 25),
+        reason="Ingen familj",
+        person=person_alingsas,
+    )
+    report = report_prepare(
+        actor=None,
+        municipality=person_alingsas.municipality,
+        quarter=Quarter(2022, 4),
+        as_of=datetime.date(2023, 1, 11),
+    )
+    return {
+        "person": person_alingsas,
+        "decision": decision,
+        "report": report,
+        "legal_basis": decision.legal_basis,
+        "decision_type": decision.decision_type,
+    }
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
@@ -90,7 +120,7 @@ def test_an_anonymous_visitor_is_sent_to_log_in(route, alingsas_objects):
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
 def test_another_municipalitys_users_get_404_and_see_nothing(route, alingsas_objects, caseworker_lerum, auditor_lerum):
     url = _url(route, alingsas_objects)
-    secret_values = [alingsas_objects["person"].code, alingsas_objects["person"].last_name]
+    secret_values = [alingsas_objects["person"].code, alingsas_objects["person"].last_name, "ALI-2022.1"]
     for user in (caseworker_lerum, auditor_lerum):
         if route.is_api:
             response = APIClient().get(url, HTTP_AUTHORIZATION=f"Token {api_token_create(user=user)}")

@@ -7,9 +7,9 @@ import datetime
 
 import pytest
 
+from apps.decisions.exports import report_json
 from apps.decisions.selectors import year_tables
 from apps.decisions.services import report_prepare, report_submit
-from apps.decisions.exports import report_json
 from lib.quarters import Quarter
 from tests.decisions_helpers import FAR_FUTURE, decide, event
 
@@ -17,8 +17,14 @@ D = datetime.date
 
 # The report dates (rapporteringstillfällen); Q4 2022's is the seed's 2023-01-11.
 AS_OF = {
-    "2021Q1": D(2021, 4, 12), "2021Q2": D(2021, 7, 12), "2021Q3": D(2021, 10, 11), "2021Q4": D(2022, 1, 12),
-    "2022Q1": D(2022, 4, 11), "2022Q2": D(2022, 7, 11), "2022Q3": D(2022, 10, 12), "2022Q4": D(2023, 1, 11),
+    "2021Q1": D(2021, 4, 12),
+    "2021Q2": D(2021, 7, 12),
+    "2021Q3": D(2021, 10, 11),
+    "2021Q4": D(2022, 1, 12),
+    "2022Q1": D(2022, 4, 11),
+    "2022Q2": D(2022, 7, 11),
+    "2022Q3": D(2022, 10, 12),
+    "2022Q4": D(2023, 1, 11),
 }
 
 
@@ -75,8 +81,10 @@ def test_the_q4_2022_report_lists_exactly_what_the_seed_lists(seeded_alingsas):
         ("2022-07-25", "Kontaktfamilj", "Lämplig kontaktfamilj har inte hittats", "4.1 § SoL"),
     ]
     assert data["interrupted"] == []
-    assert [(r["decision_date"], r["decision_type"], r["date"], r["legal_basis"], r["outcome"])
-            for r in data["executed_or_ended"]] == [
+    assert [
+        (r["decision_date"], r["decision_type"], r["date"], r["legal_basis"], r["outcome"])
+        for r in data["executed_or_ended"]
+    ] == [
         ("2022-06-21", "Daglig sysselsättning", "2022-10-31", "4.1 § SoL", "ended"),
         ("2022-06-15", "Boendestöd", "2023-01-09", "4.1 § SoL", "ended"),
     ]

@@ -30,6 +30,21 @@ def start(request: HttpRequest) -> HttpResponse:
         "is_lexheller_reporter": Role.LEXHELLER_REPORTER in roles,
         "is_admin": Role.SYSTEM_ADMIN in roles,
     }
+    if context["is_registrar"]:
+        from django.utils import timezone
+
+        from apps.decisions.selectors import deadline_overview, next_ivo_window
+
+        today = timezone.localdate()
+        approaching, overdue = deadline_overview(request.user, today=today)
+        quarter, window_words, window_end = next_ivo_window(today)
+        context.update(
+            approaching=approaching,
+            overdue=overdue,
+            ivo_quarter=quarter,
+            ivo_window=window_words,
+            ivo_window_end=window_end,
+        )
     return render(request, "core/start.html", context)
 
 

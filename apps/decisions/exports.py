@@ -14,10 +14,10 @@ from django.template.loader import render_to_string
 from apps.organisations.models import Organisation
 from lib.nonexecution import CATEGORY_ORDER, Category, Section
 from lib.quarters import Quarter
-from lib.spreadsheet import Sheet, workbook_bytes
+from lib.spreadsheet import Sheet, Value, workbook_bytes
 
 from .models import Decision, QuarterlyReport, ReportRow, ReportStatus
-from .selectors import CATEGORY_LABELS, YearTables, reporting_duty_on, year_tables
+from .selectors import YearTables, reporting_duty_on, year_tables
 
 SECTION_TITLES = {
     1: "1. Gynnande beslut som ej verkställts inom tre månader från dagen för beslut",
@@ -141,8 +141,13 @@ def report_xlsx(report: QuarterlyReport) -> bytes:
         if section == 3:
             header = ["Beslutsdatum", "Typ av beslut", "Datum för verkställighet, avslut", "Utfall", "Lagrum"]
             body = [
-                [r.decision_date.isoformat(), r.decision_type_name, r.outcome_date.isoformat() if r.outcome_date else "",
-                 OUTCOME_LABELS.get(r.outcome, ""), r.legal_basis_label]
+                [
+                    r.decision_date.isoformat(),
+                    r.decision_type_name,
+                    r.outcome_date.isoformat() if r.outcome_date else "",
+                    OUTCOME_LABELS.get(r.outcome, ""),
+                    r.legal_basis_label,
+                ]
                 for r in rows
             ]
         else:
@@ -228,7 +233,9 @@ def memo_docx(report: QuarterlyReport, fields: MemoFields) -> bytes:
     document.add_heading(f"Statistik för kvartalen {report.year}", level=2)
     table = document.add_table(rows=1, cols=5)
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ["Typ av beslut", "Kvartal 1", "Kvartal 2", "Kvartal 3", "Kvartal 4"]):
+    for cell, text in zip(
+        table.rows[0].cells, ["Typ av beslut", "Kvartal 1", "Kvartal 2", "Kvartal 3", "Kvartal 4"], strict=True
+    ):
         cell.text = text
     for label, cells in ctx["statistics_rows"]:
         row = table.add_row().cells
@@ -272,9 +279,18 @@ class IvoEntry:
 
 
 IVO_HEADER = [
-    "Födelsedatum", "Kön", "Typ av beslut", "Lagrum", "Beslutsdatum", "Datum för avbrott", "Skäl till dröjsmål",
-    "Konsekvenser för den enskilde", "Annat stöd under väntetiden", "Erbjudanden (datum, tackat nej)",
-    "Datum för verkställighet, avslut", "Avsnitt",
+    "Födelsedatum",
+    "Kön",
+    "Typ av beslut",
+    "Lagrum",
+    "Beslutsdatum",
+    "Datum för avbrott",
+    "Skäl till dröjsmål",
+    "Konsekvenser för den enskilde",
+    "Annat stöd under väntetiden",
+    "Erbjudanden (datum, tackat nej)",
+    "Datum för verkställighet, avslut",
+    "Avsnitt",
 ]
 
 
@@ -294,7 +310,8 @@ def ivo_entries(report: QuarterlyReport) -> list[IvoEntry]:
         birth = f"{number[0:4]}-{number[4:6]}-{int(number[6:8]) % 60:02d}"
         interruption = row.episode_start.isoformat() if row.episode_kind == "interrupted" else ""
         offers = "; ".join(
-            f"{offer.offered_on.isoformat()}{' (tackade nej)' if offer.declined else ''}" for offer in decision.offers.all()
+            f"{offer.offered_on.isoformat()}{' (tackade nej)' if offer.declined else ''}"
+            for offer in decision.offers.all()
         )
         reason_label = decision.get_delay_reason_display() if decision.delay_reason else ""
         reason = " – ".join(part for part in (reason_label, decision.delay_reason_text) if part)
@@ -314,11 +331,20 @@ def ivo_entries(report: QuarterlyReport) -> list[IvoEntry]:
 
 
 def ivo_xlsx(report: QuarterlyReport) -> bytes:
-    body = [
+    body: list[list[Value]] = [
         [
-            e.birth_date, e.sex, e.row.decision_type_name, e.row.legal_basis_label, e.row.decision_date.isoformat(),
-            e.interruption_date, e.delay_reason, e.consequences, e.interim_support, e.offers,
-            e.row.outcome_date.isoformat() if e.row.outcome_date else "", e.row.section,
+            e.birth_date,
+            e.sex,
+            e.row.decision_type_name,
+            e.row.legal_basis_label,
+            e.row.decision_date.isoformat(),
+            e.interruption_date,
+            e.delay_reason,
+            e.consequences,
+            e.interim_support,
+            e.offers,
+            e.row.outcome_date.isoformat() if e.row.outcome_date else "",
+            e.row.section,
         ]
         for e in ivo_entries(report)
     ]

@@ -22,7 +22,9 @@ class LegalBasis(models.Model):
     code = models.SlugField(_("kod"), max_length=40, unique=True)
     kind = models.CharField(_("slag"), max_length=20, choices=LegalBasisKind.choices, default=LegalBasisKind.DECISION)
     label = models.CharField(_("lagrum"), max_length=200, help_text=_("Som det skrivs, t.ex. 4 kap. 1 § SoL"))
-    short_label = models.CharField(_("kort form"), max_length=60, help_text=_("Som i rapportens tabeller, t.ex. 4.1 § SoL"))
+    short_label = models.CharField(
+        _("kort form"), max_length=60, help_text=_("Som i rapportens tabeller, t.ex. 4.1 § SoL")
+    )
     statute = models.CharField(_("författning"), max_length=120, help_text=_("T.ex. socialtjänstlagen (2001:453)"))
     valid_from = models.DateField(_("gäller från"))
     valid_to = models.DateField(_("gäller till och med"), null=True, blank=True)
@@ -35,7 +37,9 @@ class LegalBasis(models.Model):
             models.CheckConstraint(
                 name="legal_basis_period_ordered", condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from"))
             ),
-            models.CheckConstraint(name="legal_basis_kind_valid", condition=Q(kind__in=[k.value for k in LegalBasisKind])),
+            models.CheckConstraint(
+                name="legal_basis_kind_valid", condition=Q(kind__in=[k.value for k in LegalBasisKind])
+            ),
         ]
 
     def __str__(self) -> str:
@@ -94,7 +98,9 @@ class Decision(models.Model):
         "organisations.Organisation", on_delete=models.PROTECT, related_name="decisions", verbose_name=_("kommun")
     )
     reference = models.CharField(_("referens"), max_length=60, help_text=_("Kommunens ärende- eller diarienummer"))
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="decisions", verbose_name=_("person"))
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="decisions", verbose_name=_("person")
+    )
     decision_date = models.DateField(_("beslutsdatum"))
     decision_type = models.ForeignKey(DecisionType, on_delete=models.PROTECT, verbose_name=_("typ av beslut"))
     legal_basis = models.ForeignKey(LegalBasis, on_delete=models.PROTECT, verbose_name=_("lagrum"))
@@ -105,7 +111,12 @@ class Decision(models.Model):
     interim_support = models.TextField(_("annat stöd under väntetiden"), blank=True)
     created_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
     created_by = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("registrerat av")
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrerat av"),
     )
     updated_at = models.DateTimeField(_("ändrat"), auto_now=True)
 
@@ -114,7 +125,9 @@ class Decision(models.Model):
         verbose_name = _("gynnande beslut")
         verbose_name_plural = _("gynnande beslut")
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "reference"], name="decision_reference_unique_in_municipality"),
+            models.UniqueConstraint(
+                fields=["municipality", "reference"], name="decision_reference_unique_in_municipality"
+            ),
             models.CheckConstraint(
                 name="decision_delay_reason_valid", condition=Q(delay_reason__in=["", *[r.value for r in DelayReason]])
             ),
@@ -133,7 +146,12 @@ class DecisionEvent(models.Model):
     end_reason_text = models.TextField(_("avslutsorsak, beskrivning"), blank=True)
     recorded_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
     recorded_by = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("registrerad av")
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrerad av"),
     )
 
     class Meta:
@@ -141,7 +159,9 @@ class DecisionEvent(models.Model):
         verbose_name = _("händelse")
         verbose_name_plural = _("händelser")
         constraints = [
-            models.CheckConstraint(name="decision_event_kind_valid", condition=Q(kind__in=[k.value for k in EventKind])),
+            models.CheckConstraint(
+                name="decision_event_kind_valid", condition=Q(kind__in=[k.value for k in EventKind])
+            ),
             models.CheckConstraint(
                 name="decision_event_end_reason_only_on_end",
                 condition=(Q(kind="ended") & ~Q(end_reason="")) | (~Q(kind="ended") & Q(end_reason="")),
@@ -158,13 +178,21 @@ class InsatsOffer(models.Model):
     declined = models.BooleanField(_("tackade nej"), default=False)
     note = models.TextField(_("anteckning"), blank=True)
     recorded_by = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("registrerad av")
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrerad av"),
     )
 
     class Meta:
         ordering = ["offered_on", "id"]
         verbose_name = _("erbjudande")
         verbose_name_plural = _("erbjudanden")
+
+    def __str__(self) -> str:
+        return f"{self.decision} {self.offered_on}"
 
 
 class ReportStatus(models.TextChoices):
@@ -177,7 +205,10 @@ class QuarterlyReport(models.Model):
     rows, counts and date are frozen (the database refuses changes on PostgreSQL)."""
 
     municipality = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="quarterly_reports", verbose_name=_("kommun")
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="quarterly_reports",
+        verbose_name=_("kommun"),
     )
     year = models.PositiveSmallIntegerField(_("år"))
     quarter = models.PositiveSmallIntegerField(_("kvartal"))
@@ -186,7 +217,12 @@ class QuarterlyReport(models.Model):
     computed_at = models.DateTimeField(_("beräknad"))
     submitted_at = models.DateTimeField(_("inlämnad"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("inlämnad av")
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("inlämnad av"),
     )
 
     class Meta:
@@ -199,7 +235,8 @@ class QuarterlyReport(models.Model):
             models.CheckConstraint(name="report_status_valid", condition=Q(status__in=["draft", "submitted"])),
             models.CheckConstraint(
                 name="report_submitted_has_time",
-                condition=Q(status="draft", submitted_at__isnull=True) | Q(status="submitted", submitted_at__isnull=False),
+                condition=Q(status="draft", submitted_at__isnull=True)
+                | Q(status="submitted", submitted_at__isnull=False),
             ),
         ]
 
@@ -215,11 +252,15 @@ class ReportRow(models.Model):
     """A row as it stood in the report: the displayed values are copied, so a later change of the
     decision never changes a submitted report."""
 
-    report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="rows", verbose_name=_("rapport"))
+    report = models.ForeignKey(
+        QuarterlyReport, on_delete=models.CASCADE, related_name="rows", verbose_name=_("rapport")
+    )
     position = models.PositiveIntegerField(_("ordning"))
     section = models.PositiveSmallIntegerField(_("avsnitt"), choices=[(s.value, s.name) for s in Section])
     category = models.CharField(_("kategori"), max_length=20, choices=[(c.value, c.value) for c in Category])
-    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="report_rows", verbose_name=_("beslut"))
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, related_name="report_rows", verbose_name=_("beslut")
+    )
     episode_kind = models.CharField(_("väntan"), max_length=20)
     episode_start = models.DateField(_("väntan från"))
     closed = models.BooleanField(_("avslutad vid rapporten"), default=False)
@@ -243,3 +284,6 @@ class ReportRow(models.Model):
                 | Q(closed=True, outcome__in=["executed", "ended"], outcome_date__isnull=False),
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.report} #{self.position}"

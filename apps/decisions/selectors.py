@@ -84,7 +84,9 @@ def report_history(municipality: Organisation, before: Quarter) -> History:
     history = History()
     rows = ReportRow.objects.filter(
         report__municipality=municipality, report__status=ReportStatus.SUBMITTED
-    ).values_list("decision_id", "episode_kind", "episode_start", "section", "closed", "report__year", "report__quarter")
+    ).values_list(
+        "decision_id", "episode_kind", "episode_start", "section", "closed", "report__year", "report__quarter"
+    )
     for decision_id, kind, start, section, closed, year, number in rows:
         quarter = Quarter(year, number)
         if quarter >= before:
@@ -164,9 +166,7 @@ class YearTables:
 def year_tables(municipality: Organisation, year: int, *, include: QuarterlyReport | None = None) -> YearTables:
     """Statistics per type and the three-section summary of a year, from submitted reports (and
     `include`, a draft being looked at, so its own quarter is shown)."""
-    reports = list(
-        QuarterlyReport.objects.filter(municipality=municipality, year=year, status=ReportStatus.SUBMITTED)
-    )
+    reports = list(QuarterlyReport.objects.filter(municipality=municipality, year=year, status=ReportStatus.SUBMITTED))
     if include is not None and include.year == year and all(r.pk != include.pk for r in reports):
         reports.append(include)
     rows = ReportRow.objects.filter(report__in=reports).select_related("report").order_by("report__quarter", "position")

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
+from django import forms
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -33,17 +35,20 @@ from .models import (
 from .selectors import compute_report, decision_events
 
 
-
 def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _require(actor: User | None, municipality: Organisation, permission: Permission = Permission.DECISION_MANAGE) -> None:
+def _require(
+    actor: User | None, municipality: Organisation, permission: Permission = Permission.DECISION_MANAGE
+) -> None:
     if actor is not None and municipality not in municipalities_with(actor, permission):
         raise NotPermitted("Du får inte registrera beslut i den kommunen.")
 
 
-def _audit(actor: User | None, action: AuditAction, decision: Decision, request: HttpRequest | None, **details: object) -> None:
+def _audit(
+    actor: User | None, action: AuditAction, decision: Decision, request: HttpRequest | None, **details: object
+) -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -250,11 +255,15 @@ def decision_offer_add(
     if offered_on is None:
         raise ValidationFailed("Erbjudandet kunde inte sparas.", fields={"offered_on": ["Ange datum."]})
     if offered_on > (today or _today()):
-        raise ValidationFailed("Erbjudandet kunde inte sparas.", fields={"offered_on": ["Datumet kan inte ligga i framtiden."]})
+        raise ValidationFailed(
+            "Erbjudandet kunde inte sparas.", fields={"offered_on": ["Datumet kan inte ligga i framtiden."]}
+        )
     if offered_on < decision.decision_date:
         raise ValidationFailed(
             "Erbjudandet kunde inte sparas.",
-            fields={"offered_on": [f"Datumet kan inte ligga före beslutsdatumet {decision.decision_date.isoformat()}."]},
+            fields={
+                "offered_on": [f"Datumet kan inte ligga före beslutsdatumet {decision.decision_date.isoformat()}."]
+            },
         )
     with transaction.atomic():
         offer = InsatsOffer.objects.create(
@@ -278,7 +287,8 @@ def _check_report_order(municipality: Organisation, quarter: Quarter) -> None:
     )
     if later:
         raise Conflict(
-            f"En rapport för ett senare kvartal än {quarter} är redan inlämnad; rättelser görs i nästa kvartals rapport."
+            f"En rapport för ett senare kvartal än {quarter} är redan inlämnad; "
+            "rättelser görs i nästa kvartals rapport."
         )
 
 
@@ -323,10 +333,14 @@ def report_prepare(
     if as_of < quarter.last_day:
         raise ValidationFailed(
             "Rapporten kunde inte tas fram.",
-            fields={"as_of": [f"Rapporteringstillfället kan inte ligga före kvartalets sista dag ({quarter.last_day})."]},
+            fields={
+                "as_of": [f"Rapporteringstillfället kan inte ligga före kvartalets sista dag ({quarter.last_day})."]
+            },
         )
     if as_of > (today or _today()):
-        raise ValidationFailed("Rapporten kunde inte tas fram.", fields={"as_of": ["Datumet kan inte ligga i framtiden."]})
+        raise ValidationFailed(
+            "Rapporten kunde inte tas fram.", fields={"as_of": ["Datumet kan inte ligga i framtiden."]}
+        )
     _check_report_order(municipality, quarter)
     with transaction.atomic():
         report = (
@@ -338,7 +352,11 @@ def report_prepare(
             raise Conflict(f"Rapporten för {quarter} är redan inlämnad och kan inte ändras.")
         if report is None:
             report = QuarterlyReport.objects.create(
-                municipality=municipality, year=quarter.year, quarter=quarter.number, as_of=as_of, computed_at=timezone.now()
+                municipality=municipality,
+                year=quarter.year,
+                quarter=quarter.number,
+                as_of=as_of,
+                computed_at=timezone.now(),
             )
         else:
             report.rows.all().delete()
@@ -358,7 +376,9 @@ def report_prepare(
     return report
 
 
-def report_submit(*, actor: User | None, report: QuarterlyReport, request: HttpRequest | None = None) -> QuarterlyReport:
+def report_submit(
+    *, actor: User | None, report: QuarterlyReport, request: HttpRequest | None = None
+) -> QuarterlyReport:
     """Recompute the draft one last time and freeze it. Who and when goes to the audit log."""
     _require(actor, report.municipality)
     if report.is_submitted:
@@ -383,3 +403,324 @@ def report_submit(*, actor: User | None, report: QuarterlyReport, request: HttpR
             details={"quarter": str(quarter), "as_of": report.as_of.isoformat(), "rows": report.rows.count()},
         )
     return report
+
+
+# --- Import of an existing register ------------------------------------------------------------
+
+IMPORT_REQUIRED = ["referens", "personnummer", "beslutsdatum", "insats", "lagrum"]
+IMPORT_OPTIONAL = ["verkstalld", "avbrott", "aterupptagen", "avslutad", "avslutsorsak", "skal", "fornamn", "efternamn"]
+IMPORT_EVENT_COLUMNS = [
+    ("verkstalld", EventKind.EXECUTED),
+    ("avbrott", EventKind.INTERRUPTED),
+    ("aterupptagen", EventKind.RESUMED),
+    ("avslutad", EventKind.ENDED),
+]
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"Rad {self.row}" if self.row else "Filen"
+        return f"{where}, kolumn {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+
+
+class ImportFailed(ValidationFailed):
+    def __init__(self, problems: list[ImportProblem]) -> None:
+        super().__init__(
+            f"Inget importerades: {len(problems)} fel.",
+            fields={"file": [str(problem) for problem in problems]},
+        )
+        self.problems = problems
+
+
+@dataclass
+class _PlannedDecision:
+    row: int
+    reference: str
+    identity_digits: str
+    first_name: str
+    last_name: str
+    decision_date: datetime.date
+    decision_type: DecisionType
+    legal_basis: LegalBasis
+    reason: str
+    events: list[tuple[EventKind, datetime.date, str]]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: list[str]
+    updated: list[str]
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _legal_basis_lookup() -> dict[str, LegalBasis]:
+    lookup: dict[str, LegalBasis] = {}
+    for basis in LegalBasis.objects.filter(kind=LegalBasisKind.DECISION):
+        for key in (basis.code, basis.label, basis.short_label):
+            lookup.setdefault(_fold(key), basis)
+    return lookup
+
+
+def _pick_basis(candidates: list[LegalBasis], decision_date: datetime.date | None) -> LegalBasis:
+    # "4 kap. 1 § SoL" names one basis; a short code shared across laws is resolved by the date.
+    if decision_date is not None:
+        for basis in candidates:
+            if basis.valid_on(decision_date):
+                return basis
+    return candidates[0]
+
+
+def _plan_row(
+    number: int,
+    values: dict[str, str],
+    *,
+    municipality: Organisation,
+    types: dict[str, DecisionType],
+    bases: dict[str, LegalBasis],
+    end_reasons: dict[str, str],
+    today: datetime.date,
+) -> tuple[_PlannedDecision | None, list[ImportProblem]]:
+    from apps.people.selectors import find_person
+    from lib.identity_numbers import InvalidIdentityNumber, parse_identity_number
+    from lib.tabular import parse_iso_date
+
+    problems: list[ImportProblem] = []
+
+    def problem(column: str, message: str) -> None:
+        problems.append(ImportProblem(number, column, message))
+
+    def date_of(column: str, *, required: bool = False) -> datetime.date | None:
+        text = values.get(column, "")
+        if not text:
+            if required:
+                problem(column, "Värde saknas.")
+            return None
+        try:
+            return parse_iso_date(text)
+        except ValueError as exc:
+            problem(column, str(exc))
+            return None
+
+    reference = values.get("referens", "")
+    if not reference:
+        problem("referens", "Värde saknas.")
+    digits = ""
+    try:
+        digits = parse_identity_number(values.get("personnummer", "")).digits
+    except InvalidIdentityNumber as exc:
+        problem("personnummer", exc.message)
+    decision_date = date_of("beslutsdatum", required=True)
+    decision_type = types.get(_fold(values.get("insats", "")))
+    if decision_type is None:
+        problem("insats", f"Okänd typ av beslut {values.get('insats', '')!r}.")
+    basis = bases.get(_fold(values.get("lagrum", "")))
+    if basis is None:
+        problem("lagrum", f"Okänt lagrum {values.get('lagrum', '')!r}.")
+    elif decision_type is not None:
+        allowed = list(decision_type.legal_bases.all())
+        same_law = [b for b in allowed if b.pk == basis.pk] or [
+            b for b in allowed if _fold(b.short_label) == _fold(values.get("lagrum", ""))
+        ]
+        basis = _pick_basis(same_law, decision_date) if same_law else basis
+    if decision_date is not None and decision_type is not None and basis is not None:
+        person = find_person(municipality, digits) if digits else None
+        for field_name, messages in validate_decision_fields(
+            municipality=municipality,
+            person=person or Person(municipality=municipality),
+            decision_date=decision_date,
+            decision_type=decision_type,
+            legal_basis=basis,
+            delay_reason="",
+            today=today,
+        ).items():
+            column = {"decision_date": "beslutsdatum", "legal_basis": "lagrum", "decision_type": "insats"}.get(
+                field_name, field_name
+            )
+            for message in messages:
+                problem(column, message)
+
+    events: list[tuple[EventKind, datetime.date, str]] = []
+    for column, kind in IMPORT_EVENT_COLUMNS:
+        day = date_of(column)
+        if day is not None:
+            events.append((kind, day, ""))
+    end_reason_text = values.get("avslutsorsak", "")
+    if any(kind == EventKind.ENDED for kind, _d, _r in events):
+        reason_value = end_reasons.get(_fold(end_reason_text))
+        if not end_reason_text:
+            problem("avslutsorsak", "Avslutsorsak krävs när avslutad är ifylld.")
+        elif reason_value is None:
+            allowed_reasons = ", ".join(str(label) for label in EndReason.labels)
+            problem("avslutsorsak", f"Okänd avslutsorsak {end_reason_text!r}; tillåtna: {allowed_reasons}.")
+        else:
+            events = [(k, d, reason_value if k == EventKind.ENDED else "") for k, d, _r in events]
+    elif end_reason_text:
+        problem("avslutsorsak", "Avslutsorsak anges bara när avslutad är ifylld.")
+    if decision_date is not None:
+        seen: list[Event] = []
+        for kind, day, _reason in sorted(events, key=lambda item: item[1]):
+            for event_problem in check_new_event(decision_date, seen, Event(kind, day), today=today):
+                column = next(c for c, k in IMPORT_EVENT_COLUMNS if k == kind)
+                problem(column, event_problem.message)
+            seen.append(Event(kind, day))
+    if problems or decision_date is None or decision_type is None or basis is None:
+        return None, problems
+    return (
+        _PlannedDecision(
+            row=number,
+            reference=reference,
+            identity_digits=digits,
+            first_name=values.get("fornamn", ""),
+            last_name=values.get("efternamn", ""),
+            decision_date=decision_date,
+            decision_type=decision_type,
+            legal_basis=basis,
+            reason=values.get("skal", ""),
+            events=sorted(events, key=lambda item: item[1]),
+        ),
+        [],
+    )
+
+
+def decisions_import(
+    *,
+    actor: User | None,
+    municipality: Organisation,
+    filename: str,
+    data: bytes,
+    request: HttpRequest | None = None,
+    today: datetime.date | None = None,
+) -> ImportResult:
+    """Import a register, all or nothing: any invalid row and nothing is saved; the error lists
+    every problem with its row, column and reason. A known reference is updated."""
+    from apps.people.selectors import find_person
+    from apps.people.services import person_create
+    from lib.tabular import TableError, read_table
+
+    _require(actor, municipality)
+    try:
+        table = read_table(filename, data)
+    except TableError as exc:
+        raise ImportFailed([ImportProblem(0, "", str(exc))]) from exc
+    missing = [column for column in IMPORT_REQUIRED if column not in table.headers]
+    if missing:
+        raise ImportFailed([ImportProblem(1, column, "Kolumnen saknas i rubrikraden.") for column in missing])
+    if not table.rows:
+        raise ImportFailed([ImportProblem(0, "", "Filen har inga rader med beslut.")])
+    types = {_fold(t.name): t for t in DecisionType.objects.prefetch_related("legal_bases")}
+    bases = _legal_basis_lookup()
+    end_reasons = {_fold(str(label)): value for value, label in EndReason.choices}
+    problems: list[ImportProblem] = []
+    plans: list[_PlannedDecision] = []
+    seen_references: dict[str, int] = {}
+    for number, values in table.rows:
+        plan, row_problems = _plan_row(
+            number,
+            values,
+            municipality=municipality,
+            types=types,
+            bases=bases,
+            end_reasons=end_reasons,
+            today=today or _today(),
+        )
+        reference = values.get("referens", "")
+        if reference in seen_references:
+            row_problems.append(
+                ImportProblem(number, "referens", f"Referensen finns redan på rad {seen_references[reference]}.")
+            )
+        elif reference:
+            seen_references[reference] = number
+        problems.extend(row_problems)
+        if plan is not None:
+            plans.append(plan)
+    if problems:
+        raise ImportFailed(problems)
+
+    created: list[str] = []
+    updated: list[str] = []
+    with transaction.atomic():
+        for plan in plans:
+            person = find_person(municipality, plan.identity_digits) or person_create(
+                actor=actor,
+                municipality=municipality,
+                identity_number=plan.identity_digits,
+                first_name=plan.first_name,
+                last_name=plan.last_name,
+                request=request,
+                require_names=False,
+            )
+            decision = Decision.objects.filter(municipality=municipality, reference=plan.reference).first()
+            if decision is None:
+                decision = Decision(municipality=municipality, reference=plan.reference, created_by=actor)
+                created.append(plan.reference)
+            else:
+                decision.events.all().delete()
+                updated.append(plan.reference)
+            decision.person = person
+            decision.decision_date = plan.decision_date
+            decision.decision_type = plan.decision_type
+            decision.legal_basis = plan.legal_basis
+            decision.delay_reason_text = plan.reason
+            decision.save()
+            DecisionEvent.objects.bulk_create(
+                [
+                    DecisionEvent(decision=decision, kind=kind.value, date=day, end_reason=reason, recorded_by=actor)
+                    for kind, day, reason in plan.events
+                ]
+            )
+            _audit(
+                actor,
+                AuditAction.DECISION_IMPORT,
+                decision,
+                request,
+                row=plan.row,
+                change="updated" if plan.reference in updated else "created",
+            )
+    return ImportResult(created=created, updated=updated)
+
+
+# --- Reference data ------------------------------------------------------------------------
+
+
+def legal_basis_save(
+    *, actor: User, form: forms.ModelForm[LegalBasis], request: HttpRequest | None = None
+) -> LegalBasis:
+    with transaction.atomic():
+        basis = form.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.REFERENCE_DATA_CHANGE,
+            request=request,
+            object_type="legal_basis",
+            object_id=basis.code,
+            details={
+                "label": basis.label,
+                "valid_from": basis.valid_from.isoformat(),
+                "valid_to": basis.valid_to.isoformat() if basis.valid_to else None,
+            },
+        )
+    return basis
+
+
+def decision_type_save(
+    *, actor: User, form: forms.ModelForm[DecisionType], request: HttpRequest | None = None
+) -> DecisionType:
+    with transaction.atomic():
+        decision_type = form.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.REFERENCE_DATA_CHANGE,
+            request=request,
+            object_type="decision_type",
+            object_id=str(decision_type.pk),
+            details={"name": decision_type.name, "legal_bases": [b.code for b in decision_type.legal_bases.all()]},
+        )
+    return decision_type

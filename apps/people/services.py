@@ -30,8 +30,10 @@ def person_create(
     first_name: str,
     last_name: str,
     request: HttpRequest | None = None,
+    require_names: bool = True,
 ) -> Person:
-    """Register a person in a municipality's registry. `actor` None means a trusted script."""
+    """Register a person in a municipality's registry. `actor` None means a trusted script.
+    An import of an existing register may lack names (`require_names=False`); the number suffices."""
     if actor is not None and municipality not in municipalities_with(actor, Permission.PERSON_MANAGE):
         raise NotPermitted("Du får inte registrera personer i den kommunen.")
     if not municipality.is_municipality:
@@ -42,9 +44,9 @@ def person_create(
     except InvalidIdentityNumber as exc:
         errors["identity_number"] = [exc.message]
     first_name, last_name = first_name.strip(), last_name.strip()
-    if not first_name:
+    if require_names and not first_name:
         errors["first_name"] = ["Ange förnamn."]
-    if not last_name:
+    if require_names and not last_name:
         errors["last_name"] = ["Ange efternamn."]
     if errors:
         raise ValidationFailed("Personen kunde inte registreras.", fields=errors)

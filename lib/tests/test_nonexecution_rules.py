@@ -158,11 +158,14 @@ def test_nothing_counts_after_an_end():
 from lib.nonexecution import check_new_event  # noqa: E402
 
 TODAY = D(2023, 1, 15)
+DECIDED = D(2022, 6, 1)
 
 
-def _problems(new_kind, new_date, *events, decision_date=D(2022, 6, 1)):
+def _problems(new_kind, new_date, *events, decision_date=DECIDED):
     existing = [Event(kind, day) for kind, day in events]
-    return [(p.field, p.message) for p in check_new_event(decision_date, existing, Event(new_kind, new_date), today=TODAY)]
+    return [
+        (p.field, p.message) for p in check_new_event(decision_date, existing, Event(new_kind, new_date), today=TODAY)
+    ]
 
 
 def test_an_event_before_the_decision_date_is_refused():
@@ -178,8 +181,15 @@ def test_a_future_date_is_refused():
 def test_a_resumption_needs_an_interruption():
     [(field, message)] = _problems(EventKind.RESUMED, D(2022, 8, 1), (EventKind.EXECUTED, D(2022, 7, 1)))
     assert field == "kind" and "kräver ett avbrott" in message
-    assert _problems(EventKind.RESUMED, D(2022, 9, 1), (EventKind.EXECUTED, D(2022, 7, 1)),
-                     (EventKind.INTERRUPTED, D(2022, 8, 1))) == []
+    assert (
+        _problems(
+            EventKind.RESUMED,
+            D(2022, 9, 1),
+            (EventKind.EXECUTED, D(2022, 7, 1)),
+            (EventKind.INTERRUPTED, D(2022, 8, 1)),
+        )
+        == []
+    )
 
 
 def test_nothing_may_follow_an_end():

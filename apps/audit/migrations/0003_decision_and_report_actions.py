@@ -4,15 +4,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0002_audit_append_only_trigger'),
+        ("audit", "0002_audit_append_only_trigger"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('login.success', 'Inloggning lyckades'), ('login.failure', 'Inloggning misslyckades'), ('login.locked', 'Inloggning spärrad'), ('logout', 'Utloggning'), ('otp.enrolled', 'Tvåfaktor registrerad'), ('otp.success', 'Tvåfaktor godkänd'), ('otp.failure', 'Tvåfaktor misslyckades'), ('role.grant', 'Roll tilldelad'), ('role.revoke', 'Roll återkallad'), ('user.create', 'Användare skapad'), ('token.create', 'API-nyckel skapad'), ('token.revoke', 'API-nyckel återkallad'), ('person.create', 'Person registrerad'), ('person.update', 'Person ändrad'), ('person.view', 'Person visad'), ('person.list', 'Personlista visad'), ('person.search', 'Personsökning'), ('person.export', 'Personuppgifter exporterade'), ('audit.view', 'Loggen visad'), ('keys.rotate', 'Nycklar roterade'), ('organisation.load', 'Organisationsstruktur inläst'), ('demo.load', 'Demodata inläst'), ('decision.create', 'Beslut registrerat'), ('decision.update', 'Beslut ändrat'), ('decision.event', 'Händelse på beslut registrerad'), ('decision.view', 'Beslut visat'), ('decision.list', 'Beslutsregister visat'), ('decision.import', 'Beslutsregister importerat'), ('report.compute', 'Kvartalsrapport beräknad'), ('report.submit', 'Kvartalsrapport inlämnad'), ('report.view', 'Kvartalsrapport visad'), ('report.export', 'Kvartalsrapport exporterad'), ('ivo.view', 'Individuppgifter till IVO visade'), ('ivo.export', 'Individuppgifter till IVO exporterade'), ('reference_data.change', 'Koder eller lagrum ändrade')], db_index=True, max_length=40, verbose_name='händelse'),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("login.success", "Inloggning lyckades"),
+                    ("login.failure", "Inloggning misslyckades"),
+                    ("login.locked", "Inloggning spärrad"),
+                    ("logout", "Utloggning"),
+                    ("otp.enrolled", "Tvåfaktor registrerad"),
+                    ("otp.success", "Tvåfaktor godkänd"),
+                    ("otp.failure", "Tvåfaktor misslyckades"),
+                    ("role.grant", "Roll tilldelad"),
+                    ("role.revoke", "Roll återkallad"),
+                    ("user.create", "Användare skapad"),
+                    ("token.create", "API-nyckel skapad"),
+                    ("token.revoke", "API-nyckel återkallad"),
+                    ("person.create", "Person registrerad"),
+                    ("person.update", "Person ändrad"),
+                    ("person.view", "Person visad"),
+                    ("person.list", "Personlista visad"),
+                    ("person.search", "Personsökning"),
+                    ("person.export", "Personuppgifter exporterade"),
+                    ("audit.view", "Loggen visad"),
+                    ("keys.rotate", "Nycklar roterade"),
+                    ("organisation.load", "Organisationsstruktur inläst"),
+                    ("demo.load", "Demodata inläst"),
+                    ("decision.create", "Beslut registrerat"),
+                    ("decision.update", "Beslut ändrat"),
+                    ("decision.event", "Händelse på beslut registrerad"),
+                    ("decision.view", "Beslut visat"),
+                    ("decision.list", "Beslutsregister visat"),
+                    ("decision.import", "Beslutsregister importerat"),
+                    ("report.compute", "Kvartalsrapport beräknad"),
+                    ("report.submit", "Kvartalsrapport inlämnad"),
+                    ("report.view", "Kvartalsrapport visad"),
+                    ("report.export", "Kvartalsrapport exporterad"),
+                    ("ivo.view", "Individuppgifter till IVO visade"),
+                    ("ivo.export", "Individuppgifter till IVO exporterade"),
+                    ("reference_data.change", "Koder eller lagrum ändrade"),
+                ],
+                db_index=True,
+                max_length=40,
+                verbose_name="händelse",
+            ),
         ),
     ]

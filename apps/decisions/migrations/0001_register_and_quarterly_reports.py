@@ -6,196 +6,461 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_organisation_tree'),
-        ('people', '0001_person_registry'),
+        ("organisations", "0001_organisation_tree"),
+        ("people", "0001_person_registry"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DecisionType',
+            name="DecisionType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True, verbose_name='namn')),
-                ('active', models.BooleanField(default=True, verbose_name='aktiv')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120, unique=True, verbose_name="namn")),
+                ("active", models.BooleanField(default=True, verbose_name="aktiv")),
             ],
             options={
-                'verbose_name': 'typ av beslut',
-                'verbose_name_plural': 'typer av beslut',
-                'ordering': ['name'],
+                "verbose_name": "typ av beslut",
+                "verbose_name_plural": "typer av beslut",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(help_text='Kommunens ärende- eller diarienummer', max_length=60, verbose_name='referens')),
-                ('decision_date', models.DateField(verbose_name='beslutsdatum')),
-                ('caseworker', models.CharField(blank=True, max_length=150, verbose_name='ansvarig handläggare')),
-                ('delay_reason', models.CharField(blank=True, choices=[('resource_shortage', 'Brist på lämplig resurs'), ('declined_offer', 'Den enskilde har tackat nej till erbjuden insats'), ('individual_waiting', 'Den enskilde har valt att avvakta'), ('other', 'Annat skäl')], max_length=30, verbose_name='skäl till dröjsmål')),
-                ('delay_reason_text', models.TextField(blank=True, verbose_name='skäl, beskrivning')),
-                ('consequences', models.TextField(blank=True, verbose_name='konsekvenser för den enskilde')),
-                ('interim_support', models.TextField(blank=True, verbose_name='annat stöd under väntetiden')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='registrerat')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='ändrat')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='registrerat av')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='organisations.organisation', verbose_name='kommun')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='people.person', verbose_name='person')),
-                ('decision_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='decisions.decisiontype', verbose_name='typ av beslut')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "reference",
+                    models.CharField(
+                        help_text="Kommunens ärende- eller diarienummer", max_length=60, verbose_name="referens"
+                    ),
+                ),
+                ("decision_date", models.DateField(verbose_name="beslutsdatum")),
+                ("caseworker", models.CharField(blank=True, max_length=150, verbose_name="ansvarig handläggare")),
+                (
+                    "delay_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("resource_shortage", "Brist på lämplig resurs"),
+                            ("declined_offer", "Den enskilde har tackat nej till erbjuden insats"),
+                            ("individual_waiting", "Den enskilde har valt att avvakta"),
+                            ("other", "Annat skäl"),
+                        ],
+                        max_length=30,
+                        verbose_name="skäl till dröjsmål",
+                    ),
+                ),
+                ("delay_reason_text", models.TextField(blank=True, verbose_name="skäl, beskrivning")),
+                ("consequences", models.TextField(blank=True, verbose_name="konsekvenser för den enskilde")),
+                ("interim_support", models.TextField(blank=True, verbose_name="annat stöd under väntetiden")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="registrerat")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="ändrat")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="registrerat av",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="decisions",
+                        to="organisations.organisation",
+                        verbose_name="kommun",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="decisions",
+                        to="people.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "decision_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="decisions.decisiontype",
+                        verbose_name="typ av beslut",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'gynnande beslut',
-                'verbose_name_plural': 'gynnande beslut',
-                'ordering': ['-decision_date', 'reference'],
+                "verbose_name": "gynnande beslut",
+                "verbose_name_plural": "gynnande beslut",
+                "ordering": ["-decision_date", "reference"],
             },
         ),
         migrations.CreateModel(
-            name='InsatsOffer',
+            name="InsatsOffer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('offered_on', models.DateField(verbose_name='erbjuden')),
-                ('declined', models.BooleanField(default=False, verbose_name='tackade nej')),
-                ('note', models.TextField(blank=True, verbose_name='anteckning')),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='offers', to='decisions.decision', verbose_name='beslut')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='registrerad av')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("offered_on", models.DateField(verbose_name="erbjuden")),
+                ("declined", models.BooleanField(default=False, verbose_name="tackade nej")),
+                ("note", models.TextField(blank=True, verbose_name="anteckning")),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="offers",
+                        to="decisions.decision",
+                        verbose_name="beslut",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="registrerad av",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'erbjudande',
-                'verbose_name_plural': 'erbjudanden',
-                'ordering': ['offered_on', 'id'],
+                "verbose_name": "erbjudande",
+                "verbose_name_plural": "erbjudanden",
+                "ordering": ["offered_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='LegalBasis',
+            name="LegalBasis",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='kod')),
-                ('kind', models.CharField(choices=[('decision', 'Grund för beslut'), ('reporting_duty', 'Rapporteringsskyldighet')], default='decision', max_length=20, verbose_name='slag')),
-                ('label', models.CharField(help_text='Som det skrivs, t.ex. 4 kap. 1 § SoL', max_length=200, verbose_name='lagrum')),
-                ('short_label', models.CharField(help_text='Som i rapportens tabeller, t.ex. 4.1 § SoL', max_length=60, verbose_name='kort form')),
-                ('statute', models.CharField(help_text='T.ex. socialtjänstlagen (2001:453)', max_length=120, verbose_name='författning')),
-                ('valid_from', models.DateField(verbose_name='gäller från')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='gäller till och med')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="kod")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("decision", "Grund för beslut"), ("reporting_duty", "Rapporteringsskyldighet")],
+                        default="decision",
+                        max_length=20,
+                        verbose_name="slag",
+                    ),
+                ),
+                (
+                    "label",
+                    models.CharField(
+                        help_text="Som det skrivs, t.ex. 4 kap. 1 § SoL", max_length=200, verbose_name="lagrum"
+                    ),
+                ),
+                (
+                    "short_label",
+                    models.CharField(
+                        help_text="Som i rapportens tabeller, t.ex. 4.1 § SoL", max_length=60, verbose_name="kort form"
+                    ),
+                ),
+                (
+                    "statute",
+                    models.CharField(
+                        help_text="T.ex. socialtjänstlagen (2001:453)", max_length=120, verbose_name="författning"
+                    ),
+                ),
+                ("valid_from", models.DateField(verbose_name="gäller från")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="gäller till och med")),
             ],
             options={
-                'verbose_name': 'lagrum',
-                'verbose_name_plural': 'lagrum',
-                'ordering': ['kind', 'valid_from', 'code'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='legal_basis_period_ordered'), models.CheckConstraint(condition=models.Q(('kind__in', ['decision', 'reporting_duty'])), name='legal_basis_kind_valid')],
+                "verbose_name": "lagrum",
+                "verbose_name_plural": "lagrum",
+                "ordering": ["kind", "valid_from", "code"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("valid_to__isnull", True), ("valid_to__gte", models.F("valid_from")), _connector="OR"
+                        ),
+                        name="legal_basis_period_ordered",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["decision", "reporting_duty"])), name="legal_basis_kind_valid"
+                    ),
+                ],
             },
         ),
         migrations.AddField(
-            model_name='decisiontype',
-            name='legal_bases',
-            field=models.ManyToManyField(related_name='decision_types', to='decisions.legalbasis', verbose_name='möjliga lagrum'),
+            model_name="decisiontype",
+            name="legal_bases",
+            field=models.ManyToManyField(
+                related_name="decision_types", to="decisions.legalbasis", verbose_name="möjliga lagrum"
+            ),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='legal_basis',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='decisions.legalbasis', verbose_name='lagrum'),
+            model_name="decision",
+            name="legal_basis",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, to="decisions.legalbasis", verbose_name="lagrum"
+            ),
         ),
         migrations.CreateModel(
-            name='QuarterlyReport',
+            name="QuarterlyReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='år')),
-                ('quarter', models.PositiveSmallIntegerField(verbose_name='kvartal')),
-                ('as_of', models.DateField(verbose_name='rapporteringstillfälle')),
-                ('status', models.CharField(choices=[('draft', 'Utkast'), ('submitted', 'Inlämnad')], default='draft', max_length=10, verbose_name='status')),
-                ('computed_at', models.DateTimeField(verbose_name='beräknad')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='inlämnad')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='quarterly_reports', to='organisations.organisation', verbose_name='kommun')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='inlämnad av')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="år")),
+                ("quarter", models.PositiveSmallIntegerField(verbose_name="kvartal")),
+                ("as_of", models.DateField(verbose_name="rapporteringstillfälle")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Utkast"), ("submitted", "Inlämnad")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("computed_at", models.DateTimeField(verbose_name="beräknad")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="inlämnad")),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="quarterly_reports",
+                        to="organisations.organisation",
+                        verbose_name="kommun",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="inlämnad av",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kvartalsrapport',
-                'verbose_name_plural': 'kvartalsrapporter',
-                'ordering': ['-year', '-quarter'],
+                "verbose_name": "kvartalsrapport",
+                "verbose_name_plural": "kvartalsrapporter",
+                "ordering": ["-year", "-quarter"],
             },
         ),
         migrations.CreateModel(
-            name='ReportRow',
+            name="ReportRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(verbose_name='ordning')),
-                ('section', models.PositiveSmallIntegerField(choices=[(1, 'NOT_EXECUTED'), (2, 'INTERRUPTED'), (3, 'EXECUTED_OR_ENDED')], verbose_name='avsnitt')),
-                ('category', models.CharField(choices=[('not_executed', 'not_executed'), ('interrupted', 'interrupted'), ('executed', 'executed'), ('ended', 'ended')], max_length=20, verbose_name='kategori')),
-                ('episode_kind', models.CharField(max_length=20, verbose_name='väntan')),
-                ('episode_start', models.DateField(verbose_name='väntan från')),
-                ('closed', models.BooleanField(default=False, verbose_name='avslutad vid rapporten')),
-                ('outcome', models.CharField(blank=True, choices=[('executed', 'executed'), ('ended', 'ended')], max_length=10, verbose_name='utfall')),
-                ('outcome_date', models.DateField(blank=True, null=True, verbose_name='datum för verkställighet, avslut')),
-                ('first_reported_index', models.PositiveIntegerField(verbose_name='först rapporterad (kvartalsindex)')),
-                ('reference', models.CharField(max_length=60, verbose_name='referens')),
-                ('decision_date', models.DateField(verbose_name='beslutsdatum')),
-                ('decision_type_name', models.CharField(max_length=120, verbose_name='typ av beslut')),
-                ('legal_basis_label', models.CharField(max_length=60, verbose_name='lagrum')),
-                ('reason', models.TextField(blank=True, verbose_name='skäl')),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='report_rows', to='decisions.decision', verbose_name='beslut')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rows', to='decisions.quarterlyreport', verbose_name='rapport')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveIntegerField(verbose_name="ordning")),
+                (
+                    "section",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "NOT_EXECUTED"), (2, "INTERRUPTED"), (3, "EXECUTED_OR_ENDED")],
+                        verbose_name="avsnitt",
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("not_executed", "not_executed"),
+                            ("interrupted", "interrupted"),
+                            ("executed", "executed"),
+                            ("ended", "ended"),
+                        ],
+                        max_length=20,
+                        verbose_name="kategori",
+                    ),
+                ),
+                ("episode_kind", models.CharField(max_length=20, verbose_name="väntan")),
+                ("episode_start", models.DateField(verbose_name="väntan från")),
+                ("closed", models.BooleanField(default=False, verbose_name="avslutad vid rapporten")),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[("executed", "executed"), ("ended", "ended")],
+                        max_length=10,
+                        verbose_name="utfall",
+                    ),
+                ),
+                (
+                    "outcome_date",
+                    models.DateField(blank=True, null=True, verbose_name="datum för verkställighet, avslut"),
+                ),
+                ("first_reported_index", models.PositiveIntegerField(verbose_name="först rapporterad (kvartalsindex)")),
+                ("reference", models.CharField(max_length=60, verbose_name="referens")),
+                ("decision_date", models.DateField(verbose_name="beslutsdatum")),
+                ("decision_type_name", models.CharField(max_length=120, verbose_name="typ av beslut")),
+                ("legal_basis_label", models.CharField(max_length=60, verbose_name="lagrum")),
+                ("reason", models.TextField(blank=True, verbose_name="skäl")),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="report_rows",
+                        to="decisions.decision",
+                        verbose_name="beslut",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rows",
+                        to="decisions.quarterlyreport",
+                        verbose_name="rapport",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['report', 'position'],
+                "ordering": ["report", "position"],
             },
         ),
         migrations.CreateModel(
-            name='DecisionEvent',
+            name="DecisionEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('executed', 'executed'), ('partly_executed', 'partly_executed'), ('interrupted', 'interrupted'), ('resumed', 'resumed'), ('ended', 'ended')], max_length=20, verbose_name='händelse')),
-                ('date', models.DateField(verbose_name='datum')),
-                ('missing_part', models.TextField(blank=True, verbose_name='det som återstår')),
-                ('end_reason', models.CharField(blank=True, choices=[('application_withdrawn', 'Ansökan återkallad'), ('need_ceased', 'Behovet har upphört'), ('moved', 'Flyttat'), ('deceased', 'Avliden'), ('other', 'Annat')], max_length=30, verbose_name='avslutsorsak')),
-                ('end_reason_text', models.TextField(blank=True, verbose_name='avslutsorsak, beskrivning')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='registrerad')),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='decisions.decision', verbose_name='beslut')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='registrerad av')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("executed", "executed"),
+                            ("partly_executed", "partly_executed"),
+                            ("interrupted", "interrupted"),
+                            ("resumed", "resumed"),
+                            ("ended", "ended"),
+                        ],
+                        max_length=20,
+                        verbose_name="händelse",
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="datum")),
+                ("missing_part", models.TextField(blank=True, verbose_name="det som återstår")),
+                (
+                    "end_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("application_withdrawn", "Ansökan återkallad"),
+                            ("need_ceased", "Behovet har upphört"),
+                            ("moved", "Flyttat"),
+                            ("deceased", "Avliden"),
+                            ("other", "Annat"),
+                        ],
+                        max_length=30,
+                        verbose_name="avslutsorsak",
+                    ),
+                ),
+                ("end_reason_text", models.TextField(blank=True, verbose_name="avslutsorsak, beskrivning")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True, verbose_name="registrerad")),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="decisions.decision",
+                        verbose_name="beslut",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="registrerad av",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'händelse',
-                'verbose_name_plural': 'händelser',
-                'ordering': ['date', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['executed', 'partly_executed', 'interrupted', 'resumed', 'ended'])), name='decision_event_kind_valid'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'ended'), models.Q(('end_reason', ''), _negated=True)), models.Q(models.Q(('kind', 'ended'), _negated=True), ('end_reason', '')), _connector='OR'), name='decision_event_end_reason_only_on_end')],
+                "verbose_name": "händelse",
+                "verbose_name_plural": "händelser",
+                "ordering": ["date", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("kind__in", ["executed", "partly_executed", "interrupted", "resumed", "ended"])
+                        ),
+                        name="decision_event_kind_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "ended"), models.Q(("end_reason", ""), _negated=True)),
+                            models.Q(models.Q(("kind", "ended"), _negated=True), ("end_reason", "")),
+                            _connector="OR",
+                        ),
+                        name="decision_event_end_reason_only_on_end",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.UniqueConstraint(fields=('municipality', 'reference'), name='decision_reference_unique_in_municipality'),
+            model_name="decision",
+            constraint=models.UniqueConstraint(
+                fields=("municipality", "reference"), name="decision_reference_unique_in_municipality"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.CheckConstraint(condition=models.Q(('delay_reason__in', ['', 'resource_shortage', 'declined_offer', 'individual_waiting', 'other'])), name='decision_delay_reason_valid'),
+            model_name="decision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("delay_reason__in", ["", "resource_shortage", "declined_offer", "individual_waiting", "other"])
+                ),
+                name="decision_delay_reason_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quarterlyreport',
-            constraint=models.UniqueConstraint(fields=('municipality', 'year', 'quarter'), name='one_report_per_quarter'),
+            model_name="quarterlyreport",
+            constraint=models.UniqueConstraint(
+                fields=("municipality", "year", "quarter"), name="one_report_per_quarter"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quarterlyreport',
-            constraint=models.CheckConstraint(condition=models.Q(('quarter__gte', 1), ('quarter__lte', 4)), name='report_quarter_1_to_4'),
+            model_name="quarterlyreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quarter__gte", 1), ("quarter__lte", 4)), name="report_quarter_1_to_4"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quarterlyreport',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'submitted'])), name='report_status_valid'),
+            model_name="quarterlyreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "submitted"])), name="report_status_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quarterlyreport',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'draft'), ('submitted_at__isnull', True)), models.Q(('status', 'submitted'), ('submitted_at__isnull', False)), _connector='OR'), name='report_submitted_has_time'),
+            model_name="quarterlyreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "draft"), ("submitted_at__isnull", True)),
+                    models.Q(("status", "submitted"), ("submitted_at__isnull", False)),
+                    _connector="OR",
+                ),
+                name="report_submitted_has_time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reportrow',
-            constraint=models.UniqueConstraint(fields=('report', 'position'), name='report_row_position_unique'),
+            model_name="reportrow",
+            constraint=models.UniqueConstraint(fields=("report", "position"), name="report_row_position_unique"),
         ),
         migrations.AddConstraint(
-            model_name='reportrow',
-            constraint=models.CheckConstraint(condition=models.Q(('section__in', [1, 2, 3])), name='report_row_section_valid'),
+            model_name="reportrow",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("section__in", [1, 2, 3])), name="report_row_section_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reportrow',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('closed', False), ('outcome', ''), ('outcome_date__isnull', True)), models.Q(('closed', True), ('outcome__in', ['executed', 'ended']), ('outcome_date__isnull', False)), _connector='OR'), name='report_row_closed_has_outcome'),
+            model_name="reportrow",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("closed", False), ("outcome", ""), ("outcome_date__isnull", True)),
+                    models.Q(("closed", True), ("outcome__in", ["executed", "ended"]), ("outcome_date__isnull", False)),
+                    _connector="OR",
+                ),
+                name="report_row_closed_has_outcome",
+            ),
         ),
     ]

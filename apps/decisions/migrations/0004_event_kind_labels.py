@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('decisions', '0003_freeze_submitted_reports_trigger'),
+        ("decisions", "0003_freeze_submitted_reports_trigger"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='decisionevent',
-            name='kind',
-            field=models.CharField(choices=[('executed', 'Verkställt'), ('partly_executed', 'Delvis verkställt'), ('interrupted', 'Avbrott'), ('resumed', 'Återupptaget'), ('ended', 'Avslutat')], max_length=20, verbose_name='händelse'),
+            model_name="decisionevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("executed", "Verkställt"),
+                    ("partly_executed", "Delvis verkställt"),
+                    ("interrupted", "Avbrott"),
+                    ("resumed", "Återupptaget"),
+                    ("ended", "Avslutat"),
+                ],
+                max_length=20,
+                verbose_name="händelse",
+            ),
         ),
     ]

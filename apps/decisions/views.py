@@ -1,0 +1,490 @@
+from __future__ import annotations
+
+import datetime
+import json
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.accounts.roles import Permission
+from apps.accounts.selectors import has_permission, municipalities_with
+from apps.audit.models import AuditAction
+from apps.audit.services import audit_record
+from apps.core.access import page
+from apps.core.forms import apply_domain_error
+from apps.core.xlsx import XLSX_MIME
+from apps.people.models import Person
+from apps.people.selectors import search_people
+from insyn.errors import InsynError
+from lib.quarters import Quarter
+
+from . import exports
+from .forms import (
+    DecisionForm,
+    DecisionTypeForm,
+    EventForm,
+    ImportForm,
+    LegalBasisForm,
+    MemoForm,
+    OfferForm,
+    ReportPrepareForm,
+    WaitingForm,
+)
+from .models import Decision, DecisionType, LegalBasis
+from .selectors import (
+    decision_episodes,
+    decisions_for_user,
+    get_decision_for_user,
+    get_report_for_user,
+    reports_for_user,
+)
+from .services import (
+    decision_create,
+    decision_event_add,
+    decision_offer_add,
+    decision_type_save,
+    decision_update_waiting,
+    decisions_import,
+    legal_basis_save,
+    report_prepare,
+    report_submit,
+)
+
+PAGE_SIZE = 50
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _download(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- The register ---------------------------------------------------------------------------
+
+
+@page(Permission.DECISION_MANAGE)
+def decision_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    decisions = decisions_for_user(user).order_by("-decision_date", "reference")
+    query = request.GET.get("q", "").strip()
+    if query:
+        decisions = decisions.filter(reference__icontains=query) | decisions.filter(
+            person__in=search_people(user, query)
+        )
+    page_obj = Paginator(decisions.prefetch_related("events"), PAGE_SIZE).get_page(request.GET.get("sida"))
+    shown = list(page_obj.object_list)
+    rows = []
+    for decision in shown:
+        episodes = decision_episodes(decision)
+        current = episodes[-1] if episodes else None
+        rows.append({"decision": decision, "episode": current})
+    if shown:
+        audit_record(
+            actor=user,
+            action=AuditAction.DECISION_LIST,
+            request=request,
+            object_type="decision",
+            object_id=f"{len(shown)} beslut",
+            municipality_slug=shown[0].municipality.slug,
+            details={"codes": sorted({d.person.code for d in shown})},
+        )
+    return render(
+        request,
+        "decisions/list.html",
+        {"rows": rows, "page_obj": page_obj, "query": query, "today": timezone.localdate()},
+    )
+
+
+@page(Permission.DECISION_MANAGE)
+def decision_create_view(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    municipalities = municipalities_with(user, Permission.DECISION_MANAGE)
+    form = DecisionForm(request.POST or None, municipalities=municipalities)
+    if request.method == "POST" and form.is_valid():
+        municipality = form.cleaned_data["municipality"]
+        person = _find_person(user, municipality.pk, form.cleaned_data["person"])
+        if person is None:
+            form.add_error("person", "Personen finns inte i kommunens personregister. Registrera personen först.")
+        else:
+            try:
+                decision = decision_create(
+                    actor=user,
+                    municipality=municipality,
+                    reference=form.cleaned_data["reference"],
+                    person=person,
+                    decision_date=form.cleaned_data["decision_date"],
+                    decision_type=form.cleaned_data["decision_type"],
+                    legal_basis=form.cleaned_data["legal_basis"],
+                    caseworker=form.cleaned_data["caseworker"],
+                    delay_reason=form.cleaned_data["delay_reason"],
+                    delay_reason_text=form.cleaned_data["delay_reason_text"],
+                    request=request,
+                )
+            except InsynError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, "Beslutet är registrerat.")
+                return redirect("decisions:detail", decision_id=decision.pk)
+    return render(request, "decisions/create.html", {"form": form})
+
+
+def _find_person(user: User, municipality_id: int, text: str) -> Person | None:
+    return search_people(user, text).filter(municipality_id=municipality_id).first() if text.strip() else None
+
+
+def _detail_context(request: HttpRequest, decision_id: int, **forms: object) -> dict[str, object]:
+    user = _user(request)
+    decision = get_decision_for_user(user, decision_id)
+    waiting_initial = {
+        "caseworker": decision.caseworker,
+        "delay_reason": decision.delay_reason,
+        "delay_reason_text": decision.delay_reason_text,
+        "consequences": decision.consequences,
+        "interim_support": decision.interim_support,
+    }
+    return {
+        "decision": decision,
+        "episodes": decision_episodes(decision),
+        "event_form": forms.get("event_form") or EventForm(),
+        "offer_form": forms.get("offer_form") or OfferForm(),
+        "waiting_form": forms.get("waiting_form") or WaitingForm(initial=waiting_initial),
+        "reported": decision.report_rows.filter(report__status="submitted").select_related("report"),
+    }
+
+
+@page(Permission.DECISION_MANAGE)
+def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
+    context = _detail_context(request, decision_id)
+    decision = context["decision"]
+    assert isinstance(decision, Decision)
+    audit_record(
+        actor=_user(request),
+        action=AuditAction.DECISION_VIEW,
+        request=request,
+        object_type="decision",
+        object_id=str(decision.pk),
+        person_code=decision.person.code,
+        municipality_slug=decision.municipality.slug,
+    )
+    return render(request, "decisions/detail.html", context)
+
+
+@page(Permission.DECISION_MANAGE)
+def decision_event_view(request: HttpRequest, decision_id: int) -> HttpResponse:
+    decision = get_decision_for_user(_user(request), decision_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = EventForm(request.POST)
+    if form.is_valid():
+        try:
+            decision_event_add(actor=_user(request), decision=decision, request=request, **form.cleaned_data)
+        except InsynError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, "Händelsen är registrerad.")
+            return redirect("decisions:detail", decision_id=decision.pk)
+    return render(request, "decisions/detail.html", _detail_context(request, decision_id, event_form=form), status=400)
+
+
+@page(Permission.DECISION_MANAGE)
+def decision_offer_view(request: HttpRequest, decision_id: int) -> HttpResponse:
+    decision = get_decision_for_user(_user(request), decision_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = OfferForm(request.POST)
+    if form.is_valid():
+        try:
+            decision_offer_add(actor=_user(request), decision=decision, request=request, **form.cleaned_data)
+        except InsynError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, "Erbjudandet är registrerat.")
+            return redirect("decisions:detail", decision_id=decision.pk)
+    return render(request, "decisions/detail.html", _detail_context(request, decision_id, offer_form=form), status=400)
+
+
+@page(Permission.DECISION_MANAGE)
+def decision_waiting_view(request: HttpRequest, decision_id: int) -> HttpResponse:
+    decision = get_decision_for_user(_user(request), decision_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = WaitingForm(request.POST)
+    if form.is_valid():
+        try:
+            decision_update_waiting(actor=_user(request), decision=decision, request=request, **form.cleaned_data)
+        except InsynError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, "Uppgifterna om väntetiden är sparade.")
+            return redirect("decisions:detail", decision_id=decision.pk)
+    return render(
+        request, "decisions/detail.html", _detail_context(request, decision_id, waiting_form=form), status=400
+    )
+
+
+@page(Permission.DECISION_MANAGE)
+def decision_import_view(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = ImportForm(
+        request.POST or None,
+        request.FILES or None,
+        municipalities=municipalities_with(user, Permission.DECISION_MANAGE),
+    )
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = decisions_import(
+                actor=user,
+                municipality=form.cleaned_data["municipality"],
+                filename=upload.name,
+                data=upload.read(),
+                request=request,
+            )
+        except InsynError as exc:
+            apply_domain_error(form, exc)
+    return render(request, "decisions/import.html", {"form": form, "result": result})
+
+
+# --- Reports -------------------------------------------------------------------------------
+
+
+@page(Permission.DECISION_REPORT_VIEW)
+def report_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    can_manage = has_permission(user, Permission.DECISION_MANAGE)
+    form = None
+    if can_manage:
+        today = timezone.localdate()
+        last_quarter = Quarter.containing(today).previous()
+        form = ReportPrepareForm(
+            request.POST or None,
+            municipalities=municipalities_with(user, Permission.DECISION_MANAGE),
+            initial={"quarter": str(last_quarter), "as_of": today},
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                report = report_prepare(
+                    actor=user,
+                    municipality=form.cleaned_data["municipality"],
+                    quarter=Quarter.parse(form.cleaned_data["quarter"]),
+                    as_of=form.cleaned_data["as_of"],
+                    request=request,
+                )
+            except InsynError as exc:
+                apply_domain_error(form, exc)
+            else:
+                return redirect("decisions:report", report_id=report.pk)
+    reports = reports_for_user(user)
+    return render(request, "decisions/report_list.html", {"reports": reports, "form": form, "can_manage": can_manage})
+
+
+@page(Permission.DECISION_REPORT_VIEW)
+def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+    user = _user(request)
+    report = get_report_for_user(user, report_id)
+    audit_record(
+        actor=user,
+        action=AuditAction.REPORT_VIEW,
+        request=request,
+        object_type="quarterly_report",
+        object_id=str(report.pk),
+        municipality_slug=report.municipality.slug,
+    )
+    municipality_ids = {m.pk for m in municipalities_with(user, Permission.DECISION_MANAGE)}
+    return render(
+        request,
+        "decisions/report.html",
+        {
+            "view": exports.report_view(report),
+            "can_manage": report.municipality_id in municipality_ids,
+            "can_see_individuals": report.municipality_id
+            in {m.pk for m in municipalities_with(user, Permission.IVO_INDIVIDUAL_VIEW)},
+            "memo_form": MemoForm(initial={"date": timezone.localdate(), "format": "docx"}),
+        },
+    )
+
+
+def _managed_report(request: HttpRequest, report_id: int):  # type: ignore[no-untyped-def]
+    user = _user(request)
+    report = get_report_for_user(user, report_id)
+    if report.municipality not in municipalities_with(user, Permission.DECISION_MANAGE):
+        raise Http404
+    return report
+
+
+@page(Permission.DECISION_MANAGE)
+def report_recompute(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = _managed_report(request, report_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        as_of = (
+            datetime.date.fromisoformat(request.POST.get("as_of", "")) if request.POST.get("as_of") else report.as_of
+        )
+        report_prepare(
+            actor=_user(request),
+            municipality=report.municipality,
+            quarter=Quarter(report.year, report.quarter),
+            as_of=as_of,
+            request=request,
+        )
+    except ValueError:
+        messages.error(request, "Ange rapporteringstillfället som ÅÅÅÅ-MM-DD.")
+    except InsynError as exc:
+        messages.error(request, exc.message + " " + " ".join(m for ms in exc.fields.values() for m in ms))
+    else:
+        messages.success(request, "Utkastet är omräknat.")
+    return redirect("decisions:report", report_id=report.pk)
+
+
+@page(Permission.DECISION_MANAGE)
+def report_submit_view(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = _managed_report(request, report_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        report_submit(actor=_user(request), report=report, request=request)
+    except InsynError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Rapporten är inlämnad och kan inte längre ändras.")
+    return redirect("decisions:report", report_id=report.pk)
+
+
+@page(Permission.DECISION_REPORT_VIEW)
+def report_download(request: HttpRequest, report_id: int, fmt: str) -> HttpResponse:
+    user = _user(request)
+    report = get_report_for_user(user, report_id)
+    name = f"ej-verkstallda-beslut-{report.municipality.slug}-{report.year}Q{report.quarter}"
+    if fmt == "json":
+        content = json.dumps(exports.report_json(report), ensure_ascii=False, indent=2).encode()
+        response = _download(content, filename=f"{name}.json", content_type="application/json")
+    elif fmt == "pdf":
+        response = _download(exports.report_pdf(report), filename=f"{name}.pdf", content_type="application/pdf")
+    elif fmt == "xlsx":
+        response = _download(exports.report_xlsx(report), filename=f"{name}.xlsx", content_type=XLSX_MIME)
+    else:
+        raise Http404
+    audit_record(
+        actor=user,
+        action=AuditAction.REPORT_EXPORT,
+        request=request,
+        object_type="quarterly_report",
+        object_id=str(report.pk),
+        municipality_slug=report.municipality.slug,
+        details={"format": fmt},
+    )
+    return response
+
+
+@page(Permission.DECISION_MANAGE)
+def report_memo(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = _managed_report(request, report_id)
+    form = MemoForm(request.GET or None)
+    if request.GET and form.is_valid():
+        fields = exports.MemoFields(
+            date=form.cleaned_data["date"],
+            officer=form.cleaned_data["officer"],
+            officer_title=form.cleaned_data["officer_title"],
+            diary_number=form.cleaned_data["diary_number"],
+        )
+        name = f"tjansteskrivelse-{report.municipality.slug}-{report.year}Q{report.quarter}"
+        audit_record(
+            actor=_user(request),
+            action=AuditAction.REPORT_EXPORT,
+            request=request,
+            object_type="quarterly_report",
+            object_id=str(report.pk),
+            municipality_slug=report.municipality.slug,
+            details={"format": f"memo-{form.cleaned_data['format']}"},
+        )
+        if form.cleaned_data["format"] == "pdf":
+            return _download(exports.memo_pdf(report, fields), filename=f"{name}.pdf", content_type="application/pdf")
+        return _download(
+            exports.memo_docx(report, fields),
+            filename=f"{name}.docx",
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+    return render(request, "decisions/memo.html", {"report": report, "form": form})
+
+
+@page(Permission.IVO_INDIVIDUAL_VIEW)
+def report_individuals(request: HttpRequest, report_id: int) -> HttpResponse:
+    user = _user(request)
+    report = get_report_for_user(user, report_id)
+    if report.municipality not in municipalities_with(user, Permission.IVO_INDIVIDUAL_VIEW):
+        raise Http404
+    entries = exports.ivo_entries(report)
+    codes = sorted({entry.row.decision.person.code for entry in entries})
+    if request.GET.get("format") == "xlsx":
+        audit_record(
+            actor=user,
+            action=AuditAction.IVO_INDIVIDUAL_EXPORT,
+            request=request,
+            object_type="quarterly_report",
+            object_id=str(report.pk),
+            municipality_slug=report.municipality.slug,
+            details={"codes": codes, "format": "xlsx"},
+        )
+        return _download(
+            exports.ivo_xlsx(report),
+            filename=f"ivo-individuppgifter-{report.year}Q{report.quarter}.xlsx",
+            content_type=XLSX_MIME,
+        )
+    audit_record(
+        actor=user,
+        action=AuditAction.IVO_INDIVIDUAL_VIEW,
+        request=request,
+        object_type="quarterly_report",
+        object_id=str(report.pk),
+        municipality_slug=report.municipality.slug,
+        details={"codes": codes},
+    )
+    return render(request, "decisions/ivo.html", {"report": report, "entries": entries})
+
+
+# --- Reference data (system administrators) ------------------------------------------------
+
+
+@page(Permission.REFERENCE_DATA_MANAGE)
+def reference_data(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "decisions/reference_data.html",
+        {
+            "bases": LegalBasis.objects.all(),
+            "types": DecisionType.objects.prefetch_related("legal_bases"),
+        },
+    )
+
+
+@page(Permission.REFERENCE_DATA_MANAGE)
+def legal_basis_edit(request: HttpRequest, basis_id: int | None = None) -> HttpResponse:
+    instance = get_object_or_404(LegalBasis, pk=basis_id) if basis_id else None
+    form = LegalBasisForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        legal_basis_save(actor=_user(request), form=form, request=request)
+        messages.success(request, "Lagrummet är sparat.")
+        return redirect("decisions:reference_data")
+    return render(request, "decisions/reference_form.html", {"form": form, "title": "Lagrum"})
+
+
+@page(Permission.REFERENCE_DATA_MANAGE)
+def decision_type_edit(request: HttpRequest, type_id: int | None = None) -> HttpResponse:
+    instance = get_object_or_404(DecisionType, pk=type_id) if type_id else None
+    form = DecisionTypeForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        decision_type_save(actor=_user(request), form=form, request=request)
+        messages.success(request, "Beslutstypen är sparad.")
+        return redirect("decisions:reference_data")
+    return render(request, "decisions/reference_form.html", {"form": form, "title": "Typ av beslut"})
