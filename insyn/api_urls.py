@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView
 
 from apps.accounts.api import MeApi
+from apps.decisions import api as decisions_api
 from apps.people.api import PersonDetailApi, PersonListApi
 
 app_name = "api"
@@ -10,4 +11,12 @@ urlpatterns = [
     path("me/", MeApi.as_view(), name="me"),
     path("people/", PersonListApi.as_view(), name="people"),
     path("people/<str:code>/", PersonDetailApi.as_view(), name="person"),
+    path("decisions/", decisions_api.DecisionListApi.as_view(), name="decisions"),
+    path("decisions/import/", decisions_api.DecisionImportApi.as_view(), name="decisions_import"),
+    path("decisions/<int:decision_id>/", decisions_api.DecisionDetailApi.as_view(), name="decision"),
+    path("decisions/<int:decision_id>/events/", decisions_api.DecisionEventApi.as_view(), name="decision_events"),
+    path("reports/", decisions_api.ReportListApi.as_view(), name="reports"),
+    path("reports/<int:report_id>/", decisions_api.ReportDetailApi.as_view(), name="report"),
+    path("reports/<int:report_id>/submit/", decisions_api.ReportSubmitApi.as_view(), name="report_submit"),
+    path("summaries/<slug:municipality>/<int:year>/", decisions_api.SummaryApi.as_view(), name="summary"),
 ]

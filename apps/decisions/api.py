@@ -1,0 +1,222 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts.models import User
+from apps.accounts.roles import Permission
+from apps.accounts.selectors import has_permission, municipalities_with
+from apps.audit.models import AuditAction
+from apps.audit.services import audit_record
+from apps.organisations.models import Organisation
+from apps.people.selectors import search_people
+from insyn.errors import ValidationFailed
+from lib.quarters import Quarter
+
+from . import exports
+from .models import Decision, DecisionType, LegalBasis
+from .selectors import decisions_for_user, get_decision_for_user, get_report_for_user, reports_for_user
+from .services import decision_create, decision_event_add, decisions_import, report_prepare, report_submit
+
+
+def _user(request: Request) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _require(user: User, permission: Permission) -> None:
+    if not has_permission(user, permission):
+        raise PermissionDenied
+
+
+def _municipality(user: User, slug: str, permission: Permission) -> Organisation:
+    for municipality in municipalities_with(user, permission):
+        if municipality.slug == slug:
+            return municipality
+    raise ValidationFailed("Okänd kommun.", fields={"municipality": ["Du har ingen behörighet i den kommunen."]})
+
+
+class EventSerializer(serializers.Serializer[dict[str, Any]]):
+    kind = serializers.CharField()
+    date = serializers.DateField()
+    missing_part = serializers.CharField(required=False, allow_blank=True, default="")
+    end_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    end_reason_text = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DecisionSerializer(serializers.Serializer[Decision]):
+    id = serializers.IntegerField(read_only=True)
+    municipality = serializers.CharField(source="municipality.slug")
+    reference = serializers.CharField()
+    person_code = serializers.CharField(source="person.code")
+    decision_date = serializers.DateField()
+    decision_type = serializers.CharField(source="decision_type.name")
+    legal_basis = serializers.CharField(source="legal_basis.label")
+    caseworker = serializers.CharField(allow_blank=True)
+    delay_reason = serializers.CharField(allow_blank=True)
+    delay_reason_text = serializers.CharField(allow_blank=True)
+    events = EventSerializer(many=True, read_only=True, source="events.all")
+
+
+class DecisionCreateSerializer(serializers.Serializer[dict[str, Any]]):
+    municipality = serializers.SlugField()
+    reference = serializers.CharField(max_length=60)
+    person = serializers.CharField(help_text="Personnummer eller kod i kommunens register")
+    decision_date = serializers.DateField()
+    decision_type = serializers.CharField(help_text="Typ av beslut, t.ex. Kontaktfamilj")
+    legal_basis = serializers.CharField(help_text="Lagrummets kod, t.ex. sol2001-4-1")
+    caseworker = serializers.CharField(required=False, allow_blank=True, default="")
+    delay_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    delay_reason_text = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DecisionListApi(APIView):
+    @extend_schema(responses=DecisionSerializer(many=True), summary="Gynnande beslut i dina kommuner")
+    def get(self, request: Request) -> Response:
+        user = _user(request)
+        _require(user, Permission.DECISION_MANAGE)
+        decisions = list(decisions_for_user(user).prefetch_related("events")[:500])
+        for slug in {d.municipality.slug for d in decisions}:
+            audit_record(actor=user, action=AuditAction.DECISION_LIST, request=request._request, object_type="decision",
+                         municipality_slug=slug,
+                         details={"codes": sorted({d.person.code for d in decisions if d.municipality.slug == slug})})
+        return Response({"results": DecisionSerializer(decisions, many=True).data})
+
+    @extend_schema(request=DecisionCreateSerializer, responses={201: DecisionSerializer}, summary="Registrera ett beslut")
+    def post(self, request: Request) -> Response:
+        user = _user(request)
+        _require(user, Permission.DECISION_MANAGE)
+        serializer = DecisionCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        municipality = _municipality(user, data["municipality"], Permission.DECISION_MANAGE)
+        person = search_people(user, data["person"]).filter(municipality=municipality).first()
+        decision = decision_create(
+            actor=user,
+            municipality=municipality,
+            reference=data["reference"],
+            person=person,
+            decision_date=data["decision_date"],
+            decision_type=DecisionType.objects.filter(name__iexact=data["decision_type"]).first(),
+            legal_basis=LegalBasis.objects.filter(code=data["legal_basis"]).first(),
+            caseworker=data["caseworker"],
+            delay_reason=data["delay_reason"],
+            delay_reason_text=data["delay_reason_text"],
+            request=request._request,
+        )
+        return Response(DecisionSerializer(decision).data, status=201)
+
+
+class DecisionDetailApi(APIView):
+    @extend_schema(responses=DecisionSerializer, summary="Ett beslut med händelser")
+    def get(self, request: Request, decision_id: int) -> Response:
+        user = _user(request)
+        decision = get_decision_for_user(user, decision_id)
+        audit_record(actor=user, action=AuditAction.DECISION_VIEW, request=request._request, object_type="decision",
+                     object_id=str(decision.pk), person_code=decision.person.code,
+                     municipality_slug=decision.municipality.slug)
+        return Response(DecisionSerializer(decision).data)
+
+
+class DecisionEventApi(APIView):
+    @extend_schema(request=EventSerializer, responses={201: DecisionSerializer}, summary="Registrera en händelse")
+    def post(self, request: Request, decision_id: int) -> Response:
+        user = _user(request)
+        decision = get_decision_for_user(user, decision_id)
+        serializer = EventSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        decision_event_add(actor=user, decision=decision, request=request._request, **serializer.validated_data)
+        return Response(DecisionSerializer(get_decision_for_user(user, decision_id)).data, status=201)
+
+
+class DecisionImportApi(APIView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": inline_serializer("DecisionImport", {
+            "municipality": serializers.SlugField(), "file": serializers.FileField()})},
+        responses=inline_serializer("DecisionImportResult", {
+            "created": serializers.ListField(child=serializers.CharField()),
+            "updated": serializers.ListField(child=serializers.CharField())}),
+        summary="Importera ett register (allt eller inget)",
+    )
+    def post(self, request: Request) -> Response:
+        user = _user(request)
+        _require(user, Permission.DECISION_MANAGE)
+        municipality = _municipality(user, str(request.data.get("municipality", "")), Permission.DECISION_MANAGE)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ValidationFailed("Ingen fil.", fields={"file": ["Välj en fil."]})
+        result = decisions_import(actor=user, municipality=municipality, filename=upload.name or "",
+                                  data=upload.read(), request=request._request)
+        return Response({"created": result.created, "updated": result.updated})
+
+
+class ReportPrepareSerializer(serializers.Serializer[dict[str, Any]]):
+    municipality = serializers.SlugField()
+    quarter = serializers.RegexField(r"^\d{4}Q[1-4]$")
+    as_of = serializers.DateField()
+
+
+class ReportListApi(APIView):
+    @extend_schema(summary="Kvartalsrapporter", responses=inline_serializer("ReportList", {
+        "results": serializers.ListField(child=serializers.DictField())}))
+    def get(self, request: Request) -> Response:
+        user = _user(request)
+        _require(user, Permission.DECISION_REPORT_VIEW)
+        return Response({"results": [
+            {"id": r.pk, "municipality": r.municipality.slug, "quarter": f"{r.year}Q{r.quarter}",
+             "as_of": r.as_of.isoformat(), "status": r.status}
+            for r in reports_for_user(user)
+        ]})
+
+    @extend_schema(request=ReportPrepareSerializer, summary="Ta fram eller räkna om ett utkast")
+    def post(self, request: Request) -> Response:
+        user = _user(request)
+        _require(user, Permission.DECISION_MANAGE)
+        serializer = ReportPrepareSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        municipality = _municipality(user, data["municipality"], Permission.DECISION_MANAGE)
+        report = report_prepare(actor=user, municipality=municipality, quarter=Quarter.parse(data["quarter"]),
+                                as_of=data["as_of"], request=request._request)
+        return Response({"id": report.pk, **exports.report_json(report)}, status=201)
+
+
+class ReportDetailApi(APIView):
+    @extend_schema(summary="En kvartalsrapport (utan personuppgifter)")
+    def get(self, request: Request, report_id: int) -> Response:
+        user = _user(request)
+        report = get_report_for_user(user, report_id)
+        audit_record(actor=user, action=AuditAction.REPORT_VIEW, request=request._request,
+                     object_type="quarterly_report", object_id=str(report.pk), municipality_slug=report.municipality.slug)
+        return Response({"id": report.pk, **exports.report_json(report)})
+
+
+class ReportSubmitApi(APIView):
+    @extend_schema(request=None, summary="Lämna in (frys) rapporten")
+    def post(self, request: Request, report_id: int) -> Response:
+        user = _user(request)
+        report = get_report_for_user(user, report_id)
+        if report.municipality not in municipalities_with(user, Permission.DECISION_MANAGE):
+            raise Http404
+        report = report_submit(actor=user, report=report, request=request._request)
+        return Response({"id": report.pk, **exports.report_json(report)})
+
+
+class SummaryApi(APIView):
+    @extend_schema(summary="Sammanställning för ett år ur inlämnade rapporter")
+    def get(self, request: Request, municipality: str, year: int) -> Response:
+        user = _user(request)
+        allowed = {m.slug: m for m in municipalities_with(user, Permission.DECISION_REPORT_VIEW)}
+        if municipality not in allowed:
+            raise Http404
+        return Response(exports.summary_json(allowed[municipality], year))

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from apps.decisions.services import ImportFailed, decisions_import
+from apps.organisations.models import Organisation, OrganisationKind
+from insyn.errors import InsynError
+
+
+def municipality_by_slug(slug: str) -> Organisation:
+    try:
+        return Organisation.objects.get(slug=slug, kind=OrganisationKind.MUNICIPALITY)
+    except Organisation.DoesNotExist as exc:
+        raise CommandError(f"Det finns ingen kommun med kortnamnet {slug!r}.") from exc
+
+
+class Command(BaseCommand):
+    help = "Beslutsregistret: `insyn decisions import --municipality SLUG FIL` (allt eller inget)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        importer = sub.add_parser("import", help="Importera ett register från CSV eller XLSX.")
+        importer.add_argument("--municipality", required=True)
+        importer.add_argument("file")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        municipality = municipality_by_slug(options["municipality"])
+        path = Path(options["file"])
+        if not path.exists():
+            raise CommandError(f"Filen {path} finns inte.")
+        try:
+            result = decisions_import(actor=None, municipality=municipality, filename=path.name, data=path.read_bytes())
+        except ImportFailed as exc:
+            for problem in exc.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(exc.message) from exc
+        except InsynError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(f"{len(result.created)} beslut lades till, {len(result.updated)} uppdaterades.")
+        if result.updated:
+            self.stdout.write("Uppdaterade: " + ", ".join(result.updated))

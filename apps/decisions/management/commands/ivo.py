@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import datetime
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.mail import send_mail
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.accounts.roles import Role
+from apps.decisions import exports
+from apps.decisions.management.commands.decisions import municipality_by_slug
+from apps.decisions.models import QuarterlyReport, ReportStatus
+from apps.decisions.selectors import deadline_overview, next_ivo_window
+from apps.decisions.services import report_prepare, report_submit
+from insyn.errors import InsynError
+from lib.quarters import Quarter
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError as exc:
+        raise CommandError(f"{text!r} är inte ett datum på formen ÅÅÅÅ-MM-DD.") from exc
+
+
+class Command(BaseCommand):
+    help = "Rapportering av ej verkställda beslut: report, summary, remind."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        report = sub.add_parser("report", help="Ta fram (och lämna in) kvartalsrapporten.")
+        report.add_argument("--municipality", required=True)
+        report.add_argument("--quarter", required=True, help="ÅÅÅÅQn, t.ex. 2022Q4")
+        report.add_argument("--as-of", required=True, help="Rapporteringstillfälle ÅÅÅÅ-MM-DD")
+        report.add_argument("--submit", action="store_true", help="Lämna in (frys) rapporten.")
+        report.add_argument("--format", choices=["json", "html", "pdf", "xlsx"], default="json")
+        report.add_argument("--output", help="Fil att skriva till (annars standard ut).")
+        summary = sub.add_parser("summary", help="Sammanställning för ett år ur inlämnade rapporter.")
+        summary.add_argument("--municipality", required=True)
+        summary.add_argument("--year", required=True, type=int)
+        summary.add_argument("--format", choices=["json"], default="json")
+        remind = sub.add_parser("remind", help="E-post till registratorer om tidsgränser och IVO:s fönster (för cron).")
+        remind.add_argument("--date", help="Dagens datum (för test), ÅÅÅÅ-MM-DD")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            getattr(self, f"_{options['action']}")(options)
+        except InsynError as exc:
+            details = " ".join(message for messages in exc.fields.values() for message in messages)
+            raise CommandError(f"{exc.message} {details}".strip()) from exc
+
+    def _report(self, options: dict[str, Any]) -> None:
+        municipality = municipality_by_slug(options["municipality"])
+        try:
+            quarter = Quarter.parse(options["quarter"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        as_of = _date(options["as_of"])
+        report = QuarterlyReport.objects.filter(
+            municipality=municipality, year=quarter.year, quarter=quarter.number
+        ).first()
+        if report is None or report.status == ReportStatus.DRAFT:
+            report = report_prepare(actor=None, municipality=municipality, quarter=quarter, as_of=as_of)
+            if options["submit"]:
+                report = report_submit(actor=None, report=report)
+        elif options["submit"]:
+            raise CommandError(f"Rapporten för {quarter} är redan inlämnad ({report.submitted_at:%Y-%m-%d}).")
+        elif report.as_of != as_of:
+            self.stderr.write(
+                f"Obs: rapporten för {quarter} är inlämnad med rapporteringstillfälle {report.as_of}; den visas som den är."
+            )
+        fmt = options["format"]
+        if fmt == "json":
+            content = (json.dumps(exports.report_json(report), ensure_ascii=False, indent=2) + "\n").encode()
+        elif fmt == "html":
+            view = exports.report_view(report)
+            content = render_to_string(
+                "decisions/report_print.html", {"view": view, "summary_rows": exports.SUMMARY_ROWS}
+            ).encode()
+        elif fmt == "pdf":
+            content = exports.report_pdf(report)
+        else:
+            content = exports.report_xlsx(report)
+        self._write(content, options.get("output"), binary=fmt in {"pdf", "xlsx"})
+
+    def _summary(self, options: dict[str, Any]) -> None:
+        municipality = municipality_by_slug(options["municipality"])
+        data = exports.summary_json(municipality, options["year"])
+        self._write((json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode(), None, binary=False)
+
+    def _write(self, content: bytes, output: str | None, *, binary: bool) -> None:
+        if output:
+            Path(output).write_bytes(content)
+            self.stderr.write(f"Skrev {output}.")
+        elif not binary:
+            self.stdout.write(content.decode(), ending="")
+        elif sys.stdout.isatty():
+            raise CommandError("PDF och XLSX skrivs inte till terminalen; ange --output FIL.")
+        else:
+            sys.stdout.buffer.write(content)
+
+    def _remind(self, options: dict[str, Any]) -> None:
+        today = _date(options["date"]) if options.get("date") else timezone.localdate()
+        quarter, window, window_end = next_ivo_window(today)
+        sent = 0
+        registrars = User.objects.filter(
+            role_grants__role=Role.DECISIONS_REGISTRAR, is_active=True
+        ).exclude(email="").distinct()
+        for user in registrars:
+            approaching, overdue = deadline_overview(user, today=today)
+            window_closing = (window_end - today).days <= 14
+            if not (approaching or overdue or window_closing):
+                continue
+            body = render_to_string(
+                "decisions/remind_email.txt",
+                {"user": user, "approaching": approaching, "overdue": overdue, "quarter": quarter,
+                 "window": window, "window_end": window_end, "today": today},
+            )
+            send_mail(
+                subject=f"Insyn: ej verkställda beslut – {len(overdue)} passerade, {len(approaching)} närmar sig",
+                message=body,
+                from_email=None,
+                recipient_list=[user.email],
+            )
+            sent += 1
+        self.stdout.write(f"{sent} påminnelser skickade.")

@@ -1,0 +1,187 @@
+import datetime
+
+import pytest
+
+from apps.audit.models import AuditAction, AuditEvent
+from apps.decisions.models import Decision, DecisionType, LegalBasis
+from apps.decisions.services import decision_create, decision_event_add, decision_offer_add
+from insyn.errors import NotPermitted, ValidationFailed
+from tests.conftest import make_person, verified_client
+from tests.decisions_helpers import FAR_FUTURE, decide, event
+
+D = datetime.date
+
+
+def _form(person, **overrides):
+    data = {
+        "reference": "2026.101 SN",
+        "person": person.code,
+        "decision_date": "2026-03-02",
+        "decision_type": DecisionType.objects.get(name="Kontaktfamilj").pk,
+        "legal_basis": LegalBasis.objects.get(code="sol2025-11-1").pk,
+        "municipality": person.municipality.pk,
+        "caseworker": "H. Handläggare",
+        "delay_reason": "",
+        "delay_reason_text": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_registrar_records_a_decision_through_the_form(registrar_alingsas, person_alingsas):
+    client = verified_client(registrar_alingsas)
+    response = client.post("/beslut/ny/", _form(person_alingsas))
+    decision = Decision.objects.get()
+    assert response["Location"] == f"/beslut/{decision.pk}/"
+    assert decision.person == person_alingsas and decision.legal_basis.code == "sol2025-11-1"
+    assert AuditEvent.objects.filter(action=AuditAction.DECISION_CREATE, person_code=person_alingsas.code).exists()
+    page = client.get(f"/beslut/{decision.pk}/").content.decode()
+    assert "2026-06-02" in page  # the deadline, three months on
+
+
+def test_a_legal_basis_not_in_force_on_the_decision_date_is_refused_in_swedish(registrar_alingsas, person_alingsas):
+    client = verified_client(registrar_alingsas)
+    response = client.post("/beslut/ny/", _form(person_alingsas, legal_basis=LegalBasis.objects.get(code="sol2001-4-1").pk))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Lagrummet 4 kap. 1 § SoL gällde inte på beslutsdatumet 2026-03-02" in html
+    assert 'href="#id_legal_basis"' in html
+    assert not Decision.objects.exists()
+
+
+def test_the_old_law_applies_to_decisions_before_july_2025(registrar_alingsas, person_alingsas):
+    client = verified_client(registrar_alingsas)
+    client.post("/beslut/ny/", _form(person_alingsas, decision_date="2025-06-30",
+                                      legal_basis=LegalBasis.objects.get(code="sol2001-4-1").pk))
+    assert Decision.objects.get().legal_basis.code == "sol2001-4-1"
+
+
+def test_a_reference_is_unique_within_the_municipality_only(alingsas, lerum):
+    decide(alingsas, "2026.1", "Boendestöd", D(2026, 1, 5))
+    decide(lerum, "2026.1", "Boendestöd", D(2026, 1, 5))
+    with pytest.raises(ValidationFailed) as info:
+        decide(alingsas, "2026.1", "Boendestöd", D(2026, 1, 6))
+    assert "finns redan" in info.value.fields["reference"][0]
+
+
+def test_a_future_decision_date_and_a_person_from_another_registry_are_refused(alingsas, lerum):
+    dtype = DecisionType.objects.get(name="Boendestöd")
+    with pytest.raises(ValidationFailed) as info:
+        decision_create(actor=None, municipality=alingsas, reference="X", person=make_person(lerum),
+                        decision_date=D(2026, 12, 1), decision_type=dtype,
+                        legal_basis=LegalBasis.objects.get(code="sol2025-11-1"), today=D(2026, 11, 22))
+    assert set(info.value.fields) == {"person", "decision_date"}
+
+
+def test_a_legal_basis_of_another_decision_type_is_refused(alingsas):
+    with pytest.raises(ValidationFailed) as info:
+        decide(alingsas, "X", "Boendestöd", D(2022, 1, 5), legal_basis="lss-9-10")
+    assert "hör inte till beslutstypen Boendestöd" in info.value.fields["legal_basis"][0]
+
+
+def test_a_caseworker_of_the_executor_cannot_register_decisions(caseworker_alingsas, alingsas):
+    with pytest.raises(NotPermitted):
+        decision_create(actor=caseworker_alingsas, municipality=alingsas, reference="X", person=make_person(alingsas),
+                        decision_date=D(2022, 1, 5), decision_type=DecisionType.objects.get(name="Boendestöd"),
+                        legal_basis=LegalBasis.objects.get(code="sol2001-4-1"))
+    assert verified_client(caseworker_alingsas).get("/beslut/").status_code == 403
+
+
+def test_event_rules_are_shown_on_the_field_and_nothing_is_saved(registrar_alingsas, alingsas):
+    decision = decide(alingsas, "E-1", "Boendestöd", D(2022, 6, 1))
+    client = verified_client(registrar_alingsas)
+    response = client.post(f"/beslut/{decision.pk}/handelse/", {"kind": "resumed", "date": "2022-07-01"})
+    assert response.status_code == 400
+    assert "Ett återupptagande kräver ett avbrott" in response.content.decode()
+    response = client.post(f"/beslut/{decision.pk}/handelse/", {"kind": "executed", "date": "2022-05-01"})
+    assert "före beslutsdatumet 2022-06-01" in response.content.decode()
+    assert 'value="2022-05-01"' in response.content.decode()
+    assert not decision.events.exists()
+    ok = client.post(f"/beslut/{decision.pk}/handelse/", {"kind": "executed", "date": "2022-07-01"})
+    assert ok.status_code == 302
+    assert decision.events.get().kind == "executed"
+
+
+def test_an_end_needs_a_reason_and_other_needs_a_text(alingsas):
+    decision = decide(alingsas, "E-2", "Boendestöd", D(2022, 6, 1))
+    with pytest.raises(ValidationFailed) as info:
+        event(decision, "ended", D(2022, 7, 1))
+    assert "end_reason" in info.value.fields
+    with pytest.raises(ValidationFailed) as info:
+        event(decision, "ended", D(2022, 7, 1), end_reason="other")
+    assert "end_reason_text" in info.value.fields
+    event(decision, "ended", D(2022, 7, 1), end_reason="other", end_reason_text="Beviljat annan insats")
+    with pytest.raises(ValidationFailed) as info:
+        event(decision, "executed", D(2022, 7, 2))
+    assert "inget kan registreras efter ett avslut" in info.value.fields["kind"][0]
+
+
+def test_a_partial_execution_needs_the_missing_part_and_shows_in_the_report_reason(alingsas):
+    from apps.decisions.selectors import reason_text
+
+    decision = decide(alingsas, "P-1", "Boendestöd", D(2022, 6, 1), reason="Personal saknas")
+    with pytest.raises(ValidationFailed):
+        event(decision, "partly_executed", D(2022, 7, 1))
+    event(decision, "partly_executed", D(2022, 7, 1), missing_part="Kvällsbesöken")
+    decision.refresh_from_db()
+    assert reason_text(decision) == "Personal saknas. Delvis verkställt 2022-07-01; återstår: Kvällsbesöken"
+
+
+def test_a_declined_offer_is_recorded_and_does_not_end_the_decision(alingsas):
+    decision = decide(alingsas, "O-1", "Kontaktfamilj", D(2022, 6, 1))
+    decision_offer_add(actor=None, decision=decision, offered_on=D(2022, 7, 1), declined=True, today=FAR_FUTURE)
+    assert decision.offers.get().declined
+    assert not decision.events.exists()
+    with pytest.raises(ValidationFailed):
+        decision_offer_add(actor=None, decision=decision, offered_on=D(2022, 5, 1), declined=False, today=FAR_FUTURE)
+
+
+def test_waiting_information_is_saved_and_logged(registrar_alingsas, alingsas):
+    decision = decide(alingsas, "W-1", "Kontaktfamilj", D(2022, 6, 1))
+    client = verified_client(registrar_alingsas)
+    response = client.post(f"/beslut/{decision.pk}/vantetid/", {
+        "caseworker": "A", "delay_reason": "resource_shortage", "delay_reason_text": "Ingen familj",
+        "consequences": "Barnet väntar", "interim_support": "Samtal varannan vecka"})
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert decision.consequences == "Barnet väntar" and decision.interim_support == "Samtal varannan vecka"
+    assert AuditEvent.objects.filter(action=AuditAction.DECISION_UPDATE).exists()
+
+
+def test_the_register_list_uses_a_fixed_number_of_queries(registrar_alingsas, alingsas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for index in range(3):
+        decide(alingsas, f"Q-{index}", "Kontaktfamilj", D(2022, 6, 1))
+    client = verified_client(registrar_alingsas)
+    client.get("/beslut/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/beslut/")
+    for index in range(3, 20):
+        decision = decide(alingsas, f"Q-{index}", "Kontaktfamilj", D(2022, 6, 1))
+        event(decision, "executed", D(2022, 7, 1))
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/beslut/")
+    assert response.status_code == 200 and "Q-19" in response.content.decode()
+    assert len(many) == len(few)
+
+
+def test_the_registrar_start_page_shows_deadlines_and_the_ivo_window(registrar_alingsas, alingsas):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    soon = decide(alingsas, "SOON-1", "Kontaktfamilj", today - datetime.timedelta(days=80))
+    late = decide(alingsas, "LATE-1", "Kontaktfamilj", today - datetime.timedelta(days=120))
+    html = verified_client(registrar_alingsas).get("/").content.decode()
+    assert "Nästa rapportering till IVO" in html
+    assert soon.reference in html and late.reference in html
+    passed = html.index("Passerad tidsgräns")
+    within = html.index("Tidsgräns inom 30 dagar")
+    assert passed < html.index("LATE-1") < within < html.index("SOON-1")
+
+
+def test_decision_event_add_checks_the_municipality(caseworker_lerum, alingsas):
+    decision = decide(alingsas, "M-1", "Kontaktfamilj", D(2022, 6, 1))
+    with pytest.raises(NotPermitted):
+        decision_event_add(actor=caseworker_lerum, decision=decision, kind="executed", date=D(2022, 7, 1))
