@@ -136,3 +136,8 @@ def person_alingsas(alingsas) -> Person:
 @pytest.fixture
 def person_lerum(lerum) -> Person:
     return make_person(lerum, first_name="Leo", last_name="Lerumsson")
+
+
+@pytest.fixture
+def registrar_lerum_factory(insjoriket):
+    return lambda: make_user("lisa.registrator", "decisions_registrar", "lerum-socialnamnd")

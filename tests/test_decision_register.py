@@ -41,7 +41,9 @@ def test_a_registrar_records_a_decision_through_the_form(registrar_alingsas, per
 
 def test_a_legal_basis_not_in_force_on_the_decision_date_is_refused_in_swedish(registrar_alingsas, person_alingsas):
     client = verified_client(registrar_alingsas)
-    response = client.post("/beslut/ny/", _form(person_alingsas, legal_basis=LegalBasis.objects.get(code="sol2001-4-1").pk))
+    response = client.post(
+        "/beslut/ny/", _form(person_alingsas, legal_basis=LegalBasis.objects.get(code="sol2001-4-1").pk)
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "Lagrummet 4 kap. 1 § SoL gällde inte på beslutsdatumet 2026-03-02" in html
@@ -51,8 +53,10 @@ def test_a_legal_basis_not_in_force_on_the_decision_date_is_refused_in_swedish(r
 
 def test_the_old_law_applies_to_decisions_before_july_2025(registrar_alingsas, person_alingsas):
     client = verified_client(registrar_alingsas)
-    client.post("/beslut/ny/", _form(person_alingsas, decision_date="2025-06-30",
-                                      legal_basis=LegalBasis.objects.get(code="sol2001-4-1").pk))
+    client.post(
+        "/beslut/ny/",
+        _form(person_alingsas, decision_date="2025-06-30", legal_basis=LegalBasis.objects.get(code="sol2001-4-1").pk),
+    )
     assert Decision.objects.get().legal_basis.code == "sol2001-4-1"
 
 
@@ -67,9 +71,16 @@ def test_a_reference_is_unique_within_the_municipality_only(alingsas, lerum):
 def test_a_future_decision_date_and_a_person_from_another_registry_are_refused(alingsas, lerum):
     dtype = DecisionType.objects.get(name="Boendestöd")
     with pytest.raises(ValidationFailed) as info:
-        decision_create(actor=None, municipality=alingsas, reference="X", person=make_person(lerum),
-                        decision_date=D(2026, 12, 1), decision_type=dtype,
-                        legal_basis=LegalBasis.objects.get(code="sol2025-11-1"), today=D(2026, 11, 22))
+        decision_create(
+            actor=None,
+            municipality=alingsas,
+            reference="X",
+            person=make_person(lerum),
+            decision_date=D(2026, 12, 1),
+            decision_type=dtype,
+            legal_basis=LegalBasis.objects.get(code="sol2025-11-1"),
+            today=D(2026, 11, 22),
+        )
     assert set(info.value.fields) == {"person", "decision_date"}
 
 
@@ -81,9 +92,15 @@ def test_a_legal_basis_of_another_decision_type_is_refused(alingsas):
 
 def test_a_caseworker_of_the_executor_cannot_register_decisions(caseworker_alingsas, alingsas):
     with pytest.raises(NotPermitted):
-        decision_create(actor=caseworker_alingsas, municipality=alingsas, reference="X", person=make_person(alingsas),
-                        decision_date=D(2022, 1, 5), decision_type=DecisionType.objects.get(name="Boendestöd"),
-                        legal_basis=LegalBasis.objects.get(code="sol2001-4-1"))
+        decision_create(
+            actor=caseworker_alingsas,
+            municipality=alingsas,
+            reference="X",
+            person=make_person(alingsas),
+            decision_date=D(2022, 1, 5),
+            decision_type=DecisionType.objects.get(name="Boendestöd"),
+            legal_basis=LegalBasis.objects.get(code="sol2001-4-1"),
+        )
     assert verified_client(caseworker_alingsas).get("/beslut/").status_code == 403
 
 
@@ -139,9 +156,16 @@ def test_a_declined_offer_is_recorded_and_does_not_end_the_decision(alingsas):
 def test_waiting_information_is_saved_and_logged(registrar_alingsas, alingsas):
     decision = decide(alingsas, "W-1", "Kontaktfamilj", D(2022, 6, 1))
     client = verified_client(registrar_alingsas)
-    response = client.post(f"/beslut/{decision.pk}/vantetid/", {
-        "caseworker": "A", "delay_reason": "resource_shortage", "delay_reason_text": "Ingen familj",
-        "consequences": "Barnet väntar", "interim_support": "Samtal varannan vecka"})
+    response = client.post(
+        f"/beslut/{decision.pk}/vantetid/",
+        {
+            "caseworker": "A",
+            "delay_reason": "resource_shortage",
+            "delay_reason_text": "Ingen familj",
+            "consequences": "Barnet väntar",
+            "interim_support": "Samtal varannan vecka",
+        },
+    )
     assert response.status_code == 302
     decision.refresh_from_db()
     assert decision.consequences == "Barnet väntar" and decision.interim_support == "Samtal varannan vecka"

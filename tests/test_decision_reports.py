@@ -58,9 +58,18 @@ def test_the_pdf_holds_the_lists_and_tables(registrar_alingsas, seeded):
     response = verified_client(registrar_alingsas).get(f"/beslut/rapporter/{seeded['2022Q4'].pk}/rapport.pdf")
     assert response["Content-Type"] == "application/pdf"
     text = _pdf_text(response.content)
-    for expected in ["Ej verkställda beslut, kvartal 4 2022", "2022-07-25", "Kontaktfamilj", "4.1 § SoL",
-                     "Daglig sysselsättning", "2022-10-31", "Boendestöd", "2023-01-09", "Statistik för kvartalen 2022",
-                     "Sammanställning ej verkställda gynnande beslut"]:
+    for expected in [
+        "Ej verkställda beslut, kvartal 4 2022",
+        "2022-07-25",
+        "Kontaktfamilj",
+        "4.1 § SoL",
+        "Daglig sysselsättning",
+        "2022-10-31",
+        "Boendestöd",
+        "2023-01-09",
+        "Statistik för kvartalen 2022",
+        "Sammanställning ej verkställda gynnande beslut",
+    ]:
         assert expected in text, expected
     assert AuditEvent.objects.filter(action=AuditAction.REPORT_EXPORT, details__format="pdf").exists()
 
@@ -68,8 +77,14 @@ def test_the_pdf_holds_the_lists_and_tables(registrar_alingsas, seeded):
 def test_the_xlsx_has_one_sheet_per_table(registrar_alingsas, seeded):
     response = verified_client(registrar_alingsas).get(f"/beslut/rapporter/{seeded['2022Q4'].pk}/rapport.xlsx")
     workbook = load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["Avsnitt 1", "Avsnitt 2", "Avsnitt 3", "Statistik 2022", "Sammanställning 2021",
-                                   "Sammanställning 2022"]
+    assert workbook.sheetnames == [
+        "Avsnitt 1",
+        "Avsnitt 2",
+        "Avsnitt 3",
+        "Statistik 2022",
+        "Sammanställning 2021",
+        "Sammanställning 2022",
+    ]
     rows = list(workbook["Avsnitt 1"].iter_rows(values_only=True))
     assert rows[1] == ("2022-07-25", "Kontaktfamilj", "Lämplig kontaktfamilj har inte hittats", "4.1 § SoL")
     summary = list(workbook["Sammanställning 2022"].iter_rows(values_only=True))
@@ -81,21 +96,43 @@ def test_the_xlsx_has_one_sheet_per_table(registrar_alingsas, seeded):
 def test_the_json_download_matches_the_cli_shape(auditor_alingsas, seeded):
     response = verified_client(auditor_alingsas).get(f"/beslut/rapporter/{seeded['2022Q4'].pk}/rapport.json")
     data = json.loads(response.content)
-    assert set(data) == {"municipality", "quarter", "as_of", "status", "not_executed", "interrupted",
-                         "executed_or_ended", "statistics"}
+    assert set(data) == {
+        "municipality",
+        "quarter",
+        "as_of",
+        "status",
+        "not_executed",
+        "interrupted",
+        "executed_or_ended",
+        "statistics",
+    }
     assert "ALI-" not in response.content.decode()  # no person codes, let alone numbers
 
 
 def test_the_memo_is_an_editable_docx_and_a_pdf(registrar_alingsas, seeded):
     client = verified_client(registrar_alingsas)
-    params = {"date": "2023-01-13", "officer": "Test Testsson", "officer_title": "IT-samordnare",
-              "diary_number": "2022.029 SN", "format": "docx"}
+    params = {
+        "date": "2023-01-13",
+        "officer": "Test Testsson",
+        "officer_title": "IT-samordnare",
+        "diary_number": "2022.029 SN",
+        "format": "docx",
+    }
     response = client.get(f"/beslut/rapporter/{seeded['2022Q4'].pk}/tjansteskrivelse/", params)
     document = Document(io.BytesIO(response.content))
     text = "\n".join(p.text for p in document.paragraphs)
-    for expected in ["Ej verkställda beslut, kvartal 4 2022", "Ärendebeskrivning", "16 kap. 6 f-h §§ socialtjänstlagen (SoL)",
-                     "Ekonomisk bedömning", "Förslag till beslut", "Beslutet ska skickas till", "Kommunfullmäktige",
-                     "Kommunens revisorer", "Diarienr: 2022.029 SN", "Test Testsson"]:
+    for expected in [
+        "Ej verkställda beslut, kvartal 4 2022",
+        "Ärendebeskrivning",
+        "16 kap. 6 f-h §§ socialtjänstlagen (SoL)",
+        "Ekonomisk bedömning",
+        "Förslag till beslut",
+        "Beslutet ska skickas till",
+        "Kommunfullmäktige",
+        "Kommunens revisorer",
+        "Diarienr: 2022.029 SN",
+        "Test Testsson",
+    ]:
         assert expected in text, expected
     table = document.tables[0]
     assert [c.text for c in table.rows[-1].cells] == ["Kontaktfamilj, ej verkställda", "", "", "", "2 st"]
@@ -104,17 +141,20 @@ def test_the_memo_is_an_editable_docx_and_a_pdf(registrar_alingsas, seeded):
 
 
 def test_the_memo_form_requires_its_fields(registrar_alingsas, seeded):
-    html = verified_client(registrar_alingsas).get(
-        f"/beslut/rapporter/{seeded['2022Q4'].pk}/tjansteskrivelse/", {"date": "x", "format": "docx"}
-    ).content.decode()
+    html = (
+        verified_client(registrar_alingsas)
+        .get(f"/beslut/rapporter/{seeded['2022Q4'].pk}/tjansteskrivelse/", {"date": "x", "format": "docx"})
+        .content.decode()
+    )
     assert "Ange datum som ÅÅÅÅ-MM-DD" in html and "Ange diarienummer" in html
 
 
 def test_the_memo_cites_the_new_law_after_july_2025(alingsas):
     from apps.decisions.exports import MemoFields, memo_context
 
-    report = report_prepare(actor=None, municipality=alingsas, quarter=Quarter(2025, 3), as_of=D(2025, 10, 10),
-                            today=FAR_FUTURE)
+    report = report_prepare(
+        actor=None, municipality=alingsas, quarter=Quarter(2025, 3), as_of=D(2025, 10, 10), today=FAR_FUTURE
+    )
     context = memo_context(report, MemoFields(D(2025, 10, 12), "A", "", "1"))
     assert "2025:400" in context["duty_label"]
 
@@ -139,20 +179,25 @@ def test_a_submitted_report_never_changes(alingsas, seeded):
     decision = report.rows.filter(section=1).first().decision
     event(decision, "executed", D(2023, 2, 1))
     with pytest.raises(Conflict):
-        report_prepare(actor=None, municipality=alingsas, quarter=Quarter(2022, 4), as_of=D(2023, 2, 2), today=FAR_FUTURE)
+        report_prepare(
+            actor=None, municipality=alingsas, quarter=Quarter(2022, 4), as_of=D(2023, 2, 2), today=FAR_FUTURE
+        )
     with pytest.raises(Conflict):
         report_submit(actor=None, report=report)
     report.refresh_from_db()
     assert list(report.rows.values_list("reference", "section", "outcome_date")) == before
     # The correction shows in the next quarter's report.
-    next_report = report_prepare(actor=None, municipality=alingsas, quarter=Quarter(2023, 1), as_of=D(2023, 4, 5),
-                                 today=FAR_FUTURE)
+    next_report = report_prepare(
+        actor=None, municipality=alingsas, quarter=Quarter(2023, 1), as_of=D(2023, 4, 5), today=FAR_FUTURE
+    )
     assert next_report.rows.filter(section=3, reference=decision.reference, outcome="executed").exists()
 
 
 def test_an_earlier_quarter_cannot_be_reported_after_a_later_one_is_submitted(alingsas, seeded):
     with pytest.raises(Conflict):
-        report_prepare(actor=None, municipality=alingsas, quarter=Quarter(2022, 2), as_of=D(2023, 2, 1), today=FAR_FUTURE)
+        report_prepare(
+            actor=None, municipality=alingsas, quarter=Quarter(2022, 2), as_of=D(2023, 2, 1), today=FAR_FUTURE
+        )
 
 
 def test_the_database_refuses_changes_to_a_submitted_report_on_postgresql(seeded):
@@ -170,8 +215,9 @@ def test_the_database_refuses_changes_to_a_submitted_report_on_postgresql(seeded
 
 def test_a_draft_is_recomputed_with_a_new_date(registrar_alingsas, alingsas):
     decision = decide(alingsas, "R-1", "Kontaktfamilj", D(2022, 7, 25), reason="Ingen familj")
-    report = report_prepare(actor=None, municipality=alingsas, quarter=Quarter(2022, 4), as_of=D(2023, 1, 5),
-                            today=FAR_FUTURE)
+    report = report_prepare(
+        actor=None, municipality=alingsas, quarter=Quarter(2022, 4), as_of=D(2023, 1, 5), today=FAR_FUTURE
+    )
     assert report.rows.get().closed is False
     event(decision, "executed", D(2023, 1, 8))
     client = verified_client(registrar_alingsas)
@@ -182,43 +228,93 @@ def test_a_draft_is_recomputed_with_a_new_date(registrar_alingsas, alingsas):
     client.post(f"/beslut/rapporter/{report.pk}/lamna-in/")
     report.refresh_from_db()
     assert report.is_submitted and report.submitted_by == registrar_alingsas
-    assert AuditEvent.objects.filter(action=AuditAction.REPORT_SUBMIT, actor_username=registrar_alingsas.username).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.REPORT_SUBMIT, actor_username=registrar_alingsas.username
+    ).exists()
 
 
 def test_the_report_date_must_be_on_or_after_the_quarters_end(alingsas):
     with pytest.raises(ValidationFailed) as info:
-        report_prepare(actor=None, municipality=alingsas, quarter=Quarter(2022, 4), as_of=D(2022, 12, 30), today=FAR_FUTURE)
+        report_prepare(
+            actor=None, municipality=alingsas, quarter=Quarter(2022, 4), as_of=D(2022, 12, 30), today=FAR_FUTURE
+        )
     assert "kvartalets sista dag" in info.value.fields["as_of"][0]
 
 
 def test_another_municipalitys_decisions_never_appear(alingsas, lerum):
     decide(lerum, "L-9", "Kontaktfamilj", D(2022, 7, 25))
-    report = report_prepare(actor=None, municipality=alingsas, quarter=Quarter(2022, 4), as_of=D(2023, 1, 5),
-                            today=FAR_FUTURE)
+    report = report_prepare(
+        actor=None, municipality=alingsas, quarter=Quarter(2022, 4), as_of=D(2023, 1, 5), today=FAR_FUTURE
+    )
     assert not report.rows.exists()
 
 
 def test_cli_report_and_summary(alingsas, tmp_path):
     build_alingsas_history(alingsas)
-    for label, as_of in [("2021Q1", "2021-04-12"), ("2021Q2", "2021-07-12"), ("2021Q3", "2021-10-11"),
-                         ("2021Q4", "2022-01-12"), ("2022Q1", "2022-04-11"), ("2022Q2", "2022-07-11"),
-                         ("2022Q3", "2022-10-12")]:
-        call_command("ivo", "report", "--municipality", "alingsas", "--quarter", label, "--as-of", as_of, "--submit",
-                     stdout=io.StringIO())
+    for label, as_of in [
+        ("2021Q1", "2021-04-12"),
+        ("2021Q2", "2021-07-12"),
+        ("2021Q3", "2021-10-11"),
+        ("2021Q4", "2022-01-12"),
+        ("2022Q1", "2022-04-11"),
+        ("2022Q2", "2022-07-11"),
+        ("2022Q3", "2022-10-12"),
+    ]:
+        call_command(
+            "ivo",
+            "report",
+            "--municipality",
+            "alingsas",
+            "--quarter",
+            label,
+            "--as-of",
+            as_of,
+            "--submit",
+            stdout=io.StringIO(),
+        )
     out = io.StringIO()
-    call_command("ivo", "report", "--municipality", "alingsas", "--quarter", "2022Q4", "--as-of", "2023-01-11",
-                 "--submit", "--format", "json", stdout=out)
+    call_command(
+        "ivo",
+        "report",
+        "--municipality",
+        "alingsas",
+        "--quarter",
+        "2022Q4",
+        "--as-of",
+        "2023-01-11",
+        "--submit",
+        "--format",
+        "json",
+        stdout=out,
+    )
     data = json.loads(out.getvalue())
     assert data["status"] == "submitted" and len(data["not_executed"]) == 2 and len(data["executed_or_ended"]) == 2
     pdf_path = tmp_path / "q4.pdf"
-    call_command("ivo", "report", "--municipality", "alingsas", "--quarter", "2022Q4", "--as-of", "2023-01-11",
-                 "--format", "pdf", "--output", str(pdf_path), stderr=io.StringIO())
+    call_command(
+        "ivo",
+        "report",
+        "--municipality",
+        "alingsas",
+        "--quarter",
+        "2022Q4",
+        "--as-of",
+        "2023-01-11",
+        "--format",
+        "pdf",
+        "--output",
+        str(pdf_path),
+        stderr=io.StringIO(),
+    )
     assert "Kontaktfamilj" in _pdf_text(pdf_path.read_bytes())
     summary = io.StringIO()
     call_command("ivo", "summary", "--municipality", "alingsas", "--year", "2022", "--format", "json", stdout=summary)
     data = json.loads(summary.getvalue())
     assert data["quarters"] == ["2022Q1", "2022Q2", "2022Q3", "2022Q4"]
-    assert (data["not_executed"], data["interrupted"], data["executed_or_ended"]) == ([2, 0, 2, 2], [0, 0, 0, 0], [0, 2, 0, 2])
+    assert (data["not_executed"], data["interrupted"], data["executed_or_ended"]) == (
+        [2, 0, 2, 2],
+        [0, 0, 0, 0],
+        [0, 2, 0, 2],
+    )
     assert {"decision_type": "Kontaktfamilj", "category": "not_executed", "counts": [0, 0, 0, 2]} in data["by_type"]
     assert QuarterlyReport.objects.filter(status="submitted").count() == 8
 

@@ -85,12 +85,19 @@ class DecisionListApi(APIView):
         _require(user, Permission.DECISION_MANAGE)
         decisions = list(decisions_for_user(user).prefetch_related("events")[:500])
         for slug in {d.municipality.slug for d in decisions}:
-            audit_record(actor=user, action=AuditAction.DECISION_LIST, request=request._request, object_type="decision",
-                         municipality_slug=slug,
-                         details={"codes": sorted({d.person.code for d in decisions if d.municipality.slug == slug})})
-        return Response({"results": DecisionSerializer(decisions, many=True).data})
+            audit_record(
+                actor=user,
+                action=AuditAction.DECISION_LIST,
+                request=request._request,
+                object_type="decision",
+                municipality_slug=slug,
+                details={"codes": sorted({d.person.code for d in decisions if d.municipality.slug == slug})},
+            )
+        return Response({"results": DecisionSerializer(decisions, many=True).data})  # type: ignore[arg-type]
 
-    @extend_schema(request=DecisionCreateSerializer, responses={201: DecisionSerializer}, summary="Registrera ett beslut")
+    @extend_schema(
+        request=DecisionCreateSerializer, responses={201: DecisionSerializer}, summary="Registrera ett beslut"
+    )
     def post(self, request: Request) -> Response:
         user = _user(request)
         _require(user, Permission.DECISION_MANAGE)
@@ -120,9 +127,15 @@ class DecisionDetailApi(APIView):
     def get(self, request: Request, decision_id: int) -> Response:
         user = _user(request)
         decision = get_decision_for_user(user, decision_id)
-        audit_record(actor=user, action=AuditAction.DECISION_VIEW, request=request._request, object_type="decision",
-                     object_id=str(decision.pk), person_code=decision.person.code,
-                     municipality_slug=decision.municipality.slug)
+        audit_record(
+            actor=user,
+            action=AuditAction.DECISION_VIEW,
+            request=request._request,
+            object_type="decision",
+            object_id=str(decision.pk),
+            person_code=decision.person.code,
+            municipality_slug=decision.municipality.slug,
+        )
         return Response(DecisionSerializer(decision).data)
 
 
@@ -141,11 +154,18 @@ class DecisionImportApi(APIView):
     parser_classes = [MultiPartParser]
 
     @extend_schema(
-        request={"multipart/form-data": inline_serializer("DecisionImport", {
-            "municipality": serializers.SlugField(), "file": serializers.FileField()})},
-        responses=inline_serializer("DecisionImportResult", {
-            "created": serializers.ListField(child=serializers.CharField()),
-            "updated": serializers.ListField(child=serializers.CharField())}),
+        request={
+            "multipart/form-data": inline_serializer(
+                "DecisionImport", {"municipality": serializers.SlugField(), "file": serializers.FileField()}
+            )
+        },
+        responses=inline_serializer(
+            "DecisionImportResult",
+            {
+                "created": serializers.ListField(child=serializers.CharField()),
+                "updated": serializers.ListField(child=serializers.CharField()),
+            },
+        ),
         summary="Importera ett register (allt eller inget)",
     )
     def post(self, request: Request) -> Response:
@@ -155,9 +175,66 @@ class DecisionImportApi(APIView):
         upload = request.FILES.get("file")
         if upload is None:
             raise ValidationFailed("Ingen fil.", fields={"file": ["Välj en fil."]})
-        result = decisions_import(actor=user, municipality=municipality, filename=upload.name or "",
-                                  data=upload.read(), request=request._request)
+        result = decisions_import(
+            actor=user,
+            municipality=municipality,
+            filename=upload.name or "",
+            data=upload.read(),
+            request=request._request,
+        )
         return Response({"created": result.created, "updated": result.updated})
+
+
+class ReportRowSerializer(serializers.Serializer[dict[str, Any]]):
+    reference = serializers.CharField()
+    decision_date = serializers.DateField()
+    decision_type = serializers.CharField()
+    legal_basis = serializers.CharField()
+    reason = serializers.CharField()
+    date = serializers.DateField(required=False, allow_null=True, help_text="Datum för verkställighet eller avslut")
+    outcome = serializers.ChoiceField(choices=["executed", "ended"], required=False, allow_null=True)
+
+
+class StatisticSerializer(serializers.Serializer[dict[str, Any]]):
+    decision_type = serializers.CharField()
+    category = serializers.ChoiceField(choices=["not_executed", "interrupted", "executed", "ended"])
+    count = serializers.IntegerField()
+
+
+class ReportSerializer(serializers.Serializer[dict[str, Any]]):
+    id = serializers.IntegerField()
+    municipality = serializers.CharField()
+    quarter = serializers.CharField()
+    as_of = serializers.DateField()
+    status = serializers.ChoiceField(choices=["draft", "submitted"])
+    not_executed = ReportRowSerializer(many=True)
+    interrupted = ReportRowSerializer(many=True)
+    executed_or_ended = ReportRowSerializer(many=True)
+    statistics = StatisticSerializer(many=True)
+
+
+class ReportListItemSerializer(serializers.Serializer[dict[str, Any]]):
+    id = serializers.IntegerField()
+    municipality = serializers.CharField()
+    quarter = serializers.CharField()
+    as_of = serializers.DateField()
+    status = serializers.CharField()
+
+
+class ByTypeSerializer(serializers.Serializer[dict[str, Any]]):
+    decision_type = serializers.CharField()
+    category = serializers.CharField()
+    counts = serializers.ListField(child=serializers.IntegerField())
+
+
+class SummarySerializer(serializers.Serializer[dict[str, Any]]):
+    municipality = serializers.CharField()
+    year = serializers.IntegerField()
+    quarters = serializers.ListField(child=serializers.CharField())
+    not_executed = serializers.ListField(child=serializers.IntegerField())
+    interrupted = serializers.ListField(child=serializers.IntegerField())
+    executed_or_ended = serializers.ListField(child=serializers.IntegerField())
+    by_type = ByTypeSerializer(many=True)
 
 
 class ReportPrepareSerializer(serializers.Serializer[dict[str, Any]]):
@@ -167,18 +244,32 @@ class ReportPrepareSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class ReportListApi(APIView):
-    @extend_schema(summary="Kvartalsrapporter", responses=inline_serializer("ReportList", {
-        "results": serializers.ListField(child=serializers.DictField())}))
+    @extend_schema(
+        summary="Kvartalsrapporter",
+        operation_id="reports_list",
+        responses=inline_serializer("ReportList", {"results": ReportListItemSerializer(many=True)}),
+    )
     def get(self, request: Request) -> Response:
         user = _user(request)
         _require(user, Permission.DECISION_REPORT_VIEW)
-        return Response({"results": [
-            {"id": r.pk, "municipality": r.municipality.slug, "quarter": f"{r.year}Q{r.quarter}",
-             "as_of": r.as_of.isoformat(), "status": r.status}
-            for r in reports_for_user(user)
-        ]})
+        return Response(
+            {
+                "results": [
+                    {
+                        "id": r.pk,
+                        "municipality": r.municipality.slug,
+                        "quarter": f"{r.year}Q{r.quarter}",
+                        "as_of": r.as_of.isoformat(),
+                        "status": r.status,
+                    }
+                    for r in reports_for_user(user)
+                ]
+            }
+        )
 
-    @extend_schema(request=ReportPrepareSerializer, summary="Ta fram eller räkna om ett utkast")
+    @extend_schema(
+        request=ReportPrepareSerializer, responses={201: ReportSerializer}, summary="Ta fram eller räkna om ett utkast"
+    )
     def post(self, request: Request) -> Response:
         user = _user(request)
         _require(user, Permission.DECISION_MANAGE)
@@ -186,23 +277,34 @@ class ReportListApi(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         municipality = _municipality(user, data["municipality"], Permission.DECISION_MANAGE)
-        report = report_prepare(actor=user, municipality=municipality, quarter=Quarter.parse(data["quarter"]),
-                                as_of=data["as_of"], request=request._request)
+        report = report_prepare(
+            actor=user,
+            municipality=municipality,
+            quarter=Quarter.parse(data["quarter"]),
+            as_of=data["as_of"],
+            request=request._request,
+        )
         return Response({"id": report.pk, **exports.report_json(report)}, status=201)
 
 
 class ReportDetailApi(APIView):
-    @extend_schema(summary="En kvartalsrapport (utan personuppgifter)")
+    @extend_schema(summary="En kvartalsrapport (utan personuppgifter)", responses=ReportSerializer)
     def get(self, request: Request, report_id: int) -> Response:
         user = _user(request)
         report = get_report_for_user(user, report_id)
-        audit_record(actor=user, action=AuditAction.REPORT_VIEW, request=request._request,
-                     object_type="quarterly_report", object_id=str(report.pk), municipality_slug=report.municipality.slug)
+        audit_record(
+            actor=user,
+            action=AuditAction.REPORT_VIEW,
+            request=request._request,
+            object_type="quarterly_report",
+            object_id=str(report.pk),
+            municipality_slug=report.municipality.slug,
+        )
         return Response({"id": report.pk, **exports.report_json(report)})
 
 
 class ReportSubmitApi(APIView):
-    @extend_schema(request=None, summary="Lämna in (frys) rapporten")
+    @extend_schema(request=None, responses=ReportSerializer, summary="Lämna in (frys) rapporten")
     def post(self, request: Request, report_id: int) -> Response:
         user = _user(request)
         report = get_report_for_user(user, report_id)
@@ -213,7 +315,7 @@ class ReportSubmitApi(APIView):
 
 
 class SummaryApi(APIView):
-    @extend_schema(summary="Sammanställning för ett år ur inlämnade rapporter")
+    @extend_schema(summary="Sammanställning för ett år ur inlämnade rapporter", responses=SummarySerializer)
     def get(self, request: Request, municipality: str, year: int) -> Response:
         user = _user(request)
         allowed = {m.slug: m for m in municipalities_with(user, Permission.DECISION_REPORT_VIEW)}

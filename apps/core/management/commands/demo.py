@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -15,6 +16,8 @@ from apps.accounts.roles import Role
 from apps.accounts.services import user_create
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
+from apps.decisions.demo import load_demo_decisions, submit_demo_reports
+from apps.decisions.models import Decision
 from apps.organisations.models import Organisation, OrganisationKind
 from apps.organisations.services import organisation_load_structure
 from apps.people.models import Person
@@ -131,6 +134,11 @@ class Command(BaseCommand):
                     )
                 except Conflict:
                     continue  # the generator drew a number already in use
+        today = timezone.localdate()
+        for municipality in Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).order_by("slug"):
+            if not Decision.objects.filter(municipality=municipality).exists():
+                load_demo_decisions(municipality, rng=rng, today=today)
+                submit_demo_reports(municipality, today=today)
         audit_record(actor=None, action=AuditAction.DEMO_LOAD, object_type="demo", object_id="insjoriket")
         self.stdout.write("Demodata inläst.")
 

@@ -73,7 +73,8 @@ class Command(BaseCommand):
             raise CommandError(f"Rapporten för {quarter} är redan inlämnad ({report.submitted_at:%Y-%m-%d}).")
         elif report.as_of != as_of:
             self.stderr.write(
-                f"Obs: rapporten för {quarter} är inlämnad med rapporteringstillfälle {report.as_of}; den visas som den är."
+                f"Obs: rapporten för {quarter} är inlämnad med rapporteringstillfälle {report.as_of}; "
+                "den visas som den är."
             )
         fmt = options["format"]
         if fmt == "json":
@@ -109,9 +110,9 @@ class Command(BaseCommand):
         today = _date(options["date"]) if options.get("date") else timezone.localdate()
         quarter, window, window_end = next_ivo_window(today)
         sent = 0
-        registrars = User.objects.filter(
-            role_grants__role=Role.DECISIONS_REGISTRAR, is_active=True
-        ).exclude(email="").distinct()
+        registrars = (
+            User.objects.filter(role_grants__role=Role.DECISIONS_REGISTRAR, is_active=True).exclude(email="").distinct()
+        )
         for user in registrars:
             approaching, overdue = deadline_overview(user, today=today)
             window_closing = (window_end - today).days <= 14
@@ -119,8 +120,15 @@ class Command(BaseCommand):
                 continue
             body = render_to_string(
                 "decisions/remind_email.txt",
-                {"user": user, "approaching": approaching, "overdue": overdue, "quarter": quarter,
-                 "window": window, "window_end": window_end, "today": today},
+                {
+                    "user": user,
+                    "approaching": approaching,
+                    "overdue": overdue,
+                    "quarter": quarter,
+                    "window": window,
+                    "window_end": window_end,
+                    "today": today,
+                },
             )
             send_mail(
                 subject=f"Insyn: ej verkställda beslut – {len(overdue)} passerade, {len(approaching)} närmar sig",
