@@ -141,3 +141,16 @@ def person_lerum(lerum) -> Person:
 @pytest.fixture
 def registrar_lerum_factory(insjoriket):
     return lambda: make_user("lisa.registrator", "decisions_registrar", "lerum-socialnamnd")
+
+
+@pytest.fixture
+def pdf_support() -> None:
+    """WeasyPrint needs Debian's Pango; without it PDF tests skip with the reason (CI requires it)."""
+    import os
+
+    try:
+        import weasyprint  # noqa: F401
+    except OSError as exc:
+        if os.environ.get("INSYN_REQUIRE_SYSTEM_PACKAGES"):
+            pytest.fail(f"WeasyPrint cannot load Pango: {exc}")
+        pytest.skip("PDF tests need Pango (apt-get install libpango-1.0-0 libpangoft2-1.0-0); .ci/run installs it.")

@@ -54,7 +54,7 @@ def test_the_report_page_is_laid_out_like_the_seed(registrar_alingsas, seeded):
     assert AuditEvent.objects.filter(action=AuditAction.REPORT_VIEW).exists()
 
 
-def test_the_pdf_holds_the_lists_and_tables(registrar_alingsas, seeded):
+def test_the_pdf_holds_the_lists_and_tables(registrar_alingsas, seeded, pdf_support):
     response = verified_client(registrar_alingsas).get(f"/beslut/rapporter/{seeded['2022Q4'].pk}/rapport.pdf")
     assert response["Content-Type"] == "application/pdf"
     text = _pdf_text(response.content)
@@ -109,7 +109,7 @@ def test_the_json_download_matches_the_cli_shape(auditor_alingsas, seeded):
     assert "ALI-" not in response.content.decode()  # no person codes, let alone numbers
 
 
-def test_the_memo_is_an_editable_docx_and_a_pdf(registrar_alingsas, seeded):
+def test_the_memo_is_an_editable_docx_and_a_pdf(registrar_alingsas, seeded, pdf_support):
     client = verified_client(registrar_alingsas)
     params = {
         "date": "2023-01-13",
@@ -249,7 +249,7 @@ def test_another_municipalitys_decisions_never_appear(alingsas, lerum):
     assert not report.rows.exists()
 
 
-def test_cli_report_and_summary(alingsas, tmp_path):
+def test_cli_report_and_summary(alingsas, tmp_path, pdf_support):
     build_alingsas_history(alingsas)
     for label, as_of in [
         ("2021Q1", "2021-04-12"),
