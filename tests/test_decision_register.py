@@ -209,3 +209,47 @@ def test_decision_event_add_checks_the_municipality(caseworker_lerum, alingsas):
     decision = decide(alingsas, "M-1", "Kontaktfamilj", D(2022, 6, 1))
     with pytest.raises(NotPermitted):
         decision_event_add(actor=caseworker_lerum, decision=decision, kind="executed", date=D(2022, 7, 1))
+
+
+def test_a_system_administrator_edits_a_legal_basis_and_it_is_logged(system_admin, registrar_alingsas):
+    basis = LegalBasis.objects.get(code="sol2025-11-1")
+    client = verified_client(system_admin)
+    assert "11 kap. 1 § SoL" in client.get("/beslut/koder/").content.decode()
+    response = client.post(
+        f"/beslut/koder/lagrum/{basis.pk}/",
+        {
+            "code": basis.code,
+            "kind": "decision",
+            "label": "11 kap. 1 § SoL",
+            "short_label": "11.1 § SoL",
+            "statute": "socialtjänstlagen (2025:400)",
+            "valid_from": "2025-07-01",
+            "valid_to": "2030-12-31",
+        },
+    )
+    assert response.status_code == 302
+    basis.refresh_from_db()
+    assert basis.valid_to == D(2030, 12, 31)
+    assert AuditEvent.objects.filter(action=AuditAction.REFERENCE_DATA_CHANGE, object_id=basis.code).exists()
+    bad = client.post(
+        f"/beslut/koder/lagrum/{basis.pk}/",
+        {
+            "code": basis.code,
+            "kind": "decision",
+            "label": "x",
+            "short_label": "x",
+            "statute": "x",
+            "valid_from": "2025-07-01",
+            "valid_to": "2020-01-01",
+        },
+    )
+    assert bad.status_code == 200 and "Det finns fel i formuläret" in bad.content.decode()
+    assert verified_client(registrar_alingsas).get("/beslut/koder/").status_code == 403
+
+
+def test_a_system_administrator_adds_a_decision_type(system_admin):
+    client = verified_client(system_admin)
+    basis = LegalBasis.objects.get(code="sol2025-11-1")
+    response = client.post("/beslut/koder/typer/ny/", {"name": "Hemtjänst", "legal_bases": [basis.pk], "active": "on"})
+    assert response.status_code == 302
+    assert list(DecisionType.objects.get(name="Hemtjänst").legal_bases.all()) == [basis]

@@ -18,6 +18,11 @@ def test_demo_loads_one_user_per_role_and_fictional_people_once(db, settings):
     assert roles == {role.value for role in Role}
     people = Person.objects.count()
     assert people >= 5 * 20
+    from apps.decisions.models import Decision, QuarterlyReport
+
+    for slug in ("alingsas", "harryda", "lerum", "molndal", "partille"):
+        assert Decision.objects.filter(municipality__slug=slug).count() >= 50
+        assert QuarterlyReport.objects.filter(municipality__slug=slug, status="submitted", year=2023).count() == 4
     again = io.StringIO()
     call_command("demo", "--if-empty", stdout=again)
     assert "redan data" in again.getvalue()

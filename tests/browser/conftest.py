@@ -14,7 +14,9 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-background-networking
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
         if os.environ.get("INSYN_REQUIRE_SYSTEM_PACKAGES"):
-            pytest.fail("INSYN_REQUIRE_SYSTEM_PACKAGES is set but /usr/bin/chromium is missing (apt-get install chromium).")
+            pytest.fail(
+                "INSYN_REQUIRE_SYSTEM_PACKAGES is set but /usr/bin/chromium is missing (apt-get install chromium)."
+            )
         pytest.skip(
             "Browser tests need Debian's chromium at /usr/bin/chromium (apt-get install chromium); .ci/run installs it."
         )
