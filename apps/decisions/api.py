@@ -24,7 +24,14 @@ from lib.quarters import Quarter
 from . import exports
 from .models import Decision, DecisionType, LegalBasis
 from .selectors import decisions_for_user, get_decision_for_user, get_report_for_user, reports_for_user
-from .services import decision_create, decision_event_add, decisions_import, report_prepare, report_submit
+from .services import (
+    decision_create,
+    decision_event_add,
+    decisions_import,
+    report_access_record,
+    report_prepare,
+    report_submit,
+)
 
 
 def _user(request: Request) -> User:
@@ -292,14 +299,7 @@ class ReportDetailApi(APIView):
     def get(self, request: Request, report_id: int) -> Response:
         user = _user(request)
         report = get_report_for_user(user, report_id)
-        audit_record(
-            actor=user,
-            action=AuditAction.REPORT_VIEW,
-            request=request._request,
-            object_type="quarterly_report",
-            object_id=str(report.pk),
-            municipality_slug=report.municipality.slug,
-        )
+        report_access_record(actor=user, action=AuditAction.REPORT_VIEW, report=report, request=request._request)
         return Response({"id": report.pk, **exports.report_json(report)})
 
 

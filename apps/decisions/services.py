@@ -724,3 +724,23 @@ def decision_type_save(
             details={"name": decision_type.name, "legal_bases": [b.code for b in decision_type.legal_bases.all()]},
         )
     return decision_type
+
+
+def report_access_record(
+    *,
+    actor: User,
+    report: QuarterlyReport,
+    action: AuditAction,
+    request: HttpRequest | None = None,
+    details: dict[str, object] | None = None,
+) -> None:
+    """Log that `actor` was shown or given a report (or IVO's individual data from it)."""
+    audit_record(
+        actor=actor,
+        action=action,
+        request=request,
+        object_type="quarterly_report",
+        object_id=str(report.pk),
+        municipality_slug=report.municipality.slug,
+        details=details or {},
+    )

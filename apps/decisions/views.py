@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Callable
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -50,6 +52,7 @@ from .services import (
     decision_update_waiting,
     decisions_import,
     legal_basis_save,
+    report_access_record,
     report_prepare,
     report_submit,
 )
@@ -178,56 +181,66 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
     return render(request, "decisions/detail.html", context)
 
 
-@page(Permission.DECISION_MANAGE)
-def decision_event_view(request: HttpRequest, decision_id: int) -> HttpResponse:
+def _decision_form_post(
+    request: HttpRequest,
+    decision_id: int,
+    *,
+    form_class: type[forms.Form],
+    form_key: str,
+    service: Callable[..., object],
+    success: str,
+) -> HttpResponse:
+    """The detail page's forms: look the decision up first (404 for outsiders), then save
+    through the service, or show the page again with the errors and what was typed."""
     decision = get_decision_for_user(_user(request), decision_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    form = EventForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            decision_event_add(actor=_user(request), decision=decision, request=request, **form.cleaned_data)
+            service(actor=_user(request), decision=decision, request=request, **form.cleaned_data)
         except InsynError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, "Händelsen är registrerad.")
+            messages.success(request, success)
             return redirect("decisions:detail", decision_id=decision.pk)
-    return render(request, "decisions/detail.html", _detail_context(request, decision_id, event_form=form), status=400)
+    context = _detail_context(request, decision_id, **{form_key: form})
+    return render(request, "decisions/detail.html", context, status=400)
+
+
+@page(Permission.DECISION_MANAGE)
+def decision_event_view(request: HttpRequest, decision_id: int) -> HttpResponse:
+    return _decision_form_post(
+        request,
+        decision_id,
+        form_class=EventForm,
+        form_key="event_form",
+        service=decision_event_add,
+        success="Händelsen är registrerad.",
+    )
 
 
 @page(Permission.DECISION_MANAGE)
 def decision_offer_view(request: HttpRequest, decision_id: int) -> HttpResponse:
-    decision = get_decision_for_user(_user(request), decision_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    form = OfferForm(request.POST)
-    if form.is_valid():
-        try:
-            decision_offer_add(actor=_user(request), decision=decision, request=request, **form.cleaned_data)
-        except InsynError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, "Erbjudandet är registrerat.")
-            return redirect("decisions:detail", decision_id=decision.pk)
-    return render(request, "decisions/detail.html", _detail_context(request, decision_id, offer_form=form), status=400)
+    return _decision_form_post(
+        request,
+        decision_id,
+        form_class=OfferForm,
+        form_key="offer_form",
+        service=decision_offer_add,
+        success="Erbjudandet är registrerat.",
+    )
 
 
 @page(Permission.DECISION_MANAGE)
 def decision_waiting_view(request: HttpRequest, decision_id: int) -> HttpResponse:
-    decision = get_decision_for_user(_user(request), decision_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    form = WaitingForm(request.POST)
-    if form.is_valid():
-        try:
-            decision_update_waiting(actor=_user(request), decision=decision, request=request, **form.cleaned_data)
-        except InsynError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, "Uppgifterna om väntetiden är sparade.")
-            return redirect("decisions:detail", decision_id=decision.pk)
-    return render(
-        request, "decisions/detail.html", _detail_context(request, decision_id, waiting_form=form), status=400
+    return _decision_form_post(
+        request,
+        decision_id,
+        form_class=WaitingForm,
+        form_key="waiting_form",
+        service=decision_update_waiting,
+        success="Uppgifterna om väntetiden är sparade.",
     )
 
 
@@ -292,14 +305,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
     user = _user(request)
     report = get_report_for_user(user, report_id)
-    audit_record(
-        actor=user,
-        action=AuditAction.REPORT_VIEW,
-        request=request,
-        object_type="quarterly_report",
-        object_id=str(report.pk),
-        municipality_slug=report.municipality.slug,
-    )
+    report_access_record(actor=user, action=AuditAction.REPORT_VIEW, report=report, request=request)
     municipality_ids = {m.pk for m in municipalities_with(user, Permission.DECISION_MANAGE)}
     return render(
         request,
@@ -375,14 +381,8 @@ def report_download(request: HttpRequest, report_id: int, fmt: str) -> HttpRespo
         response = _download(exports.report_xlsx(report), filename=f"{name}.xlsx", content_type=XLSX_MIME)
     else:
         raise Http404
-    audit_record(
-        actor=user,
-        action=AuditAction.REPORT_EXPORT,
-        request=request,
-        object_type="quarterly_report",
-        object_id=str(report.pk),
-        municipality_slug=report.municipality.slug,
-        details={"format": fmt},
+    report_access_record(
+        actor=user, action=AuditAction.REPORT_EXPORT, report=report, request=request, details={"format": fmt}
     )
     return response
 
@@ -399,13 +399,11 @@ def report_memo(request: HttpRequest, report_id: int) -> HttpResponse:
             diary_number=form.cleaned_data["diary_number"],
         )
         name = f"tjansteskrivelse-{report.municipality.slug}-{report.year}Q{report.quarter}"
-        audit_record(
+        report_access_record(
             actor=_user(request),
             action=AuditAction.REPORT_EXPORT,
+            report=report,
             request=request,
-            object_type="quarterly_report",
-            object_id=str(report.pk),
-            municipality_slug=report.municipality.slug,
             details={"format": f"memo-{form.cleaned_data['format']}"},
         )
         if form.cleaned_data["format"] == "pdf":
@@ -427,13 +425,11 @@ def report_individuals(request: HttpRequest, report_id: int) -> HttpResponse:
     entries = exports.ivo_entries(report)
     codes = sorted({entry.row.decision.person.code for entry in entries})
     if request.GET.get("format") == "xlsx":
-        audit_record(
+        report_access_record(
             actor=user,
             action=AuditAction.IVO_INDIVIDUAL_EXPORT,
+            report=report,
             request=request,
-            object_type="quarterly_report",
-            object_id=str(report.pk),
-            municipality_slug=report.municipality.slug,
             details={"codes": codes, "format": "xlsx"},
         )
         return _download(
@@ -441,14 +437,8 @@ def report_individuals(request: HttpRequest, report_id: int) -> HttpResponse:
             filename=f"ivo-individuppgifter-{report.year}Q{report.quarter}.xlsx",
             content_type=XLSX_MIME,
         )
-    audit_record(
-        actor=user,
-        action=AuditAction.IVO_INDIVIDUAL_VIEW,
-        request=request,
-        object_type="quarterly_report",
-        object_id=str(report.pk),
-        municipality_slug=report.municipality.slug,
-        details={"codes": codes},
+    report_access_record(
+        actor=user, action=AuditAction.IVO_INDIVIDUAL_VIEW, report=report, request=request, details={"codes": codes}
     )
     return render(request, "decisions/ivo.html", {"report": report, "entries": entries})
 
