@@ -39,8 +39,8 @@ def _derivable(table) -> set[tuple[int, int]]:
         pivots.append(col)
         row_i += 1
     found = set()
-    for r in matrix[:row_i]:
-        nonzero = [j for j, v in enumerate(r) if v != 0]
+    for reduced in matrix[:row_i]:
+        nonzero = [j for j, v in enumerate(reduced) if v != 0]
         if len(nonzero) == 1:
             found.add(hidden[nonzero[0]])
     return found
