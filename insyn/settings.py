@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "apps.audit",
     "apps.people",
     "apps.decisions",
+    "apps.activera",
 ]
 
 MIDDLEWARE = [

@@ -154,3 +154,10 @@ def pdf_support() -> None:
         if os.environ.get("INSYN_REQUIRE_SYSTEM_PACKAGES"):
             pytest.fail(f"WeasyPrint cannot load Pango: {exc}")
         pytest.skip("PDF tests need Pango (apt-get install libpango-1.0-0 libpangoft2-1.0-0); .ci/run installs it.")
+
+
+@pytest.fixture
+def activera(insjoriket):
+    from apps.activera.services import programme_load
+
+    return programme_load(name="insjoriket")

@@ -30,6 +30,8 @@ class Permission(models.TextChoices):
     DECISION_MANAGE = "decision.manage", _("Registrera gynnande beslut och ta fram kvartalsrapporter")
     IVO_INDIVIDUAL_VIEW = "ivo_individual.view", _("Se individuppgifterna till IVO")
     DECISION_REPORT_VIEW = "decision_report.view", _("Läsa rapporterna till nämnd, KF och revisorer")
+    PARTICIPANT_MANAGE = "participant.manage", _("Ta emot intresseanmälningar och följa deltagare")
+    PARTICIPANT_OVERRIDE = "participant.override", _("Göra dokumenterat undantag från målgruppskriterierna")
 
 
 # Permissions that reach personal data. They apply only inside the municipality of the grant:
@@ -41,12 +43,20 @@ PERSONAL_DATA_PERMISSIONS = frozenset(
         Permission.PERSON_EXPORT,
         Permission.DECISION_MANAGE,
         Permission.IVO_INDIVIDUAL_VIEW,
+        Permission.PARTICIPANT_MANAGE,
+        Permission.PARTICIPANT_OVERRIDE,
     }
 )
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.EXECUTOR_CASEWORKER: frozenset(
-        {Permission.PERSON_VIEW, Permission.PERSON_MANAGE, Permission.ORGANISATION_VIEW, Permission.LEXHELLER_REPORT}
+        {
+            Permission.PERSON_VIEW,
+            Permission.PERSON_MANAGE,
+            Permission.ORGANISATION_VIEW,
+            Permission.LEXHELLER_REPORT,
+            Permission.PARTICIPANT_MANAGE,
+        }
     ),
     Role.EXECUTOR_MANAGER: frozenset(
         {
@@ -56,6 +66,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ORGANISATION_VIEW,
             Permission.STATISTICS_VIEW,
             Permission.LEXHELLER_REPORT,
+            Permission.PARTICIPANT_MANAGE,
+            Permission.PARTICIPANT_OVERRIDE,
         }
     ),
     Role.DECISIONS_REGISTRAR: frozenset(

@@ -49,6 +49,15 @@ class AuditAction(models.TextChoices):
     IVO_INDIVIDUAL_VIEW = "ivo.view", _("Individuppgifter till IVO visade")
     IVO_INDIVIDUAL_EXPORT = "ivo.export", _("Individuppgifter till IVO exporterade")
     REFERENCE_DATA_CHANGE = "reference_data.change", _("Koder eller lagrum ändrade")
+    REFERRAL_CREATE = "referral.create", _("Intresseanmälan mottagen")
+    REFERRAL_UPDATE = "referral.update", _("Intresseanmälan ändrad")
+    REFERRAL_VIEW = "referral.view", _("Intresseanmälan visad")
+    PARTICIPANT_ENROL = "participant.enrol", _("Deltagare inskriven")
+    PARTICIPANT_UPDATE = "participant.update", _("Deltagaruppgifter ändrade")
+    PARTICIPANT_EXIT = "participant.exit", _("Deltagare utskriven")
+    PARTICIPANT_VIEW = "participant.view", _("Deltagare visad")
+    PARTICIPANT_LIST = "participant.list", _("Deltagarlista visad")
+    PARTICIPANT_EXPORT = "participant.export", _("Deltagaruppgifter exporterade")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

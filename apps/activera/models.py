@@ -1,0 +1,426 @@
+"""Participant follow-up for a programme the förbund finances (ACTivera): the programme's rules as
+data, referrals, enrolments from introduction to exit, measurements, action plans, activities and
+the anonymous violence questionnaire tallies."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Programme(models.Model):
+    """A financed programme and its rules. Every limit is a setting here, never a constant in code."""
+
+    forbund = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="programmes")
+    slug = models.SlugField(_("kortnamn"), unique=True)
+    name = models.CharField(_("namn"), max_length=120)
+    intro_max_weeks = models.PositiveSmallIntegerField(_("introduktion högst (veckor)"), default=6)
+    min_weeks = models.PositiveSmallIntegerField(_("deltagande minst (veckor)"), default=6)
+    max_weeks = models.PositiveSmallIntegerField(_("deltagande högst (veckor)"), default=24)
+    max_extent_percent = models.PositiveSmallIntegerField(_("omfattning högst (% av heltid)"), default=50)
+    age_min = models.PositiveSmallIntegerField(_("lägsta ålder"), default=16)
+    age_max = models.PositiveSmallIntegerField(_("högsta ålder"), default=64)
+    measurement_interval_days = models.PositiveSmallIntegerField(_("mätning ungefär var (dagar)"), default=91)
+    warning_days = models.PositiveSmallIntegerField(_("varning (dagar före)"), default=14)
+    scale_min = models.SmallIntegerField(_("skala från"), default=1)
+    scale_max = models.SmallIntegerField(_("skala till"), default=5)
+    eligibility_criteria = models.JSONField(_("kriterier för målgruppen"), default=list)
+    violence_questions = models.JSONField(_("frågor om våld"), default=list)
+
+    class Meta:
+        verbose_name = _("program")
+        verbose_name_plural = _("program")
+        constraints = [
+            models.CheckConstraint(name="programme_weeks_ordered", condition=Q(min_weeks__lte=F("max_weeks"))),
+            models.CheckConstraint(name="programme_ages_ordered", condition=Q(age_min__lte=F("age_max"))),
+            models.CheckConstraint(name="programme_scale_ordered", condition=Q(scale_min__lt=F("scale_max"))),
+            models.CheckConstraint(name="programme_extent_percent", condition=Q(max_extent_percent__lte=100)),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProgrammeUnit(models.Model):
+    """The executor unit of one municipality, with its agreed places and period."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="units")
+    unit = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="programme_units")
+    places = models.PositiveIntegerField(_("avtalade platser"))
+    period_start = models.DateField(_("avtalsperiod från"))
+    period_end = models.DateField(_("avtalsperiod till"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "unit"], name="programme_unit_unique"),
+            models.CheckConstraint(name="programme_unit_period", condition=Q(period_end__gte=F("period_start"))),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} {self.unit}"
+
+
+class Respondent(models.TextChoices):
+    PARTICIPANT = "participant", _("Deltagaren")
+    CASEWORKER = "caseworker", _("Handläggaren")
+
+
+class Indicator(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="indicators")
+    code = models.SlugField(_("kod"))
+    label = models.CharField(_("indikator"), max_length=200)
+    respondent = models.CharField(_("svarar"), max_length=12, choices=Respondent.choices)
+    position = models.PositiveSmallIntegerField(_("ordning"))
+
+    class Meta:
+        ordering = ["programme", "position"]
+        constraints = [models.UniqueConstraint(fields=["programme", "code"], name="indicator_code_unique")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ActivityType(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="activity_types")
+    code = models.SlugField(_("kod"))
+    label = models.CharField(_("aktivitet"), max_length=120)
+
+    class Meta:
+        ordering = ["programme", "label"]
+        constraints = [models.UniqueConstraint(fields=["programme", "code"], name="activity_type_code_unique")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Gender(models.TextChoices):
+    """As the person states it (not legal sex)."""
+
+    WOMAN = "kvinna", _("Kvinna")
+    MAN = "man", _("Man")
+    OTHER = "annat", _("Annat/vill inte ange")
+
+
+class ReferringParty(models.TextChoices):
+    EMPLOYMENT_SERVICE = "arbetsformedlingen", _("Arbetsförmedlingen")
+    SOCIAL_INSURANCE = "forsakringskassan", _("Försäkringskassan")
+    REGION = "region", _("Regionens hälso- och sjukvård")
+    SOCIAL_SERVICES = "kommun_socialtjanst", _("Kommunens socialtjänst")
+    MUNICIPALITY_OTHER = "kommun_annan", _("Kommunen, annan verksamhet")
+    SELF = "egen_anmalan", _("Egen anmälan")
+
+
+class ReferralChannel(models.TextChoices):
+    WEB = "web", _("Webbformulär")
+    PHONE = "phone", _("Telefon")
+    PAPER = "paper", _("Papper")
+    IMPORT = "import", _("Import")
+
+
+class ReferralStatus(models.TextChoices):
+    RECEIVED = "received", _("Mottagen")
+    ACCEPTED = "accepted", _("Inskriven")
+    DECLINED = "declined", _("Avböjd")
+    WITHDRAWN = "withdrawn", _("Återkallad")
+
+
+class Referral(models.Model):
+    """An intresseanmälan. When the person does not consent to registration, or has protected
+    identity, no name, number or contact detail is kept: only gender, birth year and residence."""
+
+    programme_unit = models.ForeignKey(ProgrammeUnit, on_delete=models.PROTECT, related_name="referrals")
+    receipt_number = models.CharField(_("kvittensnummer"), max_length=20, unique=True)
+    received_on = models.DateField(_("mottagen"))
+    channel = models.CharField(_("kanal"), max_length=10, choices=ReferralChannel.choices)
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
+    )
+    anonymous = models.BooleanField(_("anonym registrering"), default=False)
+    gender = models.CharField(_("kön"), max_length=10, choices=Gender.choices)
+    birth_year = models.PositiveSmallIntegerField(_("födelseår"))
+    residence = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("folkbokföringskommun")
+    )
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    email = models.CharField(_("e-post"), max_length=200, blank=True)
+    need = models.TextField(_("behov med egna ord"), blank=True)
+    criteria_confirmed = models.JSONField(_("bekräftade kriterier"), default=list)
+    sip_held = models.BooleanField(_("SIP/SAMSIP hållen"), default=False)
+    sip_date = models.DateField(_("datum för SIP/SAMSIP"), null=True, blank=True)
+    consent = models.BooleanField(_("samtycke till registrering"), default=False)
+    protected_identity = models.BooleanField(_("skyddad identitet"), default=False)
+    referring_party = models.CharField(_("initierande part"), max_length=24, choices=ReferringParty.choices)
+    referrer_name = models.CharField(_("remittentens namn"), max_length=150, blank=True)
+    referrer_organisation = models.CharField(_("remittentens organisation"), max_length=150, blank=True)
+    referrer_contact = models.CharField(_("remittentens kontaktuppgifter"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.RECEIVED
+    )
+    status_date = models.DateField(_("statusdatum"))
+    decline_reason = models.TextField(_("skäl"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="referral_anonymous_has_no_person", condition=Q(anonymous=False) | Q(person__isnull=True)
+            ),
+            models.CheckConstraint(
+                name="referral_anonymous_has_no_contact", condition=Q(anonymous=False) | (Q(phone="") & Q(email=""))
+            ),
+            models.CheckConstraint(
+                name="referral_identified_has_person", condition=Q(anonymous=True) | Q(person__isnull=False)
+            ),
+            models.CheckConstraint(name="referral_status_valid", condition=Q(status__in=ReferralStatus.values)),
+            models.CheckConstraint(name="referral_gender_valid", condition=Q(gender__in=Gender.values)),
+        ]
+
+    def __str__(self) -> str:
+        return self.receipt_number
+
+
+class EducationLevel(models.TextChoices):
+    COMPULSORY_INCOMPLETE = "forgymnasial_ej", _("Ej fullständig förgymnasial")
+    COMPULSORY = "forgymnasial", _("Förgymnasial")
+    UPPER_SECONDARY = "gymnasial", _("Gymnasial")
+    POST_SECONDARY = "eftergymnasial", _("Eftergymnasial")
+    UNKNOWN = "okand", _("Okänd")
+
+
+class IncomeSource(models.TextChoices):
+    WAGE = "lon", _("Lön")
+    UNEMPLOYMENT_INSURANCE = "a_kassa", _("Arbetslöshetsersättning")
+    ACTIVITY_SUPPORT = "aktivitetsstod", _("Aktivitetsstöd")
+    SICKNESS_BENEFIT = "sjukpenning", _("Sjukpenning")
+    ACTIVITY_COMPENSATION = "aktivitetsersattning", _("Aktivitets- eller sjukersättning")
+    SOCIAL_ASSISTANCE = "ekonomiskt_bistand", _("Ekonomiskt bistånd")
+    NONE = "ingen", _("Ingen försörjning")
+    OTHER = "annan", _("Annan")
+
+
+class TimeWithoutWork(models.TextChoices):
+    UNDER_1 = "under_1", _("Mindre än 1 år")
+    YEARS_1_3 = "1_3", _("1–3 år")
+    YEARS_3_5 = "3_5", _("3–5 år")
+    OVER_5 = "over_5", _("Mer än 5 år")
+    NEVER_WORKED = "aldrig", _("Har aldrig arbetat")
+
+
+class BornIn(models.TextChoices):
+    SWEDEN = "sverige", _("Sverige")
+    NORDIC = "norden", _("Övriga Norden")
+    OTHER = "ovriga", _("Övriga världen")
+
+
+class ExitReason(models.TextChoices):
+    COMPLETED = "genomford", _("Genomförd")
+    ENDED_BY_PARTICIPANT = "avbruten", _("Avbruten av deltagaren")
+    MOVED = "flyttat", _("Flyttat")
+    ILLNESS = "sjukdom", _("Sjukdom")
+    REGISTRATION_ERROR = "felregistrering", _("Felregistrering")
+    OTHER = "annat", _("Annat")
+
+
+class OccupationAfter(models.TextChoices):
+    WORK = "arbete", _("Arbete")
+    STUDIES = "studier", _("Studier")
+    JOB_SEEKER = "arbetssokande", _("Arbetssökande")
+    OTHER_REHABILITATION = "annan_rehabilitering", _("Annan parts rehabilitering")
+    SICK_LEAVE = "sjukskriven", _("Sjukskriven")
+    OTHER = "annat", _("Annat")
+
+
+class Enrolment(models.Model):
+    """A participant's time in the programme. `code` is the only identifier that leaves the
+    municipality: the person's registry code, or a code of its own for an anonymous participant."""
+
+    referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="enrolment")
+    programme_unit = models.ForeignKey(ProgrammeUnit, on_delete=models.PROTECT, related_name="enrolments")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="enrolments"
+    )
+    code = models.CharField(_("kod"), max_length=10, unique=True)
+    gender = models.CharField(_("kön"), max_length=10, choices=Gender.choices)
+    birth_year = models.PositiveSmallIntegerField(_("födelseår"))
+    residence = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    referring_party = models.CharField(_("initierande part"), max_length=24, choices=ReferringParty.choices)
+    start_date = models.DateField(_("startdatum"))
+    planned_end_date = models.DateField(_("planerat slut"))
+    extent_percent = models.PositiveSmallIntegerField(_("omfattning (% av heltid)"))
+    leader = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("ansvarig ledare")
+    )
+    eligibility_override_reason = models.TextField(_("motivering för undantag"), blank=True)
+    eligibility_override_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    education_level = models.CharField(_("utbildningsnivå"), max_length=20, choices=EducationLevel.choices, blank=True)
+    income_before = models.CharField(_("försörjning före"), max_length=24, choices=IncomeSource.choices, blank=True)
+    time_without_work = models.CharField(
+        _("tid utan arbete"), max_length=10, choices=TimeWithoutWork.choices, blank=True
+    )
+    born_in = models.CharField(_("född i"), max_length=10, choices=BornIn.choices, blank=True)
+    exit_date = models.DateField(_("slutdatum"), null=True, blank=True)
+    exit_reason = models.CharField(_("avslutsorsak"), max_length=20, choices=ExitReason.choices, blank=True)
+    occupation_after = models.CharField(
+        _("sysselsättning efter"), max_length=24, choices=OccupationAfter.choices, blank=True
+    )
+    income_after = models.CharField(_("försörjning efter"), max_length=24, choices=IncomeSource.choices, blank=True)
+    exit_document_given_on = models.DateField(_("avslutsdokumentation lämnad till deltagaren"), null=True, blank=True)
+    exit_document_sent_on = models.DateField(_("avslutsdokumentation skickad till remittenten"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start_date", "code"]
+        constraints = [
+            models.CheckConstraint(
+                name="enrolment_planned_after_start", condition=Q(planned_end_date__gte=F("start_date"))
+            ),
+            models.CheckConstraint(
+                name="enrolment_exit_after_start",
+                condition=Q(exit_date__isnull=True) | Q(exit_date__gte=F("start_date")),
+            ),
+            models.CheckConstraint(
+                name="enrolment_exit_has_reason",
+                condition=(Q(exit_date__isnull=True) & Q(exit_reason=""))
+                | (Q(exit_date__isnull=False) & ~Q(exit_reason="")),
+            ),
+            models.CheckConstraint(
+                name="enrolment_extent_percent", condition=Q(extent_percent__gte=1, extent_percent__lte=100)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class LeaderChange(models.Model):
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="leader_changes")
+    leader = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    from_date = models.DateField(_("från"))
+    reason = models.TextField(_("skäl"))
+
+    class Meta:
+        ordering = ["from_date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment} {self.from_date}"
+
+
+class MeetingDecision(models.TextChoices):
+    CONTINUE = "continue", _("Fortsätter i programmet")
+    END = "end", _("Avslutar")
+
+
+class MultiPartyMeeting(models.Model):
+    enrolment = models.OneToOneField(Enrolment, on_delete=models.CASCADE, related_name="meeting")
+    date = models.DateField(_("datum"))
+    parties = models.JSONField(_("parter närvarande"), default=list)
+    decision = models.CharField(_("beslut"), max_length=10, choices=MeetingDecision.choices)
+
+    def __str__(self) -> str:
+        return f"{self.enrolment} {self.date}"
+
+
+class ActivityMode(models.TextChoices):
+    INDIVIDUAL = "individual", _("Enskilt")
+    GROUP = "group", _("I grupp")
+
+
+class Activity(models.Model):
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="activities")
+    date = models.DateField(_("datum"))
+    activity_type = models.ForeignKey(ActivityType, on_delete=models.PROTECT, verbose_name=_("aktivitet"))
+    mode = models.CharField(_("form"), max_length=10, choices=ActivityMode.choices)
+    digital = models.BooleanField(_("digitalt"), default=False)
+    attended = models.BooleanField(_("deltog"), default=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment} {self.date}"
+
+
+class MeasurementKind(models.TextChoices):
+    FIRST = "first", _("Första mätningen")
+    FOLLOW_UP = "follow_up", _("Uppföljande mätning")
+    EXIT = "exit", _("Mätning vid avslut")
+
+
+class Measurement(models.Model):
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="measurements")
+    date = models.DateField(_("datum"))
+    kind = models.CharField(_("slag"), max_length=10, choices=MeasurementKind.choices)
+
+    class Meta:
+        ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment} {self.date} {self.kind}"
+
+
+class MeasurementAnswer(models.Model):
+    measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="answers")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT)
+    value = models.SmallIntegerField(_("värde"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["measurement", "indicator"], name="one_answer_per_indicator")]
+
+    def __str__(self) -> str:
+        return f"{self.measurement} {self.indicator_id}={self.value}"
+
+
+class ActionPlanGoal(models.Model):
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="goals")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, verbose_name=_("indikator"))
+    goal = models.TextField(_("mål"))
+    activities = models.TextField(_("aktiviteter"), blank=True)
+    review_date = models.DateField(_("följs upp"))
+
+    class Meta:
+        ordering = ["review_date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment} {self.goal[:30]}"
+
+
+class ViolenceAnswer(models.TextChoices):
+    YES = "ja", _("Ja")
+    NO = "nej", _("Nej")
+    NO_ANSWER = "vill_inte_svara", _("Vill inte svara")
+
+
+class ViolenceTally(models.Model):
+    """Counts only: one row per municipality, tertial, question and answer. A questionnaire adds one
+    to a count; nothing records which participant, which day, or in what order forms came in."""
+
+    programme_unit = models.ForeignKey(ProgrammeUnit, on_delete=models.PROTECT, related_name="violence_tallies")
+    year = models.PositiveSmallIntegerField()
+    tertial = models.PositiveSmallIntegerField()
+    question = models.SlugField()
+    answer = models.CharField(max_length=20, choices=ViolenceAnswer.choices)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme_unit", "year", "tertial", "question", "answer"], name="violence_tally_unique"
+            ),
+            models.CheckConstraint(name="violence_tally_tertial", condition=Q(tertial__gte=1, tertial__lte=3)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_unit} {self.year}T{self.tertial} {self.question} {self.answer}"
+
+
+class PublicSubmission(models.Model):
+    """When the public referral form was used from an address (keyed hash only), to limit robots."""
+
+    address_digest = models.CharField(max_length=64, db_index=True)
+    submitted_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.submitted_at.isoformat()

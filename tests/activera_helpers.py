@@ -1,0 +1,64 @@
+"""Building participant histories through the services."""
+
+from __future__ import annotations
+
+import datetime
+
+from apps.activera.models import ProgrammeUnit, ReferralChannel
+from apps.activera.services import ReferralInput, referral_submit
+from apps.organisations.models import Organisation
+from lib.identity_numbers import LegalSex, fictional_number
+
+FAR_FUTURE = datetime.date(2030, 1, 1)
+
+
+def unit(slug: str = "alingsas") -> ProgrammeUnit:
+    return ProgrammeUnit.objects.get(unit__slug=f"{slug}-activera")
+
+
+def referral_input(
+    programme_unit: ProgrammeUnit,
+    *,
+    birth: datetime.date = datetime.date(1990, 5, 17),
+    sex: LegalSex = LegalSex.FEMALE,
+    serial: int = 11,
+    consent: bool = True,
+    protected: bool = False,
+    residence: str = "alingsas",
+    gender: str = "kvinna",
+    party: str = "arbetsformedlingen",
+    all_criteria: bool = True,
+    birth_year: int | None = None,
+) -> ReferralInput:
+    criteria = [c["code"] for c in programme_unit.programme.eligibility_criteria] if all_criteria else []
+    return ReferralInput(
+        programme_unit=programme_unit,
+        identity_number=fictional_number(birth, serial=serial, legal_sex=sex),
+        first_name="Fia",
+        last_name="Fiktiv",
+        gender=gender,
+        birth_year=birth_year,
+        residence=Organisation.objects.get(slug=residence),
+        phone="070-000 00 00",
+        email="fia@example.invalid",
+        need="Vill komma tillbaka till arbete",
+        criteria_confirmed=criteria,
+        sip_held=True,
+        sip_date=datetime.date(2026, 1, 2),
+        consent=consent,
+        protected_identity=protected,
+        referring_party=party,
+        referrer_name="R. Remittent",
+        referrer_organisation="Arbetsförmedlingen",
+        referrer_contact="remittent@example.invalid",
+    )
+
+
+def refer(programme_unit: ProgrammeUnit, received_on: datetime.date = datetime.date(2026, 1, 5), **kwargs):  # type: ignore[no-untyped-def]
+    return referral_submit(
+        actor=None,
+        data=referral_input(programme_unit, **kwargs),
+        channel=ReferralChannel.PHONE,
+        received_on=received_on,
+        today=FAR_FUTURE,
+    )
