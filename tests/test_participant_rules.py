@@ -21,7 +21,10 @@ from tests.conftest import make_user
 D = datetime.date
 
 
-def _accept(referral, actor, start=D(2026, 1, 12), **kwargs):
+START = D(2026, 1, 12)
+
+
+def _accept(referral, actor, start=START, **kwargs):
     kwargs.setdefault("planned_end_date", start + datetime.timedelta(weeks=20))
     kwargs.setdefault("extent_percent", 50)
     kwargs.setdefault("leader", actor)
