@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from apps.activera import views as activera_views
 from apps.core import views as core_views
 
 # URL names reachable without logging in. The URL-walk test treats every other route as
@@ -8,6 +9,8 @@ PUBLIC_URL_NAMES = frozenset(
     {
         "core:accessibility",
         "healthz",
+        # The public intresseanmälan: anyone may apply, without an account.
+        "public_referral",
         "accounts:login",
         # The steps of logging in handle a half-logged-in user themselves.
         "accounts:otp",
@@ -24,6 +27,8 @@ urlpatterns = [
     path("organisationer/", include("apps.organisations.urls")),
     path("logg/", include("apps.audit.urls")),
     path("beslut/", include("apps.decisions.urls")),
+    path("deltagare/", include("apps.activera.urls")),
+    path("anmalan/", activera_views.public_referral, name="public_referral"),
     path("api/v1/", include("insyn.api_urls")),
 ]
 

@@ -17,12 +17,28 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from apps.accounts.services import api_token_create
+from apps.activera.services import programme_load, referral_accept
 from apps.decisions.services import report_prepare
 from apps.people.models import Person
 from insyn.urls import PUBLIC_URL_NAMES
 from lib.quarters import Quarter
-from tests.conftest import verified_client
+from tests.activera_helpers import FAR_FUTURE, refer, unit
+from tests.conftest import make_user, verified_client
 from tests.decisions_helpers import decide
+
+
+def _enrolment_in_alingsas():
+    leader = make_user("walk.leader", "executor_caseworker", "alingsas-activera")
+    referral = refer(unit(), serial=91)
+    return referral_accept(
+        actor=leader,
+        referral=referral,
+        start_date=datetime.date(2026, 1, 12),
+        planned_end_date=datetime.date(2026, 5, 1),
+        extent_percent=50,
+        leader=leader,
+        today=FAR_FUTURE,
+    )
 
 
 @dataclass(frozen=True)
@@ -58,6 +74,8 @@ PARAM_FACTORIES: dict[str, Callable[[dict], str]] = {
     "fmt": lambda objects: "json",
     "municipality": lambda objects: objects["person"].municipality.slug,
     "year": lambda objects: "2022",
+    "referral_id": lambda objects: str(objects["referral"].pk),
+    "participant_code": lambda objects: objects["enrolment"].code,
     # Reference data belongs to no municipality; only system administrators reach it.
     "basis_id": lambda objects: str(objects["legal_basis"].pk),
     "type_id": lambda objects: str(objects["decision_type"].pk),
@@ -97,7 +115,11 @@ def alingsas_objects(person_alingsas: Person) -> dict:
         quarter=Quarter(2022, 4),
         as_of=datetime.date(2023, 1, 11),
     )
+    programme_load(name="insjoriket")
+    enrolment = _enrolment_in_alingsas()
     return {
+        "referral": refer(unit(), serial=90),
+        "enrolment": enrolment,
         "person": person_alingsas,
         "decision": decision,
         "report": report,
@@ -122,7 +144,13 @@ def test_an_anonymous_visitor_is_sent_to_log_in(route, alingsas_objects):
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
 def test_another_municipalitys_users_get_404_and_see_nothing(route, alingsas_objects, caseworker_lerum, auditor_lerum):
     url = _url(route, alingsas_objects)
-    secret_values = [alingsas_objects["person"].code, alingsas_objects["person"].last_name, "ALI-2022.1"]
+    secret_values = [
+        alingsas_objects["person"].code,
+        alingsas_objects["person"].last_name,
+        "ALI-2022.1",
+        alingsas_objects["enrolment"].code,
+        alingsas_objects["referral"].receipt_number,
+    ]
     for user in (caseworker_lerum, auditor_lerum):
         if route.is_api:
             client = APIClient()

@@ -18,6 +18,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("core:start"), _("Start")))
         if has_permission(user, Permission.PERSON_VIEW):
             items.append((reverse("people:list"), _("Personregister")))
+        if has_permission(user, Permission.PARTICIPANT_MANAGE):
+            items.append((reverse("activera:home"), _("Deltagare")))
         if has_permission(user, Permission.DECISION_MANAGE):
             items.append((reverse("decisions:list"), _("Beslut")))
         if has_permission(user, Permission.DECISION_REPORT_VIEW):

@@ -1,0 +1,496 @@
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from apps.accounts.models import User
+from apps.accounts.roles import Permission
+from apps.accounts.selectors import municipalities_with
+from apps.audit.models import AuditAction
+from apps.audit.services import audit_record
+from apps.core.access import page
+from apps.core.forms import apply_domain_error
+from insyn.errors import InsynError
+
+from .forms import (
+    AcceptForm,
+    ActivityForm,
+    DeclineForm,
+    ExitDocumentForm,
+    ExitForm,
+    GoalForm,
+    LeaderForm,
+    MeasurementForm,
+    MeetingForm,
+    ReferralForm,
+    StartVariablesForm,
+    ViolenceForm,
+)
+from .models import Enrolment, Programme, ReferralChannel
+from .selectors import (
+    enrolment_warnings,
+    enrolments_for_user,
+    get_enrolment_for_user,
+    get_referral_for_user,
+    progression,
+    received_referrals,
+    referrals_for_user,
+    units_for_user,
+)
+from .services import (
+    ReferralInput,
+    activity_add,
+    enrolment_exit,
+    enrolment_update_start_variables,
+    exit_document_record,
+    goal_add,
+    leader_change,
+    measurement_add,
+    meeting_record,
+    municipality_of_unit,
+    referral_accept,
+    referral_decline,
+    referral_submit,
+    violence_questionnaire_record,
+)
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _programme() -> Programme:
+    programme = Programme.objects.select_related("forbund").order_by("pk").first()
+    if programme is None:
+        raise Http404("Inget program är inläst.")
+    return programme
+
+
+def _referral_input(form: ReferralForm) -> ReferralInput:
+    data = form.cleaned_data
+    return ReferralInput(
+        programme_unit=data["programme_unit"],
+        identity_number=data["identity_number"],
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        gender=data["gender"],
+        birth_year=data["birth_year"],
+        residence=data["residence"],
+        phone=data["phone"],
+        email=data["email"],
+        need=data["need"],
+        criteria_confirmed=data["criteria"],
+        sip_held=data["sip_held"],
+        sip_date=data["sip_date"],
+        consent=data["consent"],
+        protected_identity=data["protected_identity"],
+        referring_party=data["referring_party"],
+        referrer_name=data["referrer_name"],
+        referrer_organisation=data["referrer_organisation"],
+        referrer_contact=data["referrer_contact"],
+    )
+
+
+# --- Public referral form --------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def public_referral(request: HttpRequest) -> HttpResponse:
+    """The intresseanmälan, open to everyone; works without JavaScript."""
+    programme = _programme()
+    form = ReferralForm(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["website"]:
+            # A robot filled in the hidden field: answer as if it worked, keep nothing.
+            return render(request, "activera/public_receipt.html", {"receipt": None})
+        try:
+            referral = referral_submit(
+                actor=None, data=_referral_input(form), channel=ReferralChannel.WEB, request=request
+            )
+        except InsynError as exc:
+            apply_domain_error(form, exc)
+        else:
+            return render(
+                request,
+                "activera/public_receipt.html",
+                {"receipt": referral.receipt_number, "unit": referral.programme_unit.unit},
+            )
+    return render(request, "activera/public_referral.html", {"form": form, "programme": programme})
+
+
+# --- Staff: referrals ------------------------------------------------------------------------
+
+
+@page(Permission.PARTICIPANT_MANAGE)
+def participant_home(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    today = timezone.localdate()
+    active = list(enrolments_for_user(user).filter(exit_date__isnull=True).prefetch_related("measurements"))
+    rows = [{"enrolment": e, "warnings": enrolment_warnings(e, today)} for e in active]
+    if active:
+        audit_record(
+            actor=user,
+            action=AuditAction.PARTICIPANT_LIST,
+            request=request,
+            object_type="enrolment",
+            object_id=f"{len(active)} deltagare",
+            municipality_slug=municipality_of_unit(active[0].programme_unit).slug,
+            details={"codes": [e.code for e in active]},
+        )
+    return render(
+        request,
+        "activera/home.html",
+        {
+            "rows": rows,
+            "received": received_referrals(user).order_by("received_on"),
+            "exited": enrolments_for_user(user).filter(exit_date__isnull=False).order_by("-exit_date")[:20],
+        },
+    )
+
+
+@page(Permission.PARTICIPANT_MANAGE)
+def referral_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    programme = _programme()
+    form = ReferralForm(request.POST or None, programme=programme, units=list(units_for_user(user)))
+    if request.method == "POST" and form.is_valid():
+        channel = ReferralChannel.PAPER if request.POST.get("channel") == "paper" else ReferralChannel.PHONE
+        try:
+            referral = referral_submit(actor=user, data=_referral_input(form), channel=channel, request=request)
+        except InsynError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, f"Anmälan {referral.receipt_number} är registrerad.")
+            return redirect("activera:referral", referral_id=referral.pk)
+    return render(request, "activera/referral_create.html", {"form": form})
+
+
+def _leaders(user: User, enrolment_or_unit: Any) -> list[User]:
+    unit = getattr(enrolment_or_unit, "programme_unit", enrolment_or_unit)
+    municipality = municipality_of_unit(unit)
+    return [
+        candidate
+        for candidate in User.objects.filter(role_grants__organisation=unit.unit, is_active=True).distinct()
+        if municipality in municipalities_with(candidate, Permission.PARTICIPANT_MANAGE)
+    ]
+
+
+@page(Permission.PARTICIPANT_MANAGE)
+def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
+    user = _user(request)
+    referral = get_referral_for_user(user, referral_id)
+    accept_form = AcceptForm(
+        leaders=_leaders(user, referral.programme_unit), initial={"extent_percent": 50, "leader": user.pk}
+    )
+    decline_form = DeclineForm()
+    if request.method == "POST":
+        if request.POST.get("action") == "accept":
+            accept_form = AcceptForm(request.POST, leaders=_leaders(user, referral.programme_unit))
+            if accept_form.is_valid():
+                try:
+                    enrolment = referral_accept(
+                        actor=user, referral=referral, request=request, **accept_form.cleaned_data
+                    )
+                except InsynError as exc:
+                    apply_domain_error(accept_form, exc)
+                else:
+                    messages.success(request, f"Deltagaren är inskriven med koden {enrolment.code}.")
+                    return redirect("activera:participant", participant_code=enrolment.code)
+        else:
+            decline_form = DeclineForm(request.POST)
+            if decline_form.is_valid():
+                try:
+                    referral_decline(
+                        actor=user,
+                        referral=referral,
+                        reason=decline_form.cleaned_data["reason"],
+                        withdrawn=decline_form.cleaned_data["outcome"] == "withdrawn",
+                        request=request,
+                    )
+                except InsynError as exc:
+                    apply_domain_error(decline_form, exc)
+                else:
+                    messages.success(request, "Anmälan är avslutad.")
+                    return redirect("activera:home")
+    audit_record(
+        actor=user,
+        action=AuditAction.REFERRAL_VIEW,
+        request=request,
+        object_type="referral",
+        object_id=referral.receipt_number,
+        person_code=referral.person.code if referral.person else "",
+        municipality_slug=municipality_of_unit(referral.programme_unit).slug,
+    )
+    criteria = [
+        (c["label"], c["code"] in referral.criteria_confirmed)
+        for c in referral.programme_unit.programme.eligibility_criteria
+    ]
+    return render(
+        request,
+        "activera/referral.html",
+        {"referral": referral, "criteria": criteria, "accept_form": accept_form, "decline_form": decline_form},
+    )
+
+
+@page(Permission.PARTICIPANT_MANAGE)
+def referral_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "activera/referral_list.html",
+        {"referrals": referrals_for_user(_user(request)).order_by("-received_on")[:200]},
+    )
+
+
+# --- Staff: the participant ------------------------------------------------------------------
+
+
+def _participant_context(request: HttpRequest, code: str, **forms_: Any) -> dict[str, Any]:
+    user = _user(request)
+    enrolment = get_enrolment_for_user(user, code)
+    programme = enrolment.programme_unit.programme
+    measurements, rows = progression(enrolment)
+    leaders = _leaders(user, enrolment)
+    activity_counts = Counter(a.activity_type.label for a in enrolment.activities.all() if a.attended)
+    return {
+        "enrolment": enrolment,
+        "programme": programme,
+        "warnings": enrolment_warnings(enrolment, timezone.localdate()),
+        "measurements": measurements,
+        "progress_rows": rows,
+        "scale": list(range(programme.scale_min, programme.scale_max + 1)),
+        "activity_counts": sorted(activity_counts.items()),
+        "meeting": getattr(enrolment, "meeting", None),
+        "activity_form": forms_.get("activity_form") or ActivityForm(programme=programme),
+        "measurement_form": forms_.get("measurement_form") or MeasurementForm(programme=programme),
+        "goal_form": forms_.get("goal_form") or GoalForm(programme=programme),
+        "meeting_form": forms_.get("meeting_form") or MeetingForm(),
+        "leader_form": forms_.get("leader_form") or LeaderForm(leaders=leaders),
+        "start_form": forms_.get("start_form")
+        or StartVariablesForm(
+            initial={
+                "education_level": enrolment.education_level,
+                "income_before": enrolment.income_before,
+                "time_without_work": enrolment.time_without_work,
+                "born_in": enrolment.born_in,
+            }
+        ),
+        "exit_form": forms_.get("exit_form") or ExitForm(),
+        "document_form": forms_.get("document_form")
+        or ExitDocumentForm(
+            initial={"given_on": enrolment.exit_document_given_on, "sent_on": enrolment.exit_document_sent_on}
+        ),
+    }
+
+
+@page(Permission.PARTICIPANT_MANAGE)
+def participant_detail(request: HttpRequest, participant_code: str) -> HttpResponse:
+    context = _participant_context(request, participant_code)
+    enrolment: Enrolment = context["enrolment"]
+    audit_record(
+        actor=_user(request),
+        action=AuditAction.PARTICIPANT_VIEW,
+        request=request,
+        object_type="enrolment",
+        object_id=enrolment.code,
+        person_code=enrolment.code,
+        municipality_slug=municipality_of_unit(enrolment.programme_unit).slug,
+    )
+    return render(request, "activera/participant.html", context)
+
+
+def _participant_post(
+    request: HttpRequest,
+    participant_code: str,
+    *,
+    form_key: str,
+    build: Callable[[Enrolment, Any], forms.Form],
+    save: Callable[[User, Enrolment, forms.Form], object],
+    success: str,
+) -> HttpResponse:
+    """The participant page's forms: look the participant up first (404 for outsiders), then save
+    through a service, or show the page again with the errors and what was typed."""
+    user = _user(request)
+    enrolment = get_enrolment_for_user(user, participant_code)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = build(enrolment, request.POST)
+    if form.is_valid():
+        try:
+            save(user, enrolment, form)
+        except InsynError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("activera:participant", participant_code=enrolment.code)
+    context = _participant_context(request, participant_code, **{form_key: form})
+    return render(request, "activera/participant.html", context, status=400)
+
+
+@page(Permission.PARTICIPANT_MANAGE)
+def participant_activity(request: HttpRequest, participant_code: str) -> HttpResponse:
+    return _participant_post(
+        request,
+        participant_code,
+        form_key="activity_form",
+        build=lambda e, data: ActivityForm(data, programme=e.programme_unit.programme),
+        save=lambda u, e, f: activity_add(actor=u, enrolment=e, request=request, **f.cleaned_data),
+        success="Aktiviteten är registrerad.",
+    )
+
+
+@page(Permission.PARTICIPANT_MANAGE)
+def participant_measurement(request: HttpRequest, participant_code: str) -> HttpResponse:
+    def save(user: User, enrolment: Enrolment, form: forms.Form) -> object:
+        assert isinstance(form, MeasurementForm)
+        return measurement_add(
+            actor=user,
+            enrolment=enrolment,
+            date=form.cleaned_data["date"],
+            kind=form.cleaned_data["kind"],
+            answers=form.answers(),
+            request=request,
+        )
+
+    return _participant_post(
+        request,
+        participant_code,
+        form_key="measurement_form",
+        build=lambda e, data: MeasurementForm(data, programme=e.programme_unit.programme),
+        save=save,
+        success="Mätningen är registrerad.",
+    )
+
+
+@page(Permission.PARTICIPANT_MANAGE)
+def participant_goal(request: HttpRequest, participant_code: str) -> HttpResponse:
+    return _participant_post(
+        request,
+        participant_code,
+        form_key="goal_form",
+        build=lambda e, data: GoalForm(data, programme=e.programme_unit.programme),
+        save=lambda u, e, f: goal_add(actor=u, enrolment=e, request=request, **f.cleaned_data),
+        success="Målet är tillagt i handlingsplanen.",
+    )
+
+
+@page(Permission.PARTICIPANT_MANAGE)
+def participant_meeting(request: HttpRequest, participant_code: str) -> HttpResponse:
+    return _participant_post(
+        request,
+        participant_code,
+        form_key="meeting_form",
+        build=lambda e, data: MeetingForm(data),
+        save=lambda u, e, f: meeting_record(actor=u, enrolment=e, request=request, **f.cleaned_data),
+        success="Flerpartsmötet är registrerat.",
+    )
+
+
+@page(Permission.PARTICIPANT_MANAGE)
+def participant_leader(request: HttpRequest, participant_code: str) -> HttpResponse:
+    return _participant_post(
+        request,
+        participant_code,
+        form_key="leader_form",
+        build=lambda e, data: LeaderForm(data, leaders=_leaders(_user(request), e)),
+        save=lambda u, e, f: leader_change(actor=u, enrolment=e, request=request, **f.cleaned_data),
+        success="Bytet av ansvarig ledare är registrerat.",
+    )
+
+
+@page(Permission.PARTICIPANT_MANAGE)
+def participant_start_variables(request: HttpRequest, participant_code: str) -> HttpResponse:
+    return _participant_post(
+        request,
+        participant_code,
+        form_key="start_form",
+        build=lambda e, data: StartVariablesForm(data),
+        save=lambda u, e, f: enrolment_update_start_variables(actor=u, enrolment=e, request=request, **f.cleaned_data),
+        success="Uppgifterna vid start är sparade.",
+    )
+
+
+@page(Permission.PARTICIPANT_MANAGE)
+def participant_exit(request: HttpRequest, participant_code: str) -> HttpResponse:
+    return _participant_post(
+        request,
+        participant_code,
+        form_key="exit_form",
+        build=lambda e, data: ExitForm(data),
+        save=lambda u, e, f: enrolment_exit(actor=u, enrolment=e, request=request, **f.cleaned_data),
+        success="Deltagaren är utskriven. Ta fram avslutsdokumentationen.",
+    )
+
+
+@page(Permission.PARTICIPANT_MANAGE)
+def participant_exit_document(request: HttpRequest, participant_code: str) -> HttpResponse:
+    return _participant_post(
+        request,
+        participant_code,
+        form_key="document_form",
+        build=lambda e, data: ExitDocumentForm(data),
+        save=lambda u, e, f: exit_document_record(actor=u, enrolment=e, request=request, **f.cleaned_data),
+        success="Avslutsdokumentationen är registrerad.",
+    )
+
+
+@page(Permission.PARTICIPANT_MANAGE)
+def participant_exit_pdf(request: HttpRequest, participant_code: str) -> HttpResponse:
+    from weasyprint import HTML
+
+    user = _user(request)
+    context = _participant_context(request, participant_code)
+    enrolment: Enrolment = context["enrolment"]
+    if enrolment.exit_date is None:
+        raise Http404("Deltagaren är inte utskriven.")
+    html = render_to_string("activera/exit_document.html", context)
+    audit_record(
+        actor=user,
+        action=AuditAction.PARTICIPANT_EXPORT,
+        request=request,
+        object_type="exit_document",
+        object_id=enrolment.code,
+        person_code=enrolment.code,
+        municipality_slug=municipality_of_unit(enrolment.programme_unit).slug,
+        details={"format": "pdf"},
+    )
+    response = HttpResponse(bytes(HTML(string=html).write_pdf()), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="avslut-{enrolment.code}.pdf"'
+    return response
+
+
+# --- Anonymous violence questionnaires -------------------------------------------------------
+
+
+@page(Permission.PARTICIPANT_MANAGE)
+def violence_questionnaire(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    units = list(units_for_user(user))
+    today = timezone.localdate()
+    from lib.participation import tertial_of
+
+    form = ViolenceForm(request.POST or None, units=units, initial={"year": today.year, "tertial": tertial_of(today)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            violence_questionnaire_record(
+                actor=user,
+                programme_unit=form.cleaned_data["programme_unit"],
+                year=form.cleaned_data["year"],
+                tertial=form.cleaned_data["tertial"],
+                answers=form.answers(),
+            )
+        except InsynError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, "Formuläret är räknat. Inget kopplar det till en deltagare.")
+            return redirect("activera:violence")
+    return render(request, "activera/violence.html", {"form": form})
