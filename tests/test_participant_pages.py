@@ -15,6 +15,10 @@ D = datetime.date
 NUMBER = fictional_number(D(1991, 4, 8), serial=71, legal_sex=LegalSex.MALE)
 
 
+def _p(prefix, data):
+    return {f"{prefix}-{key}": value for key, value in data.items()}
+
+
 def _public_form(**overrides):
     data = {
         "programme_unit": unit().pk,
@@ -105,59 +109,75 @@ def test_staff_take_a_participant_from_referral_to_exit_pdf(activera, caseworker
     answers = {f"indicator_{i.code}": 2 for i in activera.indicators.all()}
     assert (
         client.post(
-            base + "matning/", {"date": (start + datetime.timedelta(days=3)).isoformat(), "kind": "first", **answers}
+            base + "matning/",
+            _p("measurement", {"date": (start + datetime.timedelta(days=3)).isoformat(), "kind": "first", **answers}),
         ).status_code
         == 302
     )
     blocked = client.post(
         base + "aktivitet/",
-        {
-            "date": (start + datetime.timedelta(weeks=7)).isoformat(),
-            "activity_type": activera.activity_types.first().pk,
-            "mode": "group",
-            "attended": "on",
-        },
-    )
-    assert blocked.status_code == 400 and "flerpartsmöte" in blocked.content.decode()
-    assert (
-        client.post(
-            base + "mote/",
-            {
-                "date": (start + datetime.timedelta(weeks=6)).isoformat(),
-                "parties": ["Arbetsförmedlingen"],
-                "decision": "continue",
-            },
-        ).status_code
-        == 302
-    )
-    assert (
-        client.post(
-            base + "aktivitet/",
+        _p(
+            "activity",
             {
                 "date": (start + datetime.timedelta(weeks=7)).isoformat(),
                 "activity_type": activera.activity_types.first().pk,
                 "mode": "group",
                 "attended": "on",
             },
+        ),
+    )
+    assert blocked.status_code == 400 and "flerpartsmöte" in blocked.content.decode()
+    assert (
+        client.post(
+            base + "mote/",
+            _p(
+                "meeting",
+                {
+                    "date": (start + datetime.timedelta(weeks=6)).isoformat(),
+                    "parties": ["Arbetsförmedlingen"],
+                    "decision": "continue",
+                },
+            ),
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            base + "aktivitet/",
+            _p(
+                "activity",
+                {
+                    "date": (start + datetime.timedelta(weeks=7)).isoformat(),
+                    "activity_type": activera.activity_types.first().pk,
+                    "mode": "group",
+                    "attended": "on",
+                },
+            ),
         ).status_code
         == 302
     )
     later = {f"indicator_{i.code}": 4 for i in activera.indicators.all()}
     assert (
         client.post(
-            base + "matning/", {"date": (start + datetime.timedelta(weeks=8)).isoformat(), "kind": "follow_up", **later}
+            base + "matning/",
+            _p(
+                "measurement", {"date": (start + datetime.timedelta(weeks=8)).isoformat(), "kind": "follow_up", **later}
+            ),
         ).status_code
         == 302
     )
     assert (
         client.post(
             base + "mal/",
-            {
-                "indicator": activera.indicators.first().pk,
-                "goal": "Söka tre jobb i veckan",
-                "activities": "Jobbklubb",
-                "review_date": today.isoformat(),
-            },
+            _p(
+                "goal",
+                {
+                    "indicator": activera.indicators.first().pk,
+                    "goal": "Söka tre jobb i veckan",
+                    "activities": "Jobbklubb",
+                    "review_date": today.isoformat(),
+                },
+            ),
         ).status_code
         == 302
     )
@@ -166,12 +186,15 @@ def test_staff_take_a_participant_from_referral_to_exit_pdf(activera, caseworker
     assert (
         client.post(
             base + "avslut/",
-            {
-                "exit_date": today.isoformat(),
-                "exit_reason": "genomford",
-                "occupation_after": "studier",
-                "income_after": "",
-            },
+            _p(
+                "exit",
+                {
+                    "exit_date": today.isoformat(),
+                    "exit_reason": "genomford",
+                    "occupation_after": "studier",
+                    "income_after": "",
+                },
+            ),
         ).status_code
         == 302
     )
@@ -180,7 +203,7 @@ def test_staff_take_a_participant_from_referral_to_exit_pdf(activera, caseworker
     assert "Avslutsdokumentation" in text and enrolment.code in text and "Studier" in text
     assert (
         client.post(
-            base + "avslutsdokument/", {"given_on": today.isoformat(), "sent_on": today.isoformat()}
+            base + "avslutsdokument/", _p("document", {"given_on": today.isoformat(), "sent_on": today.isoformat()})
         ).status_code
         == 302
     )

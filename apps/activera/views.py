@@ -270,24 +270,27 @@ def _participant_context(request: HttpRequest, code: str, **forms_: Any) -> dict
         "scale": list(range(programme.scale_min, programme.scale_max + 1)),
         "activity_counts": sorted(activity_counts.items()),
         "meeting": getattr(enrolment, "meeting", None),
-        "activity_form": forms_.get("activity_form") or ActivityForm(programme=programme),
-        "measurement_form": forms_.get("measurement_form") or MeasurementForm(programme=programme),
-        "goal_form": forms_.get("goal_form") or GoalForm(programme=programme),
-        "meeting_form": forms_.get("meeting_form") or MeetingForm(),
-        "leader_form": forms_.get("leader_form") or LeaderForm(leaders=leaders),
+        "activity_form": forms_.get("activity_form") or ActivityForm(programme=programme, prefix="activity"),
+        "measurement_form": forms_.get("measurement_form")
+        or MeasurementForm(programme=programme, prefix="measurement"),
+        "goal_form": forms_.get("goal_form") or GoalForm(programme=programme, prefix="goal"),
+        "meeting_form": forms_.get("meeting_form") or MeetingForm(prefix="meeting"),
+        "leader_form": forms_.get("leader_form") or LeaderForm(leaders=leaders, prefix="leader"),
         "start_form": forms_.get("start_form")
         or StartVariablesForm(
+            prefix="start",
             initial={
                 "education_level": enrolment.education_level,
                 "income_before": enrolment.income_before,
                 "time_without_work": enrolment.time_without_work,
                 "born_in": enrolment.born_in,
-            }
+            },
         ),
-        "exit_form": forms_.get("exit_form") or ExitForm(),
+        "exit_form": forms_.get("exit_form") or ExitForm(prefix="exit"),
         "document_form": forms_.get("document_form")
         or ExitDocumentForm(
-            initial={"given_on": enrolment.exit_document_given_on, "sent_on": enrolment.exit_document_sent_on}
+            prefix="document",
+            initial={"given_on": enrolment.exit_document_given_on, "sent_on": enrolment.exit_document_sent_on},
         ),
     }
 
@@ -342,7 +345,7 @@ def participant_activity(request: HttpRequest, participant_code: str) -> HttpRes
         request,
         participant_code,
         form_key="activity_form",
-        build=lambda e, data: ActivityForm(data, programme=e.programme_unit.programme),
+        build=lambda e, data: ActivityForm(data, programme=e.programme_unit.programme, prefix="activity"),
         save=lambda u, e, f: activity_add(actor=u, enrolment=e, request=request, **f.cleaned_data),
         success="Aktiviteten är registrerad.",
     )
@@ -365,7 +368,7 @@ def participant_measurement(request: HttpRequest, participant_code: str) -> Http
         request,
         participant_code,
         form_key="measurement_form",
-        build=lambda e, data: MeasurementForm(data, programme=e.programme_unit.programme),
+        build=lambda e, data: MeasurementForm(data, programme=e.programme_unit.programme, prefix="measurement"),
         save=save,
         success="Mätningen är registrerad.",
     )
@@ -377,7 +380,7 @@ def participant_goal(request: HttpRequest, participant_code: str) -> HttpRespons
         request,
         participant_code,
         form_key="goal_form",
-        build=lambda e, data: GoalForm(data, programme=e.programme_unit.programme),
+        build=lambda e, data: GoalForm(data, programme=e.programme_unit.programme, prefix="goal"),
         save=lambda u, e, f: goal_add(actor=u, enrolment=e, request=request, **f.cleaned_data),
         success="Målet är tillagt i handlingsplanen.",
     )
@@ -389,7 +392,7 @@ def participant_meeting(request: HttpRequest, participant_code: str) -> HttpResp
         request,
         participant_code,
         form_key="meeting_form",
-        build=lambda e, data: MeetingForm(data),
+        build=lambda e, data: MeetingForm(data, prefix="meeting"),
         save=lambda u, e, f: meeting_record(actor=u, enrolment=e, request=request, **f.cleaned_data),
         success="Flerpartsmötet är registrerat.",
     )
@@ -401,7 +404,7 @@ def participant_leader(request: HttpRequest, participant_code: str) -> HttpRespo
         request,
         participant_code,
         form_key="leader_form",
-        build=lambda e, data: LeaderForm(data, leaders=_leaders(_user(request), e)),
+        build=lambda e, data: LeaderForm(data, leaders=_leaders(_user(request), e), prefix="leader"),
         save=lambda u, e, f: leader_change(actor=u, enrolment=e, request=request, **f.cleaned_data),
         success="Bytet av ansvarig ledare är registrerat.",
     )
@@ -413,7 +416,7 @@ def participant_start_variables(request: HttpRequest, participant_code: str) -> 
         request,
         participant_code,
         form_key="start_form",
-        build=lambda e, data: StartVariablesForm(data),
+        build=lambda e, data: StartVariablesForm(data, prefix="start"),
         save=lambda u, e, f: enrolment_update_start_variables(actor=u, enrolment=e, request=request, **f.cleaned_data),
         success="Uppgifterna vid start är sparade.",
     )
@@ -425,7 +428,7 @@ def participant_exit(request: HttpRequest, participant_code: str) -> HttpRespons
         request,
         participant_code,
         form_key="exit_form",
-        build=lambda e, data: ExitForm(data),
+        build=lambda e, data: ExitForm(data, prefix="exit"),
         save=lambda u, e, f: enrolment_exit(actor=u, enrolment=e, request=request, **f.cleaned_data),
         success="Deltagaren är utskriven. Ta fram avslutsdokumentationen.",
     )
@@ -437,7 +440,7 @@ def participant_exit_document(request: HttpRequest, participant_code: str) -> Ht
         request,
         participant_code,
         form_key="document_form",
-        build=lambda e, data: ExitDocumentForm(data),
+        build=lambda e, data: ExitDocumentForm(data, prefix="document"),
         save=lambda u, e, f: exit_document_record(actor=u, enrolment=e, request=request, **f.cleaned_data),
         success="Avslutsdokumentationen är registrerad.",
     )

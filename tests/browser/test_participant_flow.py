@@ -1,0 +1,89 @@
+"""A referral walks from the public form to the exit PDF in Chromium; axe checks every page."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from pypdf import PdfReader
+
+from apps.activera.models import Enrolment, Referral
+from apps.activera.services import programme_load
+from lib.identity_numbers import LegalSex, fictional_number
+from tests.browser.test_login_and_accessibility import assert_accessible
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_public_referral_to_exit_document(page, caseworker_alingsas, insjoriket, pdf_support):
+    programme = programme_load(name="insjoriket")
+    number = fictional_number(datetime.date(1988, 9, 3), serial=37, legal_sex=LegalSex.FEMALE)
+
+    page.goto("/anmalan/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Skicka anmälan").click()
+    assert page.locator("[data-error-summary]").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Till vilken kommuns ACTivera?").select_option(label="ACTivera Alingsås")
+    page.get_by_label("Personen samtycker").check()
+    page.get_by_label("Personnummer", exact=True).fill(number)
+    page.get_by_label("Förnamn", exact=True).fill("Bea")
+    page.get_by_label("Efternamn", exact=True).fill("Browser")
+    page.get_by_label("Kvinna", exact=True).check()
+    page.get_by_label("Folkbokförd i kommun").select_option(label="Alingsås kommun")
+    for criterion in programme.eligibility_criteria:
+        page.get_by_label(criterion["label"]).check()
+    page.get_by_label("Vem gör anmälan?").select_option("egen_anmalan")
+    page.get_by_role("button", name="Skicka anmälan").click()
+    assert "Kvittensnummer" in page.content()
+    assert_accessible(page)
+
+    referral = Referral.objects.get()
+    today = timezone.localdate()
+    start = today - datetime.timedelta(weeks=8)
+    Referral.objects.filter(pk=referral.pk).update(received_on=start - datetime.timedelta(days=5))
+
+    device = TOTPDevice.objects.create(user=caseworker_alingsas, name="app", confirmed=True)
+    page.goto("/konto/logga-in/")
+    page.get_by_label("Användarnamn").fill(caseworker_alingsas.username)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.get_by_label("Engångskod").fill(f"{totp(device.bin_key):06d}")
+    page.get_by_role("button", name="Fortsätt").click()
+    page.goto("/deltagare/")
+    assert_accessible(page)
+    page.get_by_role("link", name=referral.receipt_number).click()
+    assert "Bea Browser" in page.content()
+    assert_accessible(page)
+    page.get_by_label("Startdatum").fill(start.isoformat())
+    page.get_by_label("Planerat slut").fill((start + datetime.timedelta(weeks=16)).isoformat())
+    page.get_by_label("Omfattning").fill("50")
+    page.get_by_role("button", name="Skriv in deltagaren").click()
+    enrolment = Enrolment.objects.get()
+    page.wait_for_url(f"**/deltagare/{enrolment.code}/")
+    assert_accessible(page)
+
+    measurement = page.get_by_role("region", name="Registrera en progressionsmätning")
+    measurement.get_by_label("Datum").fill((start + datetime.timedelta(days=2)).isoformat())
+    for indicator in programme.indicators.all():
+        measurement.get_by_role("group", name=indicator.label, exact=False).get_by_label("2", exact=True).check()
+    measurement.get_by_role("button", name="Spara mätningen").click()
+    meeting = page.get_by_role("region", name="Flerpartsmöte efter introduktionen")
+    meeting.get_by_label("Datum för flerpartsmötet").fill((start + datetime.timedelta(weeks=6)).isoformat())
+    meeting.get_by_label("Arbetsförmedlingen").check()
+    meeting.get_by_role("button", name="Spara mötet").click()
+    assert "Flerpartsmötet är registrerat" in page.content()
+    exit_section = page.get_by_role("region", name="Skriv ut deltagaren")
+    exit_section.get_by_label("Slutdatum").fill(today.isoformat())
+    exit_section.get_by_label("Sysselsättning efter").select_option("arbete")
+    exit_section.get_by_role("button", name="Skriv ut").click()
+    assert "Avslutsdokumentation" in page.content()
+    assert_accessible(page)
+    pdf = page.request.get(f"/deltagare/{enrolment.code}/avslut.pdf")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
+    assert "Bea Browser" in text and "Arbete" in text
