@@ -21,11 +21,13 @@ def _enrol(
     *,
     serial,
     gender="kvinna",
-    start=D(2026, 2, 2),
-    received=D(2026, 1, 20),
+    start=None,
+    received=None,
     party="arbetsformedlingen",
     slug="alingsas",
 ):
+    start = start or D(2026, 2, 2)
+    received = received or D(2026, 1, 20)
     referral = refer(unit(slug), received_on=received, serial=serial, gender=gender, party=party, residence=slug)
     return referral_accept(
         actor=actor,
