@@ -23,6 +23,15 @@ def test_demo_loads_one_user_per_role_and_fictional_people_once(db, settings):
     for slug in ("alingsas", "harryda", "lerum", "molndal", "partille"):
         assert Decision.objects.filter(municipality__slug=slug).count() >= 50
         assert QuarterlyReport.objects.filter(municipality__slug=slug, status="submitted", year=2023).count() == 4
+    from apps.activera.models import Enrolment
+
+    for slug in ("alingsas", "harryda", "lerum", "molndal", "partille"):
+        enrolled = Enrolment.objects.filter(programme_unit__unit__slug=f"{slug}-activera")
+        assert enrolled.count() >= 15 and enrolled.filter(exit_date__isnull=False).exists()
+    assert (
+        Enrolment.objects.filter(programme_unit__unit__slug="molndal-activera").count()
+        > Enrolment.objects.filter(programme_unit__unit__slug="alingsas-activera").count()
+    )
     again = io.StringIO()
     call_command("demo", "--if-empty", stdout=again)
     assert "redan data" in again.getvalue()

@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -254,7 +255,7 @@ def referral_submit(
     today = today or _today()
     if actor is not None:
         _require(actor, data.programme_unit)
-    elif channel == ReferralChannel.WEB and not public_form_allowed(request):
+    elif channel == ReferralChannel.WEB and request is not None and not public_form_allowed(request):
         raise Conflict("För många anmälningar från samma adress. Försök igen om en timme eller ring utföraren.")
     errors, number = _validate_referral(data, today=today)
     received_on = received_on or today
@@ -311,7 +312,7 @@ def referral_submit(
                 continue  # a receipt number collision; draw again
         if referral is None:
             raise Conflict("Kunde inte ta fram ett kvittensnummer; försök igen.")
-        if channel == ReferralChannel.WEB:
+        if channel == ReferralChannel.WEB and request is not None:
             PublicSubmission.objects.create(address_digest=_address_digest(request), submitted_at=timezone.now())
         _audit(
             actor,
@@ -558,7 +559,7 @@ def measurement_add(
     enrolment: Enrolment,
     date: datetime.date | None,
     kind: str,
-    answers: dict[str, int | None],
+    answers: Mapping[str, int | None],
     request: HttpRequest | None = None,
     today: datetime.date | None = None,
 ) -> Measurement:

@@ -14,6 +14,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.accounts.services import user_create
+from apps.activera.demo import demo_leader, load_demo_activera
+from apps.activera.models import ProgrammeUnit
+from apps.activera.services import programme_load
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.decisions.demo import load_demo_decisions, submit_demo_reports
@@ -30,6 +33,9 @@ DEMO_USERS: list[tuple[str, Role, str, str]] = [
     ("handlaggare.alingsas", Role.EXECUTOR_CASEWORKER, "alingsas-activera", "Handläggare ACTivera Alingsås"),
     ("chef.alingsas", Role.EXECUTOR_MANAGER, "alingsas-activera", "Ansvarig chef ACTivera Alingsås"),
     ("handlaggare.lerum", Role.EXECUTOR_CASEWORKER, "lerum-activera", "Handläggare ACTivera Lerum"),
+    ("handlaggare.harryda", Role.EXECUTOR_CASEWORKER, "harryda-activera", "Handläggare ACTivera Härryda"),
+    ("handlaggare.molndal", Role.EXECUTOR_CASEWORKER, "molndal-activera", "Handläggare ACTivera Mölndal"),
+    ("handlaggare.partille", Role.EXECUTOR_CASEWORKER, "partille-activera", "Handläggare ACTivera Partille"),
     ("registrator.alingsas", Role.DECISIONS_REGISTRAR, "alingsas-socialnamnd", "Registrator, socialnämnden Alingsås"),
     ("revisor.alingsas", Role.AUDITOR, "alingsas", "Revisor Alingsås kommun"),
     ("kansli", Role.FORBUND_OFFICER, "insjoriket", "Förbundskansliet Insjöriket"),
@@ -139,6 +145,11 @@ class Command(BaseCommand):
             if not Decision.objects.filter(municipality=municipality).exists():
                 load_demo_decisions(municipality, rng=rng, today=today)
                 submit_demo_reports(municipality, today=today)
+        programme_load(name="insjoriket")
+        for unit in ProgrammeUnit.objects.select_related("programme", "unit__parent").order_by("unit__slug"):
+            leader = demo_leader(unit)
+            if leader is not None and not unit.enrolments.exists():
+                load_demo_activera(unit, rng=rng, today=today, leader=leader)
         audit_record(actor=None, action=AuditAction.DEMO_LOAD, object_type="demo", object_id="insjoriket")
         self.stdout.write("Demodata inläst.")
 
