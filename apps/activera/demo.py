@@ -82,7 +82,9 @@ def load_demo_activera(unit: ProgrammeUnit, *, rng: random.Random, today: dateti
                 received_on=received,
                 today=today,
             )
-        except Exception:
+        except InsynError as exc:
+            # A generated number may already be in use: skip that one.
+            logger.debug("demo referral skipped: %s", exc.message)
             continue
         start = received + datetime.timedelta(days=rng.randrange(7, 25))
         if start > today or len(referral.criteria_confirmed) < len(criteria) or rng.random() < 0.1:
@@ -99,7 +101,9 @@ def load_demo_activera(unit: ProgrammeUnit, *, rng: random.Random, today: dateti
                 leader=leader,
                 today=today,
             )
-        except Exception:
+        except InsynError as exc:
+            # The generated person may fall outside the age range on the start date.
+            logger.debug("demo enrolment skipped: %s", exc.message)
             continue
         enrolled += 1
         enrolment_update_start_variables(
