@@ -9,6 +9,7 @@ import random
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
 from apps.accounts.selectors import municipalities_with
+from insyn.errors import InsynError
 from lib.identity_numbers import LegalSex, fictional_number
 
 from .models import ExitReason, Gender, OccupationAfter, ProgrammeUnit, ReferralChannel, ReferringParty
