@@ -28,6 +28,7 @@ urlpatterns = [
     path("logg/", include("apps.audit.urls")),
     path("beslut/", include("apps.decisions.urls")),
     path("deltagare/", include("apps.activera.urls")),
+    path("forbund/", include("apps.activera.forbund_urls")),
     path("anmalan/", activera_views.public_referral, name="public_referral"),
     path("api/v1/", include("insyn.api_urls")),
 ]

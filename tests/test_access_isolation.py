@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from apps.accounts.services import api_token_create
+from apps.activera.deliveries import delivery_submit
 from apps.activera.services import programme_load, referral_accept
 from apps.decisions.services import report_prepare
 from apps.people.models import Person
@@ -76,9 +77,18 @@ PARAM_FACTORIES: dict[str, Callable[[dict], str]] = {
     "year": lambda objects: "2022",
     "referral_id": lambda objects: str(objects["referral"].pk),
     "participant_code": lambda objects: objects["enrolment"].code,
+    "delivery_id": lambda objects: str(objects["delivery"].pk),
     # Reference data belongs to no municipality; only system administrators reach it.
     "basis_id": lambda objects: str(objects["legal_basis"].pk),
     "type_id": lambda objects: str(objects["decision_type"].pk),
+}
+
+
+# Routes that take their object from the query string: they must refuse outsiders the same way.
+QUERY_FACTORIES: dict[str, Callable[[dict], str]] = {
+    "activera:delivery_preview": lambda objects: (
+        f"?unit={objects['delivery'].programme_unit_id}&kind=monthly&year=2026&period=1"
+    ),
 }
 
 
@@ -86,6 +96,8 @@ def _url(route: Route, objects: dict) -> str:
     url = "/" + route.template
     for param in route.params:
         url = re.sub(rf"<(?:\w+:)?{param}>", PARAM_FACTORIES[param](objects), url)
+    if route.name in QUERY_FACTORIES:
+        url += QUERY_FACTORIES[route.name](objects)
     return url
 
 
@@ -119,6 +131,9 @@ def alingsas_objects(person_alingsas: Person) -> dict:
     enrolment = _enrolment_in_alingsas()
     return {
         "referral": refer(unit(), serial=90),
+        "delivery": delivery_submit(
+            actor=enrolment.leader, unit=unit(), kind="monthly", year=2026, period=1, today=FAR_FUTURE
+        ),
         "enrolment": enrolment,
         "person": person_alingsas,
         "decision": decision,
@@ -158,10 +173,10 @@ def test_another_municipalitys_users_get_404_and_see_nothing(route, alingsas_obj
         else:
             client = verified_client(user)
         response = client.get(url)
-        if response.status_code == 405 and route.params:
+        if response.status_code == 405 and (route.params or route.name in QUERY_FACTORIES):
             # A POST-only route on an object must refuse the outsider before anything else.
             response = client.post(url, {})
-        if route.params:
+        if route.params or route.name in QUERY_FACTORIES:
             assert response.status_code == 404, (url, user.username)
         else:
             # 405: a POST-only route answers GET without revealing anything.

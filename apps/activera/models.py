@@ -424,3 +424,66 @@ class PublicSubmission(models.Model):
 
     def __str__(self) -> str:
         return self.submitted_at.isoformat()
+
+
+class DeliveryKind(models.TextChoices):
+    MONTHLY = "monthly", _("Intresseanmälningar per månad")
+    TERTIAL = "tertial", _("Progression och frågor om våld per tertial")
+    INTERIM = "interim", _("Delårsredovisning januari–augusti")
+    ANNUAL = "annual", _("Helårsredovisning")
+
+
+class Narrative(models.Model):
+    """The verksamhetsberättelse the executor writes for an interim or full-year delivery."""
+
+    programme_unit = models.ForeignKey(ProgrammeUnit, on_delete=models.CASCADE, related_name="narratives")
+    kind = models.CharField(max_length=10, choices=DeliveryKind.choices)
+    year = models.PositiveSmallIntegerField()
+    text = models.TextField(_("verksamhetsberättelse"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["programme_unit", "kind", "year"], name="narrative_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.programme_unit} {self.kind} {self.year}"
+
+
+class Delivery(models.Model):
+    """A submitted delivery to the förbund: codes and counts only, frozen as it was submitted."""
+
+    programme_unit = models.ForeignKey(ProgrammeUnit, on_delete=models.PROTECT, related_name="deliveries")
+    kind = models.CharField(_("leverans"), max_length=10, choices=DeliveryKind.choices)
+    year = models.PositiveSmallIntegerField(_("år"))
+    period = models.PositiveSmallIntegerField(_("månad eller tertial"), default=0)
+    content = models.JSONField(_("innehåll"))
+    submitted_at = models.DateTimeField(_("inlämnad"))
+    submitted_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme_unit", "kind", "year", "period"], name="one_delivery_per_period"
+            ),
+            models.CheckConstraint(name="delivery_kind_valid", condition=Q(kind__in=DeliveryKind.values)),
+            models.CheckConstraint(
+                name="delivery_period_fits_kind",
+                condition=(
+                    Q(kind="monthly", period__gte=1, period__lte=12)
+                    | Q(kind="tertial", period__gte=1, period__lte=3)
+                    | Q(kind__in=["interim", "annual"], period=0)
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_unit} {self.kind} {self.year}/{self.period}"
+
+    @property
+    def period_label(self) -> str:
+        if self.kind == DeliveryKind.MONTHLY:
+            return f"{self.year}-{self.period:02d}"
+        if self.kind == DeliveryKind.TERTIAL:
+            return f"T{self.period} {self.year}"
+        return str(self.year)

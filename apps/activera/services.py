@@ -78,7 +78,7 @@ def municipality_of_unit(programme_unit: ProgrammeUnit) -> Organisation:
     return municipality
 
 
-def _require(
+def require_unit_access(
     actor: User | None, programme_unit: ProgrammeUnit, permission: Permission = Permission.PARTICIPANT_MANAGE
 ) -> None:
     if actor is not None and municipality_of_unit(programme_unit) not in municipalities_with(actor, permission):
@@ -254,7 +254,7 @@ def referral_submit(
     only to derive the birth year and is then dropped, with the name and contact details."""
     today = today or _today()
     if actor is not None:
-        _require(actor, data.programme_unit)
+        require_unit_access(actor, data.programme_unit)
     elif channel == ReferralChannel.WEB and request is not None and not public_form_allowed(request):
         raise Conflict("För många anmälningar från samma adress. Försök igen om en timme eller ring utföraren.")
     errors, number = _validate_referral(data, today=today)
@@ -341,7 +341,7 @@ def referral_decline(
     withdrawn: bool = False,
     request: HttpRequest | None = None,
 ) -> Referral:
-    _require(actor, referral.programme_unit)
+    require_unit_access(actor, referral.programme_unit)
     _require_received(referral)
     if not withdrawn and not reason.strip():
         raise ValidationFailed("Ange skäl.", fields={"reason": ["Ange skälet till att anmälan avböjs."]})
@@ -414,7 +414,7 @@ def referral_accept(
     today = today or _today()
     unit = referral.programme_unit
     programme = unit.programme
-    _require(actor, unit)
+    require_unit_access(actor, unit)
     _require_received(referral)
     errors: dict[str, list[str]] = {}
     if start_date > today:
@@ -530,7 +530,7 @@ def activity_add(
     request: HttpRequest | None = None,
     today: datetime.date | None = None,
 ) -> Activity:
-    _require(actor, enrolment.programme_unit)
+    require_unit_access(actor, enrolment.programme_unit)
     errors = _dated_entry_problems(enrolment, date, field="date", label="Aktiviteten", today=today or _today())
     if activity_type.programme_id != enrolment.programme_unit.programme_id:
         errors.setdefault("activity_type", []).append("Aktiviteten hör inte till programmet.")
@@ -565,7 +565,7 @@ def measurement_add(
 ) -> Measurement:
     """One answer per indicator on the programme's scale; the first measurement is made during the
     introduction."""
-    _require(actor, enrolment.programme_unit)
+    require_unit_access(actor, enrolment.programme_unit)
     programme = enrolment.programme_unit.programme
     errors = _dated_entry_problems(enrolment, date, field="date", label="Mätningen", today=today or _today())
     if kind not in MeasurementKind.values:
@@ -621,7 +621,7 @@ def goal_add(
     review_date: datetime.date | None,
     request: HttpRequest | None = None,
 ) -> ActionPlanGoal:
-    _require(actor, enrolment.programme_unit)
+    require_unit_access(actor, enrolment.programme_unit)
     programme = enrolment.programme_unit.programme
     errors: dict[str, list[str]] = {}
     if not enrolment.measurements.filter(kind=MeasurementKind.FIRST).exists():
@@ -667,7 +667,7 @@ def meeting_record(
     request: HttpRequest | None = None,
     today: datetime.date | None = None,
 ) -> MultiPartyMeeting:
-    _require(actor, enrolment.programme_unit)
+    require_unit_access(actor, enrolment.programme_unit)
     programme = enrolment.programme_unit.programme
     errors: dict[str, list[str]] = {}
     if _meeting(enrolment) is not None:
@@ -718,7 +718,7 @@ def leader_change(
     reason: str,
     request: HttpRequest | None = None,
 ) -> LeaderChange:
-    _require(actor, enrolment.programme_unit)
+    require_unit_access(actor, enrolment.programme_unit)
     errors: dict[str, list[str]] = {}
     if not reason.strip():
         errors["reason"] = ["Ange skälet till bytet: samma ledare ska följa deltagaren hela vägen."]
@@ -758,7 +758,7 @@ def enrolment_exit(
     request: HttpRequest | None = None,
     today: datetime.date | None = None,
 ) -> Enrolment:
-    _require(actor, enrolment.programme_unit)
+    require_unit_access(actor, enrolment.programme_unit)
     programme = enrolment.programme_unit.programme
     errors: dict[str, list[str]] = {}
     if enrolment.exit_date is not None:
@@ -813,7 +813,7 @@ def exit_document_record(
     sent_on: datetime.date | None,
     request: HttpRequest | None = None,
 ) -> Enrolment:
-    _require(actor, enrolment.programme_unit)
+    require_unit_access(actor, enrolment.programme_unit)
     if enrolment.exit_date is None:
         raise ValidationFailed("Inte utskriven.", fields={"given_on": ["Skriv ut deltagaren först."]})
     for value, name in ((given_on, "given_on"), (sent_on, "sent_on")):
@@ -845,7 +845,7 @@ def enrolment_update_start_variables(
     born_in: str,
     request: HttpRequest | None = None,
 ) -> Enrolment:
-    _require(actor, enrolment.programme_unit)
+    require_unit_access(actor, enrolment.programme_unit)
     with transaction.atomic():
         enrolment.education_level = education_level
         enrolment.income_before = income_before
@@ -878,7 +878,7 @@ def violence_questionnaire_record(
 ) -> None:
     """Add one filled-in questionnaire to the tertial's counts. Deliberately no audit row and no
     timestamp: either would let a questionnaire be matched to the participant met at that time."""
-    _require(actor, programme_unit)
+    require_unit_access(actor, programme_unit)
     questions = [q["code"] for q in programme_unit.programme.violence_questions]
     errors: dict[str, list[str]] = {}
     if tertial not in (1, 2, 3):

@@ -20,3 +20,10 @@ urlpatterns = [
     path("<str:participant_code>/avslutsdokument/", views.participant_exit_document, name="exit_document"),
     path("<str:participant_code>/avslut.pdf", views.participant_exit_pdf, name="exit_pdf"),
 ]
+
+urlpatterns = [
+    path("leveranser/", views.deliveries, name="deliveries"),
+    path("leveranser/forhandsvisning/", views.delivery_preview, name="delivery_preview"),
+    path("leveranser/<int:delivery_id>/", views.delivery_detail, name="delivery"),
+    *urlpatterns,
+]

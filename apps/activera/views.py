@@ -6,8 +6,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -497,3 +498,227 @@ def violence_questionnaire(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Formuläret är räknat. Inget kopplar det till en deltagare.")
             return redirect("activera:violence")
     return render(request, "activera/violence.html", {"form": form})
+
+
+# --- Deliveries ------------------------------------------------------------------------------
+
+
+def _delivery_params(request: HttpRequest, user: User) -> tuple[Any, str, int, int]:
+    from .deliveries import validate_period
+
+    unit = get_object_or_404(units_for_user(user), pk=request.GET.get("unit") or request.POST.get("unit") or 0)
+    kind = request.GET.get("kind") or request.POST.get("kind") or ""
+    try:
+        year = int(request.GET.get("year") or request.POST.get("year") or 0)
+        period = int(request.GET.get("period") or request.POST.get("period") or 0)
+    except ValueError as exc:
+        raise Http404 from exc
+    try:
+        validate_period(kind, year, period)
+    except InsynError as exc:
+        raise Http404 from exc
+    return unit, kind, year, period
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _content_download(content: dict[str, Any], fmt: str, name: str) -> HttpResponse:
+    import json
+
+    from apps.core.xlsx import XLSX_MIME
+
+    from .deliveries import content_csv
+    from .exports import period_pdf, period_xlsx
+
+    if fmt == "json":
+        return _download(json.dumps(content, ensure_ascii=False, indent=2).encode(), f"{name}.json", "application/json")
+    if fmt == "csv":
+        return _download(content_csv(content), f"{name}.csv", "text/csv; charset=utf-8")
+    if fmt == "xlsx":
+        return _download(
+            period_xlsx({"tables": content.get("tables", []), "violence": content.get("violence", {})}),
+            f"{name}.xlsx",
+            XLSX_MIME,
+        )
+    if fmt == "pdf":
+        data = {
+            "kind": content.get("kind"),
+            "year": content.get("year"),
+            "municipality": content.get("municipality"),
+            "period": {"start": "", "end": ""},
+            "due": content.get("due", ""),
+            "tables": content.get("tables", []),
+        }
+        return _download(period_pdf(data), f"{name}.pdf", "application/pdf")
+    raise Http404
+
+
+@page(Permission.PARTICIPANT_MANAGE)
+def deliveries(request: HttpRequest) -> HttpResponse:
+    from .models import Delivery, DeliveryKind
+
+    user = _user(request)
+    units = list(units_for_user(user))
+    return render(
+        request,
+        "activera/deliveries.html",
+        {
+            "units": units,
+            "kinds": DeliveryKind.choices,
+            "year": timezone.localdate().year,
+            "submitted": Delivery.objects.filter(programme_unit__in=units).select_related("programme_unit__unit"),
+        },
+    )
+
+
+@page(Permission.PARTICIPANT_MANAGE, object_in_query=True)
+def delivery_preview(request: HttpRequest) -> HttpResponse:
+    from .deliveries import delivery_content, delivery_submit, narrative_save
+    from .models import Delivery, DeliveryKind
+
+    user = _user(request)
+    unit, kind, year, period = _delivery_params(request, user)
+    submitted = Delivery.objects.filter(programme_unit=unit, kind=kind, year=year, period=period).first()
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "narrative":
+                narrative_save(
+                    actor=user, unit=unit, kind=kind, year=year, text=request.POST.get("narrative", ""), request=request
+                )
+                messages.success(request, "Verksamhetsberättelsen är sparad.")
+            else:
+                submitted = delivery_submit(actor=user, unit=unit, kind=kind, year=year, period=period, request=request)
+                messages.success(request, "Leveransen är inlämnad och syns nu för förbundet.")
+                return redirect("activera:delivery", delivery_id=submitted.pk)
+        except InsynError as exc:
+            details = " ".join(m for ms in exc.fields.values() for m in ms)
+            messages.error(request, f"{exc.message} {details}".strip())
+        return redirect(f"{request.path}?unit={unit.pk}&kind={kind}&year={year}&period={period}")
+    content = submitted.content if submitted else delivery_content(unit, kind, year, period)
+    fmt = request.GET.get("format")
+    if fmt:
+        return _content_download(content, fmt, f"{kind}-{unit.unit.slug}-{year}-{period}")
+    return render(
+        request,
+        "activera/delivery.html",
+        {
+            "content": content,
+            "unit": unit,
+            "kind_label": DeliveryKind(kind).label,
+            "submitted": submitted,
+            "query": f"unit={unit.pk}&kind={kind}&year={year}&period={period}",
+            "has_narrative": kind in (DeliveryKind.INTERIM, DeliveryKind.ANNUAL),
+        },
+    )
+
+
+@page(Permission.PARTICIPANT_MANAGE)
+def delivery_detail(request: HttpRequest, delivery_id: int) -> HttpResponse:
+    from .models import Delivery, DeliveryKind
+
+    delivery = get_object_or_404(
+        Delivery.objects.filter(programme_unit__in=units_for_user(_user(request))), pk=delivery_id
+    )
+    fmt = request.GET.get("format")
+    if fmt:
+        return _content_download(delivery.content, fmt, f"{delivery.kind}-{delivery.year}-{delivery.period}")
+    return render(
+        request,
+        "activera/delivery.html",
+        {
+            "content": delivery.content,
+            "unit": delivery.programme_unit,
+            "kind_label": DeliveryKind(delivery.kind).label,
+            "submitted": delivery,
+            "query": "",
+            "has_narrative": False,
+        },
+    )
+
+
+# --- The förbund's view ------------------------------------------------------------------------
+
+
+def _forbund_units(user: User) -> list[Any]:
+    from apps.accounts.selectors import grants_of
+
+    from .models import ProgrammeUnit
+
+    forbund_ids = {
+        g.forbund.pk
+        for g in grants_of(user)
+        if g.forbund is not None and g.municipality is None and g.role == "forbund_officer"
+    }
+    return list(ProgrammeUnit.objects.filter(programme__forbund_id__in=forbund_ids).select_related("unit__parent"))
+
+
+@page(Permission.STATISTICS_VIEW)
+def forbund_deliveries(request: HttpRequest) -> HttpResponse:
+    from .models import Delivery
+
+    units = _forbund_units(_user(request))
+    return render(
+        request,
+        "activera/forbund_deliveries.html",
+        {
+            "deliveries": Delivery.objects.filter(programme_unit__in=units).select_related("programme_unit__unit"),
+        },
+    )
+
+
+@page(Permission.STATISTICS_VIEW)
+def forbund_delivery(request: HttpRequest, delivery_id: int) -> HttpResponse:
+    from .models import Delivery, DeliveryKind
+
+    delivery = get_object_or_404(
+        Delivery.objects.filter(programme_unit__in=_forbund_units(_user(request))), pk=delivery_id
+    )
+    fmt = request.GET.get("format")
+    if fmt:
+        return _content_download(delivery.content, fmt, f"{delivery.kind}-{delivery.year}-{delivery.period}")
+    return render(
+        request,
+        "activera/delivery.html",
+        {
+            "content": delivery.content,
+            "unit": delivery.programme_unit,
+            "kind_label": DeliveryKind(delivery.kind).label,
+            "submitted": delivery,
+            "query": "",
+            "has_narrative": False,
+            "forbund_view": True,
+        },
+    )
+
+
+@page(Permission.STATISTICS_VIEW)
+def forbund_statistics(request: HttpRequest) -> HttpResponse:
+    from .exports import period_report
+
+    user = _user(request)
+    units = _forbund_units(user)
+    if not units:
+        # Statistics of the whole förbund are for its office only.
+        raise PermissionDenied
+    kind = "interim" if request.GET.get("kind") == "interim" else "annual"
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    data = period_report(kind=kind, year=year, forbund=units[0].programme.forbund)
+    fmt = request.GET.get("format")
+    if fmt == "xlsx":
+        from apps.core.xlsx import XLSX_MIME
+
+        from .exports import period_xlsx
+
+        return _download(period_xlsx(data), f"activera-{kind}-{year}.xlsx", XLSX_MIME)
+    if fmt == "pdf":
+        from .exports import period_pdf
+
+        return _download(period_pdf(data), f"activera-{kind}-{year}.pdf", "application/pdf")
+    return render(request, "activera/forbund_statistics.html", {"data": data, "kind": kind, "year": year})

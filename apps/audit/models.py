@@ -58,6 +58,8 @@ class AuditAction(models.TextChoices):
     PARTICIPANT_VIEW = "participant.view", _("Deltagare visad")
     PARTICIPANT_LIST = "participant.list", _("Deltagarlista visad")
     PARTICIPANT_EXPORT = "participant.export", _("Deltagaruppgifter exporterade")
+    DELIVERY_CHANGE = "delivery.change", _("Leverans förberedd")
+    DELIVERY_SUBMIT = "delivery.submit", _("Leverans inlämnad till förbundet")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

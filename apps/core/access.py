@@ -21,7 +21,10 @@ from apps.accounts.selectors import has_permission, second_factor_pending
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
 
 
-def page(permission: Permission | None = None) -> Callable[[ViewFunc], ViewFunc]:
+def page(permission: Permission | None = None, *, object_in_query: bool = False) -> Callable[[ViewFunc], ViewFunc]:
+    """`object_in_query`: the view's object comes from the query string, so an outsider gets 404
+    as on any object's page."""
+
     def decorator(view: ViewFunc) -> ViewFunc:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -34,7 +37,7 @@ def page(permission: Permission | None = None) -> Callable[[ViewFunc], ViewFunc]
             if permission is not None and not has_permission(user, permission):
                 # On an object's page, a user without the permission learns nothing, not even
                 # that the object exists: 404 as for any outsider.
-                if kwargs:
+                if kwargs or object_in_query:
                     raise Http404
                 raise PermissionDenied
             return view(request, *args, **kwargs)
