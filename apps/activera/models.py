@@ -249,8 +249,14 @@ class Enrolment(models.Model):
     start_date = models.DateField(_("startdatum"))
     planned_end_date = models.DateField(_("planerat slut"))
     extent_percent = models.PositiveSmallIntegerField(_("omfattning (% av heltid)"))
+    # Empty only for participants imported from a spreadsheet without a leader in Insyn.
     leader = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("ansvarig ledare")
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ansvarig ledare"),
     )
     eligibility_override_reason = models.TextField(_("motivering för undantag"), blank=True)
     eligibility_override_by = models.ForeignKey(

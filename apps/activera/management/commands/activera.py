@@ -27,6 +27,9 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         load = sub.add_parser("load", help="Läs in programmet (regler, kriterier, indikatorer, enheter). Idempotent.")
         load.add_argument("name", help="t.ex. insjoriket")
+        importer = sub.add_parser("import", help="Importera anmälningar och inskrivningar från CSV eller XLSX.")
+        importer.add_argument("--municipality", required=True)
+        importer.add_argument("file")
         report = sub.add_parser("report", help="Leveranser till förbundet.")
         report.add_argument("kind", choices=["monthly", "interim", "annual"])
         scope = report.add_mutually_exclusive_group(required=True)
@@ -46,6 +49,9 @@ class Command(BaseCommand):
                     f"Kunde inte läsa in {options['name']!r}: läs in förbundet först (insyn org load)."
                 ) from exc
             self.stdout.write(f"Programmet {programme.name} är inläst.")
+            return
+        if options["action"] == "import":
+            self._import(options)
             return
         kind = options["kind"]
         if kind == "monthly":
@@ -79,6 +85,31 @@ class Command(BaseCommand):
             self._write(exports.period_xlsx(data), options, binary=True)
         else:
             self._write(exports.period_pdf(data), options, binary=True)
+
+    def _import(self, options: dict[str, Any]) -> None:
+        from apps.activera.services import participants_import
+        from apps.decisions.services import ImportFailed
+        from insyn.errors import InsynError
+
+        path = Path(options["file"])
+        if not path.exists():
+            raise CommandError(f"Filen {path} finns inte.")
+        try:
+            result = participants_import(
+                actor=None,
+                municipality=_municipality(options["municipality"]),
+                filename=path.name,
+                data=path.read_bytes(),
+            )
+        except ImportFailed as exc:
+            for problem in exc.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(exc.message) from exc
+        except InsynError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(
+            f"{result.referrals} anmälningar, {result.enrolments} inskrivningar och {result.exits} avslut importerades."
+        )
 
     def _write(self, content: bytes, options: dict[str, Any], *, binary: bool) -> None:
         if options.get("output"):
