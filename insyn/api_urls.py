@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView
 
 from apps.accounts.api import MeApi
+from apps.activera import api as activera_api
 from apps.decisions import api as decisions_api
 from apps.people.api import PersonDetailApi, PersonListApi
 
@@ -19,4 +20,6 @@ urlpatterns = [
     path("reports/<int:report_id>/", decisions_api.ReportDetailApi.as_view(), name="report"),
     path("reports/<int:report_id>/submit/", decisions_api.ReportSubmitApi.as_view(), name="report_submit"),
     path("summaries/<slug:municipality>/<int:year>/", decisions_api.SummaryApi.as_view(), name="summary"),
+    path("participants/", activera_api.ParticipantListApi.as_view(), name="participants"),
+    path("participants/<str:participant_code>/", activera_api.ParticipantDetailApi.as_view(), name="participant"),
 ]

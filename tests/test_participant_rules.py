@@ -268,3 +268,24 @@ def test_violence_questionnaires_are_counts_that_cannot_be_traced(activera, case
             actor=caseworker_alingsas, programme_unit=unit(), year=2026, tertial=1, answers={"psykiskt": "ja"}
         )
     assert Enrolment.objects.filter(pk=enrolment.pk).exists()
+
+
+def test_the_participant_api_follows_the_same_rules(activera, caseworker_alingsas, caseworker_lerum, forbund_officer):
+    from rest_framework.test import APIClient
+
+    from apps.accounts.services import api_token_create
+
+    enrolment = _accept(refer(unit(), serial=23), caseworker_alingsas)
+
+    def client(user):
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=user)}")
+        return api
+
+    listing = client(caseworker_alingsas).get("/api/v1/participants/").json()["results"]
+    assert [p["code"] for p in listing] == [enrolment.code] and "first_name" not in listing[0]
+    detail = client(caseworker_alingsas).get(f"/api/v1/participants/{enrolment.code}/").json()
+    assert detail["participant"]["municipality"] == "alingsas" and detail["measurements"] == []
+    assert client(caseworker_lerum).get(f"/api/v1/participants/{enrolment.code}/").status_code == 404
+    assert client(caseworker_lerum).get("/api/v1/participants/").json()["results"] == []
+    assert client(forbund_officer).get("/api/v1/participants/").status_code == 403
