@@ -87,3 +87,39 @@ def test_public_referral_to_exit_document(page, caseworker_alingsas, insjoriket,
     pdf = page.request.get(f"/deltagare/{enrolment.code}/avslut.pdf")
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
     assert "Bea Browser" in text and "Arbete" in text
+
+    for path in [
+        "/deltagare/anmalningar/",
+        "/deltagare/vald/",
+        "/deltagare/leveranser/",
+        f"/deltagare/leveranser/forhandsvisning/?unit={enrolment.programme_unit_id}&kind=annual&year={today.year}&period=0",
+        f"/deltagare/leveranser/forhandsvisning/?unit={enrolment.programme_unit_id}&kind=tertial&year={today.year}&period=1",
+    ]:
+        page.goto(path)
+        assert page.locator("h1").count() == 1, path
+        assert_accessible(page)
+
+
+def test_the_forbund_pages_pass_axe(page, forbund_officer, insjoriket):
+    from apps.activera.deliveries import delivery_submit
+    from tests.activera_helpers import FAR_FUTURE, refer, unit
+    from tests.conftest import make_user
+
+    programme_load(name="insjoriket")
+    refer(unit(), received_on=datetime.date(2026, 3, 2), serial=1)
+    caseworker = make_user("flow.case", "executor_caseworker", "alingsas-activera")
+    delivery = delivery_submit(actor=caseworker, unit=unit(), kind="monthly", year=2026, period=3, today=FAR_FUTURE)
+    page.goto("/konto/logga-in/")
+    page.get_by_label("Användarnamn").fill(forbund_officer.username)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(lambda url: url.endswith("/"))
+    assert_accessible(page)
+    for path in [
+        "/forbund/leveranser/",
+        f"/forbund/leveranser/{delivery.pk}/",
+        "/forbund/statistik/?kind=annual&year=2026",
+    ]:
+        page.goto(path)
+        assert page.locator("h1").count() == 1, path
+        assert_accessible(page)
