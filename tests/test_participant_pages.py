@@ -229,3 +229,23 @@ def test_the_violence_form_counts_without_linking(activera, caseworker_alingsas)
     assert ViolenceTally.objects.get(question="sexuellt").answer == "ja"
     missing = client.post("/deltagare/vald/", {"programme_unit": unit().pk, "year": 2026, "tertial": 3})
     assert "Vill inte svara är ett svar" in missing.content.decode()
+
+
+def test_the_caseworker_start_page_shows_what_to_do(activera, caseworker_alingsas):
+    from apps.activera.services import referral_accept
+    from tests.activera_helpers import FAR_FUTURE, refer
+
+    referral = refer(unit(), serial=55, received_on=timezone.localdate() - datetime.timedelta(weeks=7))
+    enrolment = referral_accept(
+        actor=caseworker_alingsas,
+        referral=referral,
+        start_date=timezone.localdate() - datetime.timedelta(weeks=6, days=2),
+        planned_end_date=timezone.localdate() + datetime.timedelta(weeks=10),
+        extent_percent=50,
+        leader=caseworker_alingsas,
+        today=FAR_FUTURE,
+    )
+    refer(unit(), serial=56)
+    html = verified_client(caseworker_alingsas).get("/").content.decode()
+    assert "1 ny intresseanmälan väntar" in html
+    assert enrolment.code in html and "flerpartsmöte behövs" in html

@@ -30,6 +30,19 @@ def start(request: HttpRequest) -> HttpResponse:
         "is_lexheller_reporter": Role.LEXHELLER_REPORTER in roles,
         "is_admin": Role.SYSTEM_ADMIN in roles,
     }
+    if context["is_caseworker"]:
+        from django.utils import timezone
+
+        from apps.activera.selectors import enrolment_warnings, enrolments_for_user, received_referrals
+
+        today = timezone.localdate()
+        active = enrolments_for_user(request.user).filter(exit_date__isnull=True).prefetch_related("measurements")
+        warnings = [(e, w) for e in active for w in enrolment_warnings(e, today)]
+        context.update(
+            participant_warnings=sorted(warnings, key=lambda item: item[1].due)[:15],
+            participant_warning_count=len(warnings),
+            new_referrals=received_referrals(request.user).count(),
+        )
     if context["is_registrar"]:
         from django.utils import timezone
 
