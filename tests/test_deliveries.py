@@ -77,5 +77,5 @@ def test_the_forbund_statistics_page_shows_every_municipality(activera, forbund_
     html = (
         verified_client(forbund_officer).get("/forbund/statistik/", {"kind": "annual", "year": 2026}).content.decode()
     )
-    assert "Hela förbundet" in html and "Molndal" in html and "Avslutsorsak" in html
+    assert "Hela förbundet" in html and "Mölndals stad" in html and "Avslutsorsak" in html
     assert verified_client(caseworker_alingsas).get("/forbund/statistik/").status_code == 403

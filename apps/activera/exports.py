@@ -53,7 +53,11 @@ def period_report(
         **base,
         "forbund": forbund.slug,
         "municipalities": [
-            {"municipality": unit.unit.parent.slug if unit.unit.parent else "", **_section([unit], kind, year)}
+            {
+                "municipality": unit.unit.parent.slug if unit.unit.parent else "",
+                "name": unit.unit.parent.name if unit.unit.parent else "",
+                **_section([unit], kind, year),
+            }
             for unit in units
         ],
         "total": _section(units, kind, year),

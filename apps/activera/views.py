@@ -262,12 +262,25 @@ def _participant_context(request: HttpRequest, code: str, **forms_: Any) -> dict
     measurements, rows = progression(enrolment)
     leaders = _leaders(user, enrolment)
     activity_counts = Counter(a.activity_type.label for a in enrolment.activities.all() if a.attended)
+    chart = [
+        {
+            "label": row.indicator.label,
+            "y_text": index * 30 + 13,
+            "y_first": index * 30 + 2,
+            "y_latest": index * 30 + 12,
+            "first_width": round(300 * (row.values[0] or 0) / programme.scale_max) if row.values else 0,
+            "latest_width": round(300 * (row.values[-1] or 0) / programme.scale_max) if row.values else 0,
+        }
+        for index, row in enumerate(rows)
+    ]
     return {
         "enrolment": enrolment,
         "programme": programme,
         "warnings": enrolment_warnings(enrolment, timezone.localdate()),
         "measurements": measurements,
         "progress_rows": rows,
+        "chart": chart,
+        "chart_height": 30 * len(chart),
         "scale": list(range(programme.scale_min, programme.scale_max + 1)),
         "activity_counts": sorted(activity_counts.items()),
         "meeting": getattr(enrolment, "meeting", None),
@@ -721,4 +734,24 @@ def forbund_statistics(request: HttpRequest) -> HttpResponse:
         from .exports import period_pdf
 
         return _download(period_pdf(data), f"activera-{kind}-{year}.pdf", "application/pdf")
-    return render(request, "activera/forbund_statistics.html", {"data": data, "kind": kind, "year": year})
+    overview = []
+    for municipality in data["municipalities"]:
+        tables = {t["key"]: t for t in municipality["tables"]}
+        overview.append(
+            {
+                "municipality": municipality["name"],
+                "active": tables["participants"]["row_totals"][0] or 0,
+                "places": tables["places"]["cells"][0][0] or 0,
+            }
+        )
+    scale = max([1, *[max(row["active"], row["places"]) for row in overview]])
+    for index, row in enumerate(overview):
+        row["active_width"] = round(300 * row["active"] / scale)
+        row["places_width"] = round(300 * row["places"] / scale)
+        row["y"] = index * 32
+        row["y_text"], row["y_second"] = index * 32 + 10, index * 32 + 11
+    return render(
+        request,
+        "activera/forbund_statistics.html",
+        {"data": data, "kind": kind, "year": year, "overview": overview, "chart_height": 32 * len(overview)},
+    )
