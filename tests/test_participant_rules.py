@@ -289,3 +289,34 @@ def test_the_participant_api_follows_the_same_rules(activera, caseworker_alingsa
     assert client(caseworker_lerum).get(f"/api/v1/participants/{enrolment.code}/").status_code == 404
     assert client(caseworker_lerum).get("/api/v1/participants/").json()["results"] == []
     assert client(forbund_officer).get("/api/v1/participants/").status_code == 403
+
+
+def test_a_change_of_leader_needs_a_reason_and_is_kept(activera, caseworker_alingsas, manager_alingsas):
+    from apps.activera.services import enrolment_update_start_variables, leader_change
+
+    enrolment = _accept(refer(unit(), serial=24), caseworker_alingsas)
+    with pytest.raises(ValidationFailed) as info:
+        leader_change(
+            actor=caseworker_alingsas, enrolment=enrolment, leader=manager_alingsas, from_date=D(2026, 3, 1), reason=" "
+        )
+    assert "samma ledare" in info.value.fields["reason"][0]
+    leader_change(
+        actor=caseworker_alingsas,
+        enrolment=enrolment,
+        leader=manager_alingsas,
+        from_date=D(2026, 3, 1),
+        reason="Föräldraledighet",
+    )
+    enrolment.refresh_from_db()
+    assert enrolment.leader == manager_alingsas
+    assert [c.reason for c in enrolment.leader_changes.all()] == ["Inskrivning", "Föräldraledighet"]
+    enrolment_update_start_variables(
+        actor=caseworker_alingsas,
+        enrolment=enrolment,
+        education_level="gymnasial",
+        income_before="ekonomiskt_bistand",
+        time_without_work="1_3",
+        born_in="sverige",
+    )
+    enrolment.refresh_from_db()
+    assert enrolment.income_before == "ekonomiskt_bistand"
