@@ -570,6 +570,28 @@ def _content_download(content: dict[str, Any], fmt: str, name: str) -> HttpRespo
     raise Http404
 
 
+def _show_delivery(request: HttpRequest, delivery: Any, *, forbund_view: bool) -> HttpResponse:
+    """A submitted delivery as a page or a download, the same for the executor and the förbund."""
+    from .models import DeliveryKind
+
+    fmt = request.GET.get("format")
+    if fmt:
+        return _content_download(delivery.content, fmt, f"{delivery.kind}-{delivery.year}-{delivery.period}")
+    return render(
+        request,
+        "activera/delivery.html",
+        {
+            "content": delivery.content,
+            "unit": delivery.programme_unit,
+            "kind_label": DeliveryKind(delivery.kind).label,
+            "submitted": delivery,
+            "query": "",
+            "has_narrative": False,
+            "forbund_view": forbund_view,
+        },
+    )
+
+
 @page(Permission.PARTICIPANT_MANAGE)
 def deliveries(request: HttpRequest) -> HttpResponse:
     from .models import Delivery, DeliveryKind
@@ -631,26 +653,12 @@ def delivery_preview(request: HttpRequest) -> HttpResponse:
 
 @page(Permission.PARTICIPANT_MANAGE)
 def delivery_detail(request: HttpRequest, delivery_id: int) -> HttpResponse:
-    from .models import Delivery, DeliveryKind
+    from .models import Delivery
 
     delivery = get_object_or_404(
         Delivery.objects.filter(programme_unit__in=units_for_user(_user(request))), pk=delivery_id
     )
-    fmt = request.GET.get("format")
-    if fmt:
-        return _content_download(delivery.content, fmt, f"{delivery.kind}-{delivery.year}-{delivery.period}")
-    return render(
-        request,
-        "activera/delivery.html",
-        {
-            "content": delivery.content,
-            "unit": delivery.programme_unit,
-            "kind_label": DeliveryKind(delivery.kind).label,
-            "submitted": delivery,
-            "query": "",
-            "has_narrative": False,
-        },
-    )
+    return _show_delivery(request, delivery, forbund_view=False)
 
 
 # --- The förbund's view ------------------------------------------------------------------------
@@ -685,27 +693,12 @@ def forbund_deliveries(request: HttpRequest) -> HttpResponse:
 
 @page(Permission.STATISTICS_VIEW)
 def forbund_delivery(request: HttpRequest, delivery_id: int) -> HttpResponse:
-    from .models import Delivery, DeliveryKind
+    from .models import Delivery
 
     delivery = get_object_or_404(
         Delivery.objects.filter(programme_unit__in=_forbund_units(_user(request))), pk=delivery_id
     )
-    fmt = request.GET.get("format")
-    if fmt:
-        return _content_download(delivery.content, fmt, f"{delivery.kind}-{delivery.year}-{delivery.period}")
-    return render(
-        request,
-        "activera/delivery.html",
-        {
-            "content": delivery.content,
-            "unit": delivery.programme_unit,
-            "kind_label": DeliveryKind(delivery.kind).label,
-            "submitted": delivery,
-            "query": "",
-            "has_narrative": False,
-            "forbund_view": True,
-        },
-    )
+    return _show_delivery(request, delivery, forbund_view=True)
 
 
 @page(Permission.STATISTICS_VIEW)
