@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "apps.people",
     "apps.decisions",
     "apps.activera",
+    "apps.forbund",
+    "apps.lexheller",
 ]
 
 MIDDLEWARE = [

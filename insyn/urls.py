@@ -28,7 +28,8 @@ urlpatterns = [
     path("logg/", include("apps.audit.urls")),
     path("beslut/", include("apps.decisions.urls")),
     path("deltagare/", include("apps.activera.urls")),
-    path("forbund/", include("apps.activera.forbund_urls")),
+    path("forbund/", include("apps.forbund.urls")),
+    path("lexheller/", include("apps.lexheller.urls")),
     path("anmalan/", activera_views.public_referral, name="public_referral"),
     path("api/v1/", include("insyn.api_urls")),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,11 +28,28 @@ def _write(cell: Cell, value: Value) -> None:
         cell.data_type = "s"
 
 
+_FORBIDDEN_IN_TITLE = re.compile(r"[:\\/?*\[\]]")
+
+
+def sheet_title(title: str, taken: set[str]) -> str:
+    """Excel's rules for a sheet title: at most 31 characters, none of : \\ / ? * [ ], unique
+    (case-insensitively) in the workbook."""
+    base = _FORBIDDEN_IN_TITLE.sub("-", title).strip("'") or "Blad"
+    candidate, counter = base[:31], 1
+    while candidate.lower() in taken:
+        counter += 1
+        suffix = f" {counter}"
+        candidate = base[: 31 - len(suffix)] + suffix
+    taken.add(candidate.lower())
+    return candidate
+
+
 def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)  # type: ignore[arg-type]
+    taken: set[str] = set()
     for sheet in sheets:
-        worksheet = workbook.create_sheet(title=sheet.title[:31])
+        worksheet = workbook.create_sheet(title=sheet_title(sheet.title, taken))
         for column, title in enumerate(sheet.header, start=1):
             cell = worksheet.cell(row=1, column=column)
             _write(cell, title)

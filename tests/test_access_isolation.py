@@ -20,12 +20,14 @@ from apps.accounts.services import api_token_create
 from apps.activera.deliveries import delivery_submit
 from apps.activera.services import programme_load, referral_accept
 from apps.decisions.services import report_prepare
+from apps.lexheller.services import bug_meeting_create, report_file
 from apps.people.models import Person
 from insyn.urls import PUBLIC_URL_NAMES
 from lib.quarters import Quarter
 from tests.activera_helpers import FAR_FUTURE, refer, unit
 from tests.conftest import make_user, verified_client
 from tests.decisions_helpers import decide
+from tests.forbund_helpers import agreement_for, seed_budget_2023
 
 
 def _enrolment_in_alingsas():
@@ -81,6 +83,15 @@ PARAM_FACTORIES: dict[str, Callable[[dict], str]] = {
     # Reference data belongs to no municipality; only system administrators reach it.
     "basis_id": lambda objects: str(objects["legal_basis"].pk),
     "type_id": lambda objects: str(objects["decision_type"].pk),
+    # The förbund's economy: only its office reaches it.
+    "budget_id": lambda objects: str(objects["budget"].pk),
+    "line_id": lambda objects: str(objects["budget"].lines.first().pk),
+    "agreement_id": lambda objects: str(objects["agreement"].pk),
+    "invoice_id": lambda objects: str(objects["agreement"].invoices.first().pk),
+    # An Alingsås Lex Heller report not yet published, and a BUG meeting.
+    "lexheller_id": lambda objects: str(objects["lexheller"].pk),
+    "action": lambda objects: "publicera",
+    "meeting_id": lambda objects: str(objects["meeting"].pk),
 }
 
 
@@ -129,7 +140,25 @@ def alingsas_objects(person_alingsas: Person) -> dict:
     )
     programme_load(name="insjoriket")
     enrolment = _enrolment_in_alingsas()
+    lexheller = report_file(
+        actor=enrolment.leader,
+        reporting_organisation=person_alingsas.municipality,
+        title="Hemlig rubrik om Alingsås",
+        incident_date=datetime.date(2026, 1, 5),
+        authorities=[person_alingsas.municipality],
+        description="Beskrivning",
+        cause="Orsak",
+        consequence="Konsekvens",
+        today=FAR_FUTURE,
+    )
+    admin = make_user("walk.lexadmin", "lexheller_admin", "insjoriket")
     return {
+        "budget": seed_budget_2023(),
+        "agreement": agreement_for("alingsas"),
+        "lexheller": lexheller,
+        "meeting": bug_meeting_create(
+            actor=admin, forbund=person_alingsas.municipality.parent, date=datetime.date(2026, 3, 1)
+        ),
         "referral": refer(unit(), serial=90),
         "delivery": delivery_submit(
             actor=enrolment.leader, unit=unit(), kind="monthly", year=2026, period=1, today=FAR_FUTURE
@@ -165,6 +194,7 @@ def test_another_municipalitys_users_get_404_and_see_nothing(route, alingsas_obj
         "ALI-2022.1",
         alingsas_objects["enrolment"].code,
         alingsas_objects["referral"].receipt_number,
+        alingsas_objects["lexheller"].title,
     ]
     for user in (caseworker_lerum, auditor_lerum):
         if route.is_api:

@@ -26,7 +26,7 @@ def test_a_submitted_delivery_is_frozen_and_shown_to_the_forbund(activera, casew
     with pytest.raises(Conflict):
         delivery_submit(actor=caseworker_alingsas, unit=unit(), kind="monthly", year=2026, period=3, today=FAR_FUTURE)
     client = verified_client(forbund_officer)
-    listing = client.get("/forbund/leveranser/").content.decode()
+    listing = client.get("/forbund/leveranser/inkomna/").content.decode()
     assert "ACTivera Alingsås" in listing
     page = client.get(f"/forbund/leveranser/{delivery.pk}/").content.decode()
     assert "Regionens hälso- och sjukvård" in page

@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Revisor")
     FORBUND_OFFICER = "forbund_officer", _("Förbundskansliet")
     LEXHELLER_REPORTER = "lexheller_reporter", _("Rapportör Lex Heller")
+    LEXHELLER_ADMIN = "lexheller_admin", _("Administratör Lex Heller")
     SYSTEM_ADMIN = "system_admin", _("Systemadministratör")
 
 
@@ -32,6 +33,9 @@ class Permission(models.TextChoices):
     DECISION_REPORT_VIEW = "decision_report.view", _("Läsa rapporterna till nämnd, KF och revisorer")
     PARTICIPANT_MANAGE = "participant.manage", _("Ta emot intresseanmälningar och följa deltagare")
     PARTICIPANT_OVERRIDE = "participant.override", _("Göra dokumenterat undantag från målgruppskriterierna")
+    FORBUND_ECONOMY_MANAGE = "forbund_economy.manage", _("Hantera förbundets budget, överenskommelser och fakturor")
+    LEXHELLER_ADMINISTER = "lexheller.administer", _("Administrera Lex Heller-rapporter och BUG-möten")
+    LEXHELLER_VIEW_PUBLISHED = "lexheller.view_published", _("Läsa publicerade Lex Heller-rapporter")
 
 
 # Permissions that reach personal data. They apply only inside the municipality of the grant:
@@ -90,9 +94,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.FORBUND_OFFICER: frozenset(
-        {Permission.ORGANISATION_VIEW, Permission.STATISTICS_VIEW, Permission.LEXHELLER_REPORT}
+        {
+            Permission.ORGANISATION_VIEW,
+            Permission.STATISTICS_VIEW,
+            Permission.LEXHELLER_REPORT,
+            Permission.FORBUND_ECONOMY_MANAGE,
+        }
     ),
     Role.LEXHELLER_REPORTER: frozenset({Permission.LEXHELLER_REPORT}),
+    Role.LEXHELLER_ADMIN: frozenset({Permission.LEXHELLER_REPORT, Permission.LEXHELLER_ADMINISTER}),
     Role.SYSTEM_ADMIN: frozenset(
         {
             Permission.AUDIT_VIEW,
@@ -102,6 +112,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     ),
 }
+
+# Published Lex Heller reports are for every user of the förbund, whatever the role.
+for _role in ROLE_PERMISSIONS:
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {Permission.LEXHELLER_VIEW_PUBLISHED}
 
 # A second factor is required for every role that can see personal data, or the log of who saw it,
 # or that can hand out roles.

@@ -107,3 +107,33 @@ def second_factor_pending(user: User) -> bool:
 
 def users_with_grants() -> QuerySet[User]:
     return User.objects.prefetch_related("role_grants__organisation").order_by("username")
+
+
+def forbunds_with(user: User | AnonymousUser, permission: Permission) -> list[Organisation]:
+    """The förbund in which `user` holds `permission` at förbund level (the förbund's own work:
+    budget, agreements, Lex Heller administration). Grants inside a member do not count."""
+    if not user.is_authenticated or permission in PERSONAL_DATA_PERMISSIONS:
+        return []
+    assert isinstance(user, User)
+    found = {
+        grant.forbund.pk: grant.forbund
+        for grant in grants_of(user)
+        if permission in ROLE_PERMISSIONS[grant.role]
+        and grant.municipality is None
+        and grant.forbund is not None
+        and grant.organisation.kind == OrganisationKind.FORBUND
+    }
+    return sorted(found.values(), key=lambda org: org.name)
+
+
+def forbunds_of(user: User | AnonymousUser, permission: Permission) -> list[Organisation]:
+    """The förbund of every grant of `user` that carries `permission`, wherever in the förbund."""
+    if not user.is_authenticated:
+        return []
+    assert isinstance(user, User)
+    found = {
+        grant.forbund.pk: grant.forbund
+        for grant in grants_of(user)
+        if permission in ROLE_PERMISSIONS[grant.role] and grant.forbund is not None
+    }
+    return sorted(found.values(), key=lambda org: org.name)

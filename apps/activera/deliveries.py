@@ -66,25 +66,29 @@ def delivery_content(unit: ProgrammeUnit, kind: str, year: int, period: int) -> 
         "year": year,
         "period": period,
     }
+    if kind in (DeliveryKind.INTERIM, DeliveryKind.ANNUAL):
+        narrative = Narrative.objects.filter(programme_unit=unit, kind=kind, year=year).first()
+        base["due"] = due_date(kind, year).isoformat()
+        base["narrative"] = narrative.text if narrative else ""
+    return {**base, **content_tables([unit], kind, year, period)}
+
+
+def content_tables(units: list[ProgrammeUnit], kind: str, year: int, period: int) -> dict[str, Any]:
+    """The tables of a delivery, for one executor or summed over several (the förbund's total)."""
     if kind == DeliveryKind.MONTHLY:
-        monthly = monthly_referrals([unit], year, period)
-        return {**base, "monthly": monthly, "tables": [monthly_table(monthly).as_json()]}
+        monthly = monthly_referrals(units, year, period)
+        return {"monthly": monthly, "tables": [monthly_table(monthly).as_json()]}
     if kind == DeliveryKind.TERTIAL:
         return {
-            **base,
-            "progression": tertial_progression([unit], year, period),
-            "tables": [tertial_violence([unit], year, period).as_json()],
+            "progression": tertial_progression(units, year, period),
+            "tables": [tertial_violence(units, year, period).as_json()],
         }
     start, end = period_bounds(kind, year)
-    narrative = Narrative.objects.filter(programme_unit=unit, kind=kind, year=year).first()
     tertials = [1, 2] if kind == DeliveryKind.INTERIM else [1, 2, 3]
     return {
-        **base,
-        "due": due_date(kind, year).isoformat(),
-        "narrative": narrative.text if narrative else "",
-        "tables": [t.as_json() for t in period_statistics([unit], start, end)],
-        "progression": {f"T{t}": tertial_progression([unit], year, t) for t in tertials},
-        "violence": {f"T{t}": tertial_violence([unit], year, t).as_json() for t in tertials},
+        "tables": [t.as_json() for t in period_statistics(units, start, end)],
+        "progression": {f"T{t}": tertial_progression(units, year, t) for t in tertials},
+        "violence": {f"T{t}": tertial_violence(units, year, t).as_json() for t in tertials},
     }
 
 

@@ -534,9 +534,9 @@ def _delivery_params(request: HttpRequest, user: User) -> tuple[Any, str, int, i
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    from apps.core.xlsx import download_response
+
+    return download_response(content, filename, content_type)
 
 
 def _content_download(content: dict[str, Any], fmt: str, name: str) -> HttpResponse:

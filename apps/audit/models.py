@@ -60,6 +60,14 @@ class AuditAction(models.TextChoices):
     PARTICIPANT_EXPORT = "participant.export", _("Deltagaruppgifter exporterade")
     DELIVERY_CHANGE = "delivery.change", _("Leverans förberedd")
     DELIVERY_SUBMIT = "delivery.submit", _("Leverans inlämnad till förbundet")
+    BUDGET_CHANGE = "budget.change", _("Budget ändrad")
+    AGREEMENT_CHANGE = "agreement.change", _("Överenskommelse ändrad")
+    INVOICE_CHANGE = "invoice.change", _("Faktura ändrad")
+    REMINDER_SEND = "reminder.send", _("Påminnelse skickad")
+    LEXHELLER_FILE = "lexheller.file", _("Lex Heller-rapport inlämnad")
+    LEXHELLER_CHANGE = "lexheller.change", _("Lex Heller-rapport ändrad")
+    LEXHELLER_VIEW = "lexheller.view", _("Lex Heller-rapport visad")
+    BUG_MEETING_CHANGE = "bug_meeting.change", _("BUG-möte ändrat")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

@@ -24,6 +24,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((reverse("decisions:list"), _("Beslut")))
         if has_permission(user, Permission.DECISION_REPORT_VIEW):
             items.append((reverse("decisions:reports"), _("Kvartalsrapporter")))
+        if has_permission(user, Permission.FORBUND_ECONOMY_MANAGE):
+            items.append((reverse("forbund:budgets"), _("Budget")))
+            items.append((reverse("forbund:agreements"), _("Överenskommelser")))
+            items.append((reverse("forbund:tracking"), _("Leveranser")))
+        if has_permission(user, Permission.LEXHELLER_VIEW_PUBLISHED):
+            items.append((reverse("lexheller:list"), _("Lex Heller")))
         if has_permission(user, Permission.ORGANISATION_VIEW):
             items.append((reverse("organisations:list"), _("Organisationer")))
         if has_permission(user, Permission.AUDIT_VIEW):

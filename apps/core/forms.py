@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from insyn.errors import InsynError
 
@@ -15,3 +17,12 @@ def apply_domain_error(form: forms.Form, error: InsynError) -> None:
             placed = True
     if not placed or not error.fields:
         form.add_error(None, error.message)
+
+
+DATE_ERRORS = {"invalid": _("Ange datum som ÅÅÅÅ-MM-DD."), "required": _("Ange datum.")}
+
+
+def date_field(label: StrOrPromise, *, required: bool = True) -> forms.DateField:
+    return forms.DateField(
+        label=label, required=required, error_messages=DATE_ERRORS, widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -28,11 +29,10 @@ def start(request: HttpRequest) -> HttpResponse:
         "is_auditor": Role.AUDITOR in roles,
         "is_forbund_officer": Role.FORBUND_OFFICER in roles,
         "is_lexheller_reporter": Role.LEXHELLER_REPORTER in roles,
+        "is_lexheller_admin": Role.LEXHELLER_ADMIN in roles,
         "is_admin": Role.SYSTEM_ADMIN in roles,
     }
     if context["is_caseworker"]:
-        from django.utils import timezone
-
         from apps.activera.selectors import enrolment_warnings, enrolments_for_user, received_referrals
 
         today = timezone.localdate()
@@ -44,8 +44,6 @@ def start(request: HttpRequest) -> HttpResponse:
             new_referrals=received_referrals(request.user).count(),
         )
     if context["is_registrar"]:
-        from django.utils import timezone
-
         from apps.decisions.selectors import deadline_overview, next_ivo_window
 
         today = timezone.localdate()
@@ -58,6 +56,20 @@ def start(request: HttpRequest) -> HttpResponse:
             ivo_window=window_words,
             ivo_window_end=window_end,
         )
+    if context["is_forbund_officer"]:
+        from apps.forbund.selectors import agreements_for_user
+        from apps.forbund.tracking import tracking_summary
+
+        agreements = agreements_for_user(request.user).filter(year__gte=timezone.localdate().year - 1)
+        context["tracking"] = tracking_summary(agreements)
+    if context["is_lexheller_admin"]:
+        from apps.lexheller.models import Report
+        from apps.lexheller.selectors import admin_forbunds
+        from apps.lexheller.services import OPEN_STATUSES
+
+        context["lexheller_open"] = Report.objects.filter(
+            forbund__in=admin_forbunds(request.user), status__in=OPEN_STATUSES
+        ).count()
     return render(request, "core/start.html", context)
 
 

@@ -15,3 +15,10 @@ def xlsx_response(
     response = HttpResponse(workbook_bytes([Sheet(sheet_title, header, rows)]), content_type=XLSX_MIME)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def download_response(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    """A file the browser saves rather than shows."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -4,19 +4,11 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrOrPromise
 
+from apps.core.forms import date_field
 from apps.organisations.models import Organisation
 
 from .models import DecisionEventKind, DecisionType, DelayReason, EndReason, LegalBasis, LegalBasisKind
-
-DATE_ERRORS = {"invalid": _("Ange datum som ÅÅÅÅ-MM-DD."), "required": _("Ange datum.")}
-
-
-def date_field(label: StrOrPromise, *, required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label, required=required, error_messages=DATE_ERRORS, widget=forms.DateInput(attrs={"type": "date"})
-    )
 
 
 class MunicipalityChoiceMixin(forms.Form):

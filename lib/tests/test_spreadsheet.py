@@ -13,3 +13,12 @@ def test_user_text_that_looks_like_a_formula_stays_text():
     assert sheet["A2"].value == '=HYPERLINK("http://x")'
     assert sheet["A3"].value == "vanlig text"
     assert sheet["A4"].value == 42
+
+
+def test_sheet_titles_follow_excels_rules() -> None:
+    from lib.spreadsheet import sheet_title
+
+    taken: set[str] = set()
+    assert sheet_title("Platser: avtalade/använda [2025]?", taken) == "Platser- avtalade-använda -2025"
+    assert sheet_title("Platser: avtalade/använda [2025]?", taken) == "Platser- avtalade-använda -20 2"
+    assert sheet_title("", taken) == "Blad"

@@ -21,6 +21,8 @@ from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.decisions.demo import load_demo_decisions, submit_demo_reports
 from apps.decisions.models import Decision
+from apps.forbund.demo import load_demo_forbund
+from apps.lexheller.demo import load_demo_lexheller
 from apps.organisations.models import Organisation, OrganisationKind
 from apps.organisations.services import organisation_load_structure
 from apps.people.models import Person
@@ -39,7 +41,8 @@ DEMO_USERS: list[tuple[str, Role, str, str]] = [
     ("registrator.alingsas", Role.DECISIONS_REGISTRAR, "alingsas-socialnamnd", "Registrator, socialnämnden Alingsås"),
     ("revisor.alingsas", Role.AUDITOR, "alingsas", "Revisor Alingsås kommun"),
     ("kansli", Role.FORBUND_OFFICER, "insjoriket", "Förbundskansliet Insjöriket"),
-    ("lexheller", Role.LEXHELLER_REPORTER, "insjoriket", "Rapportör Lex Heller"),
+    ("lexheller", Role.LEXHELLER_REPORTER, "forsakringskassan", "Rapportör Lex Heller Försäkringskassan"),
+    ("lexheller.admin", Role.LEXHELLER_ADMIN, "insjoriket", "Administratör Lex Heller"),
     ("admin", Role.SYSTEM_ADMIN, "insjoriket", "Systemadministratör"),
 ]
 
@@ -150,6 +153,9 @@ class Command(BaseCommand):
             leader = demo_leader(unit)
             if leader is not None and not unit.enrolments.exists():
                 load_demo_activera(unit, rng=rng, today=today, leader=leader)
+        forbund = Organisation.objects.get(slug="insjoriket")
+        load_demo_forbund(forbund=forbund, today=today, rng=rng)
+        load_demo_lexheller(forbund=forbund, today=today)
         audit_record(actor=None, action=AuditAction.DEMO_LOAD, object_type="demo", object_id="insjoriket")
         self.stdout.write("Demodata inläst.")
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ForbundConfig(AppConfig):
+    name = "apps.forbund"
+    label = "forbund"
+    verbose_name = "Samordningsförbundets ekonomi och uppföljning"

@@ -1,0 +1,99 @@
+"""The förbund's documents: the consolidated statistics as XLSX and PDF, and an invoice as PDF."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.template.loader import render_to_string
+
+from lib.money import format_kronor
+from lib.participation import tertial_bounds
+from lib.spreadsheet import Sheet, Value, workbook_bytes
+
+from .budget import BudgetOverview
+from .consolidated import NOT_DELIVERED, WideTable
+from .models import Invoice
+
+
+def _cell(value: Any, delivered: bool) -> Value:
+    if value is None:
+        return "–" if delivered else NOT_DELIVERED
+    return value
+
+
+def wide_tables_xlsx(tables: Sequence[WideTable]) -> bytes:
+    sheets = []
+    used: set[str] = set()
+    for index, table in enumerate(tables, start=1):
+        title = table.title[:28]
+        if title in used:
+            title = f"{title[:25]} {index}"
+        used.add(title)
+        delivered = [g.delivered for g in table.groups for _ in g.columns]
+        rows: list[list[Value]] = [
+            [label, *[_cell(v, d) for v, d in zip(row, delivered, strict=True)]] for label, row in table.body()
+        ]
+        if table.note:
+            rows.append([table.note])
+        sheets.append(Sheet(title, ["", *table.flat_header], rows))
+    return workbook_bytes(sheets)
+
+
+def wide_tables_pdf(*, title: str, subtitle: str, tables: Sequence[WideTable]) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("forbund/statistics_print.html", {"title": title, "subtitle": subtitle, "tables": tables})
+    return bytes(HTML(string=html).write_pdf())
+
+
+def invoice_context(invoice: Invoice) -> dict[str, Any]:
+    agreement = invoice.agreement
+    start, end = tertial_bounds(agreement.year, invoice.tertial)
+    municipality = agreement.programme_unit.unit.parent
+    return {
+        "invoice": invoice,
+        "agreement": agreement,
+        "forbund": agreement.forbund,
+        "executor_party": agreement.executor_party,
+        "executor_org_number": municipality.organisation_number if municipality else "",
+        "programme": agreement.programme_unit.programme.name,
+        "period_start": max(start, agreement.period_start),
+        "period_end": min(end, agreement.period_end),
+        "amount": format_kronor(invoice.amount),
+        "max_amount": format_kronor(agreement.max_amount),
+    }
+
+
+def invoice_pdf(invoice: Invoice) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("forbund/invoice_print.html", invoice_context(invoice))
+    return bytes(HTML(string=html).write_pdf())
+
+
+def budget_xlsx(overview: BudgetOverview) -> bytes:
+    """The budget as the plan lays it out, and the financing split, in two sheets."""
+    lines: list[list[Value]] = []
+    for group in overview.groups:
+        if not group.lines:
+            continue
+        lines.append([str(group.group.label), None, None])
+        for line in group.lines:
+            lines.append([line.label, line.amount, line.places])
+        lines.append(["Summa", group.amount, group.places])
+    lines += [
+        [],
+        ["Medlemmarnas tilldelning", overview.financing.total, None],
+        ["Ny drift, strukturövergripande och individinriktat", -overview.operating_costs, None],
+        ["Utöver tilldelningen (belastar eget kapital)", -overview.equity_costs, None],
+        ["Förändring av eget kapital", overview.equity_change, None],
+    ]
+    financing: list[list[Value]] = [[c.label, c.share, c.population, c.amount] for c in overview.financing.rows]
+    financing.append(["Summa", "", None, overview.financing.total])
+    return workbook_bytes(
+        [
+            Sheet(f"Budget {overview.budget.year}", ["Post", "Belopp (kr)", "Platser (ca)"], lines),
+            Sheet("Finansiering", ["Medlem", "Andel", "Folkmängd", "Belopp (kr)"], financing),
+        ]
+    )

@@ -1,0 +1,164 @@
+"""Delivery tracking: for every agreement and deliverable, each period's due date, whether the
+executor has submitted it in the follow-up module, and whether that was late."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from apps.activera.models import Delivery
+from lib.deadlines import due_date, is_late
+from lib.participation import tertial_bounds
+
+from .models import Agreement, AgreementDeliverable, DeliverableKind
+
+
+class TrackState:
+    UPCOMING = "upcoming"  # the period has not ended
+    DUE = "due"  # the period has ended, the deadline has not passed
+    OVERDUE = "overdue"
+    ON_TIME = "on_time"
+    LATE = "late"
+
+    LABELS = {
+        UPCOMING: "Perioden pågår",
+        DUE: "Ska lämnas",
+        OVERDUE: "Försenad",
+        ON_TIME: "Inlämnad i tid",
+        LATE: "Inlämnad för sent",
+    }
+
+
+@dataclass
+class Expected:
+    agreement: Agreement
+    kind: str
+    period: int
+    period_end: datetime.date
+    due: datetime.date
+    delivery: Delivery | None
+    today: datetime.date
+
+    @property
+    def delivered_on(self) -> datetime.date | None:
+        return timezone.localdate(self.delivery.submitted_at) if self.delivery else None
+
+    @property
+    def state(self) -> str:
+        if self.delivery is not None:
+            return TrackState.LATE if is_late(self.due, self.delivered_on, self.today) else TrackState.ON_TIME
+        if self.period_end >= self.today:
+            return TrackState.UPCOMING
+        return TrackState.OVERDUE if is_late(self.due, None, self.today) else TrackState.DUE
+
+    @property
+    def state_label(self) -> str:
+        return TrackState.LABELS[self.state]
+
+    @property
+    def period_label(self) -> str:
+        year = self.agreement.year
+        if self.kind == DeliverableKind.MONTHLY:
+            return f"{year}-{self.period:02d}"
+        if self.kind == DeliverableKind.TERTIAL:
+            return f"T{self.period} {year}"
+        return "jan–aug " + str(year) if self.kind == DeliverableKind.INTERIM else str(year)
+
+    @property
+    def kind_label(self) -> str:
+        return str(DeliverableKind(self.kind).label)
+
+    @property
+    def executor(self) -> str:
+        return self.agreement.programme_unit.unit.name
+
+
+def _periods(deliverable: AgreementDeliverable) -> list[tuple[int, datetime.date]]:
+    agreement = deliverable.agreement
+    year = agreement.year
+    candidates: list[tuple[int, datetime.date, datetime.date]]
+    if deliverable.kind == DeliverableKind.MONTHLY:
+        candidates = [
+            (m, datetime.date(year, m, 1), datetime.date(year, m, calendar.monthrange(year, m)[1]))
+            for m in range(1, 13)
+        ]
+    elif deliverable.kind == DeliverableKind.TERTIAL:
+        candidates = [(t, *tertial_bounds(year, t)) for t in (1, 2, 3)]
+    elif deliverable.kind == DeliverableKind.INTERIM:
+        candidates = [(0, datetime.date(year, 1, 1), datetime.date(year, 8, 31))]
+    elif deliverable.kind == DeliverableKind.ANNUAL:
+        candidates = [(0, datetime.date(year, 1, 1), datetime.date(year, 12, 31))]
+    else:
+        return []
+    # A period is owed when the agreement covers any of it.
+    return [(p, end) for p, start, end in candidates if start <= agreement.period_end and end >= agreement.period_start]
+
+
+def expected_deliveries(agreements: Iterable[Agreement], today: datetime.date | None = None) -> list[Expected]:
+    """Every period owed under `agreements`, in order of due date. Two queries whatever the count."""
+    today = today or timezone.localdate()
+    agreements = list(agreements)
+    deliverables = list(
+        AgreementDeliverable.objects.filter(agreement__in=agreements)
+        .exclude(kind=DeliverableKind.LEXHELLER)
+        .select_related("agreement__programme_unit__unit__parent")
+    )
+    condition = Q(pk__in=[])
+    for agreement in agreements:
+        condition |= Q(programme_unit_id=agreement.programme_unit_id, year=agreement.year)
+    submitted = {
+        (d.programme_unit_id, d.kind, d.year, d.period): d
+        for d in Delivery.objects.filter(condition).only(
+            "pk", "programme_unit_id", "kind", "year", "period", "submitted_at"
+        )
+    }
+    result = []
+    for deliverable in deliverables:
+        agreement = deliverable.agreement
+        assert deliverable.months_after is not None and deliverable.day_of_month is not None
+        for period, end in _periods(deliverable):
+            result.append(
+                Expected(
+                    agreement=agreement,
+                    kind=deliverable.kind,
+                    period=period,
+                    period_end=end,
+                    due=due_date(end, months_after=deliverable.months_after, day_of_month=deliverable.day_of_month),
+                    delivery=submitted.get((agreement.programme_unit_id, deliverable.kind, agreement.year, period)),
+                    today=today,
+                )
+            )
+    result.sort(key=lambda e: (e.due, e.executor, e.kind))
+    return result
+
+
+@dataclass
+class TrackingSummary:
+    overdue: list[Expected]
+    due_soon: list[Expected]
+    received: list[Expected]
+
+
+def tracking_summary(
+    agreements: Iterable[Agreement], today: datetime.date | None = None, *, horizon_days: int = 30
+) -> TrackingSummary:
+    """What the förbund office's start page shows: late, due within `horizon_days`, received in
+    the last `horizon_days`."""
+    today = today or timezone.localdate()
+    items = expected_deliveries(agreements, today)
+    soon = today + datetime.timedelta(days=horizon_days)
+    recent = today - datetime.timedelta(days=horizon_days)
+    return TrackingSummary(
+        overdue=[e for e in items if e.state == TrackState.OVERDUE],
+        due_soon=[e for e in items if e.state == TrackState.DUE and e.due <= soon],
+        received=sorted(
+            (e for e in items if e.delivery is not None and e.delivered_on and e.delivered_on >= recent),
+            key=lambda e: e.delivery.submitted_at if e.delivery else today,
+            reverse=True,
+        ),
+    )

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class LexHellerConfig(AppConfig):
+    name = "apps.lexheller"
+    label = "lexheller"
+    verbose_name = "Lex Heller – brister i samverkan"

@@ -1,0 +1,336 @@
+"""The Lex Heller workflow: filed → received → under investigation → raised to BUG → answered →
+published or closed. Every change is one transaction with its history row and its audit row."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.audit.models import AuditAction
+from apps.audit.services import audit_record
+from apps.organisations.models import Organisation
+from apps.organisations.selectors import forbund_of
+from insyn.errors import Conflict, NotPermitted, ValidationFailed
+from lib.sensitive_text import find_personal_data
+
+from .models import BugMeeting, Message, MessageKind, Report, ReportStatus, Transition
+from .selectors import admin_forbunds, authority_choices, reporting_organisations
+
+SHORT_NOTICE_DAYS = 14
+OPEN_STATUSES = (ReportStatus.RECEIVED, ReportStatus.INVESTIGATING, ReportStatus.RAISED, ReportStatus.ANSWERED)
+
+
+def refuse_personal_data(fields: dict[str, str]) -> None:
+    """Refuse text that looks like a personnummer, phone number or e-mail address, field by field."""
+    errors = {
+        name: [finding.message for finding in find_personal_data(text)]
+        for name, text in fields.items()
+        if find_personal_data(text)
+    }
+    if errors:
+        raise ValidationFailed("Texten innehåller något som liknar personuppgifter.", fields=errors)
+
+
+def _require_admin(actor: User, report_or_forbund: Report | Organisation) -> None:
+    forbund = report_or_forbund.forbund if isinstance(report_or_forbund, Report) else report_or_forbund
+    if forbund not in admin_forbunds(actor):
+        raise NotPermitted("Bara förbundets administratörer för Lex Heller kan göra det.")
+
+
+def _move(
+    *,
+    actor: User,
+    report: Report,
+    to: ReportStatus,
+    allowed_from: Iterable[str],
+    refusal: str,
+    note: str = "",
+    request: HttpRequest | None,
+) -> None:
+    """Change the status inside the caller's transaction; refuse a move the workflow does not have."""
+    current = Report.objects.select_for_update().get(pk=report.pk).status
+    if current not in list(allowed_from):
+        raise Conflict(f"Rapporten är {str(ReportStatus(current).label).lower()}: {refusal}")
+    Transition.objects.create(report=report, from_status=current, to_status=to, at=timezone.now(), by=actor, note=note)
+    report.status = to
+    report.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.LEXHELLER_CHANGE,
+        request=request,
+        object_type="lexheller",
+        object_id=report.number,
+        details={"from": current, "to": to},
+    )
+
+
+def report_file(
+    *,
+    actor: User,
+    reporting_organisation: Organisation,
+    title: str,
+    incident_date: datetime.date,
+    authorities: Iterable[Organisation],
+    description: str,
+    cause: str,
+    consequence: str,
+    proposal: str = "",
+    request: HttpRequest | None = None,
+    today: datetime.date | None = None,
+) -> Report:
+    today = today or timezone.localdate()
+    if reporting_organisation not in reporting_organisations(actor):
+        raise NotPermitted("Du kan bara rapportera för en organisation där du har rollen rapportör.")
+    forbund = forbund_of(reporting_organisation)
+    assert forbund is not None
+    authorities = list(authorities)
+    errors: dict[str, list[str]] = {}
+    if not title.strip():
+        errors["title"] = ["Ge rapporten en kort rubrik."]
+    for name, text in (("description", description), ("cause", cause), ("consequence", consequence)):
+        if not text.strip():
+            errors[name] = ["Fältet måste fyllas i."]
+    if incident_date > today:
+        errors["incident_date"] = ["Datumet kan inte vara i framtiden."]
+    allowed = set(authority_choices(forbund))
+    if not authorities:
+        errors["authorities"] = ["Välj minst en inblandad myndighet."]
+    elif not set(authorities) <= allowed:
+        errors["authorities"] = ["Välj bland förbundets medlemmar."]
+    if errors:
+        raise ValidationFailed("Rapporten är inte fullständig.", fields=errors)
+    refuse_personal_data(
+        {"title": title, "description": description, "cause": cause, "consequence": consequence, "proposal": proposal}
+    )
+    year = timezone.localdate().year
+    for _attempt in range(3):
+        serial = Report.objects.filter(forbund=forbund, number__startswith=f"LH-{year}-").count() + 1
+        try:
+            with transaction.atomic():
+                report = Report.objects.create(
+                    forbund=forbund,
+                    number=f"LH-{year}-{serial:03d}",
+                    title=title.strip(),
+                    incident_date=incident_date,
+                    reporting_organisation=reporting_organisation,
+                    description=description.strip(),
+                    cause=cause.strip(),
+                    consequence=consequence.strip(),
+                    proposal=proposal.strip(),
+                    reporter=actor,
+                    filed_at=timezone.now(),
+                )
+                report.authorities.set(authorities)
+                Transition.objects.create(
+                    report=report, from_status="", to_status=ReportStatus.RECEIVED, at=report.filed_at, by=actor
+                )
+                audit_record(
+                    actor=actor,
+                    action=AuditAction.LEXHELLER_FILE,
+                    request=request,
+                    object_type="lexheller",
+                    object_id=report.number,
+                )
+            return report
+        except IntegrityError:
+            continue  # Someone filed at the same moment and took the number: take the next.
+    raise Conflict("Rapporten kunde inte numreras just nu. Försök igen.")
+
+
+def report_investigate(*, actor: User, report: Report, request: HttpRequest | None = None) -> Report:
+    _require_admin(actor, report)
+    with transaction.atomic():
+        _move(
+            actor=actor,
+            report=report,
+            to=ReportStatus.INVESTIGATING,
+            allowed_from=[ReportStatus.RECEIVED],
+            refusal="bara en mottagen rapport kan börja utredas.",
+            request=request,
+        )
+    return report
+
+
+def report_ask(*, actor: User, report: Report, text: str, request: HttpRequest | None = None) -> Message:
+    """A question to the reporter; asking starts the investigation of a received report."""
+    _require_admin(actor, report)
+    if not text.strip():
+        raise ValidationFailed("Frågan är tom.", fields={"text": ["Skriv frågan."]})
+    refuse_personal_data({"text": text})
+    with transaction.atomic():
+        if report.status == ReportStatus.RECEIVED:
+            _move(
+                actor=actor,
+                report=report,
+                to=ReportStatus.INVESTIGATING,
+                allowed_from=[ReportStatus.RECEIVED],
+                refusal="",
+                request=request,
+            )
+        elif report.status != ReportStatus.INVESTIGATING:
+            raise Conflict("Frågor till rapportören ställs medan rapporten utreds.")
+        return Message.objects.create(
+            report=report, kind=MessageKind.QUESTION, author=actor, text=text.strip(), written_at=timezone.now()
+        )
+
+
+def report_reply(*, actor: User, report: Report, text: str, request: HttpRequest | None = None) -> Message:
+    if report.reporter_id != actor.pk:
+        raise NotPermitted("Bara den som lämnade rapporten kan svara på frågorna.")
+    if report.status != ReportStatus.INVESTIGATING:
+        raise Conflict("Rapporten utreds inte längre; svaret kan inte läggas till.")
+    if not text.strip():
+        raise ValidationFailed("Svaret är tomt.", fields={"text": ["Skriv svaret."]})
+    refuse_personal_data({"text": text})
+    with transaction.atomic():
+        message = Message.objects.create(
+            report=report, kind=MessageKind.ANSWER, author=actor, text=text.strip(), written_at=timezone.now()
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.LEXHELLER_CHANGE,
+            request=request,
+            object_type="lexheller",
+            object_id=report.number,
+            details={"reply": message.pk},
+        )
+    return message
+
+
+def report_raise(
+    *,
+    actor: User,
+    report: Report,
+    meeting: BugMeeting,
+    accept_short_notice: bool = False,
+    request: HttpRequest | None = None,
+    today: datetime.date | None = None,
+) -> Report:
+    """Raise the report to a BUG meeting. Reports should reach BUG at least two weeks before the
+    meeting: a later raise needs an explicit confirmation, and the history says so."""
+    _require_admin(actor, report)
+    today = today or timezone.localdate()
+    if meeting.forbund_id != report.forbund_id:
+        raise ValidationFailed("Fel möte.", fields={"meeting": ["Mötet hör till ett annat förbund."]})
+    if meeting.date <= today:
+        raise ValidationFailed("Mötet har redan varit.", fields={"meeting": ["Välj ett kommande BUG-möte."]})
+    days = (meeting.date - today).days
+    note = ""
+    if days < SHORT_NOTICE_DAYS:
+        if not accept_short_notice:
+            raise ValidationFailed(
+                "Mindre än två veckor till mötet.",
+                fields={
+                    "accept_short_notice": [
+                        f"BUG-mötet {meeting.date.isoformat()} är om {days} dagar. Rapporter ska lyftas senast två "
+                        "veckor före mötet; kryssa i rutan för att lyfta den ändå."
+                    ]
+                },
+            )
+        note = f"Lyft {days} dagar före mötet (mindre än två veckor)."
+    with transaction.atomic():
+        report.meeting = meeting
+        _move(
+            actor=actor,
+            report=report,
+            to=ReportStatus.RAISED,
+            allowed_from=[ReportStatus.RECEIVED, ReportStatus.INVESTIGATING],
+            refusal="bara en mottagen eller utredd rapport kan lyftas till BUG.",
+            note=note,
+            request=request,
+        )
+    return report
+
+
+def report_answer(
+    *,
+    actor: User,
+    report: Report,
+    answer: str,
+    request: HttpRequest | None = None,
+    today: datetime.date | None = None,
+) -> Report:
+    _require_admin(actor, report)
+    today = today or timezone.localdate()
+    if not answer.strip():
+        raise ValidationFailed("Svaret är tomt.", fields={"answer": ["Skriv BUG:s svar."]})
+    refuse_personal_data({"answer": answer})
+    if report.meeting is not None and report.meeting.date > today:
+        raise Conflict(f"BUG-mötet {report.meeting.date.isoformat()} har inte hållits ännu.")
+    with transaction.atomic():
+        report.answer = answer.strip()
+        _move(
+            actor=actor,
+            report=report,
+            to=ReportStatus.ANSWERED,
+            allowed_from=[ReportStatus.RAISED],
+            refusal="bara en rapport som lyfts till BUG kan besvaras.",
+            request=request,
+        )
+    return report
+
+
+def report_publish(*, actor: User, report: Report, request: HttpRequest | None = None) -> Report:
+    _require_admin(actor, report)
+    with transaction.atomic():
+        report.published_at = timezone.now()
+        _move(
+            actor=actor,
+            report=report,
+            to=ReportStatus.PUBLISHED,
+            allowed_from=[ReportStatus.ANSWERED],
+            refusal="bara en besvarad rapport kan publiceras.",
+            request=request,
+        )
+    return report
+
+
+def report_close(*, actor: User, report: Report, reason: str, request: HttpRequest | None = None) -> Report:
+    _require_admin(actor, report)
+    if not reason.strip():
+        raise ValidationFailed("Skäl saknas.", fields={"reason": ["Ange varför rapporten avslutas."]})
+    refuse_personal_data({"reason": reason})
+    with transaction.atomic():
+        report.closed_reason = reason.strip()
+        _move(
+            actor=actor,
+            report=report,
+            to=ReportStatus.CLOSED,
+            allowed_from=OPEN_STATUSES,
+            refusal="den kan inte avslutas.",
+            note=reason.strip(),
+            request=request,
+        )
+    return report
+
+
+def bug_meeting_create(
+    *,
+    actor: User,
+    forbund: Organisation,
+    date: datetime.date,
+    place: str = "",
+    request: HttpRequest | None = None,
+) -> BugMeeting:
+    _require_admin(actor, forbund)
+    try:
+        with transaction.atomic():
+            meeting = BugMeeting.objects.create(forbund=forbund, date=date, place=place.strip())
+            audit_record(
+                actor=actor,
+                action=AuditAction.BUG_MEETING_CHANGE,
+                request=request,
+                object_type="bug_meeting",
+                object_id=str(meeting.pk),
+                details={"date": date.isoformat()},
+            )
+    except IntegrityError as exc:
+        raise Conflict(
+            "Det finns redan ett BUG-möte den dagen.", fields={"date": ["Det finns redan ett möte den dagen."]}
+        ) from exc
+    return meeting
