@@ -33,7 +33,7 @@ def test_monthly_deliveries_side_by_side_with_the_forbund_sum(activera, casework
     (table,) = data["tables"]
     names = [g.name for g in table.groups]
     assert names[-1] == "Förbundet" and "Alingsås kommun" in names and "Lerums kommun" in names
-    assert [g.columns for g in table.groups][0] == ["Kvinna", "Man", "Annat/vill inte ange", "Totalt"]
+    assert table.groups[0].columns == ["Kvinna", "Man", "Annat/vill inte ange", "Totalt"]
     row = dict(table.body())["Regionens hälso- och sjukvård"]
     width = 4
     by_group = {g.name: row[i * width : (i + 1) * width] for i, g in enumerate(table.groups)}
