@@ -50,13 +50,17 @@ def _move(
     allowed_from: Iterable[str],
     refusal: str,
     note: str = "",
+    changes: dict[str, object] | None = None,
     request: HttpRequest | None,
 ) -> None:
-    """Change the status inside the caller's transaction; refuse a move the workflow does not have."""
+    """Change the status (and `changes`) inside the caller's transaction; refuse a move the
+    workflow does not have, leaving the report as it was."""
     current = Report.objects.select_for_update().get(pk=report.pk).status
     if current not in list(allowed_from):
         raise Conflict(f"Rapporten är {str(ReportStatus(current).label).lower()}: {refusal}")
     Transition.objects.create(report=report, from_status=current, to_status=to, at=timezone.now(), by=actor, note=note)
+    for name, value in (changes or {}).items():
+        setattr(report, name, value)
     report.status = to
     report.save()
     audit_record(
@@ -234,8 +238,8 @@ def report_raise(
             )
         note = f"Lyft {days} dagar före mötet (mindre än två veckor)."
     with transaction.atomic():
-        report.meeting = meeting
         _move(
+            changes={"meeting": meeting},
             actor=actor,
             report=report,
             to=ReportStatus.RAISED,
@@ -263,8 +267,8 @@ def report_answer(
     if report.meeting is not None and report.meeting.date > today:
         raise Conflict(f"BUG-mötet {report.meeting.date.isoformat()} har inte hållits ännu.")
     with transaction.atomic():
-        report.answer = answer.strip()
         _move(
+            changes={"answer": answer.strip()},
             actor=actor,
             report=report,
             to=ReportStatus.ANSWERED,
@@ -278,8 +282,8 @@ def report_answer(
 def report_publish(*, actor: User, report: Report, request: HttpRequest | None = None) -> Report:
     _require_admin(actor, report)
     with transaction.atomic():
-        report.published_at = timezone.now()
         _move(
+            changes={"published_at": timezone.now()},
             actor=actor,
             report=report,
             to=ReportStatus.PUBLISHED,
@@ -296,8 +300,8 @@ def report_close(*, actor: User, report: Report, reason: str, request: HttpReque
         raise ValidationFailed("Skäl saknas.", fields={"reason": ["Ange varför rapporten avslutas."]})
     refuse_personal_data({"reason": reason})
     with transaction.atomic():
-        report.closed_reason = reason.strip()
         _move(
+            changes={"closed_reason": reason.strip()},
             actor=actor,
             report=report,
             to=ReportStatus.CLOSED,

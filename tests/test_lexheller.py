@@ -1,0 +1,303 @@
+"""Lex Heller: filing, every transition of the workflow and its refusals, personal data refused,
+BUG agenda, publication without the reporter, the compilation."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+
+from apps.lexheller.models import Report, ReportStatus
+from apps.lexheller.services import (
+    bug_meeting_create,
+    report_answer,
+    report_ask,
+    report_close,
+    report_file,
+    report_investigate,
+    report_publish,
+    report_raise,
+    report_reply,
+)
+from apps.organisations.models import Organisation
+from insyn.errors import Conflict, NotPermitted, ValidationFailed
+from tests.conftest import make_user, verified_client
+
+D = datetime.date
+TODAY = D(2026, 11, 2)
+
+
+@pytest.fixture
+def lex_admin(insjoriket):
+    return make_user("lea.lexadmin", "lexheller_admin", "insjoriket")
+
+
+@pytest.fixture
+def fk_reporter(insjoriket):
+    return make_user("fia.fk", "lexheller_reporter", "forsakringskassan")
+
+
+def _org(slug: str) -> Organisation:
+    return Organisation.objects.get(slug=slug)
+
+
+def file(reporter, **overrides) -> Report:
+    data = {
+        "actor": reporter,
+        "reporting_organisation": _org("forsakringskassan"),
+        "title": "Sjukpenning nekas medan arbetsförmåga saknas",
+        "incident_date": D(2026, 10, 1),
+        "authorities": [_org("forsakringskassan"), _org("arbetsformedlingen")],
+        "description": "Bedömningarna av arbetsförmåga går isär.",
+        "cause": "Olika måttstockar.",
+        "consequence": "Ingen ersättning.",
+        "proposal": "Gemensam avstämning.",
+        "today": TODAY,
+    }
+    data.update(overrides)
+    return report_file(**data)
+
+
+def _meeting(admin, date=D(2026, 12, 1)):
+    return bug_meeting_create(actor=admin, forbund=_org("insjoriket"), date=date, place="Mölndal")
+
+
+def test_a_report_is_filed_received_and_numbered(fk_reporter):
+    report = file(fk_reporter)
+    assert report.status == ReportStatus.RECEIVED
+    assert report.number.startswith("LH-") and report.number.endswith("-001")
+    assert file(fk_reporter).number.endswith("-002")
+    assert report.forbund.slug == "insjoriket"
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "kind"),
+    [
+        ("description", "Personen 19850101-1234 nekades", "personnummer"),
+        ("cause", "Ring handläggaren på 070-123 45 67", "telefonnummer"),
+        ("consequence", "Skriv till anna.andersson@kommun.se", "e-postadress"),
+        ("title", "Ärende 850101-1234", "personnummer"),
+        ("proposal", "Kontakta 031-12 34 56", "telefonnummer"),
+    ],
+)
+def test_text_that_looks_like_personal_data_is_refused_with_an_explanation(fk_reporter, field, text, kind):
+    with pytest.raises(ValidationFailed) as info:
+        file(fk_reporter, **{field: text})
+    assert kind in info.value.fields[field][0]
+    assert "aldrig en enskild person" in info.value.fields[field][0]
+    assert not Report.objects.exists()
+
+
+def test_the_filing_form_shows_the_refusal_and_keeps_what_was_typed(fk_reporter):
+    client = verified_client(fk_reporter)
+    data = {
+        "reporting_organisation": _org("forsakringskassan").pk,
+        "title": "Rubrik",
+        "incident_date": "2026-10-01",
+        "authorities": [_org("forsakringskassan").pk],
+        "description": "Ring 070-123 45 67 för detaljer",
+        "cause": "Orsak",
+        "consequence": "Konsekvens",
+    }
+    response = client.post("/lexheller/ny/", data)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "telefonnummer" in body and "Ring 070-123 45 67 för detaljer" in body
+    data["description"] = "Beskrivning utan kontaktuppgifter"
+    assert client.post("/lexheller/ny/", data).status_code == 302
+
+
+def test_it_refuses_an_incomplete_report_and_authorities_outside_the_forbund(fk_reporter):
+    with pytest.raises(ValidationFailed) as info:
+        file(fk_reporter, description=" ", authorities=[], incident_date=D(2026, 12, 24))
+    assert {"description", "authorities", "incident_date"} <= set(info.value.fields)
+    with pytest.raises(ValidationFailed):
+        file(fk_reporter, authorities=[_org("alingsas-activera")])
+
+
+def test_only_a_reporter_of_a_member_files(insjoriket, auditor_alingsas, fk_reporter):
+    with pytest.raises(NotPermitted):
+        file(auditor_alingsas)
+    with pytest.raises(NotPermitted):
+        file(fk_reporter, reporting_organisation=_org("alingsas"))
+
+
+def test_the_whole_way_from_received_to_published(fk_reporter, lex_admin, caseworker_lerum):
+    report = file(fk_reporter)
+    report_investigate(actor=lex_admin, report=report)
+    report_ask(actor=lex_admin, report=report, text="Hur ofta händer det?")
+    report_reply(actor=fk_reporter, report=report, text="Varje månad.")
+    meeting = _meeting(lex_admin)
+    report_raise(actor=lex_admin, report=report, meeting=meeting, today=TODAY)
+    report_answer(actor=lex_admin, report=report, answer="BUG tar frågan vidare.", today=D(2026, 12, 2))
+    report_publish(actor=lex_admin, report=report)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.PUBLISHED and report.published_at is not None
+    assert [t.to_status for t in report.transitions.all()] == [
+        "received",
+        "investigating",
+        "raised",
+        "answered",
+        "published",
+    ]
+    assert [m.kind for m in report.messages.all()] == ["question", "answer"]
+    # Every user of the förbund sees it now, without the reporter or the questions.
+    page = verified_client(caseworker_lerum).get(f"/lexheller/{report.pk}/").content.decode()
+    assert "BUG tar frågan vidare." in page
+    assert "fia.fk" not in page and "Varje månad." not in page and "Rapportör" not in page
+
+
+def test_a_question_starts_the_investigation(fk_reporter, lex_admin):
+    report = file(fk_reporter)
+    report_ask(actor=lex_admin, report=report, text="Vilka enheter?")
+    report.refresh_from_db()
+    assert report.status == ReportStatus.INVESTIGATING
+
+
+def test_the_workflow_refuses_moves_it_does_not_have(fk_reporter, lex_admin):
+    report = file(fk_reporter)
+    meeting = _meeting(lex_admin)
+    with pytest.raises(Conflict):
+        report_publish(actor=lex_admin, report=report)  # not answered
+    with pytest.raises(Conflict):
+        report_answer(actor=lex_admin, report=report, answer="Svar", today=TODAY)  # not raised
+    with pytest.raises(Conflict):
+        report_reply(actor=fk_reporter, report=report, text="Svar")  # no investigation
+    report_investigate(actor=lex_admin, report=report)
+    with pytest.raises(Conflict):
+        report_investigate(actor=lex_admin, report=report)
+    report_raise(actor=lex_admin, report=report, meeting=meeting, today=TODAY)
+    with pytest.raises(Conflict):
+        report_raise(actor=lex_admin, report=report, meeting=meeting, today=TODAY)
+    with pytest.raises(Conflict):
+        report_ask(actor=lex_admin, report=report, text="Fråga")
+    with pytest.raises(Conflict):
+        report_answer(actor=lex_admin, report=report, answer="Svar", today=D(2026, 11, 30))  # before the meeting
+    report_close(actor=lex_admin, report=report, reason="Hanteras redan.")
+    for move in (
+        lambda: report_publish(actor=lex_admin, report=report),
+        lambda: report_close(actor=lex_admin, report=report, reason="Igen"),
+        lambda: report_investigate(actor=lex_admin, report=report),
+    ):
+        with pytest.raises(Conflict):
+            move()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.CLOSED and report.closed_reason == "Hanteras redan."
+
+
+@pytest.mark.parametrize("stage", ["received", "investigating", "raised", "answered"])
+def test_every_open_stage_can_be_closed(fk_reporter, lex_admin, stage):
+    report = file(fk_reporter)
+    if stage != "received":
+        report_investigate(actor=lex_admin, report=report)
+    if stage in ("raised", "answered"):
+        report_raise(actor=lex_admin, report=report, meeting=_meeting(lex_admin), today=TODAY)
+    if stage == "answered":
+        report_answer(actor=lex_admin, report=report, answer="Svar", today=D(2026, 12, 1))
+    report.refresh_from_db()
+    assert report.status == stage
+    report_close(actor=lex_admin, report=report, reason="Skäl")
+    with pytest.raises(ValidationFailed):
+        report_close(actor=lex_admin, report=file(fk_reporter), reason=" ")
+
+
+def test_raising_less_than_two_weeks_before_the_meeting_needs_a_confirmation(fk_reporter, lex_admin):
+    report = file(fk_reporter)
+    meeting = _meeting(lex_admin, D(2026, 11, 15))  # 13 days after TODAY
+    with pytest.raises(ValidationFailed) as info:
+        report_raise(actor=lex_admin, report=report, meeting=meeting, today=TODAY)
+    assert "om 13 dagar" in info.value.fields["accept_short_notice"][0]
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RECEIVED
+    report_raise(actor=lex_admin, report=report, meeting=meeting, accept_short_notice=True, today=TODAY)
+    assert "mindre än två veckor" in report.transitions.last().note
+    # Exactly two weeks before is in time.
+    on_time = file(fk_reporter)
+    report_raise(actor=lex_admin, report=on_time, meeting=_meeting(lex_admin, D(2026, 11, 16)), today=TODAY)
+
+
+def test_a_past_meeting_or_another_forbunds_meeting_is_refused(fk_reporter, lex_admin):
+    report = file(fk_reporter)
+    with pytest.raises(ValidationFailed):
+        report_raise(actor=lex_admin, report=report, meeting=_meeting(lex_admin, TODAY), today=TODAY)
+    other = Organisation.objects.create(slug="annat", name="Annat förbund", kind="forbund")
+    make_user("olle.annat", "lexheller_admin", "annat")
+    from apps.lexheller.models import BugMeeting
+
+    foreign = BugMeeting.objects.create(forbund=other, date=D(2026, 12, 24))
+    with pytest.raises(ValidationFailed):
+        report_raise(actor=lex_admin, report=report, meeting=foreign, today=TODAY)
+
+
+def test_only_administrators_handle_and_only_the_reporter_replies(fk_reporter, lex_admin, forbund_officer):
+    report = file(fk_reporter)
+    with pytest.raises(NotPermitted):
+        report_investigate(actor=forbund_officer, report=report)
+    report_investigate(actor=lex_admin, report=report)
+    with pytest.raises(NotPermitted):
+        report_reply(actor=lex_admin, report=report, text="Svar")
+
+
+def test_who_sees_an_unpublished_report(fk_reporter, lex_admin, caseworker_lerum, forbund_officer):
+    report = file(fk_reporter)
+    assert verified_client(fk_reporter).get(f"/lexheller/{report.pk}/").status_code == 200
+    assert verified_client(lex_admin).get(f"/lexheller/{report.pk}/").status_code == 200
+    for outsider in (caseworker_lerum, forbund_officer):
+        assert verified_client(outsider).get(f"/lexheller/{report.pk}/").status_code == 404
+        assert report.title not in verified_client(outsider).get("/lexheller/").content.decode()
+
+
+def test_the_workflow_through_the_pages(fk_reporter, lex_admin):
+    report = file(fk_reporter)
+    client = verified_client(lex_admin)
+    meeting = _meeting(lex_admin, datetime.date.today() + datetime.timedelta(days=5))
+    response = client.post(f"/lexheller/{report.pk}/lyft/", {"raise-meeting": meeting.pk})
+    assert response.status_code == 400
+    assert "kryssa i rutan" in response.content.decode()
+    response = client.post(
+        f"/lexheller/{report.pk}/lyft/", {"raise-meeting": meeting.pk, "raise-accept_short_notice": "on"}
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RAISED
+    assert client.post(f"/lexheller/{report.pk}/okand/", {}).status_code == 404
+
+
+def test_the_bug_agenda_lists_the_raised_reports_and_prints(fk_reporter, lex_admin, pdf_support):
+    meeting = _meeting(lex_admin)
+    raised = file(fk_reporter, title="Remiss återsänds mellan myndigheter")
+    report_raise(actor=lex_admin, report=raised, meeting=meeting, today=TODAY)
+    file(fk_reporter, title="Inte lyft")
+    client = verified_client(lex_admin)
+    page = client.get(f"/lexheller/bug/{meeting.pk}/").content.decode()
+    assert "Remiss återsänds mellan myndigheter" in page and "Inte lyft" not in page
+    pdf = client.get(f"/lexheller/bug/{meeting.pk}/", {"format": "pdf"}).content
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "Remiss återsänds mellan myndigheter" in text and "2026-12-01" in text
+    assert "fia.fk" not in text
+
+
+def test_the_compilation_counts_by_authority_and_status(fk_reporter, lex_admin):
+    first = file(fk_reporter)
+    file(fk_reporter, authorities=[_org("forsakringskassan")])
+    file(fk_reporter, incident_date=D(2025, 1, 1))  # outside the period
+    report_investigate(actor=lex_admin, report=first)
+    client = verified_client(lex_admin)
+    query = {"start": "2026-01-01", "end": "2026-12-31"}
+    page = client.get("/lexheller/sammanstallning/", query).content.decode()
+    assert "2 rapporter" in page
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(client.get("/lexheller/sammanstallning/", {**query, "format": "xlsx"}).content)
+    )
+    rows = {r[0]: r[1:] for r in workbook["Per myndighet och status"].values}
+    header = rows[None] if None in rows else rows["Inblandad myndighet"]
+    fk = dict(zip(header, rows["Försäkringskassan"], strict=True))
+    af = dict(zip(header, rows["Arbetsförmedlingen"], strict=True))
+    assert (fk["Mottagen"], fk["Utreds"], fk["Totalt"]) == (1, 1, 2)
+    assert (af["Utreds"], af["Totalt"]) == (1, 1)
+    assert rows["Antal rapporter"][-1] == 2
+    listing = [r for r in workbook["Rapporter"].values]
+    assert len(listing) == 3 and "fia.fk" not in str(listing)
