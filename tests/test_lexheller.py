@@ -61,7 +61,10 @@ def file(reporter, **overrides) -> Report:
     return report_file(**data)
 
 
-def _meeting(admin, date=D(2026, 12, 1)):
+MEETING_DAY = D(2026, 12, 1)
+
+
+def _meeting(admin, date=MEETING_DAY):
     return bug_meeting_create(actor=admin, forbund=_org("insjoriket"), date=date, place="Mölndal")
 
 
