@@ -107,3 +107,32 @@ def test_the_consolidated_pages_export_xlsx_and_pdf(activera, forbund_officer, c
 def test_the_consolidated_statistics_are_for_the_forbund_office_only(activera, manager_alingsas, auditor_alingsas):
     for user in (manager_alingsas, auditor_alingsas):
         assert verified_client(user).get("/forbund/leveranser/sammanstallning/").status_code == 403
+
+
+def test_the_forbund_sum_hides_small_counts_like_a_delivery(activera, caseworker_alingsas, caseworker_lerum):
+    """One 'yes' in Alingsås and one in Lerum: each executor's delivery hides its 1, and the förbund's
+    sum of 2 is still below the threshold, so it is hidden too."""
+    from apps.activera.services import violence_questionnaire_record
+
+    questions = [q["code"] for q in unit().programme.violence_questions]
+    for user, slug in ((caseworker_alingsas, "alingsas"), (caseworker_lerum, "lerum")):
+        answers = {q: "nej" for q in questions}
+        answers[questions[0]] = "ja"
+        for _ in range(6):
+            violence_questionnaire_record(
+                actor=user, programme_unit=unit(slug), year=2026, tertial=1, answers={q: "nej" for q in questions}
+            )
+        violence_questionnaire_record(actor=user, programme_unit=unit(slug), year=2026, tertial=1, answers=answers)
+        delivery_submit(actor=user, unit=unit(slug), kind="tertial", year=2026, period=1, today=FAR_FUTURE)
+    data = deliveries_side_by_side(forbund=_forbund(), kind="tertial", year=2026, period=1)
+    violence = next(t for t in data["tables"] if t.key == "violence")
+    first_row = violence.body()[0][1]
+    width = len(violence.groups[0].columns)
+    groups = {g.name: first_row[i * width : (i + 1) * width] for i, g in enumerate(violence.groups)}
+    columns = violence.groups[0].columns
+    yes = columns.index("Ja")
+    assert groups["Alingsås kommun"][yes] is None
+    assert groups["Förbundet"][yes] is None
+    # The line's total stays; a second cell is hidden too so the small one cannot be subtracted out.
+    assert groups["Förbundet"][columns.index("Totalt")] == 14
+    assert sum(1 for v in groups["Förbundet"][:-1] if v is None) >= 2 or groups["Förbundet"][-1] is None
