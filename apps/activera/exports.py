@@ -92,18 +92,8 @@ def period_xlsx(data: dict[str, Any]) -> bytes:
             sheets.append(_sheet_from_table(prefix, table))
         for tertial, table in section["violence"].items():
             sheets.append(_sheet_from_table(f"{prefix}{tertial} ", table))
-    # Sheet titles must be unique in a workbook.
-    seen: dict[str, int] = {}
-    unique = []
-    for sheet in sheets:
-        title = sheet.title
-        if title in seen:
-            seen[title] += 1
-            title = f"{title[:28]} {seen[title]}"
-        else:
-            seen[title] = 1
-        unique.append(Sheet(title, sheet.header, sheet.rows))
-    return workbook_bytes(unique)
+    # lib.spreadsheet makes the titles valid and unique.
+    return workbook_bytes(sheets)
 
 
 def period_pdf(data: dict[str, Any]) -> bytes:

@@ -23,20 +23,16 @@ def _cell(value: Any, delivered: bool) -> Value:
 
 
 def wide_tables_xlsx(tables: Sequence[WideTable]) -> bytes:
+    # lib.spreadsheet makes the titles valid and unique.
     sheets = []
-    used: set[str] = set()
-    for index, table in enumerate(tables, start=1):
-        title = table.title[:28]
-        if title in used:
-            title = f"{title[:25]} {index}"
-        used.add(title)
+    for table in tables:
         delivered = [g.delivered for g in table.groups for _ in g.columns]
         rows: list[list[Value]] = [
             [label, *[_cell(v, d) for v, d in zip(row, delivered, strict=True)]] for label, row in table.body()
         ]
         if table.note:
             rows.append([table.note])
-        sheets.append(Sheet(title, ["", *table.flat_header], rows))
+        sheets.append(Sheet(table.title, ["", *table.flat_header], rows))
     return workbook_bytes(sheets)
 
 

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from apps.accounts.models import User
-from apps.accounts.roles import Permission
+from apps.accounts.roles import ROLE_PERMISSIONS, Permission
 from apps.accounts.selectors import forbunds_of, forbunds_with, grants_of
 from apps.organisations.models import Organisation, OrganisationKind
 
@@ -66,15 +66,9 @@ def reporting_organisations(user: User) -> list[Organisation]:
     found = {
         member_of(g.organisation).pk: member_of(g.organisation)
         for g in grants_of(user)
-        if g.forbund is not None and Permission.LEXHELLER_REPORT in _permissions(g.role)
+        if g.forbund is not None and Permission.LEXHELLER_REPORT in ROLE_PERMISSIONS[g.role]
     }
     return sorted(found.values(), key=lambda org: org.name)
-
-
-def _permissions(role: str) -> frozenset[Permission]:
-    from apps.accounts.roles import ROLE_PERMISSIONS, Role
-
-    return ROLE_PERMISSIONS[Role(role)]
 
 
 def authority_choices(forbund: Organisation) -> QuerySet[Organisation]:
