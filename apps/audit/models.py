@@ -68,6 +68,8 @@ class AuditAction(models.TextChoices):
     LEXHELLER_CHANGE = "lexheller.change", _("Lex Heller-rapport ändrad")
     LEXHELLER_VIEW = "lexheller.view", _("Lex Heller-rapport visad")
     BUG_MEETING_CHANGE = "bug_meeting.change", _("BUG-möte ändrat")
+    BACKUP_CREATE = "backup.create", _("Säkerhetskopia skapad")
+    BACKUP_RESTORE = "backup.restore", _("Säkerhetskopia återläst")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
