@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run setup test lint check-python clean
+.PHONY: run setup test lint bench check-python clean
 
 run: setup
 	$(BIN)/insyn runserver 127.0.0.1:8000
@@ -16,6 +16,10 @@ setup: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest
+
+# Benchmarks against reference engines on the local PostgreSQL (bench/README.md); not part of `make test`.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

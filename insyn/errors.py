@@ -26,3 +26,11 @@ class NotPermitted(InsynError):
 class Conflict(InsynError):
     code = "conflict"
     status = 409
+
+
+class EditConflict(Conflict):
+    """Someone else saved the object after this user loaded it; nothing was written."""
+
+    def __init__(self, message: str, *, current_version: int) -> None:
+        super().__init__(message)
+        self.current_version = current_version

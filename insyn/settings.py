@@ -268,6 +268,8 @@ INSYN_KEYRING = _load_keyring()
 # Demo mode (fixed passwords and TOTP secret) only ever runs with DEBUG on.
 INSYN_DEMO_PASSWORD = "demo-losenord-2026"  # noqa: S105 - documented demo login, refused without DEBUG
 INSYN_DEMO_TOTP_HEX = "3132333435363738393031323334353637383930"
+# Largest upload (CSV/XLSX import) accepted, in megabytes; the proxy in front should allow as much.
+INSYN_UPLOAD_MAX_MB = env_int("INSYN_UPLOAD_MAX_MB", 50)
 # Counts below this are suppressed in anything shown outside the municipality.
 INSYN_SUPPRESSION_THRESHOLD = env_int("INSYN_SUPPRESSION_THRESHOLD", 5)
 

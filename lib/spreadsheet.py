@@ -21,10 +21,22 @@ class Sheet:
     rows: Sequence[Sequence[Value]]
 
 
+# A spreadsheet program may run a cell that starts with one of these as a formula (CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: Value) -> Value:
+    """Text that no spreadsheet program will run: a leading formula character gets an apostrophe,
+    which Excel and LibreOffice show as text. Numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
 def _write(cell: Cell, value: Value) -> None:
-    cell.value = value
-    if isinstance(value, str) and cell.data_type == "f":
-        # openpyxl reads a leading '=' as a formula; user text must stay text.
+    cell.value = safe_text(value)
+    if isinstance(value, str):
+        # openpyxl would otherwise read a leading '=' as a formula.
         cell.data_type = "s"
 
 

@@ -161,3 +161,14 @@ def activera(insjoriket):
     from apps.activera.services import programme_load
 
     return programme_load(name="insjoriket")
+
+
+@pytest.fixture
+def reference_data(transactional_db) -> None:
+    """Transactional tests run after others have flushed the database, which also empties the
+    reference data a migration seeded; this puts it back."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("apps.decisions.migrations.0002_seed_reference_data").seed(apps, None)

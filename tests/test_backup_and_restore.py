@@ -29,7 +29,7 @@ def _every_row() -> dict[str, list[tuple]]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_restored_backup_holds_every_row_and_the_audit_log_as_it_was(settings, tmp_path: Path):
+def test_a_restored_backup_holds_every_row_and_the_audit_log_as_it_was(reference_data, settings, tmp_path: Path):
     settings.DEBUG = True
     call_command("demo", stdout=io.StringIO())
     backup = tmp_path / "insyn.backup"

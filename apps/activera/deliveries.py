@@ -17,6 +17,7 @@ from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from insyn.errors import Conflict, ValidationFailed
 from lib.participation import tertial_bounds
+from lib.spreadsheet import safe_text
 
 from .models import Delivery, DeliveryKind, Narrative, ProgrammeUnit
 from .reports import (
@@ -164,9 +165,10 @@ def content_csv(content: dict[str, Any]) -> bytes:
     writer = csv.writer(buffer, delimiter=";")
     tables = list(content.get("tables", [])) + list(content.get("violence", {}).values())
     for table in tables:
-        writer.writerow([table["title"]])
-        writer.writerow(["", *table["columns"], "Totalt"])
+        writer.writerow([safe_text(table["title"])])
+        writer.writerow(["", *[safe_text(column) for column in table["columns"]], "Totalt"])
         for label, cells, total in zip(table["rows"], table["cells"], table["row_totals"], strict=True):
-            writer.writerow([label, *["–" if v is None else v for v in cells], "–" if total is None else total])
+            values = ["–" if v is None else v for v in cells]
+            writer.writerow([safe_text(label), *values, "–" if total is None else total])
         writer.writerow([])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
+from apps.core.concurrency import version_field
 from apps.organisations.models import Organisation, OrganisationKind
 from lib.identity_numbers import InvalidIdentityNumber, parse_identity_number
 
@@ -257,6 +258,7 @@ class LeaderForm(forms.Form):
 
 
 class StartVariablesForm(forms.Form):
+    expected_version = version_field()
     education_level = forms.ChoiceField(
         label=_("Utbildningsnivå"), choices=[("", "–"), *EducationLevel.choices], required=False
     )
@@ -270,6 +272,7 @@ class StartVariablesForm(forms.Form):
 
 
 class ExitForm(forms.Form):
+    expected_version = version_field()
     exit_date = _date(_("Slutdatum"))
     exit_reason = forms.ChoiceField(label=_("Avslutsorsak"), choices=ExitReason.choices)
     occupation_after = forms.ChoiceField(label=_("Sysselsättning efter"), choices=OccupationAfter.choices)

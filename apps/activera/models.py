@@ -236,6 +236,8 @@ class Enrolment(models.Model):
     """A participant's time in the programme. `code` is the only identifier that leaves the
     municipality: the person's registry code, or a code of its own for an anonymous participant."""
 
+    # Optimistic locking (apps.core.concurrency): bumped by every save of the enrolment's own fields.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="enrolment")
     programme_unit = models.ForeignKey(ProgrammeUnit, on_delete=models.PROTECT, related_name="enrolments")
     person = models.ForeignKey(

@@ -21,6 +21,7 @@ from apps.accounts.roles import Permission
 from apps.accounts.selectors import municipalities_with
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record, client_ip
+from apps.core.concurrency import update_if_unchanged
 from apps.organisations.models import Organisation, OrganisationKind
 from apps.organisations.selectors import municipality_of
 from apps.people.models import Person
@@ -763,6 +764,7 @@ def enrolment_exit(
     exit_reason: str,
     occupation_after: str,
     income_after: str,
+    expected_version: int | None = None,
     request: HttpRequest | None = None,
     today: datetime.date | None = None,
 ) -> Enrolment:
@@ -800,7 +802,18 @@ def enrolment_exit(
         enrolment.exit_reason = exit_reason
         enrolment.occupation_after = occupation_after
         enrolment.income_after = income_after
-        enrolment.save(update_fields=["exit_date", "exit_reason", "occupation_after", "income_after"])
+        # Without a version (a script) the exit still never overwrites one recorded meanwhile.
+        if expected_version is None and Enrolment.objects.filter(pk=enrolment.pk, exit_date__isnull=False).exists():
+            raise ValidationFailed(
+                "Utskrivningen kunde inte sparas.", fields={"exit_date": ["Deltagaren är redan utskriven."]}
+            )
+        update_if_unchanged(
+            enrolment,
+            fields=["exit_date", "exit_reason", "occupation_after", "income_after"],
+            expected_version=expected_version,
+            what=f"Deltagaren {enrolment.code}",
+            audit_object=("enrolment", enrolment.code),
+        )
         _audit(
             actor,
             AuditAction.PARTICIPANT_EXIT,
@@ -851,6 +864,7 @@ def enrolment_update_start_variables(
     income_before: str,
     time_without_work: str,
     born_in: str,
+    expected_version: int | None = None,
     request: HttpRequest | None = None,
 ) -> Enrolment:
     require_unit_access(actor, enrolment.programme_unit)
@@ -859,7 +873,13 @@ def enrolment_update_start_variables(
         enrolment.income_before = income_before
         enrolment.time_without_work = time_without_work
         enrolment.born_in = born_in
-        enrolment.save(update_fields=["education_level", "income_before", "time_without_work", "born_in"])
+        update_if_unchanged(
+            enrolment,
+            fields=["education_level", "income_before", "time_without_work", "born_in"],
+            expected_version=expected_version,
+            what=f"Deltagaren {enrolment.code}",
+            audit_object=("enrolment", enrolment.code),
+        )
         _audit(
             actor,
             AuditAction.PARTICIPANT_UPDATE,

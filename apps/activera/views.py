@@ -298,9 +298,11 @@ def _participant_context(request: HttpRequest, code: str, **forms_: Any) -> dict
                 "income_before": enrolment.income_before,
                 "time_without_work": enrolment.time_without_work,
                 "born_in": enrolment.born_in,
+                "expected_version": enrolment.version,
             },
         ),
-        "exit_form": forms_.get("exit_form") or ExitForm(prefix="exit"),
+        "exit_form": forms_.get("exit_form")
+        or ExitForm(prefix="exit", initial={"expected_version": enrolment.version}),
         "document_form": forms_.get("document_form")
         or ExitDocumentForm(
             prefix="document",

@@ -46,3 +46,38 @@ def audit_record(
         channel=channel,
         details=details or {},
     )
+
+
+def audit_record_many(
+    *,
+    actor: User | None,
+    action: AuditAction,
+    entries: list[dict[str, Any]],
+    request: HttpRequest | None = None,
+    channel: str | None = None,
+) -> None:
+    """Append one row per entry (object_type, object_id, person_code, municipality_slug, details)
+    in one statement: a bulk import logs every object it writes without a round trip each."""
+    if channel is None:
+        channel = "api" if request is not None and request.path.startswith("/api/") else ("web" if request else "cli")
+    common = {
+        "actor_id": actor.pk if actor is not None else None,
+        "actor_username": actor.get_username() if actor else "",
+        "action": action,
+        "ip_address": client_ip(request),
+        "channel": channel,
+    }
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                **common,
+                object_type=entry.get("object_type", ""),
+                object_id=str(entry.get("object_id", "")),
+                person_code=entry.get("person_code", ""),
+                municipality_slug=entry.get("municipality_slug", ""),
+                details=entry.get("details", {}),
+            )
+            for entry in entries
+        ],
+        batch_size=2000,
+    )

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from insyn.errors import InsynError
+from insyn.errors import EditConflict, InsynError
+
+VERSION_FIELD = "expected_version"  # the hidden field of apps.core.concurrency.version_field
 
 
 def apply_domain_error(form: forms.Form, error: InsynError) -> None:
@@ -17,6 +20,11 @@ def apply_domain_error(form: forms.Form, error: InsynError) -> None:
             placed = True
     if not placed or not error.fields:
         form.add_error(None, error.message)
+    if isinstance(error, EditConflict) and VERSION_FIELD in form.fields and isinstance(form.data, QueryDict):
+        # The next save is a deliberate choice after seeing the conflict: it carries the new version.
+        data = form.data.copy()
+        data[form.add_prefix(VERSION_FIELD)] = str(error.current_version)
+        form.data = data
 
 
 DATE_ERRORS = {"invalid": _("Ange datum som ÅÅÅÅ-MM-DD."), "required": _("Ange datum.")}

@@ -186,7 +186,7 @@ class DecisionImportApi(APIView):
             actor=user,
             municipality=municipality,
             filename=upload.name or "",
-            data=upload.read(),
+            data=upload.file,
             request=request._request,
         )
         return Response({"created": result.created, "updated": result.updated})

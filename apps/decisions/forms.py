@@ -3,8 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.concurrency import version_field
 from apps.core.forms import date_field
 from apps.organisations.models import Organisation
 
@@ -61,6 +63,7 @@ class DecisionForm(MunicipalityChoiceMixin):
 
 
 class WaitingForm(forms.Form):
+    expected_version = version_field()
     caseworker = forms.CharField(label=_("Ansvarig handläggare"), max_length=150, required=False)
     delay_reason = forms.ChoiceField(
         label=_("Skäl till dröjsmål"), required=False, choices=[("", _("Inget angivet")), *DelayReason.choices]
@@ -119,6 +122,16 @@ class MemoForm(forms.Form):
 
 class ImportForm(MunicipalityChoiceMixin):
     file = forms.FileField(label=_("Fil (CSV eller XLSX)"), error_messages={"required": _("Välj en fil.")})
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        limit = settings.INSYN_UPLOAD_MAX_MB
+        if upload.size > limit * 1024 * 1024:
+            raise forms.ValidationError(
+                _("Filen är %(size).0f MB; högst %(limit)d MB tas emot.")
+                % {"size": upload.size / (1024 * 1024), "limit": limit}
+            )
+        return upload
 
 
 class LegalBasisForm(forms.ModelForm[LegalBasis]):

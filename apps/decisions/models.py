@@ -97,6 +97,8 @@ class Decision(models.Model):
     municipality = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="decisions", verbose_name=_("kommun")
     )
+    # Optimistic locking (apps.core.concurrency): bumped by every save of the decision or its events.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     reference = models.CharField(_("referens"), max_length=60, help_text=_("Kommunens ärende- eller diarienummer"))
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="decisions", verbose_name=_("person")

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import datetime
+import io
 from dataclasses import dataclass
+from typing import IO
 
 from django import forms
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -12,12 +15,15 @@ from apps.accounts.models import User
 from apps.accounts.roles import Permission
 from apps.accounts.selectors import municipalities_with
 from apps.audit.models import AuditAction
-from apps.audit.services import audit_record
+from apps.audit.services import audit_record, audit_record_many
+from apps.core.concurrency import bump_version, update_if_unchanged
 from apps.organisations.models import Organisation
 from apps.people.models import Person
 from insyn.errors import Conflict, NotPermitted, ValidationFailed
+from lib.batching import batched
 from lib.nonexecution import Event, EventKind, check_new_event
 from lib.quarters import Quarter
+from lib.tabular import Limits
 
 from .models import (
     Decision,
@@ -98,7 +104,8 @@ def validate_decision_fields(
                 f"Lagrummet {legal_basis.label} gällde inte på beslutsdatumet {decision_date.isoformat()} "
                 f"(det gäller {legal_basis.period_text()}).",
             )
-        if decision_type is not None and not decision_type.legal_bases.filter(pk=legal_basis.pk).exists():
+        # Through .all(): an import's prefetched types answer without a query per row.
+        if decision_type is not None and legal_basis.pk not in {b.pk for b in decision_type.legal_bases.all()}:
             add("legal_basis", f"Lagrummet {legal_basis.label} hör inte till beslutstypen {decision_type.name}.")
     if delay_reason and delay_reason not in DelayReason.values:
         add("delay_reason", "Okänt skäl till dröjsmål.")
@@ -171,9 +178,11 @@ def decision_update_waiting(
     delay_reason_text: str,
     consequences: str,
     interim_support: str,
+    expected_version: int | None = None,
     request: HttpRequest | None = None,
 ) -> Decision:
-    """Update what is known while the person waits: reason, consequences, support meanwhile."""
+    """Update what is known while the person waits: reason, consequences, support meanwhile.
+    With `expected_version` it refuses (EditConflict) if someone saved the decision meanwhile."""
     _require(actor, decision.municipality)
     if delay_reason and delay_reason not in DelayReason.values:
         raise ValidationFailed("Okänt skäl.", fields={"delay_reason": ["Okänt skäl till dröjsmål."]})
@@ -183,7 +192,13 @@ def decision_update_waiting(
         decision.delay_reason_text = delay_reason_text.strip()
         decision.consequences = consequences.strip()
         decision.interim_support = interim_support.strip()
-        decision.save()
+        update_if_unchanged(
+            decision,
+            fields=["caseworker", "delay_reason", "delay_reason_text", "consequences", "interim_support"],
+            expected_version=expected_version,
+            what=f"Beslutet {decision.reference}",
+            audit_object=("decision", str(decision.pk)),
+        )
         _audit(actor, AuditAction.DECISION_UPDATE, decision, request)
     return decision
 
@@ -209,11 +224,6 @@ def decision_event_add(
         event_kind = None
     if date is None:
         errors.setdefault("date", []).append("Ange datum.")
-    if event_kind is not None and date is not None:
-        for problem in check_new_event(
-            decision.decision_date, decision_events(decision), Event(event_kind, date), today=today or _today()
-        ):
-            errors.setdefault(problem.field, []).append(problem.message)
     if event_kind == EventKind.PARTLY_EXECUTED and not missing_part.strip():
         errors["missing_part"] = ["Beskriv vilken del som ännu inte är verkställd."]
     if event_kind == EventKind.ENDED:
@@ -223,10 +233,18 @@ def decision_event_add(
             errors["end_reason_text"] = ["Beskriv orsaken när du väljer Annat."]
     elif end_reason:
         errors["end_reason"] = ["Avslutsorsak anges bara när beslutet avslutas."]
-    if errors:
-        raise ValidationFailed("Händelsen kunde inte sparas.", fields=errors)
-    assert event_kind is not None and date is not None
     with transaction.atomic():
+        # The row lock makes a second user's simultaneous event wait, then be checked against the
+        # first one's: two "verkställt" or an event after "avslutat" cannot both get in.
+        Decision.objects.select_for_update().filter(pk=decision.pk).first()
+        if event_kind is not None and date is not None:
+            for problem in check_new_event(
+                decision.decision_date, decision_events(decision), Event(event_kind, date), today=today or _today()
+            ):
+                errors.setdefault(problem.field, []).append(problem.message)
+        if errors:
+            raise ValidationFailed("Händelsen kunde inte sparas.", fields=errors)
+        assert event_kind is not None and date is not None
         event = DecisionEvent.objects.create(
             decision=decision,
             kind=event_kind.value,
@@ -236,6 +254,7 @@ def decision_event_add(
             end_reason_text=end_reason_text.strip() if event_kind == EventKind.ENDED else "",
             recorded_by=actor,
         )
+        bump_version(decision)
         _audit(actor, AuditAction.DECISION_EVENT, decision, request, event=event_kind.value, date=date.isoformat())
     return event
 
@@ -269,6 +288,7 @@ def decision_offer_add(
         offer = InsatsOffer.objects.create(
             decision=decision, offered_on=offered_on, declined=declined, note=note.strip(), recorded_by=actor
         )
+        bump_version(decision)
         _audit(actor, AuditAction.DECISION_UPDATE, decision, request, offer=offered_on.isoformat(), declined=declined)
     return offer
 
@@ -488,7 +508,6 @@ def _plan_row(
     end_reasons: dict[str, str],
     today: datetime.date,
 ) -> tuple[_PlannedDecision | None, list[ImportProblem]]:
-    from apps.people.selectors import find_person
     from lib.identity_numbers import InvalidIdentityNumber, parse_identity_number
     from lib.tabular import parse_iso_date
 
@@ -531,10 +550,9 @@ def _plan_row(
         ]
         basis = _pick_basis(same_law, decision_date) if same_law else basis
     if decision_date is not None and decision_type is not None and basis is not None:
-        person = find_person(municipality, digits) if digits else None
         for field_name, messages in validate_decision_fields(
             municipality=municipality,
-            person=person or Person(municipality=municipality),
+            person=Person(municipality=municipality),  # found or registered when the row is written
             decision_date=decision_date,
             decision_type=decision_type,
             legal_basis=basis,
@@ -590,101 +608,174 @@ def _plan_row(
     )
 
 
+IMPORT_BATCH = 2000
+IMPORT_MAX_LISTED_PROBLEMS = 1000
+
+
+def upload_limits() -> Limits:
+    return Limits(max_bytes=settings.INSYN_UPLOAD_MAX_MB * 1024 * 1024)
+
+
 def decisions_import(
     *,
     actor: User | None,
     municipality: Organisation,
     filename: str,
-    data: bytes,
+    data: bytes | IO[bytes],
     request: HttpRequest | None = None,
     today: datetime.date | None = None,
 ) -> ImportResult:
     """Import a register, all or nothing: any invalid row and nothing is saved; the error lists
-    every problem with its row, column and reason. A known reference is updated."""
-    from apps.people.selectors import find_person
-    from apps.people.services import person_create
-    from lib.tabular import TableError, read_table
+    every problem with its row, column and reason. A known reference is updated.
+
+    The file is streamed in batches: each batch is validated, then written inside the one
+    transaction as long as no row so far had a problem; a problem anywhere rolls everything back."""
+    from lib.tabular import TableError, open_table
 
     _require(actor, municipality)
+    stream = io.BytesIO(data) if isinstance(data, bytes) else data
     try:
-        table = read_table(filename, data)
+        table = open_table(filename, stream, limits=upload_limits())
     except TableError as exc:
         raise ImportFailed([ImportProblem(0, "", str(exc))]) from exc
     missing = [column for column in IMPORT_REQUIRED if column not in table.headers]
     if missing:
         raise ImportFailed([ImportProblem(1, column, "Kolumnen saknas i rubrikraden.") for column in missing])
-    if not table.rows:
-        raise ImportFailed([ImportProblem(0, "", "Filen har inga rader med beslut.")])
     types = {_fold(t.name): t for t in DecisionType.objects.prefetch_related("legal_bases")}
     bases = _legal_basis_lookup()
     end_reasons = {_fold(str(label)): value for value, label in EndReason.choices}
     problems: list[ImportProblem] = []
-    plans: list[_PlannedDecision] = []
+    problem_count = 0
     seen_references: dict[str, int] = {}
-    for number, values in table.rows:
-        plan, row_problems = _plan_row(
-            number,
-            values,
-            municipality=municipality,
-            types=types,
-            bases=bases,
-            end_reasons=end_reasons,
-            today=today or _today(),
-        )
-        reference = values.get("referens", "")
-        if reference in seen_references:
-            row_problems.append(
-                ImportProblem(number, "referens", f"Referensen finns redan på rad {seen_references[reference]}.")
-            )
-        elif reference:
-            seen_references[reference] = number
-        problems.extend(row_problems)
-        if plan is not None:
-            plans.append(plan)
-    if problems:
-        raise ImportFailed(problems)
-
-    created: list[str] = []
-    updated: list[str] = []
+    result = ImportResult(created=[], updated=[])
+    rows_read = 0
     with transaction.atomic():
-        for plan in plans:
-            person = find_person(municipality, plan.identity_digits) or person_create(
-                actor=actor,
-                municipality=municipality,
-                identity_number=plan.identity_digits,
-                first_name=plan.first_name,
-                last_name=plan.last_name,
-                request=request,
-                require_names=False,
+        try:
+            for batch in batched(table.rows, IMPORT_BATCH):
+                plans: list[_PlannedDecision] = []
+                for number, values in batch:
+                    rows_read += 1
+                    plan, row_problems = _plan_row(
+                        number,
+                        values,
+                        municipality=municipality,
+                        types=types,
+                        bases=bases,
+                        end_reasons=end_reasons,
+                        today=today or _today(),
+                    )
+                    reference = values.get("referens", "")
+                    if reference in seen_references:
+                        row_problems.append(
+                            ImportProblem(
+                                number, "referens", f"Referensen finns redan på rad {seen_references[reference]}."
+                            )
+                        )
+                    elif reference:
+                        seen_references[reference] = number
+                    problem_count += len(row_problems)
+                    problems.extend(row_problems[: max(0, IMPORT_MAX_LISTED_PROBLEMS - len(problems))])
+                    if plan is not None:
+                        plans.append(plan)
+                if not problem_count:
+                    _write_import_batch(plans, actor=actor, municipality=municipality, request=request, result=result)
+        except TableError as exc:
+            problem_count += 1
+            problems.append(ImportProblem(0, "", str(exc)))
+        if not rows_read and not problem_count:
+            problem_count += 1
+            problems.append(ImportProblem(0, "", "Filen har inga rader med beslut."))
+        if problem_count:
+            if problem_count > len(problems):
+                problems.append(
+                    ImportProblem(0, "", f"… och {problem_count - len(problems)} fel till som inte visas här.")
+                )
+            # Raised inside the transaction: every batch written so far is rolled back.
+            raise ImportFailed(problems)
+    return result
+
+
+def _write_import_batch(
+    plans: list[_PlannedDecision],
+    *,
+    actor: User | None,
+    municipality: Organisation,
+    request: HttpRequest | None,
+    result: ImportResult,
+) -> None:
+    """Write one validated batch with a fixed number of statements, whatever its size."""
+    from apps.people.services import people_register_many
+
+    if not plans:
+        return
+    names: dict[str, tuple[str, str]] = {}
+    for plan in plans:
+        names.setdefault(plan.identity_digits, (plan.first_name, plan.last_name))
+    people, _created_people = people_register_many(
+        actor=actor, municipality=municipality, people=names, request=request
+    )
+    existing = {
+        decision.reference: decision
+        for decision in Decision.objects.filter(municipality=municipality, reference__in=[p.reference for p in plans])
+    }
+    if existing:
+        DecisionEvent.objects.filter(decision__in=list(existing.values())).delete()
+    new_decisions: list[Decision] = []
+    changed: list[Decision] = []
+    for plan in plans:
+        decision = existing.get(plan.reference)
+        if decision is None:
+            decision = Decision(municipality=municipality, reference=plan.reference, created_by=actor)
+            new_decisions.append(decision)
+        else:
+            decision.version += 1
+            changed.append(decision)
+        decision.person = people[plan.identity_digits]
+        decision.decision_date = plan.decision_date
+        decision.decision_type = plan.decision_type
+        decision.legal_basis = plan.legal_basis
+        decision.delay_reason_text = plan.reason
+    Decision.objects.bulk_create(new_decisions)
+    if changed:
+        now = timezone.now()
+        for decision in changed:
+            decision.updated_at = now
+        Decision.objects.bulk_update(
+            changed,
+            ["person", "decision_date", "decision_type", "legal_basis", "delay_reason_text", "version", "updated_at"],
+        )
+    by_reference = {decision.reference: decision for decision in [*new_decisions, *changed]}
+    DecisionEvent.objects.bulk_create(
+        [
+            DecisionEvent(
+                decision=by_reference[plan.reference], kind=kind.value, date=day, end_reason=reason, recorded_by=actor
             )
-            decision = Decision.objects.filter(municipality=municipality, reference=plan.reference).first()
-            if decision is None:
-                decision = Decision(municipality=municipality, reference=plan.reference, created_by=actor)
-                created.append(plan.reference)
-            else:
-                decision.events.all().delete()
-                updated.append(plan.reference)
-            decision.person = person
-            decision.decision_date = plan.decision_date
-            decision.decision_type = plan.decision_type
-            decision.legal_basis = plan.legal_basis
-            decision.delay_reason_text = plan.reason
-            decision.save()
-            DecisionEvent.objects.bulk_create(
-                [
-                    DecisionEvent(decision=decision, kind=kind.value, date=day, end_reason=reason, recorded_by=actor)
-                    for kind, day, reason in plan.events
-                ]
-            )
-            _audit(
-                actor,
-                AuditAction.DECISION_IMPORT,
-                decision,
-                request,
-                row=plan.row,
-                change="updated" if plan.reference in updated else "created",
-            )
-    return ImportResult(created=created, updated=updated)
+            for plan in plans
+            for kind, day, reason in plan.events
+        ]
+    )
+    created = {decision.reference for decision in new_decisions}
+    audit_record_many(
+        actor=actor,
+        action=AuditAction.DECISION_IMPORT,
+        request=request,
+        entries=[
+            {
+                "object_type": "decision",
+                "object_id": by_reference[plan.reference].pk,
+                "person_code": by_reference[plan.reference].person.code,
+                "municipality_slug": municipality.slug,
+                "details": {
+                    "reference": plan.reference,
+                    "row": plan.row,
+                    "change": "created" if plan.reference in created else "updated",
+                },
+            }
+            for plan in plans
+        ],
+    )
+    for plan in plans:
+        (result.created if plan.reference in created else result.updated).append(plan.reference)
 
 
 # --- Reference data ------------------------------------------------------------------------

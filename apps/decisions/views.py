@@ -153,6 +153,7 @@ def _detail_context(request: HttpRequest, decision_id: int, **forms: object) -> 
         "delay_reason_text": decision.delay_reason_text,
         "consequences": decision.consequences,
         "interim_support": decision.interim_support,
+        "expected_version": decision.version,
     }
     return {
         "decision": decision,
@@ -260,7 +261,7 @@ def decision_import_view(request: HttpRequest) -> HttpResponse:
                 actor=user,
                 municipality=form.cleaned_data["municipality"],
                 filename=upload.name,
-                data=upload.read(),
+                data=upload.file,
                 request=request,
             )
         except InsynError as exc:

@@ -9,7 +9,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import Permission
 from apps.accounts.selectors import municipalities_with
 from apps.audit.models import AuditAction
-from apps.audit.services import audit_record
+from apps.audit.services import audit_record, audit_record_many
 from apps.organisations.models import Organisation
 from insyn.errors import Conflict, NotPermitted, ValidationFailed
 from lib.identity_numbers import InvalidIdentityNumber, parse_identity_number
@@ -90,6 +90,81 @@ def person_create(
             if find_person(municipality, number.digits) is not None:
                 raise Conflict("Personen registrerades samtidigt av någon annan.") from None
     raise Conflict("Kunde inte ta fram en unik kod; försök igen.")
+
+
+def people_register_many(
+    *,
+    actor: User | None,
+    municipality: Organisation,
+    people: dict[str, tuple[str, str]],
+    request: HttpRequest | None = None,
+) -> tuple[dict[str, Person], int]:
+    """The registry's people for many identity numbers at once (digits → (first, last name)):
+    those already registered are looked up, the others registered, in a few statements. For imports;
+    the caller has validated the numbers and holds the transaction. Returns (digits → person, created)."""
+    if actor is not None and municipality not in municipalities_with(actor, Permission.PERSON_MANAGE):
+        raise NotPermitted("Du får inte registrera personer i den kommunen.")
+    context = number_context(municipality.slug)
+    ring = keyring()
+    hashes = {digits: ring.lookup_hash(digits, context=context) for digits in people}
+    found = {
+        person.identity_number_hash: person
+        for person in Person.objects.filter(municipality=municipality, identity_number_hash__in=hashes.values())
+    }
+    result = {digits: found[digest] for digits, digest in hashes.items() if digest in found}
+    missing = [digits for digits in people if digits not in result]
+    codes = _unused_codes(municipality.code_prefix, len(missing))
+    new_people = []
+    for digits, code in zip(missing, codes, strict=True):
+        number = parse_identity_number(digits)
+        first_name, last_name = people[digits]
+        new_people.append(
+            Person(
+                municipality=municipality,
+                code=code,
+                identity_number_encrypted=ring.encrypt(number.digits, context=context),
+                key_id=ring.active_key_id,
+                identity_number_hash=hashes[digits],
+                birth_year=number.birth_year,
+                legal_sex=number.legal_sex.value,
+                is_coordination_number=number.is_coordination_number,
+                first_name=first_name.strip(),
+                last_name=last_name.strip(),
+                created_by=actor,
+            )
+        )
+    Person.objects.bulk_create(new_people, batch_size=2000)
+    audit_record_many(
+        actor=actor,
+        action=AuditAction.PERSON_CREATE,
+        request=request,
+        entries=[
+            {
+                "object_type": "person",
+                "object_id": p.code,
+                "person_code": p.code,
+                "municipality_slug": municipality.slug,
+            }
+            for p in new_people
+        ],
+    )
+    result.update({digits: person for digits, person in zip(missing, new_people, strict=True)})
+    return result, len(new_people)
+
+
+def _unused_codes(prefix: str, count: int) -> list[str]:
+    """`count` distinct random codes that no person has yet."""
+    codes: set[str] = set()
+    for _attempt in range(CODE_ATTEMPTS):
+        wanted = count - len(codes)
+        if wanted == 0:
+            break
+        candidates = {generate_code(prefix) for _ in range(wanted)} - codes
+        taken = set(Person.objects.filter(code__in=candidates).values_list("code", flat=True))
+        codes |= candidates - taken
+    if len(codes) < count:
+        raise Conflict("Kunde inte ta fram unika koder; försök igen.")
+    return sorted(codes)
 
 
 def person_access_record(

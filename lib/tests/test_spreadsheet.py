@@ -10,7 +10,7 @@ def test_user_text_that_looks_like_a_formula_stays_text():
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet["A1"].value == "Namn"
     assert sheet["A2"].data_type == "s"
-    assert sheet["A2"].value == '=HYPERLINK("http://x")'
+    assert sheet["A2"].value == '\'=HYPERLINK("http://x")'
     assert sheet["A3"].value == "vanlig text"
     assert sheet["A4"].value == 42
 
@@ -22,3 +22,14 @@ def test_sheet_titles_follow_excels_rules() -> None:
     assert sheet_title("Platser: avtalade/använda [2025]?", taken) == "Platser- avtalade-använda -2025"
     assert sheet_title("Platser: avtalade/använda [2025]?", taken) == "Platser- avtalade-använda -20 2"
     assert sheet_title("", taken) == "Blad"
+
+
+def test_no_exported_text_starts_with_a_formula_character():
+    from lib.spreadsheet import FORMULA_TRIGGERS, safe_text
+
+    hostile = ["=1+1", "+46 70", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+    data = workbook_bytes([Sheet("Blad", ["Text"], [[text] for text in hostile])])
+    values = [row[0] for row in load_workbook(io.BytesIO(data)).active.iter_rows(min_row=2, values_only=True)]
+    assert values == ["'" + text for text in hostile]
+    assert not any(value.startswith(FORMULA_TRIGGERS) for value in values)
+    assert safe_text(-5) == -5 and safe_text("−1 000 kr") == "−1 000 kr" and safe_text(None) is None

@@ -32,7 +32,8 @@ class Command(BaseCommand):
         if not path.exists():
             raise CommandError(f"Filen {path} finns inte.")
         try:
-            result = decisions_import(actor=None, municipality=municipality, filename=path.name, data=path.read_bytes())
+            with path.open("rb") as stream:
+                result = decisions_import(actor=None, municipality=municipality, filename=path.name, data=stream)
         except ImportFailed as exc:
             for problem in exc.problems:
                 self.stderr.write(str(problem))

@@ -1,0 +1,69 @@
+"""Optimistic locking: a form carries the version of the row it was loaded from, and a save writes
+only if the row still has that version. The loser of a race gets EditConflict with who saved in
+between, and keeps what they typed; nothing is silently overwritten."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db import models
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.audit.models import AuditEvent
+from insyn.errors import EditConflict
+
+
+def version_field() -> forms.IntegerField:
+    """The hidden field a form uses to send back the version it was loaded from."""
+    return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+
+def _last_change(object_type: str, object_id: str) -> str:
+    event = (
+        AuditEvent.objects.filter(object_type=object_type, object_id=object_id)
+        .exclude(action__endswith=".view")
+        .order_by("-occurred_at", "-id")
+        .first()
+    )
+    if event is None:
+        return ""
+    when = timezone.localtime(event.occurred_at)
+    return _(" av %(user)s kl. %(time)s") % {"user": event.actor_username or "systemet", "time": f"{when:%H:%M}"}
+
+
+def update_if_unchanged(
+    instance: models.Model,
+    *,
+    fields: list[str],
+    expected_version: int | None,
+    what: str,
+    audit_object: tuple[str, str],
+) -> None:
+    """Write `fields` of `instance` and bump its version, provided nobody saved it since the
+    caller loaded `expected_version` (None: the caller does not know, e.g. a script; always writes)."""
+    model = type(instance)
+    rows = model._default_manager.filter(pk=instance.pk)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    values: dict[str, Any] = {name: getattr(instance, name) for name in fields}
+    if rows.update(**values, version=F("version") + 1) == 0:
+        current = model._default_manager.filter(pk=instance.pk).values_list("version", flat=True).first() or 1
+        raise EditConflict(
+            _(
+                "%(what)s ändrades%(by)s efter att du öppnade sidan, så dina ändringar sparades inte. "
+                "Det du skrev finns kvar i formuläret; jämför med de sparade uppgifterna och spara igen "
+                "om dina ska gälla."
+            )
+            % {"what": what, "by": _last_change(*audit_object)},
+            current_version=current,
+        )
+    instance.refresh_from_db(fields=["version"])
+
+
+def bump_version(instance: models.Model) -> None:
+    """Count a change made through another path (an event, an import), so open forms notice it."""
+    type(instance)._default_manager.filter(pk=instance.pk).update(version=F("version") + 1)
+    instance.refresh_from_db(fields=["version"])
