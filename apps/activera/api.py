@@ -14,6 +14,7 @@ from apps.accounts.roles import Permission
 from apps.accounts.selectors import has_permission
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
+from apps.core.api import results_schema
 
 from .models import Enrolment
 from .selectors import enrolments_for_user, get_enrolment_for_user, progression
@@ -42,7 +43,11 @@ def _user(request: Request) -> User:
 
 
 class ParticipantListApi(APIView):
-    @extend_schema(responses=ParticipantSerializer(many=True), summary="Deltagare hos dina utförare (koder, inga namn)")
+    @extend_schema(
+        operation_id="participants_list",
+        responses=results_schema("ParticipantList", ParticipantSerializer),
+        summary="Deltagare hos dina utförare (koder, inga namn)",
+    )
     def get(self, request: Request) -> Response:
         user = _user(request)
         if not has_permission(user, Permission.PARTICIPANT_MANAGE):

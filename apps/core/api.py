@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
-from rest_framework import exceptions, status
+from drf_spectacular.utils import inline_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -62,3 +63,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 def api_not_found(request: HttpRequest) -> JsonResponse:
     return JsonResponse(error_body("not_found", MESSAGES["not_found"]), status=404)
+
+
+def results_schema(name: str, item: type[serializers.BaseSerializer[Any]]) -> serializers.Serializer[Any]:
+    """The schema of a list answer, `{"results": [item, …]}`, as every list endpoint returns it."""
+    return inline_serializer(name=name, fields={"results": item(many=True)})

@@ -16,6 +16,7 @@ from apps.accounts.roles import Permission
 from apps.accounts.selectors import has_permission, municipalities_with
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
+from apps.core.api import results_schema
 from apps.organisations.models import Organisation
 from apps.people.selectors import search_people
 from insyn.errors import ValidationFailed
@@ -86,7 +87,11 @@ class DecisionCreateSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class DecisionListApi(APIView):
-    @extend_schema(responses=DecisionSerializer(many=True), summary="Gynnande beslut i dina kommuner")
+    @extend_schema(
+        operation_id="decisions_list",
+        responses=results_schema("DecisionList", DecisionSerializer),
+        summary="Gynnande beslut i dina kommuner",
+    )
     def get(self, request: Request) -> Response:
         user = _user(request)
         _require(user, Permission.DECISION_MANAGE)

@@ -13,6 +13,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import Permission
 from apps.accounts.selectors import has_permission
 from apps.audit.models import AuditAction
+from apps.core.api import results_schema
 from apps.organisations.models import Organisation
 
 from .models import Person
@@ -63,7 +64,11 @@ def _require(user: User, permission: Permission) -> None:
 
 
 class PersonListApi(APIView):
-    @extend_schema(responses=PersonSerializer(many=True), summary="Personer i dina kommuners register")
+    @extend_schema(
+        operation_id="people_list",
+        responses=results_schema("PersonList", PersonSerializer),
+        summary="Personer i dina kommuners register",
+    )
     def get(self, request: Request) -> Response:
         user = request.user
         assert isinstance(user, User)

@@ -1,0 +1,614 @@
+"""The national data set: 290 municipalities in 80 förbund over 10 years, reproducibly from a seed.
+
+At scale 1 (the default): 1 000 000 favourable decisions with their events, 500 000 participants
+with referrals and enrolments, 3 000 000 progression answers, 2 000 000 activities and 200 000
+anonymous violence questionnaires (as the tallies the application keeps). Everything goes through
+the application's own bulk write path (`apps.core.bulk.bulk_insert`: COPY on PostgreSQL), one
+municipality per transaction, and the script prints how long each part took.
+
+    .venv/bin/python bench/generate.py [--scale 1.0] [--seed 2026] [--database insyn_bench]
+
+Identity numbers are fictional (`lib.identity_numbers.fictional_number`), encrypted and hashed
+exactly as the registry does it. No audit rows are written: this is a load of history, not work
+done by a user (an import writes them; the import benchmark measures that).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import random
+import string
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import INSYN, PG_SERVER, WORK, fresh_database, psql
+
+TODAY = datetime.date(2026, 11, 1)
+FIRST_DAY = datetime.date(2017, 1, 1)
+DAYS = (TODAY - FIRST_DAY).days
+MUNICIPALITIES, FORBUND = 290, 80
+DECISIONS, PARTICIPANTS, ANSWERS, ACTIVITIES, QUESTIONNAIRES = 1_000_000, 500_000, 3_000_000, 2_000_000, 200_000
+POPULATION = 10_500_000
+MARKER = "bench_dataset"
+
+
+@dataclass
+class Counts:
+    rows: dict[str, int] = field(default_factory=dict)
+
+    def add(self, table: str, number: int) -> None:
+        self.rows[table] = self.rows.get(table, 0) + number
+
+
+def populations(rng: random.Random) -> list[int]:
+    """A long tail like Sweden's: a few large cities, many small municipalities."""
+    weights = sorted((rng.lognormvariate(0, 1.1) for _ in range(MUNICIPALITIES)), reverse=True)
+    weights[0] *= 8  # the capital
+    total = sum(weights)
+    return [max(2_000, round(POPULATION * w / total)) for w in weights]
+
+
+def share(total: int, weights: list[int]) -> list[int]:
+    """`total` split by `weights`, whole numbers that add up exactly."""
+    whole = sum(weights)
+    parts = [total * w // whole for w in weights]
+    for index in range(total - sum(parts)):
+        parts[index % len(parts)] += 1
+    return parts
+
+
+def day(rng: random.Random, start: datetime.date = FIRST_DAY, span: int = DAYS) -> datetime.date:
+    return start + datetime.timedelta(days=rng.randrange(span))
+
+
+def plus(date: datetime.date, days: int) -> datetime.date:
+    return date + datetime.timedelta(days=days)
+
+
+class Generator:
+    def __init__(self, *, scale: float, seed: int) -> None:
+        import django
+
+        django.setup()
+        from apps.people.crypto import keyring
+        from lib.pseudonyms import ALPHABET
+
+        self.scale = scale
+        self.rng = random.Random(seed)
+        self.ring = keyring()
+        self.alphabet = ALPHABET
+        self.counts = Counts()
+        self.timings: dict[str, float] = {}
+
+    def n(self, full: int) -> int:
+        return max(1, round(full * self.scale))
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def insert(self, model: Any, rows: Any, *, fields: list[str]) -> list[int]:
+        from apps.core.bulk import bulk_insert
+
+        ids = bulk_insert(model, rows, fields=fields)
+        self.counts.add(model._meta.db_table, len(ids))
+        return ids
+
+    def code(self, prefix: str, taken: set[str]) -> str:
+        while True:
+            code = prefix + "-" + "".join(self.rng.choice(self.alphabet) for _ in range(6))
+            if code not in taken:
+                taken.add(code)
+                return code
+
+    # --- the tree ------------------------------------------------------------------------
+
+    def organisations(self) -> list[dict[str, Any]]:
+        from apps.organisations.models import Organisation, OrganisationKind
+
+        rng = self.rng
+        forbund_ids = self.insert(
+            Organisation,
+            (
+                {"slug": f"forbund-{i:02d}", "name": f"Samordningsförbund {i:02d}", "kind": "forbund"}
+                for i in range(1, FORBUND + 1)
+            ),
+            fields=["slug", "name", "kind"],
+        )
+        prefixes = rng.sample(
+            sorted({a + b + c for a in string.ascii_uppercase for b in string.ascii_uppercase for c in "ABCDEFGHIJ"}),
+            MUNICIPALITIES,
+        )
+        pops = populations(rng)
+        # Every förbund has at least one member; the rest are spread at random.
+        owner = list(range(FORBUND)) + [rng.randrange(FORBUND) for _ in range(MUNICIPALITIES - FORBUND)]
+        rng.shuffle(owner)
+        municipalities = [
+            {
+                "slug": f"kommun-{i:03d}",
+                "name": f"Kommun {i:03d}",
+                "kind": OrganisationKind.MUNICIPALITY.value,
+                "parent_id": forbund_ids[owner[i]],
+                "code_prefix": prefixes[i],
+                "population": pops[i],
+            }
+            for i in range(MUNICIPALITIES)
+        ]
+        ids = self.insert(
+            Organisation, municipalities, fields=["slug", "name", "kind", "parent_id", "code_prefix", "population"]
+        )
+        for municipality, pk in zip(municipalities, ids, strict=True):
+            municipality["id"] = pk
+        for kind, suffix, label in (
+            (OrganisationKind.SOCIAL_COMMITTEE, "socialnamnd", "Socialnämnden"),
+            (OrganisationKind.EXECUTOR_UNIT, "activera", "ACTivera"),
+        ):
+            unit_ids = self.insert(
+                Organisation,
+                (
+                    {
+                        "slug": f"{m['slug']}-{suffix}",
+                        "name": f"{label} {m['name']}",
+                        "kind": kind.value,
+                        "parent_id": m["id"],
+                    }
+                    for m in municipalities
+                ),
+                fields=["slug", "name", "kind", "parent_id"],
+            )
+            for municipality, pk in zip(municipalities, unit_ids, strict=True):
+                municipality[suffix] = pk
+        for municipality in municipalities:
+            municipality["forbund_id"] = municipality["parent_id"]
+        return municipalities
+
+    def programmes(self, municipalities: list[dict[str, Any]]) -> None:
+        """One ACTivera programme per förbund, with the seed's indicators, activity types and
+        violence questions, and one programme unit per member municipality."""
+        from apps.activera.models import ActivityType, Indicator, Programme, ProgrammeUnit
+
+        data = json.loads((Path(__file__).resolve().parent.parent / "apps/activera/data/insjoriket.json").read_text())
+        forbund_ids = sorted({m["forbund_id"] for m in municipalities})
+        programme_ids = self.insert(
+            Programme,
+            (
+                {
+                    "forbund_id": f,
+                    "slug": f"activera-{i:02d}",
+                    "name": data["name"],
+                    "eligibility_criteria": data["eligibility_criteria"],
+                    "violence_questions": data["violence_questions"],
+                    **data["rules"],
+                }
+                for i, f in enumerate(forbund_ids, start=1)
+            ),
+            fields=["forbund_id", "slug", "name", "eligibility_criteria", "violence_questions", *data["rules"]],
+        )
+        by_forbund = dict(zip(forbund_ids, programme_ids, strict=True))
+        self.indicators: dict[int, list[int]] = {}
+        self.activity_types: dict[int, list[int]] = {}
+        for programme in programme_ids:
+            self.indicators[programme] = self.insert(
+                Indicator,
+                (
+                    {"programme_id": programme, "position": p, **item}
+                    for p, item in enumerate(data["indicators"], start=1)
+                ),
+                fields=["programme_id", "position", "code", "label", "respondent"],
+            )
+            self.activity_types[programme] = self.insert(
+                ActivityType,
+                ({"programme_id": programme, **item} for item in data["activity_types"]),
+                fields=["programme_id", "code", "label"],
+            )
+        self.questions = [q["code"] for q in data["violence_questions"]]
+        for municipality in municipalities:
+            municipality["programme_id"] = by_forbund[municipality["forbund_id"]]
+        unit_ids = self.insert(
+            ProgrammeUnit,
+            (
+                {
+                    "programme_id": m["programme_id"],
+                    "unit_id": m["activera"],
+                    "places": max(5, m["population"] // 2500),
+                    "period_start": FIRST_DAY,
+                    "period_end": datetime.date(2027, 12, 31),
+                }
+                for m in municipalities
+            ),
+            fields=["programme_id", "unit_id", "places", "period_start", "period_end"],
+        )
+        for municipality, pk in zip(municipalities, unit_ids, strict=True):
+            municipality["programme_unit_id"] = pk
+
+    # --- people ----------------------------------------------------------------------------
+
+    def people(self, municipality: dict[str, Any], count: int, codes: set[str]) -> list[tuple[int, str, int, str]]:
+        """Registers `count` people; returns (id, code, birth year, legal sex) for each."""
+        from apps.core.management.commands.demo import FIRST_NAMES_F, FIRST_NAMES_M, LAST_NAMES
+        from apps.people.crypto import number_context
+        from apps.people.models import Person
+        from lib.identity_numbers import LegalSex, fictional_number
+
+        rng, ring = self.rng, self.ring
+        context = number_context(municipality["slug"])
+        seen: set[str] = municipality.setdefault("numbers", set())
+        rows: list[dict[str, Any]] = []
+        while len(rows) < count:
+            female = rng.random() < 0.5
+            born = datetime.date(1958, 1, 1) + datetime.timedelta(days=rng.randrange(365 * 50))
+            digits = fictional_number(
+                born, serial=rng.randrange(100), legal_sex=LegalSex.FEMALE if female else LegalSex.MALE
+            )
+            if digits in seen:
+                continue
+            seen.add(digits)
+            rows.append(
+                {
+                    "municipality_id": municipality["id"],
+                    "code": self.code(municipality["code_prefix"], codes),
+                    "identity_number_encrypted": ring.encrypt(digits, context=context),
+                    "key_id": ring.active_key_id,
+                    "identity_number_hash": ring.lookup_hash(digits, context=context),
+                    "birth_year": born.year,
+                    "legal_sex": "female" if female else "male",
+                    "first_name": rng.choice(FIRST_NAMES_F if female else FIRST_NAMES_M),
+                    "last_name": rng.choice(LAST_NAMES),
+                }
+            )
+        ids = self.insert(Person, rows, fields=list(rows[0]))
+        return [(pk, r["code"], r["birth_year"], r["legal_sex"]) for pk, r in zip(ids, rows, strict=True)]
+
+    # --- decisions -------------------------------------------------------------------------
+
+    def decision_reference_data(self) -> None:
+        from apps.decisions.models import DecisionType, LegalBasisKind
+
+        self.type_bases = [
+            (t.pk, [(b.pk, b.valid_from, b.valid_to) for b in t.legal_bases.all() if b.kind == LegalBasisKind.DECISION])
+            for t in DecisionType.objects.prefetch_related("legal_bases")
+        ]
+        self.type_bases = [(t, bases) for t, bases in self.type_bases if bases]
+
+    def basis_on(self, bases: list[tuple[int, datetime.date, datetime.date | None]], date: datetime.date) -> int | None:
+        for pk, valid_from, valid_to in bases:
+            if valid_from <= date and (valid_to is None or date <= valid_to):
+                return pk
+        return None
+
+    def events_for(self, decided: datetime.date) -> list[tuple[str, datetime.date, str]]:
+        """Most decisions are executed within weeks, some late; some end unexecuted, some are
+        interrupted and resumed; the newest may still wait."""
+        rng = self.rng
+        events: list[tuple[str, datetime.date, str]] = []
+        draw = rng.random()
+        if draw < 0.07:
+            events.append(
+                ("ended", plus(decided, rng.randrange(10, 200)), rng.choice(["behov_upphort", "flyttat", "aterkallad"]))
+            )
+        else:
+            late = rng.random() < 0.15
+            executed = plus(decided, rng.randrange(91, 300) if late else rng.randrange(1, 60))
+            if draw < 0.10:
+                events.append(("partly_executed", plus(decided, rng.randrange(1, 30)), ""))
+                executed = plus(executed, 30)
+            events.append(("executed", executed, ""))
+            if rng.random() < 0.08:
+                interrupted = plus(executed, rng.randrange(30, 300))
+                events.append(("interrupted", interrupted, ""))
+                if rng.random() < 0.7:
+                    events.append(("resumed", plus(interrupted, rng.randrange(10, 150)), ""))
+        return [e for e in events if e[1] <= TODAY]
+
+    def decisions(self, municipality: dict[str, Any], count: int, codes: set[str]) -> None:
+        from apps.decisions.models import Decision, DecisionEvent
+
+        if not count:
+            return
+        rng = self.rng
+        people = self.people(municipality, max(1, count // 2), codes)
+        rows, planned = [], []
+        for index in range(count):
+            decided = day(rng)
+            type_id, bases = rng.choice(self.type_bases)
+            basis = self.basis_on(bases, decided)
+            while basis is None:
+                type_id, bases = rng.choice(self.type_bases)
+                basis = self.basis_on(bases, decided)
+            rows.append(
+                {
+                    "municipality_id": municipality["id"],
+                    "reference": f"{decided.year}.{index:06d} SN",
+                    "person_id": rng.choice(people)[0],
+                    "decision_date": decided,
+                    "decision_type_id": type_id,
+                    "legal_basis_id": basis,
+                    "caseworker": "",
+                }
+            )
+            planned.append(self.events_for(decided))
+        ids = self.insert(Decision, rows, fields=list(rows[0]))
+        self.insert(
+            DecisionEvent,
+            (
+                {"decision_id": pk, "kind": kind, "date": date, "end_reason": reason}
+                for pk, events in zip(ids, planned, strict=True)
+                for kind, date, reason in events
+            ),
+            fields=["decision_id", "kind", "date", "end_reason"],
+        )
+
+    # --- participants ----------------------------------------------------------------------
+
+    def participants(self, municipality: dict[str, Any], count: int, codes: set[str], receipts: set[str]) -> None:
+        from apps.activera.models import (
+            Activity,
+            BornIn,
+            EducationLevel,
+            Enrolment,
+            ExitReason,
+            IncomeSource,
+            Measurement,
+            MeasurementAnswer,
+            OccupationAfter,
+            Referral,
+            ReferringParty,
+            TimeWithoutWork,
+        )
+
+        if not count:
+            return
+        rng = self.rng
+        people = self.people(municipality, count, codes)
+        anonymous = set(rng.sample(range(count), count // 20))
+        unit, programme = municipality["programme_unit_id"], municipality["programme_id"]
+        parties, educations = ReferringParty.values, EducationLevel.values
+        incomes, times, born = IncomeSource.values, TimeWithoutWork.values, BornIn.values
+        exits, occupations = ExitReason.values, OccupationAfter.values
+        referrals, enrolments = [], []
+        for index, (person_id, code, birth_year, _sex) in enumerate(people):
+            start = day(rng, span=DAYS - 30)
+            received = plus(start, -rng.randrange(3, 40))
+            gender = rng.choices(["kvinna", "man", "annat"], weights=[55, 43, 2])[0]
+            party = rng.choice(parties)
+            is_anonymous = index in anonymous
+            referrals.append(
+                {
+                    "programme_unit_id": unit,
+                    "receipt_number": self.receipt(receipts),
+                    "received_on": received,
+                    "channel": rng.choice(["web", "phone", "paper"]),
+                    "person_id": None if is_anonymous else person_id,
+                    "anonymous": is_anonymous,
+                    "gender": gender,
+                    "birth_year": birth_year,
+                    "residence_id": municipality["id"],
+                    "consent": not is_anonymous,
+                    "referring_party": party,
+                    "status": "accepted",
+                    "status_date": start,
+                }
+            )
+            weeks = rng.randrange(6, 25)
+            exit_date = plus(start, weeks * 7 + rng.randrange(-20, 8))
+            exited = exit_date <= TODAY and exit_date >= start
+            enrolments.append(
+                {
+                    "programme_unit_id": unit,
+                    "person_id": None if is_anonymous else person_id,
+                    "code": self.code(municipality["code_prefix"], codes) if is_anonymous else code,
+                    "gender": gender,
+                    "birth_year": birth_year,
+                    "residence_id": municipality["id"],
+                    "referring_party": party,
+                    "start_date": start,
+                    "planned_end_date": plus(start, weeks * 7),
+                    "extent_percent": rng.choice([25, 40, 50]),
+                    "education_level": rng.choice(educations),
+                    "income_before": rng.choice(incomes),
+                    "time_without_work": rng.choice(times),
+                    "born_in": rng.choice(born),
+                    "exit_date": exit_date if exited else None,
+                    "exit_reason": rng.choice(exits) if exited else "",
+                    "occupation_after": rng.choice(occupations) if exited else "",
+                    "income_after": rng.choice(incomes) if exited else "",
+                }
+            )
+        referral_ids = self.insert(Referral, referrals, fields=list(referrals[0]))
+        for enrolment, referral_id in zip(enrolments, referral_ids, strict=True):
+            enrolment["referral_id"] = referral_id
+        enrolment_ids = self.insert(Enrolment, enrolments, fields=list(enrolments[0]))
+
+        # Measured twice (at start and at exit) for two in five: 8 indicators × 2 × 187 500 = 3 million answers.
+        indicators = self.indicators[programme]
+        measured = [
+            (pk, e) for pk, e in zip(enrolment_ids, enrolments, strict=True) if e["exit_date"] and rng.random() < 0.39
+        ]
+        measurement_rows, answers = [], []
+        for pk, enrolment in measured:
+            first = [rng.randint(1, 4) for _ in indicators]
+            measurement_rows.append({"enrolment_id": pk, "date": plus(enrolment["start_date"], 3), "kind": "first"})
+            answers.append(first)
+            measurement_rows.append({"enrolment_id": pk, "date": enrolment["exit_date"], "kind": "exit"})
+            answers.append([min(5, max(1, v + rng.choice([-1, 0, 0, 1, 1, 2]))) for v in first])
+        measurement_ids = self.insert(Measurement, measurement_rows, fields=["enrolment_id", "date", "kind"])
+        self.insert(
+            MeasurementAnswer,
+            (
+                {"measurement_id": m, "indicator_id": i, "value": v}
+                for m, values in zip(measurement_ids, answers, strict=True)
+                for i, v in zip(indicators, values, strict=True)
+            ),
+            fields=["measurement_id", "indicator_id", "value"],
+        )
+        types = self.activity_types[programme]
+        self.insert(
+            Activity,
+            (
+                {
+                    "enrolment_id": pk,
+                    "date": plus(e["start_date"], rng.randrange(0, 7 * 6)),
+                    "activity_type_id": rng.choice(types),
+                    "mode": rng.choice(["individual", "group"]),
+                    "digital": rng.random() < 0.2,
+                    "attended": rng.random() < 0.9,
+                }
+                for pk, e in zip(enrolment_ids, enrolments, strict=True)
+                for _ in range(rng.randrange(0, 9))
+            ),
+            fields=["enrolment_id", "date", "activity_type_id", "mode", "digital", "attended"],
+        )
+
+    def receipt(self, taken: set[str]) -> str:
+        while True:
+            number = "IA-" + "".join(self.rng.choice(self.alphabet) for _ in range(8))
+            if number not in taken:
+                taken.add(number)
+                return number
+
+    def violence(self, municipality: dict[str, Any], questionnaires: int) -> None:
+        """Questionnaires spread over the tertials; each answers every question."""
+        from apps.activera.models import ViolenceTally
+
+        rng = self.rng
+        tallies: dict[tuple[int, int, str, str], int] = {}
+        for _ in range(questionnaires):
+            answered = day(rng)
+            tertial = (answered.month - 1) // 4 + 1
+            for question in self.questions:
+                answer = rng.choices(["ja", "nej", "vill_inte_svara"], weights=[15, 80, 5])[0]
+                key = (answered.year, tertial, question, answer)
+                tallies[key] = tallies.get(key, 0) + 1
+        self.insert(
+            ViolenceTally,
+            (
+                {
+                    "programme_unit_id": municipality["programme_unit_id"],
+                    "year": y,
+                    "tertial": t,
+                    "question": q,
+                    "answer": a,
+                    "count": c,
+                }
+                for (y, t, q, a), c in sorted(tallies.items())
+            ),
+            fields=["programme_unit_id", "year", "tertial", "question", "answer", "count"],
+        )
+
+    # --- the run ---------------------------------------------------------------------------
+
+    def timed(self, name: str, started: float) -> None:
+        self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - started
+
+    def run(self) -> dict[str, Any]:
+        from django.db import connection, transaction
+
+        started = time.perf_counter()
+        with transaction.atomic():
+            municipalities = self.organisations()
+            self.programmes(municipalities)
+            self.decision_reference_data()
+        self.timed("organisations and programmes", started)
+        weights = [m["population"] for m in municipalities]
+        decisions = share(self.n(DECISIONS), weights)
+        participants = share(self.n(PARTICIPANTS), weights)
+        questionnaires = share(self.n(QUESTIONNAIRES), weights)
+        codes: set[str] = set()
+        receipts: set[str] = set()
+        for index, municipality in enumerate(municipalities):
+            with transaction.atomic():
+                step = time.perf_counter()
+                self.decisions(municipality, decisions[index], codes)
+                self.timed("decisions", step)
+                step = time.perf_counter()
+                self.participants(municipality, participants[index], codes, receipts)
+                self.violence(municipality, questionnaires[index])
+                self.timed("participants", step)
+            if index % 29 == 28:
+                print(
+                    f"  {index + 1} of {MUNICIPALITIES} municipalities, {time.perf_counter() - started:.0f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
+        step = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        self.timed("analyze", step)
+        seconds = time.perf_counter() - started
+        rows = sum(self.counts.rows.values())
+        return {
+            "seconds": round(seconds, 1),
+            "rows": rows,
+            "rows_per_second": round(rows / seconds),
+            "tables": self.counts.rows,
+            "timings": {k: round(v, 1) for k, v in self.timings.items()},
+        }
+
+
+def database_url(name: str) -> str:
+    return f"{PG_SERVER}/{name}"
+
+
+def ensure(*, scale: float, seed: int, database: str) -> dict[str, Any]:
+    """The data set in `database`, generated unless a complete one with the same scale and seed is there."""
+    import subprocess
+
+    try:
+        found = psql(database, f"SELECT value FROM {MARKER}")
+    except subprocess.CalledProcessError:  # no such database or table yet
+        found = ""
+    if found == _marker(scale, seed):
+        return {"reused": True}
+    return generate(scale=scale, seed=seed, database=database)
+
+
+def _marker(scale: float, seed: int) -> str:
+    return json.dumps({"scale": scale, "seed": seed})
+
+
+def generate(*, scale: float, seed: int, database: str) -> dict[str, Any]:
+    import subprocess
+
+    url = fresh_database(database)
+    env = {**os.environ, "DATABASE_URL": url, "INSYN_VAR_DIR": str(WORK / "var"), "INSYN_LOG_LEVEL": "WARNING"}
+    started = time.perf_counter()
+    subprocess.run([INSYN, "migrate", "--noinput"], env=env, check=True, stdout=subprocess.DEVNULL)
+    migrate_seconds = time.perf_counter() - started
+    result = subprocess.run(
+        [sys.executable, __file__, "--in-process", "--scale", str(scale), "--seed", str(seed)],
+        env=env,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    summary["migrate_seconds"] = round(migrate_seconds, 1)
+    psql(database, f"CREATE TABLE {MARKER} (value text); INSERT INTO {MARKER} VALUES ('{_marker(scale, seed)}')")
+    return summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=float(os.environ.get("INSYN_BENCH_SCALE", "1.0")))
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--database", default="insyn_bench")
+    parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.in_process:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "insyn.settings")
+        generator = Generator(scale=args.scale, seed=args.seed)
+        summary = generator.run()
+        print(json.dumps(summary, default=str))
+        return
+    summary = generate(scale=args.scale, seed=args.seed, database=args.database)
+    print(json.dumps(summary, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()
