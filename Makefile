@@ -19,6 +19,7 @@ test: $(STAMP)
 
 # Benchmarks against reference engines on the local PostgreSQL (bench/README.md); not part of `make test`.
 bench: $(STAMP)
+	@command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
 	$(BIN)/python bench/run.py
 
 lint: $(STAMP)

@@ -29,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import INSYN, PG_SERVER, WORK, fresh_database, psql
+from bench.common import INSYN, PG_SERVER, WORK, fresh_database, psql, save
 
 TODAY = datetime.date(2026, 11, 1)
 FIRST_DAY = datetime.date(2017, 1, 1)
@@ -51,7 +51,7 @@ class Counts:
 def populations(rng: random.Random) -> list[int]:
     """A long tail like Sweden's: a few large cities, many small municipalities."""
     weights = sorted((rng.lognormvariate(0, 1.1) for _ in range(MUNICIPALITIES)), reverse=True)
-    weights[0] *= 8  # the capital
+    weights[0] *= 3  # the capital: about a tenth of the country, as Stockholm
     total = sum(weights)
     return [max(2_000, round(POPULATION * w / total)) for w in weights]
 
@@ -568,8 +568,12 @@ def ensure(*, scale: float, seed: int, database: str) -> dict[str, Any]:
     return generate(scale=scale, seed=seed, database=database)
 
 
+# Raised whenever the generator changes what it writes, so an older data set is not reused.
+GENERATOR_VERSION = 2
+
+
 def _marker(scale: float, seed: int) -> str:
-    return json.dumps({"scale": scale, "seed": seed})
+    return json.dumps({"scale": scale, "seed": seed, "version": GENERATOR_VERSION})
 
 
 def generate(*, scale: float, seed: int, database: str) -> dict[str, Any]:
@@ -598,6 +602,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=float(os.environ.get("INSYN_BENCH_SCALE", "1.0")))
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--database", default="insyn_bench")
+    parser.add_argument("--reuse", action="store_true", help="keep a complete data set of the same scale and seed")
     parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.in_process:
@@ -606,7 +611,12 @@ def main() -> None:
         summary = generator.run()
         print(json.dumps(summary, default=str))
         return
-    summary = generate(scale=args.scale, seed=args.seed, database=args.database)
+    if args.reuse:
+        summary = ensure(scale=args.scale, seed=args.seed, database=args.database)
+    else:
+        summary = generate(scale=args.scale, seed=args.seed, database=args.database)
+    if not summary.get("reused"):
+        save("generate", summary)
     print(json.dumps(summary, indent=2, default=str))
 
 

@@ -55,6 +55,19 @@ def test_a_spreadsheet_of_referrals_and_enrolments_is_imported(activera):
     assert Enrolment.objects.get(exit_date__isnull=True).leader is None
 
 
+def test_an_imported_participant_without_a_leader_is_shown_on_the_start_and_participant_pages(
+    activera, caseworker_alingsas
+):
+    from tests.conftest import verified_client
+
+    _import(GOOD)
+    ongoing = Enrolment.objects.get(exit_date__isnull=True)
+    client = verified_client(caseworker_alingsas)
+    for url in ("/deltagare/", f"/deltagare/{ongoing.code}/"):
+        response = client.get(url)
+        assert response.status_code == 200 and "Ingen ännu" in response.content.decode(), url
+
+
 def test_every_problem_is_listed_and_nothing_is_saved(activera):
     bad = _csv(
         f"{A};Anna;Ank;kvinna;Alingsås;arbetsformedlingen;2026-01-05;inskriven;2026-01-12;;;;",

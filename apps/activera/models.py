@@ -281,6 +281,11 @@ class Enrolment(models.Model):
 
     class Meta:
         ordering = ["-start_date", "code"]
+        # The unit's lists: ongoing participants newest first, and the latest to leave.
+        indexes = [
+            models.Index(fields=["programme_unit", "-start_date", "code"], name="enrolment_unit_start_idx"),
+            models.Index(fields=["programme_unit", "-exit_date"], name="enrolment_unit_exit_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="enrolment_planned_after_start", condition=Q(planned_end_date__gte=F("start_date"))

@@ -23,8 +23,14 @@ def units_for_user(user: User, permission: Permission = Permission.PARTICIPANT_M
     )
 
 
+def _unit_ids(user: User) -> list[int]:
+    # Resolved to constants first: with a subquery, PostgreSQL misjudges how many rows a large unit
+    # has and joins the whole table before filtering (bench/README.md, load benchmark).
+    return list(units_for_user(user).values_list("pk", flat=True))
+
+
 def referrals_for_user(user: User) -> QuerySet[Referral]:
-    return Referral.objects.filter(programme_unit__in=units_for_user(user)).select_related(
+    return Referral.objects.filter(programme_unit_id__in=_unit_ids(user)).select_related(
         "programme_unit__unit__parent", "person", "residence"
     )
 
@@ -37,7 +43,7 @@ def get_referral_for_user(user: User, pk: int) -> Referral:
 
 
 def enrolments_for_user(user: User) -> QuerySet[Enrolment]:
-    return Enrolment.objects.filter(programme_unit__in=units_for_user(user)).select_related(
+    return Enrolment.objects.filter(programme_unit_id__in=_unit_ids(user)).select_related(
         "programme_unit__programme", "programme_unit__unit__parent", "person", "leader", "residence"
     )
 

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -132,11 +133,22 @@ def public_referral(request: HttpRequest) -> HttpResponse:
 # --- Staff: referrals ------------------------------------------------------------------------
 
 
+# Ongoing participants per page of the start page; a large unit has hundreds at a time.
+PAGE_SIZE = 50
+
+
 @page(Permission.PARTICIPANT_MANAGE)
 def participant_home(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     today = timezone.localdate()
-    active = list(enrolments_for_user(user).filter(exit_date__isnull=True).prefetch_related("measurements"))
+    page_obj = Paginator(
+        enrolments_for_user(user)
+        .filter(exit_date__isnull=True)
+        .select_related("meeting")
+        .prefetch_related("measurements"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("sida"))
+    active = list(page_obj)
     rows = [{"enrolment": e, "warnings": enrolment_warnings(e, today)} for e in active]
     if active:
         audit_record(
@@ -153,6 +165,7 @@ def participant_home(request: HttpRequest) -> HttpResponse:
         "activera/home.html",
         {
             "rows": rows,
+            "page_obj": page_obj,
             "received": received_referrals(user).order_by("received_on"),
             "exited": enrolments_for_user(user).filter(exit_date__isnull=False).order_by("-exit_date")[:20],
         },

@@ -13,6 +13,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import Permission
 from apps.accounts.selectors import municipalities_with
 from apps.organisations.models import Organisation
+from lib.batching import batched
 from lib.nonexecution import (
     CATEGORY_ORDER,
     Category,
@@ -71,12 +72,33 @@ def decision_episodes(decision: Decision) -> list[Episode]:
     return episodes_of(decision.pk, decision.decision_date, decision_events(decision))
 
 
-def _decisions_with_events(municipality: Organisation) -> list[Decision]:
-    return list(
-        Decision.objects.filter(municipality=municipality)
-        .select_related("decision_type", "legal_basis")
-        .prefetch_related(Prefetch("events", queryset=DecisionEvent.objects.order_by("date", "id")))
-    )
+def _decisions_with_events(municipality: Organisation, ids: set[int]) -> list[Decision]:
+    decisions: list[Decision] = []
+    # In slices, so the IN list stays within every database's limit on parameters.
+    for chunk in batched(sorted(ids), 500):
+        decisions.extend(
+            Decision.objects.filter(municipality=municipality, pk__in=chunk)
+            .select_related("decision_type", "legal_basis")
+            .prefetch_related(Prefetch("events", queryset=DecisionEvent.objects.order_by("date", "id")))
+        )
+    return decisions
+
+
+def _municipality_episodes(municipality: Organisation) -> list[Episode]:
+    """Every episode of the municipality's decisions, from plain rows: most decisions never reach a
+    report, so model objects are built only for those that do."""
+    events: dict[int, list[Event]] = defaultdict(list)
+    for decision_id, kind, day in (
+        DecisionEvent.objects.filter(decision__municipality=municipality)
+        .order_by("date", "id")
+        .values_list("decision_id", "kind", "date")
+    ):
+        events[decision_id].append(Event(EventKind(kind), day))
+    return [
+        episode
+        for pk, decided in Decision.objects.filter(municipality=municipality).values_list("id", "decision_date")
+        for episode in episodes_of(pk, decided, events.get(pk, ()))
+    ]
 
 
 def report_history(municipality: Organisation, before: Quarter) -> History:
@@ -121,9 +143,8 @@ def reason_text(decision: Decision) -> str:
 
 def compute_report(municipality: Organisation, quarter: Quarter, as_of: datetime.date) -> list[ComputedRow]:
     history = report_history(municipality, quarter)
-    decisions = {d.pk: d for d in _decisions_with_events(municipality)}
-    episodes = [episode for decision in decisions.values() for episode in decision_episodes(decision)]
-    rows = report_rows(episodes, quarter, as_of, history)
+    rows = report_rows(_municipality_episodes(municipality), quarter, as_of, history)
+    decisions = {d.pk: d for d in _decisions_with_events(municipality, {row.episode.decision_id for row in rows})}
     computed = [ComputedRow(row, decisions[row.episode.decision_id], "") for row in rows]
     computed.sort(key=lambda c: (c.row.section, -c.decision.decision_date.toordinal(), c.decision.reference))
     return [ComputedRow(c.row, c.decision, reason_text(c.decision)) for c in computed]

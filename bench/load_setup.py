@@ -1,0 +1,83 @@
+"""Prepares the load benchmark on the national data set, run with the production settings: a user
+with a second factor who works with the participants and the register of the largest municipality
+(and the register of the median one), 20 sessions and 20 API tokens, the median municipality's
+quarterly report, and a participant to show. Prints them as JSON for bench/load_bench.py."""
+
+import datetime
+import json
+import sys
+from pathlib import Path
+
+import django
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def main() -> None:
+    django.setup()
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db.models import Count
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from apps.accounts.models import User
+    from apps.accounts.services import api_token_create, role_grant, user_create
+    from apps.activera.models import Enrolment
+    from apps.decisions.models import QuarterlyReport
+    from apps.decisions.services import report_prepare
+    from apps.organisations.models import Organisation
+    from lib.quarters import Quarter
+
+    by_size = list(
+        Organisation.objects.filter(kind="municipality").annotate(n=Count("decisions")).order_by("-n", "slug")
+    )
+    largest, median = by_size[0], by_size[len(by_size) // 2]
+    user = User.objects.filter(username="last.bench").first()
+    if user is None:
+        user = user_create(
+            username="last.bench",
+            password=None,
+            role="executor_caseworker",
+            organisation_slug=f"{largest.slug}-activera",
+        )
+        role_grant(user=user, role="decisions_registrar", organisation_slug=f"{largest.slug}-socialnamnd")
+        role_grant(user=user, role="decisions_registrar", organisation_slug=f"{median.slug}-socialnamnd")
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="bench", confirmed=True
+    )
+    sessions = []
+    for _ in range(20):
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.create()
+        sessions.append(session.session_key)
+    tokens = [api_token_create(user=user) for _ in range(20)]
+    report = QuarterlyReport.objects.filter(municipality=median, year=2026, quarter=3).first() or report_prepare(
+        actor=None, municipality=median, quarter=Quarter(2026, 3), as_of=datetime.date(2026, 10, 15)
+    )
+    enrolment = (
+        Enrolment.objects.filter(programme_unit__unit__parent=largest, exit_date__isnull=False)
+        .order_by("-start_date")
+        .first()
+    )
+    assert enrolment is not None, "the data set has no participant who has left in the largest municipality"
+    print(
+        json.dumps(
+            {
+                "sessions": sessions,
+                "tokens": tokens,
+                "participant": enrolment.code,
+                "report": report.pk,
+                "rows": report.rows.count(),
+                "municipality": largest.slug,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
