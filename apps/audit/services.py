@@ -60,24 +60,27 @@ def audit_record_many(
     in one statement: a bulk import logs every object it writes without a round trip each."""
     if channel is None:
         channel = "api" if request is not None and request.path.startswith("/api/") else ("web" if request else "cli")
+    from apps.core.bulk import bulk_insert
+
     common = {
         "actor_id": actor.pk if actor is not None else None,
         "actor_username": actor.get_username() if actor else "",
-        "action": action,
+        "action": action.value,
         "ip_address": client_ip(request),
         "channel": channel,
     }
-    AuditEvent.objects.bulk_create(
-        [
-            AuditEvent(
+    bulk_insert(
+        AuditEvent,
+        (
+            {
                 **common,
-                object_type=entry.get("object_type", ""),
-                object_id=str(entry.get("object_id", "")),
-                person_code=entry.get("person_code", ""),
-                municipality_slug=entry.get("municipality_slug", ""),
-                details=entry.get("details", {}),
-            )
+                "object_type": entry.get("object_type", ""),
+                "object_id": str(entry.get("object_id", "")),
+                "person_code": entry.get("person_code", ""),
+                "municipality_slug": entry.get("municipality_slug", ""),
+                "details": entry.get("details", {}),
+            }
             for entry in entries
-        ],
-        batch_size=2000,
+        ),
+        fields=[*common, "object_type", "object_id", "person_code", "municipality_slug", "details"],
     )

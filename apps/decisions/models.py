@@ -124,6 +124,10 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["-decision_date", "reference"]
+        # The register's list, newest first, in one municipality of a national database.
+        indexes = [
+            models.Index(fields=["municipality", "-decision_date", "reference"], name="decision_municipality_date_idx")
+        ]
         verbose_name = _("gynnande beslut")
         verbose_name_plural = _("gynnande beslut")
         constraints = [

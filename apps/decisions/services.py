@@ -704,6 +704,7 @@ def _write_import_batch(
     result: ImportResult,
 ) -> None:
     """Write one validated batch with a fixed number of statements, whatever its size."""
+    from apps.core.bulk import bulk_insert
     from apps.people.services import people_register_many
 
     if not plans:
@@ -720,22 +721,46 @@ def _write_import_batch(
     }
     if existing:
         DecisionEvent.objects.filter(decision__in=list(existing.values())).delete()
-    new_decisions: list[Decision] = []
     changed: list[Decision] = []
+    new_plans: list[_PlannedDecision] = []
     for plan in plans:
         decision = existing.get(plan.reference)
         if decision is None:
-            decision = Decision(municipality=municipality, reference=plan.reference, created_by=actor)
-            new_decisions.append(decision)
-        else:
-            decision.version += 1
-            changed.append(decision)
-        decision.person = people[plan.identity_digits]
+            new_plans.append(plan)
+            continue
+        decision.version += 1
+        decision.person_id = people[plan.identity_digits].pk
         decision.decision_date = plan.decision_date
         decision.decision_type = plan.decision_type
         decision.legal_basis = plan.legal_basis
         decision.delay_reason_text = plan.reason
-    Decision.objects.bulk_create(new_decisions)
+        changed.append(decision)
+    new_ids = bulk_insert(
+        Decision,
+        (
+            {
+                "municipality_id": municipality.pk,
+                "reference": plan.reference,
+                "person_id": people[plan.identity_digits].pk,
+                "decision_date": plan.decision_date,
+                "decision_type_id": plan.decision_type.pk,
+                "legal_basis_id": plan.legal_basis.pk,
+                "delay_reason_text": plan.reason,
+                "created_by_id": actor.pk if actor else None,
+            }
+            for plan in new_plans
+        ),
+        fields=[
+            "municipality_id",
+            "reference",
+            "person_id",
+            "decision_date",
+            "decision_type_id",
+            "legal_basis_id",
+            "delay_reason_text",
+            "created_by_id",
+        ],
+    )
     if changed:
         now = timezone.now()
         for decision in changed:
@@ -744,17 +769,24 @@ def _write_import_batch(
             changed,
             ["person", "decision_date", "decision_type", "legal_basis", "delay_reason_text", "version", "updated_at"],
         )
-    by_reference = {decision.reference: decision for decision in [*new_decisions, *changed]}
-    DecisionEvent.objects.bulk_create(
-        [
-            DecisionEvent(
-                decision=by_reference[plan.reference], kind=kind.value, date=day, end_reason=reason, recorded_by=actor
-            )
+    ids = {plan.reference: pk for plan, pk in zip(new_plans, new_ids, strict=True)}
+    ids.update({decision.reference: decision.pk for decision in changed})
+    bulk_insert(
+        DecisionEvent,
+        (
+            {
+                "decision_id": ids[plan.reference],
+                "kind": kind.value,
+                "date": day,
+                "end_reason": reason,
+                "recorded_by_id": actor.pk if actor else None,
+            }
             for plan in plans
             for kind, day, reason in plan.events
-        ]
+        ),
+        fields=["decision_id", "kind", "date", "end_reason", "recorded_by_id"],
     )
-    created = {decision.reference for decision in new_decisions}
+    created = {plan.reference for plan in new_plans}
     audit_record_many(
         actor=actor,
         action=AuditAction.DECISION_IMPORT,
@@ -762,8 +794,8 @@ def _write_import_batch(
         entries=[
             {
                 "object_type": "decision",
-                "object_id": by_reference[plan.reference].pk,
-                "person_code": by_reference[plan.reference].person.code,
+                "object_id": ids[plan.reference],
+                "person_code": people[plan.identity_digits].code,
                 "municipality_slug": municipality.slug,
                 "details": {
                     "reference": plan.reference,

@@ -40,6 +40,11 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name", "code"]
+        indexes = [
+            models.Index(
+                fields=["municipality", "last_name", "first_name", "code"], name="person_municipality_name_idx"
+            )
+        ]
         verbose_name = _("person")
         verbose_name_plural = _("personer")
         constraints = [

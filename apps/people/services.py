@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -92,48 +93,57 @@ def person_create(
     raise Conflict("Kunde inte ta fram en unik kod; försök igen.")
 
 
+class RegisteredPerson(NamedTuple):
+    pk: int
+    code: str
+
+
 def people_register_many(
     *,
     actor: User | None,
     municipality: Organisation,
     people: dict[str, tuple[str, str]],
     request: HttpRequest | None = None,
-) -> tuple[dict[str, Person], int]:
+) -> tuple[dict[str, RegisteredPerson], int]:
     """The registry's people for many identity numbers at once (digits → (first, last name)):
     those already registered are looked up, the others registered, in a few statements. For imports;
     the caller has validated the numbers and holds the transaction. Returns (digits → person, created)."""
+    from apps.core.bulk import bulk_insert
+
     if actor is not None and municipality not in municipalities_with(actor, Permission.PERSON_MANAGE):
         raise NotPermitted("Du får inte registrera personer i den kommunen.")
     context = number_context(municipality.slug)
     ring = keyring()
     hashes = {digits: ring.lookup_hash(digits, context=context) for digits in people}
     found = {
-        person.identity_number_hash: person
-        for person in Person.objects.filter(municipality=municipality, identity_number_hash__in=hashes.values())
+        digest: RegisteredPerson(pk, code)
+        for digest, pk, code in Person.objects.filter(
+            municipality=municipality, identity_number_hash__in=hashes.values()
+        ).values_list("identity_number_hash", "id", "code")
     }
     result = {digits: found[digest] for digits, digest in hashes.items() if digest in found}
     missing = [digits for digits in people if digits not in result]
     codes = _unused_codes(municipality.code_prefix, len(missing))
-    new_people = []
+    rows = []
     for digits, code in zip(missing, codes, strict=True):
         number = parse_identity_number(digits)
         first_name, last_name = people[digits]
-        new_people.append(
-            Person(
-                municipality=municipality,
-                code=code,
-                identity_number_encrypted=ring.encrypt(number.digits, context=context),
-                key_id=ring.active_key_id,
-                identity_number_hash=hashes[digits],
-                birth_year=number.birth_year,
-                legal_sex=number.legal_sex.value,
-                is_coordination_number=number.is_coordination_number,
-                first_name=first_name.strip(),
-                last_name=last_name.strip(),
-                created_by=actor,
-            )
+        rows.append(
+            {
+                "municipality_id": municipality.pk,
+                "code": code,
+                "identity_number_encrypted": ring.encrypt(number.digits, context=context),
+                "key_id": ring.active_key_id,
+                "identity_number_hash": hashes[digits],
+                "birth_year": number.birth_year,
+                "legal_sex": number.legal_sex.value,
+                "is_coordination_number": number.is_coordination_number,
+                "first_name": first_name.strip(),
+                "last_name": last_name.strip(),
+                "created_by_id": actor.pk if actor else None,
+            }
         )
-    Person.objects.bulk_create(new_people, batch_size=2000)
+    ids = bulk_insert(Person, rows, fields=list(rows[0])) if rows else []
     audit_record_many(
         actor=actor,
         action=AuditAction.PERSON_CREATE,
@@ -141,15 +151,17 @@ def people_register_many(
         entries=[
             {
                 "object_type": "person",
-                "object_id": p.code,
-                "person_code": p.code,
+                "object_id": row["code"],
+                "person_code": row["code"],
                 "municipality_slug": municipality.slug,
             }
-            for p in new_people
+            for row in rows
         ],
     )
-    result.update({digits: person for digits, person in zip(missing, new_people, strict=True)})
-    return result, len(new_people)
+    result.update(
+        {digits: RegisteredPerson(pk, str(row["code"])) for digits, pk, row in zip(missing, ids, rows, strict=True)}
+    )
+    return result, len(rows)
 
 
 def _unused_codes(prefix: str, count: int) -> list[str]:
