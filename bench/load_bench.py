@@ -153,7 +153,11 @@ def main() -> None:
         "participant list": ("/deltagare/", "Cookie", cookies),
         "participant page": (f"/deltagare/{setup['participant']}/", "Cookie", cookies),
         "decision list": ("/beslut/", "Cookie", cookies),
-        "report page": (f"/beslut/rapporter/{setup['report']}/", "Cookie", cookies),
+        "report page": (
+            f"/beslut/rapporter/{setup['report']}/",
+            "Cookie",
+            [f"sessionid={key}" for key in setup["report_sessions"]],
+        ),
         "API decisions": ("/api/v1/decisions/", "Authorization", tokens),
         "API participants": ("/api/v1/participants/", "Authorization", tokens),
         "API people": ("/api/v1/people/", "Authorization", tokens),

@@ -100,3 +100,28 @@ def test_an_unknown_api_path_answers_json_404(caseworker_alingsas, settings):
     response = APIClient().get("/api/v1/finns-inte/")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_lists_come_a_page_at_a_time_with_a_link_to_the_next(caseworker_alingsas, alingsas):
+    from tests.conftest import make_person
+
+    for index in range(5):
+        make_person(alingsas, first_name=f"Sida{index}")
+    client = _client(caseworker_alingsas)
+    first = client.get("/api/v1/people/?limit=2").json()
+    assert len(first["results"]) == 2 and "offset=2" in first["next"] and "limit=2" in first["next"]
+    second = client.get(first["next"]).json()
+    last = client.get("/api/v1/people/?limit=2&offset=4").json()
+    codes = [p["code"] for page in (first, second, last) for p in page["results"]]
+    assert len(codes) == len(set(codes)) == 5
+    assert last["next"] is None
+    assert len(client.get("/api/v1/people/").json()["results"]) == 5
+
+
+def test_a_bad_page_size_is_a_clear_error(caseworker_alingsas):
+    client = _client(caseworker_alingsas)
+    for query in ("limit=0", "limit=501", "limit=tio", "offset=-1", "offset=20607068475377696668385280"):
+        response = client.get(f"/api/v1/people/?{query}")
+        assert response.status_code == 400, query
+        error = response.json()["error"]
+        assert error["code"] == "invalid" and "ska vara ett heltal" in error["message"], query

@@ -3,8 +3,8 @@ answer: the answer is sent only after the transaction that stored the submission
 
 gunicorn serves the application on a scratch database of the suite's engine; a registrar submits
 decisions through the API, and with every third one a worker is killed a few milliseconds after it
-was sent (the master starts a new one). Submissions whose connection broke may or may not be stored (the client never learnt);
-every one answered 201 must be there."""
+was sent (the master starts a new one). Submissions whose connection broke may or may not be
+stored (the client never learnt); every one answered 201 must be there."""
 
 import http.client
 import json

@@ -14,7 +14,7 @@ from apps.accounts.roles import Permission
 from apps.accounts.selectors import has_permission
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
-from apps.core.api import results_schema
+from apps.core.api import PAGE_PARAMETERS, page_of, results_schema
 
 from .models import Enrolment
 from .selectors import enrolments_for_user, get_enrolment_for_user, progression
@@ -46,13 +46,14 @@ class ParticipantListApi(APIView):
     @extend_schema(
         operation_id="participants_list",
         responses=results_schema("ParticipantList", ParticipantSerializer),
+        parameters=PAGE_PARAMETERS,
         summary="Deltagare hos dina utförare (koder, inga namn)",
     )
     def get(self, request: Request) -> Response:
         user = _user(request)
         if not has_permission(user, Permission.PARTICIPANT_MANAGE):
             raise PermissionDenied
-        enrolments = list(enrolments_for_user(user)[:1000])
+        enrolments, next_page = page_of(request, enrolments_for_user(user))
         for slug in {municipality_of_unit(e.programme_unit).slug for e in enrolments}:
             audit_record(
                 actor=user,
@@ -62,7 +63,7 @@ class ParticipantListApi(APIView):
                 municipality_slug=slug,
                 details={"codes": [e.code for e in enrolments if municipality_of_unit(e.programme_unit).slug == slug]},
             )
-        return Response({"results": ParticipantSerializer(enrolments, many=True).data})  # type: ignore[arg-type]
+        return Response({"results": ParticipantSerializer(enrolments, many=True).data, "next": next_page})  # type: ignore[arg-type]
 
 
 class ParticipantDetailApi(APIView):

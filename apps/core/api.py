@@ -1,17 +1,20 @@
-"""The API's one error shape: {"error": {"code", "message", "fields"}}."""
+"""The API's one error shape: {"error": {"code", "message", "fields"}}, and the one shape of a list:
+{"results": [...], "next": URL or null}, a page at a time (`?limit=&offset=`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, JsonResponse
-from drf_spectacular.utils import inline_serializer
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import exceptions, serializers, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from insyn.errors import InsynError
+from insyn.errors import InsynError, ValidationFailed
 
 MESSAGES = {
     "not_authenticated": "Inloggning krävs: ange en giltig API-nyckel.",
@@ -65,6 +68,48 @@ def api_not_found(request: HttpRequest) -> JsonResponse:
     return JsonResponse(error_body("not_found", MESSAGES["not_found"]), status=404)
 
 
+PAGE_DEFAULT, PAGE_MAX, OFFSET_MAX = 50, 500, 1_000_000_000
+
+PAGE_PARAMETERS = [
+    OpenApiParameter("limit", int, description=f"Hur många per sida, 1–{PAGE_MAX} (förval {PAGE_DEFAULT})"),
+    OpenApiParameter("offset", int, description=f"Hur många som hoppas över, 0–{OFFSET_MAX} (förval 0)"),
+]
+
+
 def results_schema(name: str, item: type[serializers.BaseSerializer[Any]]) -> serializers.Serializer[Any]:
-    """The schema of a list answer, `{"results": [item, …]}`, as every list endpoint returns it."""
-    return inline_serializer(name=name, fields={"results": item(many=True)})
+    """The schema of a list answer, `{"results": [item, …], "next": URL or null}`."""
+    return inline_serializer(
+        name=name,
+        fields={
+            "results": item(many=True),
+            "next": serializers.CharField(allow_null=True, help_text="Nästa sida, eller null på den sista"),
+        },
+    )
+
+
+def _whole_number(request: Request, name: str, default: int, lowest: int, highest: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = lowest - 1
+    if not lowest <= value <= highest:
+        message = f"{name} ska vara ett heltal, {lowest}–{highest}."
+        raise ValidationFailed(message, fields={name: [message]})
+    return value
+
+
+def page_of(request: Request, queryset: QuerySet[Any]) -> tuple[list[Any], str | None]:
+    """One page of `queryset` and the URL of the next page (None on the last). One row more than
+    the page is read to know whether there is a next page, so no count is needed."""
+    limit = _whole_number(request, "limit", PAGE_DEFAULT, 1, PAGE_MAX)
+    # Bounded: an offset past what a database integer holds would fail inside the database.
+    offset = _whole_number(request, "offset", 0, 0, OFFSET_MAX)
+    rows = list(queryset[offset : offset + limit + 1])
+    if len(rows) <= limit:
+        return rows, None
+    query = request.query_params.copy()
+    query["limit"], query["offset"] = str(limit), str(offset + limit)
+    return rows[:limit], request.build_absolute_uri(f"{request.path}?{query.urlencode()}")

@@ -16,7 +16,7 @@ from apps.accounts.roles import Permission
 from apps.accounts.selectors import has_permission, municipalities_with
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
-from apps.core.api import results_schema
+from apps.core.api import PAGE_PARAMETERS, page_of, results_schema
 from apps.organisations.models import Organisation
 from apps.people.selectors import search_people
 from insyn.errors import ValidationFailed
@@ -90,12 +90,13 @@ class DecisionListApi(APIView):
     @extend_schema(
         operation_id="decisions_list",
         responses=results_schema("DecisionList", DecisionSerializer),
+        parameters=PAGE_PARAMETERS,
         summary="Gynnande beslut i dina kommuner",
     )
     def get(self, request: Request) -> Response:
         user = _user(request)
         _require(user, Permission.DECISION_MANAGE)
-        decisions = list(decisions_for_user(user).prefetch_related("events")[:500])
+        decisions, next_page = page_of(request, decisions_for_user(user).prefetch_related("events"))
         for slug in {d.municipality.slug for d in decisions}:
             audit_record(
                 actor=user,
@@ -105,7 +106,7 @@ class DecisionListApi(APIView):
                 municipality_slug=slug,
                 details={"codes": sorted({d.person.code for d in decisions if d.municipality.slug == slug})},
             )
-        return Response({"results": DecisionSerializer(decisions, many=True).data})  # type: ignore[arg-type]
+        return Response({"results": DecisionSerializer(decisions, many=True).data, "next": next_page})  # type: ignore[arg-type]
 
     @extend_schema(
         request=DecisionCreateSerializer, responses={201: DecisionSerializer}, summary="Registrera ett beslut"

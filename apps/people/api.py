@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
@@ -13,14 +13,12 @@ from apps.accounts.models import User
 from apps.accounts.roles import Permission
 from apps.accounts.selectors import has_permission
 from apps.audit.models import AuditAction
-from apps.core.api import results_schema
+from apps.core.api import PAGE_PARAMETERS, page_of, results_schema
 from apps.organisations.models import Organisation
 
 from .models import Person
 from .selectors import get_person_for_user, identity_number_of, search_people
 from .services import person_access_record, person_create
-
-MAX_LIST = 200
 
 
 class PersonSerializer(serializers.ModelSerializer[Person]):
@@ -67,6 +65,7 @@ class PersonListApi(APIView):
     @extend_schema(
         operation_id="people_list",
         responses=results_schema("PersonList", PersonSerializer),
+        parameters=[OpenApiParameter("q", str, description="Personnummer, kod eller namn"), *PAGE_PARAMETERS],
         summary="Personer i dina kommuners register",
     )
     def get(self, request: Request) -> Response:
@@ -74,7 +73,7 @@ class PersonListApi(APIView):
         assert isinstance(user, User)
         _require(user, Permission.PERSON_VIEW)
         query = str(request.query_params.get("q", ""))
-        people = list(search_people(user, query)[:MAX_LIST])
+        people, next_page = page_of(request, search_people(user, query))
         if people:
             person_access_record(
                 actor=user,
@@ -82,7 +81,7 @@ class PersonListApi(APIView):
                 action=AuditAction.PERSON_SEARCH if query else AuditAction.PERSON_LIST,
                 request=request._request,
             )
-        return Response({"results": PersonSerializer(people, many=True).data})
+        return Response({"results": PersonSerializer(people, many=True).data, "next": next_page})
 
     @extend_schema(
         request=PersonCreateSerializer, responses={201: PersonDetailSerializer}, summary="Registrera en person"
