@@ -3,9 +3,10 @@
 gunicorn serves the application with the production settings on the national data set
 (PostgreSQL); wrk (Debian package `wrk`) sends requests on loopback from 20 connections that take
 turns with 20 logged-in sessions (password and second factor) or 20 API tokens. Each page is
-measured on its own, and so is a trivial view on the same stack (`/healthz`: one `SELECT 1`), the
-framework's ceiling. Then the soak: a steady mix of the pages for INSYN_BENCH_SOAK_SECONDS
-(default 600), with every worker's memory read before and after.
+measured on its own, twice: saturated (20 connections without pause: throughput, compared with a
+trivial view on the same stack, `/healthz` with one `SELECT 1`, the framework's ceiling) and as 20
+users who each click once a second (the response times they see). Then the soak: a steady mix of
+the pages for INSYN_BENCH_SOAK_SECONDS (default 600), with every worker's memory read before and after.
 
     .venv/bin/python bench/load_bench.py [--scale 1.0] [--seconds 15] [--soak-seconds 600]
 """
@@ -34,6 +35,8 @@ DATABASE = "insyn_bench"
 PORT = 8765
 WORKERS = 4
 CONNECTIONS = 20
+THINK_MS = 1000
+QUIET_SECONDS = 4
 HOST = "insyn.bench.local"
 
 LUA = r"""
@@ -41,6 +44,12 @@ local paths, credentials, i = {}, {}, 0
 for p in string.gmatch(os.getenv("BENCH_PATHS"), "[^ ]+") do table.insert(paths, p) end
 for c in string.gmatch(os.getenv("BENCH_CREDENTIALS"), "[^|]+") do table.insert(credentials, c) end
 local header = os.getenv("BENCH_HEADER")
+local think = tonumber(os.getenv("BENCH_THINK_MS"))
+if think > 0 then
+  -- Each connection is a user who reads for a moment before the next click (spread, so the 20
+  -- users do not click in step).
+  delay = function() return math.random(math.floor(think / 2), math.floor(think * 3 / 2)) end
+end
 request = function()
   i = i + 1
   local h = {["Host"] = os.getenv("BENCH_HOST"), ["X-Forwarded-Proto"] = "https"}
@@ -76,7 +85,11 @@ def production_env(database_url: str) -> dict[str, str]:
     return env
 
 
-def wrk(paths: list[str], credentials: list[str], header: str, seconds: int, connections: int) -> dict[str, Any]:
+def wrk(
+    paths: list[str], credentials: list[str], header: str, seconds: int, connections: int, think_ms: int = 0
+) -> dict[str, Any]:
+    # Sync workers finish what the previous run queued even after its connections closed: wait.
+    time.sleep(QUIET_SECONDS)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(LUA)
     env = {
@@ -85,6 +98,7 @@ def wrk(paths: list[str], credentials: list[str], header: str, seconds: int, con
         "BENCH_CREDENTIALS": "|".join(credentials),
         "BENCH_HEADER": header,
         "BENCH_HOST": HOST,
+        "BENCH_THINK_MS": str(think_ms),
     }
     result = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", script.name, f"http://127.0.0.1:{PORT}"],
@@ -94,7 +108,10 @@ def wrk(paths: list[str], credentials: list[str], header: str, seconds: int, con
         check=True,
     )
     os.unlink(script.name)
-    figures: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    lines = result.stdout.strip().splitlines()
+    if not lines or not lines[-1].startswith("{"):
+        raise SystemExit(f"wrk gave no figures: {result.stdout[-500:]} {result.stderr[-500:]}")
+    figures: dict[str, Any] = json.loads(lines[-1])
     figures["per_second"] = round(figures["requests"] / figures["seconds"], 1)
     return figures
 
@@ -190,8 +207,12 @@ def main() -> None:
         results["trivial view (ceiling)"] = ceiling
         print(f"{'trivial view (ceiling)':22} {ceiling}", flush=True)
         for name, (path, header, credentials) in pages.items():
+            # Saturated: 20 connections without pause, for the throughput against the ceiling.
             figures = wrk([path], credentials, header, args.seconds, CONNECTIONS)
             figures["share_of_ceiling"] = round(figures["per_second"] / ceiling["per_second"], 3)
+            # 20 users who each click once a second: the response times a user sees.
+            users = wrk([path], credentials, header, args.seconds, CONNECTIONS, think_ms=THINK_MS)
+            figures["users"] = {k: users[k] for k in ("per_second", "p50_ms", "p95_ms", "p99_ms", "errors")}
             results[name] = figures
             print(f"{name:22} {figures}", flush=True)
         if args.soak_seconds:

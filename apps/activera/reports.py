@@ -14,10 +14,12 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Prefetch, QuerySet
 
 from lib.participation import tertial_bounds
 from lib.suppression import suppress
@@ -108,16 +110,6 @@ def build_table(
         [sum(r[c] for r in rows) for c in range(len(column_labels))],
         sum(sum(r) for r in rows),
     )
-
-
-def _by_gender(
-    key: str, title: str, items: Iterable[tuple[str, str]], choices: Sequence[tuple[str, Any]], *, sensitive: bool
-) -> Table:
-    """Rows: the variable's values; columns: gender."""
-    counter = Counter(items)
-    values = [value for value, _label in choices]
-    counts = [[counter[(value, gender)] for gender in GENDERS] for value in values]
-    return build_table(key, title, [str(label) for _v, label in choices], GENDER_LABELS, counts, sensitive=sensitive)
 
 
 # --- Monthly referrals ------------------------------------------------------------------------
@@ -250,58 +242,137 @@ def tertial_violence(units: Sequence[ProgrammeUnit], year: int, tertial: int) ->
 # --- Interim and full-year statistics ---------------------------------------------------------
 
 
-PERIOD_FIELDS = (
-    "gender",
-    "start_date",
-    "exit_date",
-    "referring_party",
-    "education_level",
-    "income_before",
-    "time_without_work",
-    "born_in",
-    "exit_reason",
-    "occupation_after",
-    "income_after",
-)
+# The count tables of the interim and full-year statistics: (table key, title, column, whom it
+# counts, choices, suppressed when small). Education counts a missing answer as "okänd"; the other
+# variables leave it out.
+PERIOD_VARIABLES: list[tuple[str, str, str, str, Any, bool]] = [
+    ("referring_party", "Initierande part", "referring_party", "new", ReferringParty.choices, False),
+    ("education", "Utbildningsnivå vid start", "education_level", "new", EducationLevel.choices, False),
+    ("income_before", "Försörjning före", "income_before", "new", IncomeSource.choices, True),
+    ("time_without_work", "Tid utan arbete", "time_without_work", "new", TimeWithoutWork.choices, False),
+    ("born_in", "Född i", "born_in", "new", BornIn.choices, False),
+    ("exit_reason", "Avslutsorsak", "exit_reason", "exited", ExitReason.choices, True),
+    ("occupation_after", "Sysselsättning efter avslut", "occupation_after", "exited", OccupationAfter.choices, True),
+    ("income_after", "Försörjning efter", "income_after", "exited", IncomeSource.choices, True),
+]
 
 
-def _active_in_period(units: Sequence[ProgrammeUnit], start: datetime.date, end: datetime.date) -> list[Any]:
-    """The enrolments active at some point of the period, as plain rows with the fields the
-    statistics count (a country's worth of model objects would cost seconds)."""
-    return list(
-        Enrolment.objects.filter(programme_unit__in=units, start_date__lte=end)
-        .filter(Q(exit_date__isnull=True) | Q(exit_date__gte=start))
-        .order_by()
-        .values_list(*PERIOD_FIELDS, named=True)
+@dataclass
+class PeriodFigures:
+    """What the period's statistics are made of, counted by the database: (what, value, gender) →
+    number, where `what` is a group (active, new, exited), a variable, `days` (days in the programme
+    of those who left), or `start`/`exit` (enrolments starting or leaving on a date)."""
+
+    counts: Counter[tuple[str, str, str]]
+
+    def by_gender(self, what: str, value: str = "") -> list[int]:
+        return [self.counts[(what, value, gender)] for gender in GENDERS]
+
+    def histogram(self, what: str, gender: str | None = None) -> dict[str, int]:
+        result: Counter[str] = Counter()
+        for (key, value, g), number in self.counts.items():
+            if key == what and (gender is None or g == gender):
+                result[value] += number
+        return result
+
+
+def _period_figures(units: Sequence[ProgrammeUnit], start: datetime.date, end: datetime.date) -> PeriodFigures:
+    """One query over the enrolments active in the period, grouped in the database: a country's
+    worth of rows never leaves it (bench/README.md, report benchmark). Portable SQL: the same query
+    runs on PostgreSQL and SQLite."""
+    ids = [unit.pk for unit in units]
+    if not ids:
+        return PeriodFigures(Counter())
+    days = (
+        "exit_date - start_date"
+        if connection.vendor == "postgresql"
+        else "CAST(julianday(exit_date) - julianday(start_date) AS INTEGER)"
     )
-
-
-def most_concurrent(enrolments: Sequence[Any], start: datetime.date, end: datetime.date) -> int:
-    """The highest number of enrolments active on one day, sampled each week from `start`:
-    active on a day = started by then, minus those that left before it."""
-    starts = sorted(e.start_date for e in enrolments)
-    exits = sorted(e.exit_date for e in enrolments if e.exit_date is not None)
-    return max(
-        (bisect.bisect_right(starts, day) - bisect.bisect_left(exits, day) for day in _days(start, end)), default=0
+    columns = sorted({column for _k, _t, column, _w, _c, _s in PERIOD_VARIABLES})
+    branches = [
+        "SELECT 'active', '', gender, COUNT(*) FROM en GROUP BY gender",
+        "SELECT 'new', '', gender, COUNT(*) FROM en WHERE is_new = 1 GROUP BY gender",
+        "SELECT 'exited', '', gender, COUNT(*) FROM en WHERE is_exited = 1 GROUP BY gender",
+        "SELECT 'days', CAST(days AS TEXT), gender, COUNT(*) FROM en WHERE is_exited = 1 GROUP BY days, gender",
+        "SELECT 'start', CAST(start_date AS TEXT), '', COUNT(*) FROM en GROUP BY start_date",
+        "SELECT 'exit', CAST(exit_date AS TEXT), '', COUNT(*) FROM en WHERE exit_date IS NOT NULL GROUP BY exit_date",
+    ]
+    for key, _title, column, whom, _choices, _sensitive in PERIOD_VARIABLES:
+        flag = "is_new" if whom == "new" else "is_exited"
+        branches.append(
+            f"SELECT '{key}', {column}, gender, COUNT(*) FROM en WHERE {flag} = 1 GROUP BY {column}, gender"  # noqa: S608
+        )
+    placeholders = ", ".join(["%s"] * len(ids))
+    # Built only from this module's constants and the model's table name; every value is a parameter.
+    sql = (
+        f"WITH en AS (SELECT gender, start_date, exit_date, {', '.join(columns)}, "  # noqa: S608
+        "CASE WHEN start_date >= %s THEN 1 ELSE 0 END AS is_new, "
+        "CASE WHEN exit_date IS NOT NULL AND exit_date <= %s THEN 1 ELSE 0 END AS is_exited, "
+        f"{days} AS days FROM {Enrolment._meta.db_table} "
+        f"WHERE programme_unit_id IN ({placeholders}) AND start_date <= %s "
+        "AND (exit_date IS NULL OR exit_date >= %s)) " + " UNION ALL ".join(branches)
     )
+    counts: Counter[tuple[str, str, str]] = Counter()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [start, end, *ids, end, start])
+        for what, value, gender, number in cursor.fetchall():
+            counts[(what, str(value or ""), gender)] += number
+    return PeriodFigures(counts)
+
+
+def most_concurrent(starts: dict[str, int], exits: dict[str, int], start: datetime.date, end: datetime.date) -> int:
+    """The highest number of enrolments active on one day, sampled each week from `start`, from how
+    many started and left on each date (ISO text): active on a day = started by then, minus those
+    that left before it."""
+    start_days = sorted(starts)
+    exit_days = sorted(exits)
+    started = list(accumulate(starts[d] for d in start_days))
+    left = list(accumulate(exits[d] for d in exit_days))
+
+    def active_on(day: datetime.date) -> int:
+        text = day.isoformat()
+        s = bisect.bisect_right(start_days, text)
+        e = bisect.bisect_left(exit_days, text)
+        return (started[s - 1] if s else 0) - (left[e - 1] if e else 0)
+
+    return max((active_on(day) for day in _days(start, end)), default=0)
+
+
+def _weeks_summary(histogram: dict[str, int]) -> tuple[float, float] | None:
+    """Mean and median weeks from a histogram of days in the programme."""
+    values = sorted((int(days), number) for days, number in histogram.items())
+    total = sum(number for _d, number in values)
+    if not total:
+        return None
+    mean = sum(days * number for days, number in values) / total / 7
+
+    def nth(index: int) -> int:
+        seen = 0
+        for days, number in values:
+            seen += number
+            if index < seen:
+                return days
+        raise IndexError(index)
+
+    middle = total // 2
+    median_days = nth(middle) if total % 2 else (nth(middle - 1) + nth(middle)) / 2
+    return mean, median_days / 7
 
 
 def period_statistics(units: Sequence[ProgrammeUnit], start: datetime.date, end: datetime.date) -> list[Table]:
-    enrolments = _active_in_period(units, start, end)
-    new = [e for e in enrolments if start <= e.start_date <= end]
-    exited = [e for e in enrolments if e.exit_date is not None and start <= e.exit_date <= end]
+    figures = _period_figures(units, start, end)
     tables = [
         build_table(
             "participants",
             "Deltagare per kön",
             ["Aktiva under perioden", "Nya", "Avslutade"],
             GENDER_LABELS,
-            [[sum(1 for e in group if e.gender == g) for g in GENDERS] for group in (enrolments, new, exited)],
+            [figures.by_gender(group) for group in ("active", "new", "exited")],
             sensitive=False,
         )
     ]
     places = sum(u.places for u in units)
-    concurrent = most_concurrent(enrolments, start, end)
+    concurrent = most_concurrent(figures.histogram("start"), figures.histogram("exit"), start, end)
     tables.append(
         build_table(
             "places",
@@ -312,8 +383,10 @@ def period_statistics(units: Sequence[ProgrammeUnit], start: datetime.date, end:
             sensitive=False,
         )
     )
-    weeks = {g: [_weeks(e) for e in exited if e.gender == g] for g in GENDERS}
-    all_weeks = [w for ws in weeks.values() for w in ws]
+    threshold = settings.INSYN_SUPPRESSION_THRESHOLD
+    weeks = {g: _weeks_summary(figures.histogram("days", g)) for g in GENDERS}
+    counts = {g: sum(figures.histogram("days", g).values()) for g in GENDERS}
+    overall = _weeks_summary(figures.histogram("days"))
     tables.append(
         Table(
             "weeks",
@@ -322,99 +395,30 @@ def period_statistics(units: Sequence[ProgrammeUnit], start: datetime.date, end:
             [*GENDER_LABELS, "Totalt"],
             [
                 [
-                    _round(statistics.fmean(weeks[g]))
-                    if len(weeks[g]) >= settings.INSYN_SUPPRESSION_THRESHOLD
-                    else None
-                    for g in GENDERS
+                    _round(summary[index]) if summary is not None and counts[g] >= threshold else None
+                    for g, summary in weeks.items()
                 ]
-                + [_round(statistics.fmean(all_weeks)) if all_weeks else None],
-                [
-                    _round(statistics.median(weeks[g]))
-                    if len(weeks[g]) >= settings.INSYN_SUPPRESSION_THRESHOLD
-                    else None
-                    for g in GENDERS
-                ]
-                + [_round(statistics.median(all_weeks)) if all_weeks else None],
+                + [_round(overall[index]) if overall is not None else None]
+                for index in (0, 1)
             ],
             [None, None],
             [None] * 4,
             None,
         )
     )
-    tables.append(
-        _by_gender(
-            "referring_party",
-            "Initierande part",
-            ((e.referring_party, e.gender) for e in new),
-            ReferringParty.choices,
-            sensitive=False,
+    for key, title, _column, _whom, choices, sensitive in PERIOD_VARIABLES:
+        values = [value for value, _label in choices]
+        rows = []
+        for value in values:
+            row = figures.by_gender(key, value)
+            if key == "education" and value == EducationLevel.UNKNOWN:
+                # A missing answer counts as unknown.
+                row = [a + b for a, b in zip(row, figures.by_gender(key, ""), strict=True)]
+            rows.append(row)
+        tables.append(
+            build_table(key, title, [str(label) for _v, label in choices], GENDER_LABELS, rows, sensitive=sensitive)
         )
-    )
-    tables.append(
-        _by_gender(
-            "education",
-            "Utbildningsnivå vid start",
-            ((e.education_level or "okand", e.gender) for e in new),
-            EducationLevel.choices,
-            sensitive=False,
-        )
-    )
-    tables.append(
-        _by_gender(
-            "income_before",
-            "Försörjning före",
-            ((e.income_before, e.gender) for e in new if e.income_before),
-            IncomeSource.choices,
-            sensitive=True,
-        )
-    )
-    tables.append(
-        _by_gender(
-            "time_without_work",
-            "Tid utan arbete",
-            ((e.time_without_work, e.gender) for e in new if e.time_without_work),
-            TimeWithoutWork.choices,
-            sensitive=False,
-        )
-    )
-    tables.append(
-        _by_gender(
-            "born_in", "Född i", ((e.born_in, e.gender) for e in new if e.born_in), BornIn.choices, sensitive=False
-        )
-    )
-    tables.append(
-        _by_gender(
-            "exit_reason",
-            "Avslutsorsak",
-            ((e.exit_reason, e.gender) for e in exited),
-            ExitReason.choices,
-            sensitive=True,
-        )
-    )
-    tables.append(
-        _by_gender(
-            "occupation_after",
-            "Sysselsättning efter avslut",
-            ((e.occupation_after, e.gender) for e in exited),
-            OccupationAfter.choices,
-            sensitive=True,
-        )
-    )
-    tables.append(
-        _by_gender(
-            "income_after",
-            "Försörjning efter",
-            ((e.income_after, e.gender) for e in exited if e.income_after),
-            IncomeSource.choices,
-            sensitive=True,
-        )
-    )
     return tables
-
-
-def _weeks(enrolment: Any) -> float:
-    assert enrolment.exit_date is not None
-    return (enrolment.exit_date - enrolment.start_date).days / 7
 
 
 def _round(value: float) -> int | None:

@@ -1,0 +1,120 @@
+"""The interim and full-year statistics are counted by the database in one query; every figure must
+equal what a plain count over the enrolments gives (the reference below is the rule written out)."""
+
+import datetime
+import random
+import statistics
+from collections import Counter
+
+import pytest
+
+from apps.activera.models import (
+    BornIn,
+    EducationLevel,
+    Enrolment,
+    ExitReason,
+    Gender,
+    IncomeSource,
+    OccupationAfter,
+    ReferringParty,
+    TimeWithoutWork,
+)
+from apps.activera.reports import most_concurrent, period_statistics
+from apps.activera.services import enrolment_exit, enrolment_update_start_variables
+from tests.activera_helpers import unit
+from tests.test_participant_reports import _enrol
+
+D = datetime.date
+START, END = D(2026, 1, 1), D(2026, 8, 31)
+GENDERS = Gender.values
+
+
+def _reference(enrolments: list[Enrolment]) -> dict[str, list[list[int]]]:
+    """The unsuppressed count tables, counted one enrolment at a time."""
+    active = [e for e in enrolments if e.start_date <= END and (e.exit_date is None or e.exit_date >= START)]
+    new = [e for e in active if e.start_date >= START]
+    exited = [e for e in active if e.exit_date is not None and e.exit_date <= END]
+
+    def table(items, choices) -> list[list[int]]:
+        counter = Counter(items)
+        return [[counter[(value, g)] for g in GENDERS] for value in choices]
+
+    return {
+        "participants": [[sum(1 for e in group if e.gender == g) for g in GENDERS] for group in (active, new, exited)],
+        "referring_party": table(((e.referring_party, e.gender) for e in new), ReferringParty.values),
+        "education": table(((e.education_level or "okand", e.gender) for e in new), EducationLevel.values),
+        "income_before": table(((e.income_before, e.gender) for e in new), IncomeSource.values),
+        "time_without_work": table(((e.time_without_work, e.gender) for e in new), TimeWithoutWork.values),
+        "born_in": table(((e.born_in, e.gender) for e in new), BornIn.values),
+        "exit_reason": table(((e.exit_reason, e.gender) for e in exited), ExitReason.values),
+        "occupation_after": table(((e.occupation_after, e.gender) for e in exited), OccupationAfter.values),
+        "income_after": table(((e.income_after, e.gender) for e in exited), IncomeSource.values),
+    }
+
+
+@pytest.fixture
+def enrolments(activera, caseworker_alingsas):
+    rng = random.Random(11)
+    for serial in range(24):
+        start = D(2025, 10, 1) + datetime.timedelta(days=rng.randrange(0, 300))
+        enrolment = _enrol(
+            caseworker_alingsas,
+            serial=serial,
+            gender=rng.choice(GENDERS),
+            start=start,
+            received=start - datetime.timedelta(days=5),
+            party=rng.choice(ReferringParty.values),
+        )
+        if serial % 4:  # a quarter never answered the start questions
+            enrolment_update_start_variables(
+                actor=caseworker_alingsas,
+                enrolment=enrolment,
+                education_level=rng.choice(["", *EducationLevel.values]),
+                income_before=rng.choice(IncomeSource.values),
+                time_without_work=rng.choice(TimeWithoutWork.values),
+                born_in=rng.choice(BornIn.values),
+            )
+        if serial % 3:
+            enrolment_exit(
+                actor=caseworker_alingsas,
+                enrolment=Enrolment.objects.get(pk=enrolment.pk),
+                exit_date=start + datetime.timedelta(days=rng.randrange(42, 160)),
+                exit_reason=rng.choice(ExitReason.values),
+                occupation_after=rng.choice(OccupationAfter.values),
+                income_after=rng.choice(["", *IncomeSource.values]),
+                today=D(2030, 1, 1),
+            )
+    return list(Enrolment.objects.all())
+
+
+def test_every_count_equals_a_plain_count_over_the_enrolments(enrolments, settings):
+    settings.INSYN_SUPPRESSION_THRESHOLD = 0  # compare every cell, nothing hidden
+    tables = {t.key: t for t in period_statistics([unit()], START, END)}
+    for key, expected in _reference(enrolments).items():
+        assert tables[key].cells == expected, key
+
+
+def test_weeks_and_the_most_simultaneous_participants_follow_the_rules(enrolments, settings):
+    settings.INSYN_SUPPRESSION_THRESHOLD = 0
+    tables = {t.key: t for t in period_statistics([unit()], START, END)}
+    exited = [e for e in enrolments if e.exit_date is not None and START <= e.exit_date <= END]
+    weeks = [(e.exit_date - e.start_date).days / 7 for e in exited]
+    assert tables["weeks"].cells[0][3] == round(statistics.fmean(weeks))
+    assert tables["weeks"].cells[1][3] == round(statistics.median(weeks))
+    for index, gender in enumerate(GENDERS):
+        own = [(e.exit_date - e.start_date).days / 7 for e in exited if e.gender == gender]
+        if own:
+            assert tables["weeks"].cells[1][index] == round(statistics.median(own))
+    sampled = [START + datetime.timedelta(days=7 * i) for i in range(((END - START).days // 7) + 1)]
+    concurrent = max(
+        sum(1 for e in enrolments if e.start_date <= day and (e.exit_date is None or e.exit_date >= day))
+        for day in sampled
+    )
+    assert tables["places"].cells[1] == [concurrent]
+
+
+def test_the_most_simultaneous_counts_a_participant_on_the_day_they_leave():
+    # One starts 1 January and leaves 8 January: present on both sampled days.
+    assert most_concurrent({"2026-01-01": 1}, {"2026-01-08": 1}, D(2026, 1, 1), D(2026, 1, 15)) == 1
+    assert most_concurrent({"2026-01-02": 2}, {"2026-01-07": 1}, D(2026, 1, 1), D(2026, 1, 15)) == 1
+    assert most_concurrent({}, {}, D(2026, 1, 1), D(2026, 1, 15)) == 0
