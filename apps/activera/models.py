@@ -163,6 +163,8 @@ class Referral(models.Model):
 
     class Meta:
         ordering = ["-received_on", "-id"]
+        # The unit's new referrals on the caseworker's start page.
+        indexes = [models.Index(fields=["programme_unit", "status", "received_on"], name="referral_unit_status_idx")]
         constraints = [
             models.CheckConstraint(
                 name="referral_anonymous_has_no_person", condition=Q(anonymous=False) | Q(person__isnull=True)
