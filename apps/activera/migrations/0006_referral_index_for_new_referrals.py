@@ -4,16 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('activera', '0005_enrolment_indexes_for_unit_lists'),
-        ('organisations', '0001_organisation_tree'),
-        ('people', '0002_person_index_for_the_person_list'),
+        ("activera", "0005_enrolment_indexes_for_unit_lists"),
+        ("organisations", "0001_organisation_tree"),
+        ("people", "0002_person_index_for_the_person_list"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['programme_unit', 'status', 'received_on'], name='referral_unit_status_idx'),
+            model_name="referral",
+            index=models.Index(fields=["programme_unit", "status", "received_on"], name="referral_unit_status_idx"),
         ),
     ]
