@@ -289,18 +289,24 @@ def _period_figures(units: Sequence[ProgrammeUnit], start: datetime.date, end: d
         else "CAST(julianday(exit_date) - julianday(start_date) AS INTEGER)"
     )
     columns = sorted({column for _k, _t, column, _w, _c, _s in PERIOD_VARIABLES})
+    # A group counts those with the flag set by summing it (and drops groups without any) rather than
+    # filtering first: PostgreSQL cannot estimate a filter on the shared subquery, guesses a handful of
+    # rows and sorts tens of thousands by text, where hashing all of them is several times faster.
     branches = [
         "SELECT 'active', '', gender, COUNT(*) FROM en GROUP BY gender",
-        "SELECT 'new', '', gender, COUNT(*) FROM en WHERE is_new = 1 GROUP BY gender",
-        "SELECT 'exited', '', gender, COUNT(*) FROM en WHERE is_exited = 1 GROUP BY gender",
-        "SELECT 'days', CAST(days AS TEXT), gender, COUNT(*) FROM en WHERE is_exited = 1 GROUP BY days, gender",
+        "SELECT 'new', '', gender, SUM(is_new) FROM en GROUP BY gender",
+        "SELECT 'exited', '', gender, SUM(is_exited) FROM en GROUP BY gender",
+        "SELECT 'days', CAST(days AS TEXT), gender, SUM(is_exited) FROM en GROUP BY days, gender "
+        "HAVING SUM(is_exited) > 0",
         "SELECT 'start', CAST(start_date AS TEXT), '', COUNT(*) FROM en GROUP BY start_date",
-        "SELECT 'exit', CAST(exit_date AS TEXT), '', COUNT(*) FROM en WHERE exit_date IS NOT NULL GROUP BY exit_date",
+        "SELECT 'exit', CAST(exit_date AS TEXT), '', COUNT(exit_date) FROM en GROUP BY exit_date "
+        "HAVING COUNT(exit_date) > 0",
     ]
     for key, _title, column, whom, _choices, _sensitive in PERIOD_VARIABLES:
         flag = "is_new" if whom == "new" else "is_exited"
         branches.append(
-            f"SELECT '{key}', {column}, gender, COUNT(*) FROM en WHERE {flag} = 1 GROUP BY {column}, gender"  # noqa: S608
+            f"SELECT '{key}', {column}, gender, SUM({flag}) FROM en GROUP BY {column}, gender "  # noqa: S608
+            f"HAVING SUM({flag}) > 0"
         )
     placeholders = ", ".join(["%s"] * len(ids))
     # Built only from this module's constants and the model's table name; every value is a parameter.

@@ -111,14 +111,12 @@ def committee_name(municipality: Organisation) -> str:
 def report_view(report: QuarterlyReport) -> ReportView:
     rows = _rows(report)
     include = report if report.status == ReportStatus.DRAFT else None
+    this_year = year_tables(report.municipality, report.year, include=include)
     return ReportView(
         report=report,
         sections=[(s, SECTION_TITLES[s], [r for r in rows if r.section == s]) for s in (1, 2, 3)],
-        statistics=year_tables(report.municipality, report.year, include=include),
-        summaries=[
-            year_tables(report.municipality, report.year - 1),
-            year_tables(report.municipality, report.year, include=include),
-        ],
+        statistics=this_year,
+        summaries=[year_tables(report.municipality, report.year - 1), this_year],
         committee_name=committee_name(report.municipality),
     )
 

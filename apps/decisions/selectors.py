@@ -193,17 +193,24 @@ def year_tables(municipality: Organisation, year: int, *, include: QuarterlyRepo
     reports = list(QuarterlyReport.objects.filter(municipality=municipality, year=year, status=ReportStatus.SUBMITTED))
     if include is not None and include.year == year and all(r.pk != include.pk for r in reports):
         reports.append(include)
-    rows = ReportRow.objects.filter(report__in=reports).select_related("report").order_by("report__quarter", "position")
+    # Plain values: a report page reads a year's rows up to twice, and model objects cost more than the counting.
+    rows = (
+        ReportRow.objects.filter(report__in=reports)
+        .order_by("report__quarter", "position")
+        .values_list(
+            "report__quarter", "decision_type_name", "category", "first_reported_index", "decision_date", "section"
+        )
+    )
     by_key: dict[tuple[str, Category], TypeRow] = {}
     sections: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for row in rows:
-        index = row.report.quarter - 1
-        category = Category(row.category)
-        entry = by_key.setdefault((row.decision_type_name, category), TypeRow(row.decision_type_name, category))
+    for quarter, type_name, category_value, first_reported_index, decision_date, section in rows:
+        index = quarter - 1
+        category = Category(category_value)
+        entry = by_key.setdefault((type_name, category), TypeRow(type_name, category))
         entry.counts[index] += 1
-        entry.first_reported = min(entry.first_reported, row.first_reported_index)
-        entry.latest_decision = max(entry.latest_decision, row.decision_date)
-        sections[row.section][index] += 1
+        entry.first_reported = min(entry.first_reported, first_reported_index)
+        entry.latest_decision = max(entry.latest_decision, decision_date)
+        sections[section][index] += 1
 
     def order(entry: TypeRow) -> tuple[int, int, int, str, int]:
         first_quarter = next(i for i, count in enumerate(entry.counts) if count)
