@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "apps.core.middleware.SecurityHeadersMiddleware",
+    "apps.core.middleware.RejectNullCharactersMiddleware",
     # Axes last so it sees the outcome of authentication in the view.
     "axes.middleware.AxesMiddleware",
 ]

@@ -34,6 +34,7 @@ urlpatterns = [
     path("api/v1/", include("insyn.api_urls")),
 ]
 
+handler400 = "apps.core.views.bad_request"
 handler403 = "apps.core.views.permission_denied"
 handler404 = "apps.core.views.not_found"
 handler500 = "apps.core.views.server_error"

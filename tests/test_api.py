@@ -125,3 +125,12 @@ def test_a_bad_page_size_is_a_clear_error(caseworker_alingsas):
         assert response.status_code == 400, query
         error = response.json()["error"]
         assert error["code"] == "invalid" and "ska vara ett heltal" in error["message"], query
+
+
+def test_a_nul_character_in_a_parameter_is_a_clear_error_not_a_server_error(caseworker_alingsas, person_alingsas):
+    # PostgreSQL refuses NUL in text; the fuzzer found it through the search parameter.
+    for query in ("q=%00", "q=Ann%00a", "limit=5&%00=1"):
+        response = _client(caseworker_alingsas).get(f"/api/v1/people/?{query}")
+        assert response.status_code == 400, query
+        error = response.json()["error"]
+        assert error["code"] == "bad_request" and "nolltecken" in error["message"], query

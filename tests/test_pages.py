@@ -56,3 +56,10 @@ def test_static_assets_are_served_by_the_application(db):
 def test_the_organisation_page_shows_the_tree(forbund_officer):
     html = verified_client(forbund_officer).get("/organisationer/").content.decode()
     assert "Samordningsförbundet Insjöriket" in html and "ACTivera Alingsås" in html
+
+
+def test_a_nul_character_in_a_search_is_a_clear_400_page_with_the_usual_headers(registrar_alingsas):
+    response = verified_client(registrar_alingsas).get("/beslut/?q=Ann%00a")
+    assert response.status_code == 400
+    assert "nolltecken" in response.content.decode()
+    assert "Content-Security-Policy" in response.headers
