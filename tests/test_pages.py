@@ -63,3 +63,8 @@ def test_a_nul_character_in_a_search_is_a_clear_400_page_with_the_usual_headers(
     assert response.status_code == 400
     assert "nolltecken" in response.content.decode()
     assert "Content-Security-Policy" in response.headers
+
+
+def test_a_nul_character_in_a_participant_code_is_a_400_not_a_server_error(caseworker_alingsas):
+    response = verified_client(caseworker_alingsas).get("/deltagare/AL%00/")
+    assert response.status_code == 400

@@ -27,7 +27,7 @@ class SecurityHeadersMiddleware:
 
 
 class RejectNullCharactersMiddleware:
-    """A NUL character in a query parameter is never a real search or choice, and PostgreSQL
+    """A NUL character in the path or a query parameter is never a real code, search or choice, and PostgreSQL
     refuses it in any text comparison (a server error rather than an answer). Rejected here once
     with 400 instead of at every view that reads a parameter; form fields already refuse it."""
 
@@ -35,7 +35,9 @@ class RejectNullCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if any("\x00" in text for key, values in request.GET.lists() for text in [key, *values]):
+        if "\x00" in request.path or any(
+            "\x00" in text for key, values in request.GET.lists() for text in [key, *values]
+        ):
             from apps.core.views import bad_request
 
             return bad_request(request, reason=_("Adressen innehåller ett nolltecken (NUL), som inte är tillåtet."))
