@@ -1,6 +1,7 @@
 """Benchmark 2: `insyn decisions import` of a register with full validation, against PostgreSQL's
 COPY of the same file into a bare table (the ceiling), and the importer's peak memory for a small
-and a large file (streaming means it should not grow with the file).
+and a large file (streaming means it should not grow with the file). The same file imported a
+second time measures the update path, a municipality re-sending its whole register.
 
     .venv/bin/python bench/import_bench.py [--rows 100000]
 """
@@ -96,6 +97,9 @@ def main() -> None:
     small_run = insyn("decisions", "import", "--municipality", "lerum", str(small), database_url=database_url)
     large_run = insyn("decisions", "import", "--municipality", "alingsas", str(large), database_url=database_url)
     assert f"{args.rows} beslut lades till" in large_run.stdout, large_run.stdout
+    # A municipality re-sends its whole register: every row an update of a known reference.
+    again = insyn("decisions", "import", "--municipality", "alingsas", str(large), database_url=database_url)
+    assert f"0 beslut lades till, {args.rows} uppdaterades" in again.stdout, again.stdout[:200]
     # The whole command, start-up included (about a second of Django and migrations check).
     startup = insyn("check", database_url=database_url)
     copy_seconds = copy_ceiling(database_url, large)
@@ -109,6 +113,8 @@ def main() -> None:
         "import_seconds": round(large_run.seconds, 2),
         "import_rows_per_second": round(import_rate),
         "import_rows_per_second_without_startup": round(import_rate_net),
+        "reimport_seconds": round(again.seconds, 2),
+        "reimport_rows_per_second": round(args.rows / again.seconds),
         "copy_seconds": round(copy_seconds, 3),
         "copy_rows_per_second": round(copy_rate),
         "ratio_import_to_copy": round(large_run.seconds / copy_seconds, 1),
@@ -120,6 +126,7 @@ def main() -> None:
     print(f"Import of {args.rows} rows ({results['file_mb']} MB) with full validation")
     print(f"  insyn decisions import : {large_run.seconds:8.2f} s  {import_rate:10,.0f} rows/s")
     print(f"    without start-up     : {import_rate_net:21,.0f} rows/s")
+    print(f"  the same file again    : {again.seconds:8.2f} s  {args.rows / again.seconds:10,.0f} rows/s (updates)")
     print(f"  COPY into a bare table : {copy_seconds:8.2f} s  {copy_rate:10,.0f} rows/s")
     print(f"  ratio import / COPY    : {results['ratio_import_to_copy']:8.1f} ×   (target ≤ 10 ×, ≥ 20 000 rows/s)")
     print(

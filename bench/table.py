@@ -106,6 +106,8 @@ def import_table(data: dict[str, Any]) -> list[str]:
         f"| Time, {n(data['rows'])} rows ({n(data['file_mb'], 1)} MB) | {n(data['import_seconds'], 1)} s | "
         f"COPY: {n(data['copy_seconds'], 2)} s | within {IMPORT_COPY_RATIO_TARGET}× of COPY | "
         f"{verdict(ratio <= IMPORT_COPY_RATIO_TARGET, f'{n(ratio)}×')} |",
+        f"| Re-import of the same file (every row an update) | {n(data['reimport_rows_per_second'])} rows/s "
+        f"({n(data['reimport_seconds'], 1)} s) | | | |",
         f"| Peak memory, {n(data['small_rows'])} → {n(data['rows'])} rows | {n(small)} MB → {n(large)} MB | "
         f"| flat in file size | {n(growth)} % more for {n(data['rows'] / data['small_rows'])}× the file |",
     ]

@@ -53,10 +53,19 @@ def test_a_valid_file_is_imported_with_its_events_and_people(alingsas):
 
 def test_a_re_import_updates_and_says_so(alingsas):
     _import(alingsas, GOOD)
-    changed = _csv(f"2022.301 SN;{PNR_A};2022-07-25;Kontaktfamilj;4 kap. 1 § SoL;2022-12-01;;;;;")
+    before = Decision.objects.get(reference="2022.301 SN")
+    changed = _csv(f"2022.301 SN;{PNR_B};2022-07-20;Kontaktperson;4 kap. 1 § SoL;2022-12-01;;;;;Ny bedömning")
     result = _import(alingsas, changed)
     assert result.updated == ["2022.301 SN"] and result.created == []
-    assert Decision.objects.get(reference="2022.301 SN").events.get().kind == "executed"
+    after = Decision.objects.get(reference="2022.301 SN")
+    assert after.events.get().kind == "executed"
+    assert (after.decision_date, after.decision_type.name, after.delay_reason_text) == (
+        datetime.date(2022, 7, 20),
+        "Kontaktperson",
+        "Ny bedömning",
+    )
+    assert after.person == Decision.objects.get(reference="2022.210 SN").person  # now PNR_B's
+    assert after.version == before.version + 1 and after.updated_at > before.updated_at
     assert Decision.objects.count() == 3
 
 
@@ -133,6 +142,19 @@ def test_the_command_imports_and_fails_all_or_nothing(alingsas, tmp_path):
         call_command("decisions", "import", "--municipality", "alingsas", str(bad), stderr=err)
     assert "Rad 2, kolumn lagrum" in err.getvalue()
     assert not Decision.objects.filter(reference="B-1").exists()
+
+
+def test_the_command_names_the_first_updated_decisions_and_counts_the_rest(alingsas, tmp_path, monkeypatch):
+    from apps.decisions.management.commands import decisions as command
+
+    monkeypatch.setattr(command, "LISTED_UPDATES", 2)
+    register = tmp_path / "register.csv"
+    register.write_bytes(GOOD)
+    call_command("decisions", "import", "--municipality", "alingsas", str(register), stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("decisions", "import", "--municipality", "alingsas", str(register), stdout=out)
+    assert "0 beslut lades till, 3 uppdaterades." in out.getvalue()
+    assert "Uppdaterade: 2022.301 SN, 2022.210 SN … och 1 till." in out.getvalue()
 
 
 def test_the_api_imports_with_the_same_rules(registrar_alingsas, registrar_lerum_factory, alingsas):

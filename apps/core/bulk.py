@@ -1,5 +1,7 @@
 """Writing many rows at once: PostgreSQL's `COPY` where the database is PostgreSQL, Django's
-`bulk_create` elsewhere. Imports and the national benchmark data set use it; one web form never does.
+`bulk_create` (inserts) and `executemany` (updates) elsewhere. Imports and the national benchmark
+data set use it; one web form never does. Table and column names come from the models, never from
+input; values always go as parameters or through COPY.
 
 Rows are plain mappings of field name to value, so no model object is built per row: building them
 cost more than the database did. The caller has validated every value (this is a write path, not a
@@ -81,6 +83,47 @@ def _copy(
                     full = tuple(json.dumps(v) if i in json_columns else v for i, v in enumerate(full))
                 copy.write_row((pk_value, *full))
     return ids
+
+
+def bulk_set(model: type[models.Model], rows: Iterable[Mapping[str, Any]], *, fields: Sequence[str]) -> int:
+    """Set `fields` of existing rows: each row holds the primary key as "pk" and a value for each
+    field (by name or attname; foreign keys as ids). Returns the number of rows updated.
+
+    Django's `bulk_update` builds a CASE expression per field per row, which cost 2 s per 2 000
+    rows in the import benchmark; here PostgreSQL gets the values by COPY into a scratch table and
+    one UPDATE … FROM, and SQLite one prepared UPDATE run for every row."""
+    columns = [_attname(model, name) for name in fields]
+    table = connection.ops.quote_name(model._meta.db_table)
+    pk = model._meta.pk
+    assert pk is not None
+    quoted_pk = connection.ops.quote_name(pk.column)
+    quoted = [connection.ops.quote_name(column) for column in columns]
+    updated = 0
+    with connection.cursor() as cursor:
+        for batch in batched(rows, BATCH):
+            values = [(row["pk"], *(row[name] for name in fields)) for row in batch]
+            if connection.vendor != "postgresql":
+                assignments = ", ".join(f"{name} = %s" for name in quoted)
+                statement = f"UPDATE {table} SET {assignments} WHERE {quoted_pk} = %s"  # noqa: S608 - model names
+                cursor.executemany(statement, [(*v[1:], v[0]) for v in values])
+                updated += len(values)
+                continue
+            # The scratch table takes the real columns' types; it lives until the transaction ends.
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE insyn_bulk_set ON COMMIT DROP AS "  # noqa: S608 - model names
+                f"SELECT {quoted_pk}, {', '.join(quoted)} FROM {table} WITH NO DATA"
+            )
+            with cursor.cursor.copy(f"COPY insyn_bulk_set ({quoted_pk}, {', '.join(quoted)}) FROM STDIN") as copy:
+                for value in values:
+                    copy.write_row(value)
+            assignments = ", ".join(f"{name} = source.{name}" for name in quoted)
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} FROM insyn_bulk_set AS source "  # noqa: S608 - model names
+                f"WHERE {table}.{quoted_pk} = source.{quoted_pk}"
+            )
+            updated += cursor.rowcount
+            cursor.execute("DROP TABLE insyn_bulk_set")
+    return updated
 
 
 def _field_name(model: type[models.Model], attname: str) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime
 import io
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 from django import forms
 from django.conf import settings
@@ -504,6 +504,7 @@ def _plan_row(
     *,
     municipality: Organisation,
     types: dict[str, DecisionType],
+    allowed_bases: dict[int, list[LegalBasis]],
     bases: dict[str, LegalBasis],
     end_reasons: dict[str, str],
     today: datetime.date,
@@ -544,7 +545,7 @@ def _plan_row(
     if basis is None:
         problem("lagrum", f"Okänt lagrum {values.get('lagrum', '')!r}.")
     elif decision_type is not None:
-        allowed = list(decision_type.legal_bases.all())
+        allowed = allowed_bases[decision_type.pk]
         same_law = [b for b in allowed if b.pk == basis.pk] or [
             b for b in allowed if _fold(b.short_label) == _fold(values.get("lagrum", ""))
         ]
@@ -642,6 +643,7 @@ def decisions_import(
     if missing:
         raise ImportFailed([ImportProblem(1, column, "Kolumnen saknas i rubrikraden.") for column in missing])
     types = {_fold(t.name): t for t in DecisionType.objects.prefetch_related("legal_bases")}
+    allowed_bases = {t.pk: list(t.legal_bases.all()) for t in types.values()}
     bases = _legal_basis_lookup()
     end_reasons = {_fold(str(label)): value for value, label in EndReason.choices}
     problems: list[ImportProblem] = []
@@ -660,6 +662,7 @@ def decisions_import(
                         values,
                         municipality=municipality,
                         types=types,
+                        allowed_bases=allowed_bases,
                         bases=bases,
                         end_reasons=end_reasons,
                         today=today or _today(),
@@ -704,7 +707,7 @@ def _write_import_batch(
     result: ImportResult,
 ) -> None:
     """Write one validated batch with a fixed number of statements, whatever its size."""
-    from apps.core.bulk import bulk_insert
+    from apps.core.bulk import bulk_insert, bulk_set
     from apps.people.services import people_register_many
 
     if not plans:
@@ -716,61 +719,55 @@ def _write_import_batch(
         actor=actor, municipality=municipality, people=names, request=request
     )
     existing = {
-        decision.reference: decision
-        for decision in Decision.objects.filter(municipality=municipality, reference__in=[p.reference for p in plans])
+        reference: (pk, version)
+        for reference, pk, version in Decision.objects.filter(
+            municipality=municipality, reference__in=[p.reference for p in plans]
+        ).values_list("reference", "pk", "version")
     }
     if existing:
-        DecisionEvent.objects.filter(decision__in=list(existing.values())).delete()
-    changed: list[Decision] = []
-    new_plans: list[_PlannedDecision] = []
-    for plan in plans:
-        decision = existing.get(plan.reference)
-        if decision is None:
-            new_plans.append(plan)
-            continue
-        decision.version += 1
-        decision.person_id = people[plan.identity_digits].pk
-        decision.decision_date = plan.decision_date
-        decision.decision_type = plan.decision_type
-        decision.legal_basis = plan.legal_basis
-        decision.delay_reason_text = plan.reason
-        changed.append(decision)
+        DecisionEvent.objects.filter(decision_id__in=[pk for pk, _version in existing.values()]).delete()
+    new_plans = [plan for plan in plans if plan.reference not in existing]
+
+    def values(plan: _PlannedDecision) -> dict[str, Any]:
+        return {
+            "person_id": people[plan.identity_digits].pk,
+            "decision_date": plan.decision_date,
+            "decision_type_id": plan.decision_type.pk,
+            "legal_basis_id": plan.legal_basis.pk,
+            "delay_reason_text": plan.reason,
+        }
+
+    common = ["person_id", "decision_date", "decision_type_id", "legal_basis_id", "delay_reason_text"]
     new_ids = bulk_insert(
         Decision,
         (
             {
+                **values(plan),
                 "municipality_id": municipality.pk,
                 "reference": plan.reference,
-                "person_id": people[plan.identity_digits].pk,
-                "decision_date": plan.decision_date,
-                "decision_type_id": plan.decision_type.pk,
-                "legal_basis_id": plan.legal_basis.pk,
-                "delay_reason_text": plan.reason,
                 "created_by_id": actor.pk if actor else None,
             }
             for plan in new_plans
         ),
-        fields=[
-            "municipality_id",
-            "reference",
-            "person_id",
-            "decision_date",
-            "decision_type_id",
-            "legal_basis_id",
-            "delay_reason_text",
-            "created_by_id",
-        ],
+        fields=[*common, "municipality_id", "reference", "created_by_id"],
     )
-    if changed:
-        now = timezone.now()
-        for decision in changed:
-            decision.updated_at = now
-        Decision.objects.bulk_update(
-            changed,
-            ["person", "decision_date", "decision_type", "legal_basis", "delay_reason_text", "version", "updated_at"],
-        )
+    now = timezone.now()
+    changed = [plan for plan in plans if plan.reference in existing]
+    bulk_set(
+        Decision,
+        (
+            {
+                **values(plan),
+                "pk": existing[plan.reference][0],
+                "version": existing[plan.reference][1] + 1,
+                "updated_at": now,
+            }
+            for plan in changed
+        ),
+        fields=[*common, "version", "updated_at"],
+    )
     ids = {plan.reference: pk for plan, pk in zip(new_plans, new_ids, strict=True)}
-    ids.update({decision.reference: decision.pk for decision in changed})
+    ids.update({plan.reference: existing[plan.reference][0] for plan in changed})
     bulk_insert(
         DecisionEvent,
         (

@@ -17,6 +17,9 @@ def municipality_by_slug(slug: str) -> Organisation:
         raise CommandError(f"Det finns ingen kommun med kortnamnet {slug!r}.") from exc
 
 
+LISTED_UPDATES = 20
+
+
 class Command(BaseCommand):
     help = "Beslutsregistret: `insyn decisions import --municipality SLUG FIL` (allt eller inget)."
 
@@ -42,4 +45,7 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from exc
         self.stdout.write(f"{len(result.created)} beslut lades till, {len(result.updated)} uppdaterades.")
         if result.updated:
-            self.stdout.write("Uppdaterade: " + ", ".join(result.updated))
+            # A re-import of a whole register updates thousands: name the first few, count the rest.
+            shown = result.updated[:LISTED_UPDATES]
+            rest = len(result.updated) - len(shown)
+            self.stdout.write("Uppdaterade: " + ", ".join(shown) + (f" … och {rest} till." if rest else ""))
