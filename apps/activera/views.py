@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -37,7 +38,7 @@ from .forms import (
     StartVariablesForm,
     ViolenceForm,
 )
-from .models import Enrolment, Programme, ReferralChannel
+from .models import Enrolment, Measurement, Programme, ReferralChannel
 from .selectors import (
     enrolment_warnings,
     enrolments_for_user,
@@ -141,11 +142,13 @@ PAGE_SIZE = 50
 def participant_home(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     today = timezone.localdate()
+    # The list shows code, start, leader and warnings: the person and residence joins are left out.
     page_obj = Paginator(
         enrolments_for_user(user)
         .filter(exit_date__isnull=True)
-        .select_related("meeting")
-        .prefetch_related("measurements"),
+        .select_related(None)
+        .select_related("programme_unit__programme", "programme_unit__unit__parent", "leader", "meeting")
+        .prefetch_related(Prefetch("measurements", queryset=Measurement.objects.only("enrolment_id", "date"))),
         PAGE_SIZE,
     ).get_page(request.GET.get("sida"))
     active = list(page_obj)
@@ -167,7 +170,11 @@ def participant_home(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "page_obj": page_obj,
             "received": received_referrals(user).order_by("received_on"),
-            "exited": enrolments_for_user(user).filter(exit_date__isnull=False).order_by("-exit_date")[:20],
+            "exited": enrolments_for_user(user)
+            .filter(exit_date__isnull=False)
+            .select_related(None)
+            .only("code", "exit_date", "exit_reason")
+            .order_by("-exit_date")[:20],
         },
     )
 
