@@ -85,9 +85,9 @@ def _copy(
     return ids
 
 
-def bulk_set(model: type[models.Model], rows: Iterable[Mapping[str, Any]], *, fields: Sequence[str]) -> int:
+def bulk_set(model: type[models.Model], rows: Iterable[Mapping[str, Any]], *, fields: Sequence[str]) -> None:
     """Set `fields` of existing rows: each row holds the primary key as "pk" and a value for each
-    field (by name or attname; foreign keys as ids). Returns the number of rows updated.
+    field (by name or attname; foreign keys as ids).
 
     Django's `bulk_update` builds a CASE expression per field per row, which cost 2 s per 2 000
     rows in the import benchmark; here PostgreSQL gets the values by COPY into a scratch table and
@@ -98,7 +98,6 @@ def bulk_set(model: type[models.Model], rows: Iterable[Mapping[str, Any]], *, fi
     assert pk is not None
     quoted_pk = connection.ops.quote_name(pk.column)
     quoted = [connection.ops.quote_name(column) for column in columns]
-    updated = 0
     with connection.cursor() as cursor:
         for batch in batched(rows, BATCH):
             values = [(row["pk"], *(row[name] for name in fields)) for row in batch]
@@ -106,7 +105,6 @@ def bulk_set(model: type[models.Model], rows: Iterable[Mapping[str, Any]], *, fi
                 assignments = ", ".join(f"{name} = %s" for name in quoted)
                 statement = f"UPDATE {table} SET {assignments} WHERE {quoted_pk} = %s"  # noqa: S608 - model names
                 cursor.executemany(statement, [(*v[1:], v[0]) for v in values])
-                updated += len(values)
                 continue
             # The scratch table takes the real columns' types; it lives until the transaction ends.
             cursor.execute(
@@ -121,9 +119,7 @@ def bulk_set(model: type[models.Model], rows: Iterable[Mapping[str, Any]], *, fi
                 f"UPDATE {table} SET {assignments} FROM insyn_bulk_set AS source "  # noqa: S608 - model names
                 f"WHERE {table}.{quoted_pk} = source.{quoted_pk}"
             )
-            updated += cursor.rowcount
             cursor.execute("DROP TABLE insyn_bulk_set")
-    return updated
 
 
 def _field_name(model: type[models.Model], attname: str) -> str:
