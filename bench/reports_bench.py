@@ -162,49 +162,23 @@ def activera_reference(directory: Path, unit_ids: list[int]) -> Counter[tuple[st
     return Counter({(key, value, gender): n for key, value, gender, n in duckdb.execute(sql).fetchall()})
 
 
-def activera_app_counts(tables: list[Any]) -> tuple[Counter[tuple[str, str, str]], set[str]]:
-    """The application's tables back to (table, value, gender) → count, suppressed cells left out,
-    and the keys of the tables that hid nothing."""
-    from apps.activera.models import (
-        BornIn,
-        EducationLevel,
-        ExitReason,
-        Gender,
-        IncomeSource,
-        OccupationAfter,
-        ReferringParty,
-        TimeWithoutWork,
-    )
-
-    values = {
-        "participants": ["active", "new", "exited"],
-        "referring_party": ReferringParty.values,
-        "education": EducationLevel.values,
-        "income_before": IncomeSource.values,
-        "time_without_work": TimeWithoutWork.values,
-        "born_in": BornIn.values,
-        "exit_reason": ExitReason.values,
-        "occupation_after": OccupationAfter.values,
-        "income_after": IncomeSource.values,
-    }
+def activera_app_counts(tables: dict[str, Any]) -> tuple[Counter[tuple[str, str, str]], set[str]]:
+    """The application's raw tables back to (table, value, gender) → count, and the table keys
+    (every count is compared: these are the counts before anything leaves the municipality)."""
     counts: Counter[tuple[str, str, str]] = Counter()
-    complete = set()
-    for table in tables:
-        if table.key not in values:
-            continue
-        if not table.suppressed:
-            complete.add(table.key)
-        for row, value in zip(table.cells, values[table.key], strict=True):
-            for cell, gender in zip(row, Gender.values, strict=True):
+    for key, table in tables.items():
+        for value, row in zip(table.rows, table.cells, strict=True):
+            for gender, cell in zip(table.columns, row, strict=True):
                 if cell:
-                    counts[(table.key, value, gender)] = cell
-    return counts, complete
+                    counts[(key, value, gender)] = cell
+    return counts, set(tables)
 
 
 def activera(directory: Path, units: list[Any], label: str) -> dict[str, Any]:
-    from apps.activera.reports import period_statistics
+    from apps.activera.reports import period_tables
 
-    app_ms, tables = timed(lambda: period_statistics(units, YEAR_START, YEAR_END))
+    app_ms, figures = timed(lambda: period_tables(units, YEAR_START, YEAR_END))
+    tables = figures.tables
     ref_ms, reference = timed(lambda: activera_reference(directory, [u.pk for u in units]))
     app_counts, complete = activera_app_counts(tables)
     compared = set(app_counts) | {k for k in reference if k[0] in complete}

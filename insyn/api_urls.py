@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView
 
-from apps.accounts.api import MeApi
+from apps.accounts.api import ApiTokenDetailApi, ApiTokenListApi, MeApi
 from apps.activera import api as activera_api
 from apps.decisions import api as decisions_api
 from apps.people.api import PersonDetailApi, PersonListApi
@@ -10,6 +10,8 @@ app_name = "api"
 urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),
     path("me/", MeApi.as_view(), name="me"),
+    path("tokens/", ApiTokenListApi.as_view(), name="tokens"),
+    path("tokens/<str:token_key>/", ApiTokenDetailApi.as_view(), name="token"),
     path("people/", PersonListApi.as_view(), name="people"),
     path("people/<str:code>/", PersonDetailApi.as_view(), name="person"),
     path("decisions/", decisions_api.DecisionListApi.as_view(), name="decisions"),
@@ -20,6 +22,8 @@ urlpatterns = [
     path("reports/<int:report_id>/", decisions_api.ReportDetailApi.as_view(), name="report"),
     path("reports/<int:report_id>/submit/", decisions_api.ReportSubmitApi.as_view(), name="report_submit"),
     path("summaries/<slug:municipality>/<int:year>/", decisions_api.SummaryApi.as_view(), name="summary"),
+    path("deliveries/", activera_api.DeliveryCreateApi.as_view(), name="deliveries"),
+    path("forbund/statistics/", activera_api.ForbundStatisticsApi.as_view(), name="forbund_statistics"),
     path("participants/", activera_api.ParticipantListApi.as_view(), name="participants"),
     path("participants/<str:participant_code>/", activera_api.ParticipantDetailApi.as_view(), name="participant"),
 ]

@@ -4,6 +4,7 @@ through the typed helpers in lib.env; defaults are for development on SQLite."""
 from __future__ import annotations
 
 import json
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -213,8 +214,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
 }
+# API tokens expire this many days after they are made (`insyn user token U --days N` for another term).
+INSYN_API_TOKEN_DAYS = env_int("INSYN_API_TOKEN_DAYS", 90)
+if not 1 <= INSYN_API_TOKEN_DAYS <= 365:
+    raise ImproperlyConfigured(f"INSYN_API_TOKEN_DAYS must be 1–365 days, got {INSYN_API_TOKEN_DAYS}.")
 REST_KNOX = {
-    "TOKEN_TTL": None,  # script tokens live until revoked with `insyn user token --revoke`
+    "TOKEN_TTL": timedelta(days=INSYN_API_TOKEN_DAYS),
     "AUTH_HEADER_PREFIX": "Token",
     "AUTO_REFRESH": False,
 }
@@ -265,6 +270,55 @@ def _development_keyring(path: Path) -> crypto.Keyring:
 
 
 INSYN_KEYRING = _load_keyring()
+
+
+# The audit log's digests and hash chain (apps/audit/integrity.py) are keyed with a key that is
+# never in the database. Retired keys stay listed so rows and links made with them still verify.
+def _audit_key(name: str, text: str) -> bytes:
+    try:
+        return crypto.decode_key(text)
+    except crypto.KeyringError as exc:
+        raise ImproperlyConfigured(f"{name}: {exc}") from exc
+
+
+def _load_audit_key() -> bytes:
+    text = env_optional("INSYN_AUDIT_KEY")
+    if text:
+        key = _audit_key("INSYN_AUDIT_KEY", text)
+        if key == INSYN_KEYRING.lookup_key or key in INSYN_KEYRING.keys.values():
+            raise ImproperlyConfigured("INSYN_AUDIT_KEY must be a key of its own, not one of the encryption keys.")
+        return key
+    if PRODUCTION:
+        raise ImproperlyConfigured("INSYN_AUDIT_KEY is required in production.")
+    return _development_audit_key(INSYN_KEYS_FILE)
+
+
+def _development_audit_key(path: Path) -> bytes:
+    """var/keys.json predates the audit key on developers' machines: add the key when it is missing."""
+    import fcntl
+
+    if not path.exists():
+        _development_keyring(path)
+    data = json.loads(path.read_text())
+    if "audit_key" not in data:
+        # Locked, and re-read under the lock, so two processes starting together keep one key.
+        with path.open() as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            data = json.loads(path.read_text())
+            if "audit_key" not in data:
+                data["audit_key"] = crypto.encode_key(crypto.new_key())
+                partial = path.with_name(path.name + ".partial")
+                partial.unlink(missing_ok=True)
+                with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+                    handle.write(json.dumps(data, indent=2))
+                partial.replace(path)
+    return _audit_key(f"audit_key in {path}", data["audit_key"])
+
+
+INSYN_AUDIT_KEY = _load_audit_key()
+INSYN_AUDIT_RETIRED_KEYS = [
+    _audit_key("INSYN_AUDIT_RETIRED_KEYS", text) for text in env_list("INSYN_AUDIT_RETIRED_KEYS", [])
+]
 
 # Demo mode (fixed passwords and TOTP secret) only ever runs with DEBUG on.
 INSYN_DEMO_PASSWORD = "demo-losenord-2026"  # noqa: S105 - documented demo login, refused without DEBUG

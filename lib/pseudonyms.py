@@ -1,8 +1,11 @@
-"""Pseudonymous participant codes such as ``ALI-7KQ3M9``.
+"""Pseudonymous codes: ``ALI-7KQ3M9`` for a person in the register, ``ALID-7KQ3M9`` for a
+participant in a programme (the D is for deltagare).
 
 A code is a municipality prefix and six characters drawn at random (``secrets``) from an
 alphabet without look-alike characters, so it can be read aloud on the phone. It is never
-derived from the identity number: the only link is the municipality's own registry.
+derived from the identity number: the only link is the municipality's own registry. A
+participant's code is drawn separately from the person's, so the code the förbund sees opens
+nothing in the register even where it leaks.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ ALPHABET = "ACDEFHJKMNPQRTVWXY3479"
 LENGTH = 6
 _PREFIX = re.compile(r"^[A-Z]{3}$")
 _CODE = re.compile(rf"^[A-Z]{{3}}-[{ALPHABET}]{{{LENGTH}}}$")
+PARTICIPANT_MARK = "D"
+_PARTICIPANT_CODE = re.compile(rf"^[A-Z]{{3}}{PARTICIPANT_MARK}-[{ALPHABET}]{{{LENGTH}}}$")
 
 
 def generate_code(prefix: str) -> str:
@@ -25,13 +30,21 @@ def generate_code(prefix: str) -> str:
     return f"{prefix}-{body}"
 
 
+def generate_participant_code(prefix: str) -> str:
+    return generate_code(prefix).replace("-", f"{PARTICIPANT_MARK}-", 1)
+
+
 def is_valid_code(code: str) -> bool:
     return bool(_CODE.match(code))
+
+
+def is_valid_participant_code(code: str) -> bool:
+    return bool(_PARTICIPANT_CODE.match(code))
 
 
 def normalise_code(raw: str) -> str:
     """Accept lower case and missing dash from a user typing a code."""
     text = raw.strip().upper().replace(" ", "")
-    if len(text) == 3 + LENGTH and "-" not in text:
-        text = f"{text[:3]}-{text[3:]}"
+    if "-" not in text and len(text) in (3 + LENGTH, 4 + LENGTH):
+        text = f"{text[:-LENGTH]}-{text[-LENGTH:]}"
     return text

@@ -56,7 +56,11 @@ def sheet_title(title: str, taken: set[str]) -> str:
     return candidate
 
 
-def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
+def workbook_bytes(sheets: Sequence[Sheet], *, empty_message: str = "Inga uppgifter") -> bytes:
+    """A workbook with one sheet per `Sheet`; with none, one sheet saying `empty_message` (a
+    workbook must have a visible sheet, and the reader should learn why it is empty)."""
+    if not sheets:
+        sheets = [Sheet("Tomt", [empty_message], [])]
     workbook = Workbook()
     workbook.remove(workbook.active)  # type: ignore[arg-type]
     taken: set[str] = set()

@@ -62,3 +62,30 @@ def refer(programme_unit: ProgrammeUnit, received_on: datetime.date = datetime.d
         received_on=received_on,
         today=FAR_FUTURE,
     )
+
+
+EXECUTORS = ["alingsas", "harryda", "lerum", "molndal", "partille"]
+
+
+def caseworker(slug: str):  # type: ignore[no-untyped-def]
+    """The unit's caseworker persona (created on first use)."""
+    from apps.accounts.models import User
+    from tests.conftest import make_user
+
+    username = f"hl.{slug}"
+    return User.objects.filter(username=username).first() or make_user(
+        username, "executor_caseworker", f"{slug}-activera"
+    )
+
+
+def deliver(slug: str, kind: str, year: int, period: int = 0, **kwargs):  # type: ignore[no-untyped-def]
+    from apps.activera.deliveries import delivery_submit
+
+    return delivery_submit(
+        actor=caseworker(slug), unit=unit(slug), kind=kind, year=year, period=period, today=FAR_FUTURE, **kwargs
+    )
+
+
+def deliver_all(kind: str, year: int, period: int = 0, slugs=EXECUTORS):  # type: ignore[no-untyped-def]
+    """Every executor delivers the period (the last one releases it to the förbund)."""
+    return [deliver(slug, kind, year, period) for slug in slugs]

@@ -1,5 +1,5 @@
 """`insyn backup` and `insyn restore` round-trip a full demo database, every row of every table
-and the audit log intact, on whichever database the suite runs on."""
+and the audit log intact, its hash chain too, on whichever database the suite runs on."""
 
 import io
 from pathlib import Path
@@ -12,6 +12,7 @@ from django.db import connection
 
 from apps.audit.models import AuditAction, AuditEvent
 from apps.people.models import Person
+from tests.test_audit_chain import describe, past_the_triggers, seal, verify, view
 
 
 def _every_row() -> dict[str, list[tuple]]:
@@ -81,3 +82,47 @@ def test_an_interrupted_backup_never_leaves_a_file_that_looks_complete(tmp_path:
     with pytest.raises(CommandError, match="avbruten"):
         call_command("backup", str(tmp_path / "insyn.backup"), stdout=io.StringIO())
     assert not (tmp_path / "insyn.backup").exists()
+
+
+def _backup(target: Path) -> str:
+    """Back up and return the chain's head in the copy, as the command prints it."""
+    out = io.StringIO()
+    call_command("backup", str(target), stdout=out)
+    return out.getvalue().strip().rpartition("Loggens kedja i kopian: ")[2].removesuffix(".")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sealed_log_backed_up_and_restored_verifies_clean(tmp_path: Path):
+    for i in range(5):
+        view(code=f"ALI-{i}")
+    sealed = seal().removeprefix("Kedjans huvud: ").partition(" ")[0]
+    view(code="ALI-5")
+    in_backup = _backup(tmp_path / "insyn.backup")
+    # The backup sealed first: its own row and the one written since the last seal are linked.
+    assert in_backup.startswith("7:")
+    # Lost by the restore: a row and its link.
+    view(code="ALI-6")
+    seal()
+    call_command("restore", str(tmp_path / "insyn.backup"), "--yes", stdout=io.StringIO())
+    for head in (sealed, in_backup):
+        ok, lines = verify("--head", head)
+        assert ok, lines
+    assert not AuditEvent.objects.filter(person_code="ALI-6").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_verify_names_a_removed_and_an_altered_row_and_a_restore_repairs_them(tmp_path: Path):
+    events = [view(code=f"ALI-{i}") for i in range(5)]
+    _backup(tmp_path / "insyn.backup")
+    with past_the_triggers() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [events[1].pk])
+        cursor.execute("UPDATE audit_auditevent SET actor_username = 'någon.annan' WHERE id = %s", [events[3].pk])
+    ok, lines = verify()
+    assert not ok
+    assert lines == [
+        f"Händelse {events[1].pk} är borttagen: länk 2 finns kvar men inte händelsen.",
+        f"{describe(AuditEvent.objects.get(pk=events[3].pk))} är ändrad.",
+    ]
+    call_command("restore", str(tmp_path / "insyn.backup"), "--yes", stdout=io.StringIO())
+    ok, lines = verify()
+    assert ok, lines

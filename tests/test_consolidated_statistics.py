@@ -1,4 +1,4 @@
-"""The förbund's consolidated statistics: built from the deliveries, side by side and summed."""
+"""The förbund's consolidated statistics: what has been released to it, side by side and summed."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ import io
 import openpyxl
 from pypdf import PdfReader
 
-from apps.activera.deliveries import delivery_submit
+from apps.activera.deliveries import period_close
+from apps.activera.models import Programme
 from apps.forbund.consolidated import deliveries_side_by_side, places_used, referrals_by_month
 from apps.organisations.models import Organisation
-from tests.activera_helpers import FAR_FUTURE, refer, unit
+from tests.activera_helpers import FAR_FUTURE, deliver, deliver_all, refer, unit
 from tests.conftest import verified_client
 from tests.forbund_helpers import agreement_for
 
@@ -22,86 +23,87 @@ def _forbund() -> Organisation:
     return Organisation.objects.get(slug="insjoriket")
 
 
-def test_monthly_deliveries_side_by_side_with_the_forbund_sum(activera, caseworker_alingsas, caseworker_lerum):
-    refer(unit("alingsas"), received_on=D(2026, 3, 2), serial=1, gender="man", party="region")
-    refer(unit("alingsas"), received_on=D(2026, 3, 3), serial=2, gender="kvinna", party="region")
-    refer(unit("lerum"), received_on=D(2026, 3, 4), serial=3, gender="kvinna", party="region", residence="lerum")
-    refer(unit("lerum"), received_on=D(2026, 3, 5), serial=4, gender="kvinna", party="region", residence="lerum")
-    for user, slug in ((caseworker_alingsas, "alingsas"), (caseworker_lerum, "lerum")):
-        delivery_submit(actor=user, unit=unit(slug), kind="monthly", year=2026, period=3, today=FAR_FUTURE)
+def _groups(table, row_label):  # type: ignore[no-untyped-def]
+    row = dict(table.body())[row_label]
+    width = len(table.groups[0].columns)
+    return {g.name: row[i * width : (i + 1) * width] for i, g in enumerate(table.groups)}
+
+
+def test_monthly_deliveries_side_by_side_with_the_forbund_sum(activera):
+    for n in range(6):
+        refer(unit("alingsas"), received_on=D(2026, 3, 2 + n), serial=n, gender="man", party="region")
+        refer(unit("lerum"), received_on=D(2026, 3, 2 + n), serial=10 + n, party="region", residence="lerum")
+    deliver_all("monthly", 2026, 3)
     data = deliveries_side_by_side(forbund=_forbund(), kind="monthly", year=2026, period=3)
     (table,) = data["tables"]
-    names = [g.name for g in table.groups]
-    assert names[-1] == "Förbundet" and "Alingsås kommun" in names and "Lerums kommun" in names
+    assert [g.name for g in table.groups][-1] == "Förbundet"
     assert table.groups[0].columns == ["Kvinna", "Man", "Annat/vill inte ange", "Totalt"]
-    row = dict(table.body())["Regionens hälso- och sjukvård"]
-    width = 4
-    by_group = {g.name: row[i * width : (i + 1) * width] for i, g in enumerate(table.groups)}
-    assert by_group["Alingsås kommun"] == [1, 1, 0, 2]
-    assert by_group["Lerums kommun"] == [2, 0, 0, 2]
-    assert by_group["Förbundet"] == [3, 1, 0, 4]
-    # An executor that has not delivered has empty columns and is marked.
-    assert by_group["Mölndals stad"] == [None] * width
-    assert not next(g for g in table.groups if g.name == "Mölndals stad").delivered
-    assert data["delivered_count"] == 2
+    groups = _groups(table, "Regionens hälso- och sjukvård")
+    assert groups["Alingsås kommun"] == [0, 6, 0, 6]
+    assert groups["Lerums kommun"] == [6, 0, 0, 6]
+    assert groups["Förbundet"] == [6, 6, 0, 12]
+    assert data["delivered_count"] == 5
+    # The totals row adds the rows of the table, not unlike things.
+    assert _groups(table, "Totalt")["Förbundet"][-1] == 12
 
 
-def test_nothing_of_an_undelivered_executor_reaches_the_forbund_sum(activera, caseworker_alingsas):
+def test_nothing_of_an_unreleased_period_reaches_the_forbund(activera):
     refer(unit("alingsas"), received_on=D(2026, 3, 2), serial=1)
-    refer(unit("lerum"), received_on=D(2026, 3, 2), serial=2, residence="lerum")
-    delivery_submit(actor=caseworker_alingsas, unit=unit(), kind="monthly", year=2026, period=3, today=FAR_FUTURE)
-    (table,) = deliveries_side_by_side(forbund=_forbund(), kind="monthly", year=2026, period=3)["tables"]
-    total = dict(table.body())["Arbetsförmedlingen"][-4:]
-    assert total == [1, 0, 0, 1]  # Lerum's referral is not in: Lerum has not delivered
+    deliver("alingsas", "monthly", 2026, 3)
+    data = deliveries_side_by_side(forbund=_forbund(), kind="monthly", year=2026, period=3)
+    assert data["tables"] == [] and data["delivered_count"] == 0 and data["total"] is None
 
 
-def test_referrals_per_month_by_gender_and_party_come_from_the_deliveries(
-    activera, caseworker_alingsas, caseworker_lerum
-):
-    refer(unit("alingsas"), received_on=D(2026, 1, 12), serial=1, gender="man", party="egen_anmalan")
-    refer(unit("lerum"), received_on=D(2026, 2, 12), serial=2, residence="lerum", party="forsakringskassan")
-    delivery_submit(actor=caseworker_alingsas, unit=unit(), kind="monthly", year=2026, period=1, today=FAR_FUTURE)
-    delivery_submit(actor=caseworker_lerum, unit=unit("lerum"), kind="monthly", year=2026, period=2, today=FAR_FUTURE)
+def test_referrals_per_month_by_gender_and_party_come_from_the_released_months(activera, forbund_officer):
+    for n in range(5):
+        refer(unit("alingsas"), received_on=D(2026, 1, 12 + n), serial=n, gender="man", party="egen_anmalan")
+    deliver_all("monthly", 2026, 1)
+    deliver_all("monthly", 2026, 2)
     month, party = referrals_by_month(forbund=_forbund(), year=2026)
     rows = dict(month.body())
-    assert rows["2026-01"][-4:] == [0, 1, 0, 1]
-    assert rows["2026-02"][-4:] == [1, 0, 0, 1]
-    assert rows["2026-03"][-4:] == [0, 0, 0, 0]
-    parties = dict(party.body())
-    assert parties["Egen anmälan"][-4:] == [0, 1, 0, 1]
-    assert parties["Försäkringskassan"][-4:] == [1, 0, 0, 1]
+    assert rows["Januari 2026"][-4:] == [0, 5, 0, 5]
+    assert rows["Februari 2026"][-4:] == [0, 0, 0, 0]
+    assert rows["Mars 2026"][-4:] == [None] * 4  # not released
+    assert dict(party.body())["Egen anmälan"][-4:] == [0, 5, 0, 5]
 
 
-def test_places_used_against_agreed(activera, forbund_officer, caseworker_alingsas):
-    agreement_for("alingsas", year=2025, actor=forbund_officer, max_amount=1_650_000, places=85)
-    delivery_submit(actor=caseworker_alingsas, unit=unit(), kind="annual", year=2025, period=0, today=FAR_FUTURE)
-    table = places_used(forbund=_forbund(), year=2025)
-    rows = dict(table.body())
-    assert rows["Alingsås kommun"][0] == 85
-    assert rows["Alingsås kommun"][-1] == "helår"
-    assert rows["Lerums kommun"][-1] == "ej inlämnad"
-    assert rows["Förbundet"][0] == 85
+def test_a_sum_over_months_is_shown_only_where_every_month_is(activera, forbund_officer):
+    refer(unit("alingsas"), received_on=D(2026, 1, 12), serial=1, gender="man", party="egen_anmalan")
+    deliver_all("monthly", 2026, 1)
+    _month, party = referrals_by_month(forbund=_forbund(), year=2026)
+    alingsas = _groups(party, "Egen anmälan")["Alingsås kommun"]
+    assert alingsas[1] is None  # January hid the single referral: its year's sum cannot show it
 
 
-def test_the_consolidated_pages_export_xlsx_and_pdf(activera, forbund_officer, caseworker_alingsas, pdf_support):
+def test_places_used_against_the_places_of_those_in_the_sum(activera, forbund_officer):
+    for slug in ("alingsas", "lerum", "molndal"):
+        agreement_for(slug, year=2025, actor=forbund_officer, max_amount=1_650_000, places=85)
+    deliver("alingsas", "annual", 2025)
+    deliver("lerum", "annual", 2025)
+    period_close(actor=forbund_officer, programme=Programme.objects.get(), kind="annual", year=2025, period=0)
+    rows = dict(places_used(forbund=_forbund(), year=2025).body())
+    assert rows["Alingsås kommun"][0] == 85 and rows["Alingsås kommun"][-1] == "helår"
+    assert rows["Mölndals stad"][-1] == "ej publicerad"
+    assert rows["Förbundet"][0] == 170  # Mölndal has not delivered: its places are not in the share
+
+
+def test_the_consolidated_pages_export_xlsx_and_pdf(activera, forbund_officer, pdf_support):
     refer(unit("alingsas"), received_on=D(2026, 3, 2), serial=1)
-    delivery_submit(actor=caseworker_alingsas, unit=unit(), kind="monthly", year=2026, period=3, today=FAR_FUTURE)
+    deliver_all("monthly", 2026, 3, slugs=["alingsas", "lerum"])
+    period_close(actor=forbund_officer, programme=Programme.objects.get(), kind="monthly", year=2026, period=3)
     client = verified_client(forbund_officer)
     query = {"kind": "monthly", "year": 2026, "period": 3}
     page = client.get("/forbund/leveranser/sammanstallning/", query).content.decode()
-    assert "Förbundet" in page and "ej inlämnad" in page
+    assert "Förbundet" in page and "ej publicerad" in page and "mars 2026" in page
     workbook = openpyxl.load_workbook(
         io.BytesIO(client.get("/forbund/leveranser/sammanstallning/", {**query, "format": "xlsx"}).content)
     )
-    sheet = workbook.worksheets[0]
-    header = [c.value for c in sheet[1]]
+    header = [c.value for c in workbook.worksheets[0][1]]
     assert "Alingsås kommun – Kvinna" in header and "Förbundet – Totalt" in header
-    assert "ej inlämnad" in [c.value for c in sheet[2]]
     pdf = client.get("/forbund/leveranser/sammanstallning/", {**query, "format": "pdf"}).content
     assert "Förbundet" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     response = client.get("/forbund/statistik/platser-och-anmalningar/", {"year": 2026, "format": "xlsx"})
-    titles = openpyxl.load_workbook(io.BytesIO(response.content)).sheetnames
-    assert len(titles) == 3
+    assert len(openpyxl.load_workbook(io.BytesIO(response.content)).sheetnames) == 3
 
 
 def test_the_consolidated_statistics_are_for_the_forbund_office_only(activera, manager_alingsas, auditor_alingsas):
@@ -109,30 +111,25 @@ def test_the_consolidated_statistics_are_for_the_forbund_office_only(activera, m
         assert verified_client(user).get("/forbund/leveranser/sammanstallning/").status_code == 403
 
 
-def test_the_forbund_sum_hides_small_counts_like_a_delivery(activera, caseworker_alingsas, caseworker_lerum):
-    """One 'yes' in Alingsås and one in Lerum: each executor's delivery hides its 1, and the förbund's
-    sum of 2 is still below the threshold, so it is hidden too."""
-    from apps.activera.services import violence_questionnaire_record
+def test_the_forbund_violence_counts_are_exact_and_each_executor_is_protected_against_them(activera):
+    """One 'yes' in Alingsås and one in Lerum: the förbund's count of 2 is exact (for the national
+    system), and neither executor's 1 can be worked out from it."""
+    from apps.activera.violence import violence_batch_record
+    from tests.activera_helpers import EXECUTORS, caseworker
 
     questions = [q["code"] for q in unit().programme.violence_questions]
-    for user, slug in ((caseworker_alingsas, "alingsas"), (caseworker_lerum, "lerum")):
-        answers = {q: "nej" for q in questions}
-        answers[questions[0]] = "ja"
-        for _ in range(6):
-            violence_questionnaire_record(
-                actor=user, programme_unit=unit(slug), year=2026, tertial=1, answers={q: "nej" for q in questions}
-            )
-        violence_questionnaire_record(actor=user, programme_unit=unit(slug), year=2026, tertial=1, answers=answers)
-        delivery_submit(actor=user, unit=unit(slug), kind="tertial", year=2026, period=1, today=FAR_FUTURE)
+    for slug in EXECUTORS:
+        forms = [{q: "nej" for q in questions} for _ in range(6)]
+        if slug in ("alingsas", "lerum"):
+            forms.append({**{q: "nej" for q in questions}, questions[0]: "ja"})
+        violence_batch_record(
+            actor=caseworker(slug), programme_unit=unit(slug), year=2026, tertial=1, forms=forms, today=FAR_FUTURE
+        )
+    deliver_all("tertial", 2026, 1)
     data = deliveries_side_by_side(forbund=_forbund(), kind="tertial", year=2026, period=1)
+    assert data["total"].content["exact"] == ["violence"]
     violence = next(t for t in data["tables"] if t.key == "violence")
-    first_row = violence.body()[0][1]
-    width = len(violence.groups[0].columns)
-    groups = {g.name: first_row[i * width : (i + 1) * width] for i, g in enumerate(violence.groups)}
-    columns = violence.groups[0].columns
-    yes = columns.index("Ja")
-    assert groups["Alingsås kommun"][yes] is None
-    assert groups["Förbundet"][yes] is None
-    # The line's total stays; a second cell is hidden too so the small one cannot be subtracted out.
-    assert groups["Förbundet"][columns.index("Totalt")] == 14
-    assert sum(1 for v in groups["Förbundet"][:-1] if v is None) >= 2 or groups["Förbundet"][-1] is None
+    groups = _groups(violence, violence.row_labels[0])
+    yes = violence.groups[0].columns.index("Ja")
+    assert groups["Förbundet"][yes] == 2
+    assert groups["Alingsås kommun"][yes] is None and groups["Lerums kommun"][yes] is None

@@ -23,6 +23,7 @@ def _production_env(**overrides: str) -> dict[str, str]:
         INSYN_ENCRYPTION_KEYS=f"2026a:{encode_key(new_key())}",
         INSYN_ACTIVE_KEY_ID="2026a",
         INSYN_LOOKUP_KEY=encode_key(new_key()),
+        INSYN_AUDIT_KEY=encode_key(new_key()),
         DJANGO_SETTINGS_MODULE="insyn.settings",
     )
     env.update(overrides)
@@ -42,7 +43,7 @@ def test_check_deploy_is_clean_with_production_variables():
 
 
 @pytest.mark.parametrize(
-    "missing", ["INSYN_ENCRYPTION_KEYS", "INSYN_SECRET_KEY", "DATABASE_URL", "INSYN_ALLOWED_HOSTS"]
+    "missing", ["INSYN_ENCRYPTION_KEYS", "INSYN_SECRET_KEY", "DATABASE_URL", "INSYN_ALLOWED_HOSTS", "INSYN_AUDIT_KEY"]
 )
 def test_production_refuses_to_start_without_its_secrets(missing):
     env = _production_env()

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
 from pypdf import PdfReader
 
+from apps.core.text_guard import OutgoingTextRefused, guard_outgoing_text
 from apps.lexheller.models import Report, ReportStatus
 from apps.lexheller.services import (
     bug_meeting_create,
@@ -24,6 +26,7 @@ from apps.lexheller.services import (
 )
 from apps.organisations.models import Organisation
 from insyn.errors import Conflict, NotPermitted, ValidationFailed
+from lib.identity_numbers import LegalSex, fictional_number
 from tests.conftest import make_user, verified_client
 
 D = datetime.date
@@ -304,3 +307,209 @@ def test_the_compilation_counts_by_authority_and_status(fk_reporter, lex_admin):
     assert rows["Antal rapporter"][-1] == 2
     listing = [r for r in workbook["Rapporter"].values]
     assert len(listing) == 3 and "fia.fk" not in str(listing)
+
+
+# --- The guard for text that leaves the municipality (apps/core/text_guard.py) ----------------------
+
+NAMES_LABEL = "Jag har kontrollerat att namnen inte pekar ut någon enskild person"
+# The attacker's narrative from the issue; the number is the one quoted there.
+NARRATIVE = "Anna Svensson 19790126-1698 tel 070-123 45 67"
+
+
+def _confirmation(body: str, name: str = "names_confirmed") -> str:
+    match = re.search(rf'name="{name}"[^>]*value="([0-9a-f]+)"', body)
+    assert match, "no confirmation checkbox on the page"
+    return match.group(1)
+
+
+def _filing_data(**overrides):
+    data = {
+        "reporting_organisation": _org("forsakringskassan").pk,
+        "title": "Rubrik",
+        "incident_date": "2026-10-01",
+        "authorities": [_org("forsakringskassan").pk],
+        "description": "Beskrivning",
+        "cause": "Orsak",
+        "consequence": "Konsekvens",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "790126–1698",
+        "7 9 0 1 2 6 - 1 6 9 8",
+        "790126－1698",
+        "790126/1698",
+        "790126.1698",
+        "790126\u200b-1698",
+        "19790126–1698",
+        fictional_number(D(1990, 5, 4), serial=3, legal_sex=LegalSex.MALE, coordination=True),
+    ],
+)
+def test_the_bypasses_of_the_issue_are_refused(fk_reporter, number):
+    with pytest.raises(ValidationFailed) as info:
+        file(fk_reporter, description=f"Personen {number} nekades.")
+    assert "ser ut som ett" in info.value.fields["description"][0]
+    assert not Report.objects.exists()
+
+
+def test_every_text_is_checked_at_once_with_what_is_missing(fk_reporter):
+    with pytest.raises(ValidationFailed) as info:
+        file(
+            fk_reporter,
+            title=" ",
+            description="Personen 790126–1698 nekades.",
+            cause="Ring 070-123 45 67.",
+            consequence="Skriv till anna(at)kommun.se.",
+            proposal="Fråga Anna Svensson.",
+            incident_date=D(2026, 12, 24),
+        )
+    fields = info.value.fields
+    assert {"title", "description", "cause", "consequence", "proposal", "incident_date", "names_confirmed"} <= set(
+        fields
+    )
+    assert "personnummer" in fields["description"][0] and "Tecken 10–20" in fields["description"][0]
+    assert "telefonnummer" in fields["cause"][0]
+    assert "e-postadress" in fields["consequence"][0]
+    assert "kan vara namnet på en person" in fields["proposal"][0]
+    assert not Report.objects.exists()
+
+
+def test_a_name_is_accepted_once_the_reporter_has_confirmed_it_and_stored_as_typed(fk_reporter):
+    text = "Handläggaren Anna Svensson på enheten  följde rutinen."
+    with pytest.raises(OutgoingTextRefused) as info:
+        file(fk_reporter, description=text)
+    assert info.value.names_pending and info.value.names_fingerprint
+    assert "kryssa i rutan" in info.value.fields["names_confirmed"][0]
+    assert not Report.objects.exists()
+    report = file(fk_reporter, description=text, names_confirmed=True)
+    assert report.description == text
+
+
+def test_a_confirmation_of_names_lets_no_personal_data_through(fk_reporter):
+    with pytest.raises(OutgoingTextRefused) as info:
+        file(fk_reporter, description=NARRATIVE, names_confirmed=True)
+    (number, phone) = info.value.fields["description"]
+    assert number.startswith("Tecken 15–27: ”19790126-1698” ser ut som ett personnummer")
+    assert phone.startswith("Tecken 33–45: ”070-123 45 67” ser ut som ett telefonnummer")
+    assert "names_confirmed" not in info.value.fields
+    assert not Report.objects.exists()
+
+
+def test_the_guard_checks_every_field_and_leaves_the_text_alone():
+    fields = {"narrative": NARRATIVE, "summary": "Tre deltagare gick vidare till studier.", "other": "Det var Per Berg"}
+    before = dict(fields)
+    with pytest.raises(OutgoingTextRefused) as info:
+        guard_outgoing_text(fields, names_confirmed=False)
+    assert fields == before
+    assert set(info.value.fields) == {"narrative", "other", "names_confirmed"}
+    assert len(info.value.fields["narrative"]) == 3  # the number, the phone and the name
+    guard_outgoing_text({"summary": fields["summary"]}, names_confirmed=False)  # nothing to say
+    guard_outgoing_text({"other": "Det var Per Berg"}, names_confirmed=True)
+
+
+def test_the_filing_form_shows_every_finding_at_once_and_keeps_the_typed_text(fk_reporter):
+    client = verified_client(fk_reporter)
+    typed = "Personen 790126–1698 ringde från 070-123\u00a045 67"
+    response = client.post(
+        "/lexheller/ny/", _filing_data(title="", description=typed, consequence="Anna Svensson fick vänta.")
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "personnummer" in body and "telefonnummer" in body and "kan vara namnet på en person" in body
+    assert "Det här fältet är obligatoriskt." in body  # the title, in the same round
+    assert typed in body and "Anna Svensson fick vänta." in body
+    assert NAMES_LABEL in body
+    assert not Report.objects.exists()
+
+
+def test_the_names_checkbox_appears_only_while_names_remain(fk_reporter):
+    client = verified_client(fk_reporter)
+    response = client.post("/lexheller/ny/", _filing_data(description="Ring 070-123 45 67"))
+    assert response.status_code == 400 and NAMES_LABEL not in response.content.decode()
+    assert NAMES_LABEL not in client.get("/lexheller/ny/").content.decode()
+
+
+def test_filing_with_a_name_needs_the_confirmation_of_exactly_that_name(fk_reporter):
+    client = verified_client(fk_reporter)
+    data = _filing_data(description="Handläggaren Anna Svensson följde rutinen.")
+    first = client.post("/lexheller/ny/", data)
+    assert first.status_code == 400
+    fingerprint = _confirmation(first.content.decode())
+    # Not ticked: refused again, the checkbox still there.
+    again = client.post("/lexheller/ny/", data)
+    assert again.status_code == 400 and NAMES_LABEL in again.content.decode()
+    # Ticked, but the text now holds another name: the tick does not cover it.
+    other = client.post(
+        "/lexheller/ny/",
+        {**data, "description": "Handläggaren Lars Nilsson följde rutinen.", "names_confirmed": fingerprint},
+    )
+    assert other.status_code == 400 and "Lars Nilsson" in other.content.decode()
+    assert not Report.objects.exists()
+    # Ticked for exactly these names: filed, as typed.
+    response = client.post("/lexheller/ny/", {**data, "names_confirmed": fingerprint})
+    assert response.status_code == 302
+    assert Report.objects.get().description == "Handläggaren Anna Svensson följde rutinen."
+
+
+def test_a_confirmed_name_stays_ticked_while_another_error_is_corrected(fk_reporter):
+    client = verified_client(fk_reporter)
+    data = _filing_data(description="Handläggaren Anna Svensson följde rutinen.")
+    fingerprint = _confirmation(client.post("/lexheller/ny/", data).content.decode())
+    response = client.post("/lexheller/ny/", {**data, "cause": "Ring 070-123 45 67", "names_confirmed": fingerprint})
+    body = response.content.decode()
+    assert response.status_code == 400 and "telefonnummer" in body
+    assert re.search(r'name="names_confirmed"[^>]*checked', body)
+
+
+@pytest.mark.parametrize(
+    ("action", "prefix", "text", "kind"),
+    [
+        ("fraga", "question", "Gäller det Anna Svensson?", "kan vara namnet på en person"),
+        ("fraga", "question", "Ring mig på 070-123 45 67", "telefonnummer"),
+        ("avsluta", "close", "Personen 790126/1698 har flyttat.", "personnummer"),
+        ("avsluta", "close", "Anna Svensson har flyttat.", "kan vara namnet på en person"),
+    ],
+)
+def test_the_administrators_texts_pass_the_same_guard(fk_reporter, lex_admin, action, prefix, text, kind):
+    report = file(fk_reporter)
+    client = verified_client(lex_admin)
+    response = client.post(f"/lexheller/{report.pk}/{action}/", {f"{prefix}-text": text, f"{prefix}-reason": text})
+    body = response.content.decode()
+    assert response.status_code == 400 and kind in body and text.split()[0] in body
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RECEIVED and not report.messages.exists()
+
+
+def test_a_question_with_a_confirmed_name_is_sent(fk_reporter, lex_admin):
+    report = file(fk_reporter)
+    client = verified_client(lex_admin)
+    data = {"question-text": "Var det handläggaren Anna Svensson som beslutade?"}
+    first = client.post(f"/lexheller/{report.pk}/fraga/", data)
+    assert first.status_code == 400 and NAMES_LABEL in first.content.decode()
+    fingerprint = _confirmation(first.content.decode(), "question-names_confirmed")
+    assert (
+        client.post(f"/lexheller/{report.pk}/fraga/", {**data, "question-names_confirmed": fingerprint}).status_code
+        == 302
+    )
+    assert report.messages.get().text == data["question-text"]
+
+
+def test_the_reply_and_the_answer_pass_the_guard(fk_reporter, lex_admin):
+    report = file(fk_reporter)
+    report_ask(actor=lex_admin, report=report, text="Hur ofta?")
+    with pytest.raises(ValidationFailed) as info:
+        report_reply(actor=fk_reporter, report=report, text="Ring 08-123 456 78")
+    assert "telefonnummer" in info.value.fields["text"][0]
+    with pytest.raises(ValidationFailed):
+        report_reply(actor=fk_reporter, report=report, text="Fråga Anna Svensson")
+    report_reply(actor=fk_reporter, report=report, text="Fråga Anna Svensson", names_confirmed=True)
+    report_raise(actor=lex_admin, report=report, meeting=_meeting(lex_admin), today=TODAY)
+    with pytest.raises(ValidationFailed) as info:
+        report_answer(actor=lex_admin, report=report, answer="Se 19790126-1698", today=D(2026, 12, 2))
+    assert "personnummer" in info.value.fields["answer"][0]
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RAISED and report.answer == ""

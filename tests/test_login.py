@@ -130,3 +130,44 @@ def test_forms_require_csrf_tokens(forbund_officer):
     client = Client(enforce_csrf_checks=True)
     response = client.post("/konto/logga-in/", {"username": forbund_officer.username, "password": PASSWORD})
     assert response.status_code == 403
+
+
+def _session_id(client: Client) -> str:
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def _sent_to_log_in_with(session_id: str) -> bool:
+    old = Client()
+    old.cookies[settings.SESSION_COOKIE_NAME] = session_id
+    response = old.get("/personer/")
+    return response.status_code == 302 and response["Location"].startswith("/konto/logga-in/")
+
+
+def test_the_session_id_is_renewed_when_a_code_is_verified(caseworker_alingsas):
+    device = TOTPDevice.objects.create(user=caseworker_alingsas, name="app", confirmed=True)
+    client = Client()
+    _login(client, caseworker_alingsas.username)
+    client.get("/konto/tvafaktor/")
+    before, csrf_before = _session_id(client), client.cookies[settings.CSRF_COOKIE_NAME].value
+    assert client.post("/konto/tvafaktor/", {"token": _code(device)}).status_code == 302
+    after = _session_id(client)
+    assert after and after != before
+    assert client.cookies[settings.CSRF_COOKIE_NAME].value != csrf_before
+    # The session keeps its data: still logged in, with the second factor.
+    assert client.get("/personer/").status_code == 200
+    assert _sent_to_log_in_with(before)
+    assert not _sent_to_log_in_with(after)
+
+
+def test_the_session_id_is_renewed_when_an_authenticator_is_enrolled(caseworker_alingsas):
+    client = Client()
+    _login(client, caseworker_alingsas.username)
+    client.get("/konto/tvafaktor/registrera/")
+    before = _session_id(client)
+    device = TOTPDevice.objects.get(user=caseworker_alingsas, confirmed=False)
+    assert client.post("/konto/tvafaktor/registrera/", {"token": _code(device)}).status_code == 302
+    after = _session_id(client)
+    assert after and after != before
+    assert client.get("/personer/").status_code == 200
+    assert _sent_to_log_in_with(before)
+    assert not _sent_to_log_in_with(after)

@@ -212,23 +212,26 @@ def test_staff_take_a_participant_from_referral_to_exit_pdf(activera, caseworker
     assert AuditEvent.objects.filter(action=AuditAction.PARTICIPANT_EXPORT, person_code=enrolment.code).exists()
 
 
-def test_the_violence_form_counts_without_linking(activera, caseworker_alingsas):
+def test_the_violence_page_counts_a_batch_of_forms_without_linking(activera, caseworker_alingsas):
     client = verified_client(caseworker_alingsas)
+    today = timezone.localdate()
+    upload = io.BytesIO(b"psykiskt;fysiskt;sexuellt\nnej;nej;ja\nnej;;nej\n")
+    upload.name = "formular.csv"
     response = client.post(
         "/deltagare/vald/",
-        {
-            "programme_unit": unit().pk,
-            "year": 2026,
-            "tertial": 3,
-            "question_psykiskt": "nej",
-            "question_fysiskt": "nej",
-            "question_sexuellt": "ja",
-        },
+        {"programme_unit": unit().pk, "year": today.year, "tertial": 1, "file": upload},
     )
     assert response.status_code == 302
-    assert ViolenceTally.objects.get(question="sexuellt").answer == "ja"
-    missing = client.post("/deltagare/vald/", {"programme_unit": unit().pk, "year": 2026, "tertial": 3})
-    assert "Vill inte svara är ett svar" in missing.content.decode()
+    counts = {(t.question, t.answer): t.count for t in ViolenceTally.objects.filter(count__gt=0)}
+    assert counts == {
+        ("psykiskt", "nej"): 2,
+        ("fysiskt", "nej"): 1,
+        ("fysiskt", "ej_besvarad"): 1,
+        ("sexuellt", "ja"): 1,
+        ("sexuellt", "nej"): 1,
+    }
+    missing = client.post("/deltagare/vald/", {"programme_unit": unit().pk, "year": today.year, "tertial": 1})
+    assert "Välj en fil." in missing.content.decode()
 
 
 def test_the_caseworker_start_page_shows_what_to_do(activera, caseworker_alingsas):

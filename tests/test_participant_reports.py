@@ -7,11 +7,12 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from apps.activera.exports import period_report, units_of
-from apps.activera.reports import monthly_referrals, tertial_progression, tertial_violence
-from apps.activera.services import enrolment_exit, measurement_add, referral_accept, violence_questionnaire_record
+from apps.activera.exports import period_report
+from apps.activera.reports import monthly_referrals, progression_counts, violence_counts
+from apps.activera.services import enrolment_exit, measurement_add, referral_accept
+from apps.activera.violence import violence_batch_record
 from apps.organisations.models import Organisation
-from tests.activera_helpers import FAR_FUTURE, refer, unit
+from tests.activera_helpers import EXECUTORS, FAR_FUTURE, deliver_all, refer, unit
 
 D = datetime.date
 
@@ -75,7 +76,15 @@ def test_monthly_referrals_by_gender_and_party(activera, caseworker_alingsas):
     assert len(data["cells"]) == 18
 
 
-def test_progression_per_indicator_hides_small_groups(activera, caseworker_alingsas, settings):
+def _released(slug: str, kind: str, year: int, period: int = 0) -> dict:
+    from apps.activera.models import Delivery
+
+    return Delivery.objects.get(
+        programme_unit__unit__slug=f"{slug}-activera", kind=kind, year=year, period=period
+    ).content
+
+
+def test_progression_per_indicator_hides_small_groups(activera, caseworker_alingsas):
     answers_first = {i.code: 2 for i in activera.indicators.all()}
     answers_later = {i.code: 4 for i in activera.indicators.all()}
     for serial in range(6):
@@ -96,29 +105,34 @@ def test_progression_per_indicator_hides_small_groups(activera, caseworker_aling
             answers=answers_later if serial != 0 else answers_first,
             today=FAR_FUTURE,
         )
-    [first, *_rest] = tertial_progression(units_of(Organisation.objects.get(slug="alingsas")), 2026, 1)
-    women = first["by_gender"]["kvinna"]
-    assert women["measured"] == 5 and women["mean_change"] == 1.6 and women["share_improved"] == 0.8
-    assert first["by_gender"]["man"] == {"measured": None, "mean_change": None, "share_improved": None}
-    assert first["by_gender"]["total"]["measured"] == 6
+    counts = progression_counts([unit()], 2026, 1)
+    assert counts["progression_measured"].cells[0] == [5, 1, 0]
+    assert counts["progression_improved"].cells[0] == [4, 1, 0]
+    assert counts["progression_change"].cells[0] == [8, 2, 0]
+    deliver_all("tertial", 2026, 1)
+    first = _released("alingsas", "tertial", 2026, 1)["progression"]["rows"][0]["by_gender"]
+    assert first["kvinna"] == {"measured": 5, "mean_change": 1.6, "share_improved": 0.8}
+    # One man: hidden, and so is the total (it would give him away, the women's figures being shown).
+    assert first["man"] == {"measured": None, "mean_change": None, "share_improved": None}
+    assert first["total"]["measured"] is None
 
 
 def test_violence_counts_are_suppressed_with_a_complement(activera, caseworker_alingsas):
-    for answer, times in (("ja", 2), ("nej", 9), ("vill_inte_svara", 6)):
-        for _ in range(times):
-            violence_questionnaire_record(
-                actor=caseworker_alingsas,
-                programme_unit=unit(),
-                year=2026,
-                tertial=2,
-                answers={"psykiskt": answer, "fysiskt": "nej", "sexuellt": "nej"},
-            )
-    table = tertial_violence([unit()], 2026, 2)
-    psych = table.cells[0]
+    forms = [
+        {"psykiskt": answer, "fysiskt": "nej", "sexuellt": "nej"}
+        for answer, times in (("ja", 2), ("nej", 9), ("vill_inte_svara", 6))
+        for _ in range(times)
+    ]
+    violence_batch_record(
+        actor=caseworker_alingsas, programme_unit=unit(), year=2026, tertial=2, forms=forms, today=FAR_FUTURE
+    )
+    assert violence_counts([unit()], 2026, 2).cells[0] == [2, 9, 6, 0]
+    deliver_all("tertial", 2026, 2)
+    table = next(t for t in _released("alingsas", "tertial", 2026, 2)["tables"] if t["key"] == "violence")
+    psych = table["cells"][0]
     assert psych[0] is None  # 2 "ja" hidden
-    assert psych.count(None) >= 2  # and another cell with it, so the total does not reveal it
-    assert table.row_totals[0] == 17
-    assert table.cells[1] == [None, None, None] or table.cells[1][1] == 17
+    # and another figure with it (a cell or the number of forms), so it cannot be subtracted out
+    assert psych.count(None) >= 2 or table["row_totals"][0] is None
 
 
 def test_interim_statistics_by_gender_with_suppression(activera, caseworker_alingsas, settings):
@@ -134,38 +148,46 @@ def test_interim_statistics_by_gender_with_suppression(activera, caseworker_alin
             income_after="",
             today=FAR_FUTURE,
         )
-    data = period_report(kind="interim", year=2026, municipality=Organisation.objects.get(slug="alingsas"))
-    assert data["due"] == "2026-09-10" and data["period"] == {"start": "2026-01-01", "end": "2026-08-31"}
-    tables = {t["key"]: t for t in data["tables"]}
+    deliver_all("interim", 2026)
+    content = _released("alingsas", "interim", 2026)
+    assert content["due"] == "2026-09-10" and content["period_label"] == "januari–augusti 2026"
+    tables = {t["key"]: t for t in content["tables"]}
     participants = tables["participants"]
-    assert participants["rows"] == ["Aktiva under perioden", "Nya", "Avslutade"]
+    assert participants["rows"] == ["Aktiva under perioden", "Nya under perioden", "Avslutade under perioden"]
     assert participants["columns"] == ["Kvinna", "Man", "Annat/vill inte ange"]
-    assert participants["row_totals"] == [7, 7, 5]
+    assert participants["row_totals"][:2] == [7, 7] and participants["column_totals"] is None
+    assert participants["cells"][2][1] is None  # one man left: hidden
     assert tables["places"]["cells"][0] == [85]
     exit_reason = tables["exit_reason"]
     moved = exit_reason["rows"].index("Flyttat")
     assert None in exit_reason["cells"][moved]  # one person moved: hidden
-    assert set(data["progression"]) == {"T1", "T2"} and set(data["violence"]) == {"T1", "T2"}
 
 
-def test_the_forbund_sees_municipalities_side_by_side_and_summed(
-    activera, caseworker_alingsas, caseworker_lerum, forbund_officer
-):
-    _enrol(caseworker_alingsas, serial=70)
-    _enrol(caseworker_lerum, serial=71, slug="lerum")
+def test_a_single_participant_of_a_gender_is_hidden_in_every_table_that_crosses_it(activera, caseworker_alingsas):
+    for serial in range(8):
+        _enrol(caseworker_alingsas, serial=90 + serial, gender="annat" if serial == 0 else "kvinna")
+    deliver_all("annual", 2026)
+    content = _released("alingsas", "annual", 2026)
+    for table in content["tables"]:
+        if table["key"] in ("places", "weeks") or "annat" not in table["column_keys"]:
+            continue
+        other = table["column_keys"].index("annat")
+        for row, cells in zip(table["rows"], table["cells"], strict=True):
+            assert cells[other] in (0, None), (table["key"], row)
+
+
+def test_the_forbund_sees_municipalities_side_by_side_and_summed(activera, caseworker_alingsas, caseworker_lerum):
+    for n in range(3):
+        _enrol(caseworker_alingsas, serial=70 + n)
+        _enrol(caseworker_lerum, serial=75 + n, slug="lerum")
+    deliver_all("annual", 2026)
     data = period_report(kind="annual", year=2026, forbund=Organisation.objects.get(slug="insjoriket"))
-    assert [m["municipality"] for m in data["municipalities"]] == [
-        "alingsas",
-        "harryda",
-        "lerum",
-        "molndal",
-        "partille",
-    ]
-    assert data["due"] == "2027-02-10"
+    assert [s["unit"] for s in data["sections"]] == [f"{m}-activera" for m in EXECUTORS]
+    assert data["delivered"] == 5
     total = {t["key"]: t for t in data["total"]["tables"]}
-    assert total["participants"]["row_totals"][0] == 2
+    assert total["participants"]["row_totals"][0] == 6
     assert total["places"]["cells"][0] == [475]
-    assert "Fia" not in json.dumps(data) and "ALI-" not in json.dumps(data)
+    assert "Fia" not in json.dumps(data) and "ALI-" not in json.dumps(data) and "ALID-" not in json.dumps(data)
 
 
 def test_xlsx_and_pdf_are_readable(activera, caseworker_alingsas, tmp_path, pdf_support):
@@ -189,6 +211,7 @@ def test_xlsx_and_pdf_are_readable(activera, caseworker_alingsas, tmp_path, pdf_
     assert "Deltagare per kön" in workbook.sheetnames
     rows = list(workbook["Deltagare per kön"].iter_rows(values_only=True))
     assert rows[0][1:] == ("Kvinna", "Man", "Annat/vill inte ange", "Totalt")
+    deliver_all("annual", 2026)
     pdf = tmp_path / "annual.pdf"
     call_command(
         "activera",
@@ -205,13 +228,29 @@ def test_xlsx_and_pdf_are_readable(activera, caseworker_alingsas, tmp_path, pdf_
         stderr=io.StringIO(),
     )
     text = "\n".join(p.extract_text() for p in PdfReader(pdf).pages)
-    assert "helårsredovisning 2026" in text and "Hela förbundet" in text and "Avslutsorsak" in text
+    assert "Helårsredovisning – helåret 2026" in text and "Förbundet" in text and "avslutsorsak" in text
 
 
-def test_monthly_counts_are_not_suppressed(activera):
+def test_the_municipality_sees_its_own_monthly_counts_whole(activera):
     refer(unit(), received_on=D(2026, 3, 2), serial=9, gender="annat", party="region")
     data = monthly_referrals([unit()], 2026, 3)
     assert data["by_gender"]["annat"] == 1
+
+
+def test_monthly_counts_leave_unprotected_only_where_the_agreement_says_so(activera):
+    from apps.activera.models import DeliveryTerms
+
+    refer(unit(), received_on=D(2026, 3, 2), serial=9, gender="annat", party="region")
+    refer(unit("lerum"), received_on=D(2026, 3, 2), serial=10, gender="annat", party="region", residence="lerum")
+    DeliveryTerms.objects.create(
+        programme_unit=unit(), year=2026, monthly_unprotected=True, clause="§ 3: redovisas utan skydd"
+    )
+    deliver_all("monthly", 2026, 3)
+    alingsas = _released("alingsas", "monthly", 2026, 3)["tables"][0]
+    lerum = _released("lerum", "monthly", 2026, 3)["tables"][0]
+    region = alingsas["row_keys"].index("region")
+    assert alingsas["unprotected"] and alingsas["cells"][region][2] == 1
+    assert not lerum["unprotected"] and lerum["cells"][region][2] is None
 
 
 def test_a_bad_month_gets_a_clear_error(activera):

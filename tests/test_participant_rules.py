@@ -11,8 +11,8 @@ from apps.activera.services import (
     meeting_record,
     programme_load,
     referral_accept,
-    violence_questionnaire_record,
 )
+from apps.activera.violence import violence_batch_record
 from apps.people.models import Person
 from insyn.errors import ValidationFailed
 from tests.activera_helpers import FAR_FUTURE, refer, unit
@@ -67,7 +67,7 @@ def test_acceptance_checks_age_on_the_start_date(activera, caseworker_alingsas):
     with pytest.raises(ValidationFailed) as info:
         _accept(sixteen_soon, caseworker_alingsas, start=D(2026, 1, 19))
     assert "tidigast från 2026-01-20" in info.value.fields["start_date"][0]
-    assert _accept(sixteen_soon, caseworker_alingsas, start=D(2026, 1, 20)).code.startswith("ALI-")
+    assert _accept(sixteen_soon, caseworker_alingsas, start=D(2026, 1, 20)).code.startswith("ALID-")
     turning_65 = refer(unit(), birth=D(1961, 2, 1), serial=15)
     with pytest.raises(ValidationFailed):
         _accept(turning_65, caseworker_alingsas, start=D(2026, 2, 1))
@@ -243,20 +243,34 @@ def test_a_lerum_caseworker_cannot_touch_an_alingsas_participant(activera, casew
 
 def test_violence_questionnaires_are_counts_that_cannot_be_traced(activera, caseworker_alingsas):
     enrolment = _accept(refer(unit(), serial=22), caseworker_alingsas)
-    answers = {"psykiskt": "ja", "fysiskt": "nej", "sexuellt": "vill_inte_svara"}
-    for _ in range(3):
-        violence_questionnaire_record(
-            actor=caseworker_alingsas, programme_unit=unit(), year=2026, tertial=1, answers=answers
-        )
-    counts = {(t.question, t.answer): t.count for t in ViolenceTally.objects.all()}
-    assert counts == {("psykiskt", "ja"): 3, ("fysiskt", "nej"): 3, ("sexuellt", "vill_inte_svara"): 3}
+    questions = [q["code"] for q in unit().programme.violence_questions]
+    fixed_order = [(q, a) for q in questions for a in ("ja", "nej", "vill_inte_svara", "ej_besvarad")]
+    # The first form's answers are the last in the fixed order: nothing of the batch shows in the rows.
+    forms = [{"psykiskt": "", "fysiskt": "", "sexuellt": "vill_inte_svara"}] + [
+        {"psykiskt": "ja", "fysiskt": "nej", "sexuellt": "vill_inte_svara"}
+    ] * 2
+    violence_batch_record(
+        actor=caseworker_alingsas, programme_unit=unit(), year=2026, tertial=1, forms=forms, today=FAR_FUTURE
+    )
+    rows = list(ViolenceTally.objects.order_by("pk"))
+    assert [(t.question, t.answer) for t in rows] == fixed_order
+    counts = {(t.question, t.answer): t.count for t in rows if t.count}
+    assert counts == {
+        ("psykiskt", "ja"): 2,
+        ("psykiskt", "ej_besvarad"): 1,
+        ("fysiskt", "nej"): 2,
+        ("fysiskt", "ej_besvarad"): 1,
+        ("sexuellt", "vill_inte_svara"): 3,
+    }
     # Structure: no column of the tally refers to a participant, person, user or a date.
     columns = {f.name for f in ViolenceTally._meta.get_fields()}
     assert columns == {"id", "programme_unit", "year", "tertial", "question", "answer", "count"}
-    # No other table mentions the questionnaire: nothing was logged, nothing links it to the enrolment.
+    # The batch is audited by who, unit, tertial and number of forms; no answer is in the log.
     from apps.audit.models import AuditEvent
 
-    assert not AuditEvent.objects.filter(object_type__icontains="violence").exists()
+    (event,) = AuditEvent.objects.filter(object_type__icontains="violence")
+    assert event.details == {"unit": "alingsas-activera", "year": 2026, "tertial": 1, "forms": 3}
+    # No other table mentions an answer: nothing links a form to the enrolment.
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
             if table == "activera_violencetally":
@@ -264,9 +278,15 @@ def test_violence_questionnaires_are_counts_that_cannot_be_traced(activera, case
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
             assert not any("vill_inte_svara" in repr(row) for row in cursor.fetchall()), table
     with pytest.raises(ValidationFailed):
-        violence_questionnaire_record(
-            actor=caseworker_alingsas, programme_unit=unit(), year=2026, tertial=1, answers={"psykiskt": "ja"}
+        violence_batch_record(
+            actor=caseworker_alingsas,
+            programme_unit=unit(),
+            year=2026,
+            tertial=1,
+            forms=[{"psykiskt": "ja"}, {"psykiskt": "kanske"}],
+            today=FAR_FUTURE,
         )
+    assert {(t.question, t.answer): t.count for t in ViolenceTally.objects.all() if t.count} == counts
     assert Enrolment.objects.filter(pk=enrolment.pk).exists()
 
 
@@ -320,3 +340,18 @@ def test_a_change_of_leader_needs_a_reason_and_is_kept(activera, caseworker_alin
     )
     enrolment.refresh_from_db()
     assert enrolment.income_before == "ekonomiskt_bistand"
+
+
+def test_a_participants_code_is_not_the_persons_register_code(activera, caseworker_alingsas):
+    from lib.pseudonyms import is_valid_participant_code
+    from tests.conftest import verified_client
+
+    enrolment = _accept(refer(unit(), serial=31), caseworker_alingsas)
+    person = enrolment.person
+    assert person is not None
+    assert enrolment.code != person.code and is_valid_participant_code(enrolment.code)
+    client = verified_client(caseworker_alingsas)
+    # One leaked code opens one thing only: the participant code finds no one in the register.
+    assert client.get(f"/personer/{enrolment.code}/").status_code == 404
+    assert client.get(f"/deltagare/{person.code}/").status_code == 404
+    assert client.get(f"/deltagare/{enrolment.code}/").status_code == 200

@@ -1,7 +1,9 @@
+import datetime
 import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
@@ -107,3 +109,70 @@ def test_a_script_account_still_needs_the_second_factor_for_pages(insjoriket):
     assert response.status_code == 302
     assert response["Location"].startswith("/konto/tvafaktor/registrera/")
     assert client.get("/personer/")["Location"].startswith("/konto/tvafaktor/")
+
+
+def _robot() -> User:
+    _run("create", "--username", "robot", "--role", "executor_caseworker", "--org", "alingsas-activera")
+    return User.objects.get(username="robot")
+
+
+def test_token_says_the_expiry_on_stderr_and_only_the_token_on_stdout(insjoriket):
+    robot = _robot()
+    out, err = _run("token", "robot")
+    token = out.removesuffix("\n")
+    assert "\n" not in token and len(token) >= 40
+    stored = AuthToken.objects.get(user=robot)
+    assert stored.token_key == token[: len(stored.token_key)]
+    assert abs(stored.expiry - (timezone.now() + datetime.timedelta(days=90))) < datetime.timedelta(minutes=1)
+    assert timezone.localtime(stored.expiry).strftime("%Y-%m-%d %H:%M") in err
+    assert token not in err
+
+
+def test_token_days_gives_another_term_within_one_to_365_days(insjoriket):
+    robot = _robot()
+    _run("token", "robot", "--days", "7")
+    stored = AuthToken.objects.get(user=robot)
+    assert abs(stored.expiry - (timezone.now() + datetime.timedelta(days=7))) < datetime.timedelta(minutes=1)
+    for days in ("0", "366"):
+        with pytest.raises(CommandError, match="1–365 dagar"):
+            _run("token", "robot", "--days", days)
+    assert AuthToken.objects.filter(user=robot).count() == 1
+
+
+def test_tokens_lists_one_token_a_line_with_key_created_and_expiry(insjoriket):
+    robot = _robot()
+    tokens = [_run("token", "robot")[0].strip(), _run("token", "robot", "--days", "3")[0].strip()]
+    out, _err = _run("tokens", "robot")
+    lines = out.splitlines()
+    assert len(lines) == 2
+    stored = {token.token_key: token for token in AuthToken.objects.filter(user=robot)}
+    for line in lines:
+        key, created, expires = line.split("\t")
+        assert created == timezone.localtime(stored[key].created).strftime("%Y-%m-%d %H:%M")
+        assert expires == timezone.localtime(stored[key].expiry).strftime("%Y-%m-%d %H:%M")
+    for token in tokens:
+        assert token not in out
+
+
+def test_revoke_key_revokes_that_token_only_and_is_logged(insjoriket):
+    robot = _robot()
+    gone = _run("token", "robot")[0].strip()
+    kept = _run("token", "robot")[0].strip()
+    key = AuthToken.objects.get(user=robot, token_key=gone[:15]).token_key
+    _run("token", "robot", "--revoke-key", key)
+    client = APIClient()
+    assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {gone}").status_code == 401
+    assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {kept}").status_code == 200
+    event = AuditEvent.objects.get(action=AuditAction.TOKEN_REVOKE)
+    assert event.details == {"token_key": key} and event.channel == "cli"
+    with pytest.raises(CommandError, match="ingen API-nyckel"):
+        _run("token", "robot", "--revoke-key", key)
+
+
+def test_revoke_key_does_not_reach_another_users_token(insjoriket):
+    _robot()
+    _run("create", "--username", "other", "--role", "auditor", "--org", "alingsas")
+    token = _run("token", "other")[0].strip()
+    with pytest.raises(CommandError, match="ingen API-nyckel"):
+        _run("token", "robot", "--revoke-key", token[:15])
+    assert AuthToken.objects.filter(user__username="other").exists()

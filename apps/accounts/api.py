@@ -1,13 +1,17 @@
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from knox.models import AuthToken
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.api import PAGE_PARAMETERS, page_of, results_schema
+
 from .models import User
-from .selectors import grants_of
+from .selectors import api_tokens_for_user, get_api_token_for_user, grants_of
+from .services import api_token_revoke
 
 
 class MeApi(APIView):
@@ -30,3 +34,59 @@ class MeApi(APIView):
                 "grants": [{"role": g.role.value, "organisation": g.organisation.slug} for g in grants_of(user)],
             }
         )
+
+
+class ApiTokenSerializer(serializers.Serializer[AuthToken]):
+    token_key = serializers.CharField(help_text="Nyckelns början; hela nyckeln visas bara när den skapas")
+    username = serializers.CharField(source="user.username")
+    created = serializers.DateTimeField()
+    expires = serializers.DateTimeField(source="expiry", allow_null=True)
+    expired = serializers.BooleanField(help_text="Utgången: API:et tar inte längre emot nyckeln")
+
+
+def _user(request: Request) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+TOKEN_KEY_PARAMETER = OpenApiParameter(
+    "token_key", str, OpenApiParameter.PATH, description="Nyckelns början, som i listan"
+)
+
+
+class ApiTokenListApi(APIView):
+    @extend_schema(
+        operation_id="tokens_list",
+        summary="API-nycklar: dina egna, eller allas för en systemadministratör",
+        parameters=[
+            *PAGE_PARAMETERS,
+            OpenApiParameter("user", str, description="Bara den här användarens nycklar (användarnamn)"),
+        ],
+        responses=results_schema("ApiTokenList", ApiTokenSerializer),
+    )
+    def get(self, request: Request) -> Response:
+        tokens = api_tokens_for_user(_user(request), username=request.query_params.get("user", "").strip())
+        rows, next_page = page_of(request, tokens)
+        return Response({"results": ApiTokenSerializer(rows, many=True).data, "next": next_page})
+
+
+class ApiTokenDetailApi(APIView):
+    @extend_schema(
+        operation_id="tokens_retrieve",
+        summary="En API-nyckel (din egen, eller vilken som helst för en systemadministratör)",
+        parameters=[TOKEN_KEY_PARAMETER],
+        responses=ApiTokenSerializer,
+    )
+    def get(self, request: Request, token_key: str) -> Response:
+        return Response(ApiTokenSerializer(get_api_token_for_user(_user(request), token_key)).data)
+
+    @extend_schema(
+        operation_id="tokens_destroy",
+        summary="Återkalla en API-nyckel",
+        parameters=[TOKEN_KEY_PARAMETER],
+        responses={204: None},
+    )
+    def delete(self, request: Request, token_key: str) -> Response:
+        user = _user(request)
+        api_token_revoke(token=get_api_token_for_user(user, token_key), actor=user, request=request._request)
+        return Response(status=204)

@@ -29,3 +29,13 @@ class TokenForm(forms.Form):
 
     def clean_token(self) -> str:
         return str(self.cleaned_data["token"]).strip()
+
+
+class ApiTokenFilterForm(forms.Form):
+    anvandare = forms.CharField(
+        label=_("Användarnamn"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocapitalize": "none", "type": "search"}),
+        help_text=_("Visa bara den här användarens nycklar."),
+    )

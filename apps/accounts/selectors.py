@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Case, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+from knox.models import AuthToken
 
 from apps.organisations.models import Organisation, OrganisationKind
 from apps.organisations.selectors import forbund_of, municipality_of
@@ -137,3 +140,47 @@ def forbunds_of(user: User | AnonymousUser, permission: Permission) -> list[Orga
         if permission in ROLE_PERMISSIONS[grant.role] and grant.forbund is not None
     }
     return sorted(found.values(), key=lambda org: org.name)
+
+
+def _api_tokens() -> QuerySet[AuthToken]:
+    """Tokens with their owner and `expired` (an expired token is refused by the API; knox deletes
+    it the next time its owner authenticates), newest first."""
+    return (
+        AuthToken.objects.select_related("user")
+        .annotate(
+            expired=Case(
+                When(expiry__lt=timezone.now(), then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+        )
+        .order_by("-created", "digest")
+    )
+
+
+def api_tokens_of(owner: User) -> QuerySet[AuthToken]:
+    """One user's API tokens, whoever asks (the owner's own page; the command line, which is the operator)."""
+    return _api_tokens().filter(user=owner)
+
+
+def may_manage_every_api_token(user: User | AnonymousUser) -> bool:
+    """System administrators see and revoke every user's tokens; everyone else only their own."""
+    return has_permission(user, Permission.USERS_MANAGE)
+
+
+def api_tokens_for_user(user: User, *, username: str = "") -> QuerySet[AuthToken]:
+    """The tokens `user` may see: their own, or every user's for a system administrator.
+    `username` narrows the list to one owner (case-insensitive); outside the user's reach it is empty."""
+    tokens = _api_tokens()
+    if not may_manage_every_api_token(user):
+        tokens = tokens.filter(user=user)
+    if username:
+        tokens = tokens.filter(user__username__iexact=username)
+    return tokens
+
+
+def get_api_token_for_user(user: User, token_key: str) -> AuthToken:
+    """The token with this key prefix, if it is the user's own or the user is a system administrator;
+    404 for everyone else, as for anything outside their reach."""
+    token = api_tokens_for_user(user).filter(token_key=token_key).first()
+    if token is None:
+        raise Http404
+    return token

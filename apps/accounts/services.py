@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
@@ -111,31 +114,67 @@ def role_revoke(*, user: User, role: str, organisation_slug: str, actor: User | 
     forget_grants(user)
 
 
-def api_token_create(*, user: User, actor: User | None = None) -> str:
-    """Create an API token and return it in clear text, once. Only its digest is stored."""
+API_TOKEN_MAX_DAYS = 365
+
+
+def api_token_issue(
+    *, user: User, actor: User | None = None, days: int | None = None, request: HttpRequest | None = None
+) -> tuple[AuthToken, str]:
+    """Create an API token that expires after `days` (INSYN_API_TOKEN_DAYS unless given) and return
+    it with the token in clear text, shown this once. Only its digest is stored; the audit row holds
+    the key prefix, never the token."""
+    term = settings.INSYN_API_TOKEN_DAYS if days is None else days
+    if not 1 <= term <= API_TOKEN_MAX_DAYS:
+        message = f"En API-nyckel kan gälla 1–{API_TOKEN_MAX_DAYS} dagar, inte {term}."
+        raise ValidationFailed(message, fields={"days": [message]})
     with transaction.atomic():
-        instance, token = AuthToken.objects.create(user=user, expiry=None)
+        instance, token = AuthToken.objects.create(user=user, expiry=timedelta(days=term))
         audit_record(
             actor=actor,
             action=AuditAction.TOKEN_CREATE,
+            request=request,
             object_type="user",
             object_id=user.username,
-            details={"token_key": instance.token_key},
+            details={"token_key": instance.token_key, "expiry": instance.expiry.isoformat()},
         )
-    return token
+    return instance, token
 
 
-def api_tokens_revoke(*, user: User, actor: User | None = None) -> int:
+def api_token_create(
+    *, user: User, actor: User | None = None, days: int | None = None, request: HttpRequest | None = None
+) -> str:
+    """Like api_token_issue, the token in clear text only."""
+    return api_token_issue(user=user, actor=actor, days=days, request=request)[1]
+
+
+def _audit_token_revoke(*, owner: User, token_key: str, actor: User | None, request: HttpRequest | None) -> None:
+    audit_record(
+        actor=actor,
+        action=AuditAction.TOKEN_REVOKE,
+        request=request,
+        object_type="user",
+        object_id=owner.username,
+        details={"token_key": token_key},
+    )
+
+
+def api_token_revoke(*, token: AuthToken, actor: User | None = None, request: HttpRequest | None = None) -> None:
+    """Revoke one token. Access is the caller's check (get_api_token_for_user); a token someone else
+    revoked a moment before is left as it is, without a second audit row."""
     with transaction.atomic():
-        count, _ = AuthToken.objects.filter(user=user).delete()
-        audit_record(
-            actor=actor,
-            action=AuditAction.TOKEN_REVOKE,
-            object_type="user",
-            object_id=user.username,
-            details={"revoked": count},
-        )
-    return count
+        deleted, _ = AuthToken.objects.filter(digest=token.digest).delete()
+        if deleted:
+            _audit_token_revoke(owner=token.user, token_key=token.token_key, actor=actor, request=request)
+
+
+def api_tokens_revoke(*, user: User, actor: User | None = None, request: HttpRequest | None = None) -> int:
+    """Revoke every token of `user`, one audit row per token; returns how many."""
+    with transaction.atomic():
+        keys = dict(AuthToken.objects.select_for_update().filter(user=user).values_list("digest", "token_key"))
+        AuthToken.objects.filter(digest__in=list(keys)).delete()
+        for token_key in sorted(keys.values()):
+            _audit_token_revoke(owner=user, token_key=token_key, actor=actor, request=request)
+    return len(keys)
 
 
 def totp_device_start_enrolment(*, user: User) -> TOTPDevice:

@@ -3,8 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 import segno
+from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,11 +21,19 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
+from apps.core.access import page
 
-from .forms import LoginForm, TokenForm
+from .forms import ApiTokenFilterForm, LoginForm, TokenForm
 from .models import User
-from .selectors import second_factor_pending
-from .services import totp_device_confirm, totp_device_start_enrolment
+from .roles import Permission
+from .selectors import (
+    api_tokens_for_user,
+    api_tokens_of,
+    get_api_token_for_user,
+    may_manage_every_api_token,
+    second_factor_pending,
+)
+from .services import api_token_revoke, totp_device_confirm, totp_device_start_enrolment
 
 GENERIC_LOGIN_ERROR = "Fel användarnamn eller lösenord."
 
@@ -94,6 +105,14 @@ def locked_out(
     return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)}, status=429)
 
 
+def _second_factor_given(request: HttpRequest, device: TOTPDevice) -> None:
+    """Mark the session verified and give it a new id (and CSRF secret), keeping its data: an id
+    someone learnt or planted before the second factor is worth nothing after it."""
+    otp_login(request, device)
+    request.session.cycle_key()
+    rotate_token(request)
+
+
 def _pending_user(request: HttpRequest) -> User | None:
     user = request.user
     return user if isinstance(user, User) and user.is_authenticated else None
@@ -110,7 +129,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
-            otp_login(request, device)
+            _second_factor_given(request, device)
             audit_record(
                 actor=user, action=AuditAction.OTP_SUCCESS, request=request, object_type="user", object_id=user.username
             )
@@ -136,7 +155,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if totp_device_confirm(device=device, token=form.cleaned_data["token"], request=request):
-            otp_login(request, device)
+            _second_factor_given(request, device)
             return redirect(_next_url(request))
         form.add_error("token", _("Koden stämmer inte. Kontrollera att klockan i telefonen går rätt och försök igen."))
     secret = _base32_secret(device)
@@ -168,3 +187,54 @@ def logout_view(request: HttpRequest) -> HttpResponse:
         )
     logout(request)
     return redirect(reverse("accounts:login"))
+
+
+API_TOKEN_PAGE_SIZE = 100
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _back_to_token_list(request: HttpRequest) -> str:
+    candidate = request.POST.get("next", "")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("accounts:api_tokens")
+
+
+@page()
+def api_token_list(request: HttpRequest) -> HttpResponse:
+    """The user's own API tokens."""
+    user = _user(request)
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {"tokens": api_tokens_of(user), "may_manage_all": may_manage_every_api_token(user)},
+    )
+
+
+@page(Permission.USERS_MANAGE)
+def api_token_list_all(request: HttpRequest) -> HttpResponse:
+    """Every user's API tokens, for the system administrator, optionally for one username."""
+    user = _user(request)
+    form = ApiTokenFilterForm(request.GET or None)
+    username = form.cleaned_data["anvandare"].strip() if form.is_valid() else ""
+    tokens = api_tokens_for_user(user, username=username) if form.is_valid() or not request.GET else None
+    page_obj = Paginator(tokens, API_TOKEN_PAGE_SIZE).get_page(request.GET.get("sida")) if tokens is not None else None
+    return render(request, "accounts/api_tokens_all.html", {"form": form, "page_obj": page_obj, "username": username})
+
+
+@page()
+def api_token_revoke_view(request: HttpRequest, token_key: str) -> HttpResponse:
+    user = _user(request)
+    # The token first: someone it does not belong to gets 404 whatever the method.
+    token = get_api_token_for_user(user, token_key)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    api_token_revoke(token=token, actor=user, request=request)
+    messages.success(request, _("API-nyckeln %(key)s är återkallad.") % {"key": token.token_key})
+    return redirect(_back_to_token_list(request))

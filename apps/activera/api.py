@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
@@ -16,8 +17,11 @@ from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.core.api import PAGE_PARAMETERS, page_of, results_schema
 
-from .models import Enrolment
-from .selectors import enrolments_for_user, get_enrolment_for_user, progression
+from .deliveries import delivery_submit, narrative_save, parse_period, validate_period
+from .models import Delivery, Enrolment
+from .presentation import cells_of
+from .releases import released_period
+from .selectors import enrolments_for_user, forbund_programmes, get_enrolment_for_user, progression, units_for_user
 from .services import municipality_of_unit
 
 
@@ -99,3 +103,124 @@ class ParticipantDetailApi(APIView):
             for index, m in enumerate(measurements)
         ]
         return Response({"participant": ParticipantSerializer(enrolment).data, "measurements": data})
+
+
+# --- Deliveries and the förbund's statistics --------------------------------------------------
+
+
+class StatisticsCellSerializer(serializers.Serializer[dict[str, Any]]):
+    table = serializers.CharField()
+    row = serializers.CharField()
+    column = serializers.CharField()
+    unit = serializers.CharField(allow_null=True, help_text="Utförarens kortnamn; null för förbundets summa.")
+    value = serializers.FloatField(
+        allow_null=True, help_text="Heltal, utom progressionens medelförändring och andel; null där det döljs."
+    )
+
+
+class ForbundStatisticsApi(APIView):
+    @extend_schema(
+        operation_id="forbund_statistics",
+        summary="Förbundets statistik för en period: exakt det som förbundets sidor och filer visar",
+        parameters=[
+            OpenApiParameter("kind", str, required=True, enum=["monthly", "tertial", "interim", "annual"]),
+            OpenApiParameter("year", int, required=True),
+            OpenApiParameter("period", int, description="Månad 1–12 eller tertial 1–3; utelämnas för del- och helår"),
+        ],
+        responses=inline_serializer(
+            "ForbundStatistics",
+            {
+                "kind": serializers.CharField(),
+                "year": serializers.IntegerField(),
+                "period": serializers.IntegerField(),
+                "sum_units": serializers.ListField(child=serializers.CharField()),
+                "cells": StatisticsCellSerializer(many=True),
+            },
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        programmes = forbund_programmes(_user(request))
+        if not programmes:
+            raise PermissionDenied
+        kind, year, period = parse_period(
+            request.query_params.get("kind"), request.query_params.get("year"), request.query_params.get("period")
+        )
+        executors, total = released_period(programmes[0], kind, year, period)
+        cells: list[dict[str, Any]] = []
+        for unit, delivery in executors:
+            if delivery is not None:
+                cells += [{**cell, "unit": unit.unit.slug} for cell in cells_of(delivery.content)]
+        if total is not None:
+            cells += [{**cell, "unit": None} for cell in cells_of(total.content)]
+        return Response(
+            {
+                "kind": kind,
+                "year": year,
+                "period": period,
+                "sum_units": total.content.get("units", []) if total else [],
+                "cells": cells,
+            }
+        )
+
+
+class DeliverySerializer(serializers.Serializer[Delivery]):
+    id = serializers.IntegerField()
+    unit = serializers.CharField(source="programme_unit.unit.slug")
+    kind = serializers.CharField()
+    year = serializers.IntegerField()
+    period = serializers.IntegerField()
+    submitted_at = serializers.DateTimeField()
+    released_at = serializers.DateTimeField(allow_null=True, help_text="När förbundet kunde se den; null: inte än.")
+
+
+class DeliveryInputSerializer(serializers.Serializer[dict[str, Any]]):
+    unit = serializers.CharField(help_text="Utförarens kortnamn, t.ex. alingsas-activera")
+    kind = serializers.ChoiceField(choices=["monthly", "tertial", "interim", "annual"])
+    year = serializers.IntegerField(min_value=2004, max_value=2100)
+    period = serializers.IntegerField(min_value=0, max_value=12, required=False, default=0)
+    narrative = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    names_confirmed = serializers.BooleanField(required=False, default=False)
+    submit = serializers.BooleanField(required=False, default=True)
+
+
+class DeliveryCreateApi(APIView):
+    @extend_schema(
+        operation_id="deliveries_create",
+        summary="Lämna in en leverans till förbundet (eller spara verksamhetsberättelsen)",
+        request=DeliveryInputSerializer,
+        responses={
+            201: DeliverySerializer,
+            200: inline_serializer("NarrativeSaved", {"narrative": serializers.CharField()}),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        user = _user(request)
+        if not has_permission(user, Permission.PARTICIPANT_MANAGE):
+            raise PermissionDenied
+        payload = DeliveryInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        unit = get_object_or_404(units_for_user(user), unit__slug=data["unit"])
+        validate_period(data["kind"], data["year"], data["period"])
+        if not data["submit"]:
+            narrative = narrative_save(
+                actor=user,
+                unit=unit,
+                kind=data["kind"],
+                year=data["year"],
+                text=data.get("narrative", ""),
+                names_confirmed=data["names_confirmed"],
+                request=request._request,
+            )
+            return Response({"narrative": narrative.text})
+        delivery = delivery_submit(
+            actor=user,
+            unit=unit,
+            kind=data["kind"],
+            year=data["year"],
+            period=data["period"],
+            narrative=data.get("narrative"),
+            names_confirmed=data["names_confirmed"],
+            request=request._request,
+        )
+        return Response(DeliverySerializer(delivery).data, status=201)

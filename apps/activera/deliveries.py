@@ -1,8 +1,9 @@
-"""Deliveries to the förbund: what each contains, and submitting (freezing) them."""
+"""Deliveries to the förbund: validating a period, the executor's preview, the narrative, submitting
+(freezing) a delivery and the office closing a period. When the förbund sees what is decided in
+apps.activera.releases."""
 
 from __future__ import annotations
 
-import calendar
 import csv
 import datetime
 import io
@@ -13,94 +14,127 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.accounts.roles import Role
+from apps.accounts.selectors import grants_of
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from insyn.errors import Conflict, ValidationFailed
-from lib.participation import tertial_bounds
 from lib.spreadsheet import safe_text
 
-from .models import Delivery, DeliveryKind, Narrative, ProgrammeUnit
-from .reports import (
-    due_date,
-    monthly_referrals,
-    monthly_table,
-    period_bounds,
-    period_statistics,
-    tertial_progression,
-    tertial_violence,
+from .models import Delivery, DeliveryKind, DeliveryTerms, ForbundRelease, Narrative, Programme, ProgrammeUnit
+from .presentation import build_content
+from .releases import (
+    lock_programme,
+    period_dates,
+    period_label,
+    period_release,
+    raw_delivery,
+    release_if_complete,
+    threshold_for,
+    unprotected_tables,
 )
+from .reports import due_date
 from .services import municipality_of_unit, require_unit_access
+
+FIRST_YEAR = 2004  # Finsam, lag (2003:1210), from 2004
+LAST_YEAR = 2100
 
 
 def period_end(kind: str, year: int, period: int) -> datetime.date:
-    if kind == DeliveryKind.MONTHLY:
-        return datetime.date(year, period, calendar.monthrange(year, period)[1])
-    if kind == DeliveryKind.TERTIAL:
-        return tertial_bounds(year, period)[1]
-    return period_bounds(kind, year)[1]
+    return period_dates(kind, year, period)[1]
 
 
 def validate_period(kind: str, year: int, period: int) -> None:
+    """Every problem with a delivery's period at once, in Swedish, by field."""
     errors: dict[str, list[str]] = {}
     if kind not in DeliveryKind.values:
-        errors["kind"] = ["Välj leverans."]
+        errors["kind"] = ["Välj leverans: monthly, tertial, interim eller annual."]
     elif kind == DeliveryKind.MONTHLY and not 1 <= period <= 12:
-        errors["period"] = ["Välj månad 1–12."]
+        errors["period"] = ["Ange månad 1–12."]
     elif kind == DeliveryKind.TERTIAL and not 1 <= period <= 3:
-        errors["period"] = ["Välj tertial 1–3."]
+        errors["period"] = ["Ange tertial 1–3."]
     elif kind in (DeliveryKind.INTERIM, DeliveryKind.ANNUAL) and period != 0:
         errors["period"] = ["Del- och helår har ingen månad eller tertial."]
-    if not 2000 <= year <= 2100:
-        errors["year"] = ["Ange år."]
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        errors["year"] = [f"Ange ett år mellan {FIRST_YEAR} och {LAST_YEAR}."]
     if errors:
-        raise ValidationFailed("Fel period.", fields=errors)
+        raise ValidationFailed("Perioden finns inte.", fields=errors)
 
 
-def delivery_content(unit: ProgrammeUnit, kind: str, year: int, period: int) -> dict[str, Any]:
-    """The delivery as the förbund will see it: municipality, period, tables; never a name."""
+def parse_period(kind: str | None, year: str | None, period: str | None) -> tuple[str, int, int]:
+    """Parse and validate a period given as text (query string, API)."""
+    errors: dict[str, list[str]] = {}
+    parsed: dict[str, int] = {}
+    for name, text in (("year", year), ("period", period)):
+        if text in (None, ""):
+            parsed[name] = 0
+            continue
+        try:
+            parsed[name] = int(str(text))
+        except ValueError:
+            errors[name] = ["Ange ett heltal."]
+    if errors:
+        raise ValidationFailed("Perioden finns inte.", fields=errors)
+    validate_period(kind or "", parsed["year"], parsed["period"])
+    return kind or "", parsed["year"], parsed["period"]
+
+
+def preview_content(unit: ProgrammeUnit, kind: str, year: int, period: int) -> dict[str, Any]:
+    """The delivery as it stands today, with every count: for the executor's own eyes. What the
+    förbund will see is decided when the period is released, with small counts hidden."""
     validate_period(kind, year, period)
+    raw = raw_delivery(unit, kind, year, period)
     municipality = municipality_of_unit(unit)
-    base: dict[str, Any] = {
-        "municipality": municipality.slug,
+    header: dict[str, Any] = {
         "unit": unit.unit.slug,
-        "kind": kind,
-        "year": year,
-        "period": period,
+        "unit_name": unit.unit.name,
+        "municipality": municipality.slug,
+        "municipality_name": municipality.name,
+        "period_label": period_label(kind, year, period),
+        "preview": True,
     }
     if kind in (DeliveryKind.INTERIM, DeliveryKind.ANNUAL):
         narrative = Narrative.objects.filter(programme_unit=unit, kind=kind, year=year).first()
-        base["due"] = due_date(kind, year).isoformat()
-        base["narrative"] = narrative.text if narrative else ""
-    return {**base, **content_tables([unit], kind, year, period)}
+        header["due"] = due_date(kind, year).isoformat()
+        header["narrative"] = narrative.text if narrative else ""
+    return build_content(
+        programme=unit.programme,
+        kind=kind,
+        year=year,
+        period=period,
+        raw=raw,
+        hidden=(),
+        threshold=threshold_for(unit.programme),
+        unprotected=unprotected_tables(unit, kind, year),
+        header=header,
+    )
 
 
-def content_tables(units: list[ProgrammeUnit], kind: str, year: int, period: int) -> dict[str, Any]:
-    """The tables of a delivery, for one executor or summed over several (the förbund's total)."""
-    if kind == DeliveryKind.MONTHLY:
-        monthly = monthly_referrals(units, year, period)
-        return {"monthly": monthly, "tables": [monthly_table(monthly).as_json()]}
-    if kind == DeliveryKind.TERTIAL:
-        return {
-            "progression": tertial_progression(units, year, period),
-            "tables": [tertial_violence(units, year, period).as_json()],
-        }
-    start, end = period_bounds(kind, year)
-    tertials = [1, 2] if kind == DeliveryKind.INTERIM else [1, 2, 3]
-    return {
-        "tables": [t.as_json() for t in period_statistics(units, start, end)],
-        "progression": {f"T{t}": tertial_progression(units, year, t) for t in tertials},
-        "violence": {f"T{t}": tertial_violence(units, year, t).as_json() for t in tertials},
-    }
+def _guard(text: str, *, names_confirmed: bool) -> None:
+    from apps.core.text_guard import guard_outgoing_text
+
+    guard_outgoing_text({"narrative": text}, names_confirmed=names_confirmed)
 
 
 def narrative_save(
-    *, actor: User, unit: ProgrammeUnit, kind: str, year: int, text: str, request: HttpRequest | None = None
+    *,
+    actor: User,
+    unit: ProgrammeUnit,
+    kind: str,
+    year: int,
+    text: str,
+    names_confirmed: bool = False,
+    request: HttpRequest | None = None,
 ) -> Narrative:
+    """Save the verksamhetsberättelse of an interim or full-year delivery. It goes to the förbund,
+    so it must describe the activity, never a person: the text guard refuses identity numbers,
+    phone numbers and e-mail addresses, and names unless the writer confirms them."""
     require_unit_access(actor, unit)
     if kind not in (DeliveryKind.INTERIM, DeliveryKind.ANNUAL):
         raise ValidationFailed("Fel leverans.", fields={"kind": ["Verksamhetsberättelsen hör till del- och helår."]})
     if Delivery.objects.filter(programme_unit=unit, kind=kind, year=year).exists():
         raise Conflict("Leveransen är redan inlämnad; berättelsen kan inte ändras.")
+    _guard(text, names_confirmed=names_confirmed)
     with transaction.atomic():
         narrative, _ = Narrative.objects.update_or_create(
             programme_unit=unit, kind=kind, year=year, defaults={"text": text.strip()}
@@ -123,10 +157,13 @@ def delivery_submit(
     kind: str,
     year: int,
     period: int,
+    narrative: str | None = None,
+    names_confirmed: bool = False,
     request: HttpRequest | None = None,
     today: datetime.date | None = None,
 ) -> Delivery:
-    """Freeze the delivery as it is now and show it to the förbund."""
+    """Freeze the delivery as it is now. The förbund sees it when its period is released: at once
+    if this was the last executor owing the period (or the period was closed already)."""
     require_unit_access(actor, unit)
     validate_period(kind, year, period)
     end = period_end(kind, year, period)
@@ -134,15 +171,29 @@ def delivery_submit(
         raise ValidationFailed(
             "Perioden är inte slut.", fields={"period": [f"Perioden är slut först {end.isoformat()}."]}
         )
-    content = delivery_content(unit, kind, year, period)
+    if narrative is not None:
+        if kind not in (DeliveryKind.INTERIM, DeliveryKind.ANNUAL):
+            raise ValidationFailed(
+                "Fel leverans.", fields={"narrative": ["Verksamhetsberättelsen hör till del- och helår."]}
+            )
+        _guard(narrative, names_confirmed=names_confirmed)
     try:
         with transaction.atomic():
+            lock_programme(unit.programme)
+            raw = raw_delivery(unit, kind, year, period)
+            raw["unprotected"] = unprotected_tables(unit, kind, year)
+            if kind in (DeliveryKind.INTERIM, DeliveryKind.ANNUAL):
+                if narrative is None:
+                    saved = Narrative.objects.filter(programme_unit=unit, kind=kind, year=year).first()
+                    narrative = saved.text if saved else ""
+                raw["narrative"] = narrative.strip()
             delivery = Delivery.objects.create(
                 programme_unit=unit,
                 kind=kind,
                 year=year,
                 period=period,
-                content=content,
+                content={},
+                raw=raw,
                 submitted_at=timezone.now(),
                 submitted_by=actor,
             )
@@ -155,20 +206,110 @@ def delivery_submit(
                 municipality_slug=municipality_of_unit(unit).slug,
                 details={"kind": kind, "year": year, "period": period},
             )
+            release_if_complete(delivery)
     except IntegrityError as exc:
         raise Conflict("Leveransen för perioden är redan inlämnad.") from exc
+    delivery.refresh_from_db()
     return delivery
 
 
+def period_close(
+    *, actor: User, programme: Programme, kind: str, year: int, period: int, request: HttpRequest | None = None
+) -> ForbundRelease:
+    """The office publishes a period over the executors that have delivered, without waiting for
+    the rest (their later deliveries are published on their own, outside the sum)."""
+
+    validate_period(kind, year, period)
+    if not any(g.role == Role.FORBUND_OFFICER and g.organisation.pk == programme.forbund_id for g in grants_of(actor)):
+        raise ValidationFailed("Bara förbundets kansli kan sammanställa en period.")
+    if not Delivery.objects.filter(programme_unit__programme=programme, kind=kind, year=year, period=period).exists():
+        raise ValidationFailed("Ingen utförare har lämnat in perioden än.")
+    with transaction.atomic():
+        lock_programme(programme)
+        if ForbundRelease.objects.filter(programme=programme, kind=kind, year=year, period=period).exists():
+            raise Conflict("Perioden är redan sammanställd.")
+        release = period_release(programme=programme, kind=kind, year=year, period=period, closed_by=actor)
+        assert release is not None
+        audit_record(
+            actor=actor,
+            action=AuditAction.DELIVERY_CHANGE,
+            request=request,
+            object_type="forbund_release",
+            object_id=str(release.pk),
+            details={"kind": kind, "year": year, "period": period, "closed": True},
+        )
+    return release
+
+
 def content_csv(content: dict[str, Any]) -> bytes:
+    """Every table of a content, then the progression and the narrative, semicolon-separated."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    tables = list(content.get("tables", [])) + list(content.get("violence", {}).values())
-    for table in tables:
+
+    def shown(value: Any) -> Any:
+        return "–" if value is None else value
+
+    writer.writerow([safe_text(f"{content.get('kind_label', '')} – {content.get('period_label', '')}")])
+    writer.writerow([])
+    for table in content.get("tables", []):
         writer.writerow([safe_text(table["title"])])
-        writer.writerow(["", *[safe_text(column) for column in table["columns"]], "Totalt"])
-        for label, cells, total in zip(table["rows"], table["cells"], table["row_totals"], strict=True):
-            values = ["–" if v is None else v for v in cells]
-            writer.writerow([safe_text(label), *values, "–" if total is None else total])
+        has_rows = table.get("row_totals") is not None
+        writer.writerow(["", *[safe_text(c) for c in table["columns"]], *(["Totalt"] if has_rows else [])])
+        for r, label in enumerate(table["rows"]):
+            totals = [shown(table["row_totals"][r])] if has_rows else []
+            writer.writerow([safe_text(label), *[shown(v) for v in table["cells"][r]], *totals])
+        if table.get("column_totals") is not None:
+            writer.writerow(["Totalt", *[shown(v) for v in table["column_totals"]], shown(table.get("total"))])
         writer.writerow([])
+    progression = content.get("progression")
+    if progression:
+        writer.writerow([safe_text(progression["title"])])
+        header = ["Indikator"]
+        for label in progression["columns"]:
+            header += [f"{label}: mätta", f"{label}: medelförändring", f"{label}: andel bättre"]
+        writer.writerow(header)
+        for row in progression["rows"]:
+            values: list[Any] = [safe_text(row["label"])]
+            for column in progression["column_keys"]:
+                figures = row["by_gender"][column]
+                values += [shown(figures["measured"]), shown(figures["mean_change"]), shown(figures["share_improved"])]
+            writer.writerow(values)
+        writer.writerow([])
+    if content.get("narrative"):
+        writer.writerow(["Verksamhetsberättelse"])
+        writer.writerow([safe_text(content["narrative"])])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def delivery_terms_set(
+    *,
+    actor: User | None,
+    unit: ProgrammeUnit,
+    year: int,
+    monthly_unprotected: bool,
+    clause: str,
+    request: HttpRequest | None = None,
+) -> DeliveryTerms:
+    """Record what the executor's agreement for the year says about protecting the monthly
+    referral counts. Unprotected only where the agreement explicitly asks for it: say where."""
+    clause = clause.strip()
+    if monthly_unprotected and not clause:
+        raise ValidationFailed(
+            "Ange var överenskommelsen begär det.",
+            fields={"unprotected_clause": ["Ange paragraf eller lydelse i överenskommelsen."]},
+        )
+    with transaction.atomic():
+        terms, _ = DeliveryTerms.objects.update_or_create(
+            programme_unit=unit,
+            year=year,
+            defaults={"monthly_unprotected": monthly_unprotected, "clause": clause if monthly_unprotected else ""},
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.AGREEMENT_CHANGE,
+            request=request,
+            object_type="delivery_terms",
+            object_id=f"{unit.unit.slug}-{year}",
+            details={"monthly_unprotected": monthly_unprotected, "clause": terms.clause},
+        )
+    return terms

@@ -24,8 +24,8 @@ from .services import (
     referral_accept,
     referral_decline,
     referral_submit,
-    violence_questionnaire_record,
 )
+from .violence import violence_batch_record
 
 logger = logging.getLogger(__name__)
 FIRST = ["Amina", "Bo", "Cecilia", "David", "Elsa", "Fredrik", "Greta", "Hassan", "Ingrid", "Jonas", "Kim", "Leila"]
@@ -166,17 +166,20 @@ def load_demo_activera(unit: ProgrammeUnit, *, rng: random.Random, today: dateti
                 income_after="",
                 today=today,
             )
+    questions = [q["code"] for q in programme.violence_questions]
     for year, tertial in _tertials_back(today, 4):
-        for _ in range(rng.randrange(8, 20)):
-            violence_questionnaire_record(
-                actor=leader,
-                programme_unit=unit,
-                year=year,
-                tertial=tertial,
-                answers={
-                    q["code"]: rng.choices(["ja", "nej", "vill_inte_svara"], [15, 75, 10])[0]
-                    for q in programme.violence_questions
-                },
+        # The paper forms of a tertial come in one or two batches; now and then a question is skipped.
+        for _ in range(rng.randrange(1, 3)):
+            forms = []
+            for _ in range(rng.randrange(4, 11)):
+                answers = dict.fromkeys(questions, "")
+                while not any(answers.values()):
+                    answers = {
+                        q: rng.choices(["ja", "nej", "vill_inte_svara", ""], [15, 70, 10, 5])[0] for q in questions
+                    }
+                forms.append(answers)
+            violence_batch_record(
+                actor=leader, programme_unit=unit, year=year, tertial=tertial, forms=forms, today=today
             )
     return enrolled
 

@@ -1,4 +1,5 @@
-"""Reports as JSON, XLSX and PDF, for one municipality or the whole förbund side by side."""
+"""Files of a delivery's content and of a whole period (every executor and the förbund's sum):
+XLSX, PDF and JSON, from the stored content only, so a file says exactly what the page says."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from django.template.loader import render_to_string
 from apps.organisations.models import Organisation, OrganisationKind
 from lib.spreadsheet import Sheet, Value, workbook_bytes
 
-from .models import ProgrammeUnit
-from .reports import Table, due_date, period_bounds, period_statistics, tertial_progression, tertial_violence
+from .models import DeliveryKind, Programme, ProgrammeUnit
+from .releases import period_label, released_period, unit_label
+
+NOTHING_DELIVERED = "Inga inlämnade leveranser för perioden."
 
 
 def units_of(municipality: Organisation) -> list[ProgrammeUnit]:
@@ -25,97 +28,101 @@ def units_of_forbund(forbund: Organisation) -> list[ProgrammeUnit]:
     )
 
 
-def _section(units: list[ProgrammeUnit], kind: str, year: int) -> dict[str, Any]:
-    start, end = period_bounds(kind, year)
-    tertials = [1, 2] if kind == "interim" else [1, 2, 3]
-    return {
-        "tables": [t.as_json() for t in period_statistics(units, start, end)],
-        "progression": {f"T{t}": tertial_progression(units, year, t) for t in tertials},
-        "violence": {f"T{t}": tertial_violence(units, year, t).as_json() for t in tertials},
-    }
-
-
-def period_report(
-    *, kind: str, year: int, municipality: Organisation | None = None, forbund: Organisation | None = None
-) -> dict[str, Any]:
-    start, end = period_bounds(kind, year)
-    base = {
-        "kind": kind,
-        "year": year,
-        "period": {"start": start.isoformat(), "end": end.isoformat()},
-        "due": due_date(kind, year).isoformat(),
-    }
-    if municipality is not None:
-        return {**base, "municipality": municipality.slug, **_section(units_of(municipality), kind, year)}
-    assert forbund is not None
-    units = units_of_forbund(forbund)
-    return {
-        **base,
-        "forbund": forbund.slug,
-        "municipalities": [
-            {
-                "municipality": unit.unit.parent.slug if unit.unit.parent else "",
-                "name": unit.unit.parent.name if unit.unit.parent else "",
-                **_section([unit], kind, year),
-            }
-            for unit in units
-        ],
-        "total": _section(units, kind, year),
-    }
-
-
-def _sheet_from_table(prefix: str, table: dict[str, Any]) -> Sheet:
-    header = ["", *table["columns"], "Totalt"]
-    rows: list[list[Value]] = [
-        [label, *[("–" if v is None else v) for v in cells], "–" if total is None else total]
-        for label, cells, total in zip(table["rows"], table["cells"], table["row_totals"], strict=True)
-    ]
-    rows.append(
-        [
-            "Totalt",
-            *[("–" if v is None else v) for v in table["column_totals"]],
-            "–" if table["total"] is None else table["total"],
-        ]
-    )
-    return Sheet(f"{prefix}{table['title']}"[:31], header, rows)
-
-
-def period_xlsx(data: dict[str, Any]) -> bytes:
-    sections = (
-        [("", data)]
-        if "tables" in data
-        else [*[(f"{m['municipality'][:3].upper()} ", m) for m in data["municipalities"]], ("Alla ", data["total"])]
-    )
-    sheets = []
-    for prefix, section in sections:
-        for table in section["tables"]:
-            sheets.append(_sheet_from_table(prefix, table))
-        for tertial, table in section["violence"].items():
-            sheets.append(_sheet_from_table(f"{prefix}{tertial} ", table))
-    # lib.spreadsheet makes the titles valid and unique.
-    return workbook_bytes(sheets)
-
-
-def period_pdf(data: dict[str, Any]) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string("activera/report_print.html", {"data": data})
-    return bytes(HTML(string=html).write_pdf())
-
-
 def forbund_of_slug(slug: str) -> Organisation:
     return Organisation.objects.get(slug=slug, kind=OrganisationKind.FORBUND)
 
 
-def table_from_json(data: dict[str, Any]) -> Table:
-    return Table(
-        data["key"],
-        data["title"],
-        data["rows"],
-        data["columns"],
-        data["cells"],
-        data["row_totals"],
-        data["column_totals"],
-        data["total"],
-        data["suppressed"],
-    )
+def programme_of(forbund: Organisation) -> Programme | None:
+    return Programme.objects.filter(forbund=forbund).select_related("forbund").order_by("pk").first()
+
+
+def period_report(*, forbund: Organisation, kind: str, year: int, period: int = 0) -> dict[str, Any]:
+    """A period as the förbund has it: each executor's released delivery and the förbund's sum."""
+    programme = programme_of(forbund)
+    sections: list[dict[str, Any]] = []
+    total = None
+    if programme is not None:
+        executors, released = released_period(programme, kind, year, period)
+        for unit, delivery in executors:
+            sections.append(
+                {"name": unit_label(unit), "unit": unit.unit.slug, "content": delivery.content if delivery else None}
+            )
+        total = released.content if released else None
+    return {
+        "kind": kind,
+        "kind_label": str(DeliveryKind(kind).label),
+        "year": year,
+        "period": period,
+        "period_label": period_label(kind, year, period),
+        "forbund": forbund.slug,
+        "forbund_name": forbund.name,
+        "sections": sections,
+        "total": total,
+        "delivered": sum(1 for s in sections if s["content"] is not None),
+    }
+
+
+def _table_sheets(prefix: str, content: dict[str, Any]) -> list[Sheet]:
+    sheets = []
+    for table in content.get("tables", []):
+        has_rows = table.get("row_totals") is not None
+        header = ["", *table["columns"], *(["Totalt"] if has_rows else [])]
+        rows: list[list[Value]] = []
+        for r, label in enumerate(table["rows"]):
+            cells: list[Value] = ["–" if v is None else v for v in table["cells"][r]]
+            if has_rows:
+                cells.append("–" if table["row_totals"][r] is None else table["row_totals"][r])
+            rows.append([label, *cells])
+        if table.get("column_totals") is not None:
+            totals: list[Value] = ["–" if v is None else v for v in table["column_totals"]]
+            rows.append(["Totalt", *totals, "–" if table.get("total") is None else table["total"]])
+        if table.get("note"):
+            rows.append([table["note"]])
+        sheets.append(Sheet(f"{prefix}{table['title']}", header, rows))
+    progression = content.get("progression")
+    if progression:
+        header = ["Indikator"]
+        for label in progression["columns"]:
+            header += [f"{label}: mätta", f"{label}: medelförändring", f"{label}: andel bättre"]
+        prows: list[list[Value]] = []
+        for row in progression["rows"]:
+            values: list[Value] = [row["label"]]
+            for column in progression["column_keys"]:
+                figures = row["by_gender"][column]
+                values += [
+                    "–" if figures[k] is None else figures[k] for k in ("measured", "mean_change", "share_improved")
+                ]
+            prows.append(values)
+        sheets.append(Sheet(f"{prefix}Progression", header, prows))
+    if content.get("narrative"):
+        sheets.append(Sheet(f"{prefix}Verksamhetsberättelse", ["Verksamhetsberättelse"], [[content["narrative"]]]))
+    return sheets
+
+
+def content_xlsx(content: dict[str, Any]) -> bytes:
+    return workbook_bytes(_table_sheets("", content), empty_message=NOTHING_DELIVERED)
+
+
+def report_xlsx(report: dict[str, Any]) -> bytes:
+    sheets: list[Sheet] = []
+    for section in report["sections"]:
+        if section["content"] is not None:
+            sheets += _table_sheets(f"{section['name'][:3].upper()} ", section["content"])
+    if report.get("total"):
+        sheets = _table_sheets("Förbundet ", report["total"]) + sheets
+    # lib.spreadsheet makes the titles valid and unique.
+    return workbook_bytes(sheets, empty_message=NOTHING_DELIVERED)
+
+
+def _pdf(template: str, context: dict[str, Any]) -> bytes:
+    from weasyprint import HTML
+
+    return bytes(HTML(string=render_to_string(template, context)).write_pdf())
+
+
+def content_pdf(content: dict[str, Any]) -> bytes:
+    return _pdf("activera/report_print.html", {"report": None, "content": content})
+
+
+def report_pdf(report: dict[str, Any]) -> bytes:
+    return _pdf("activera/report_print.html", {"report": report, "content": None})

@@ -26,7 +26,6 @@ from .models import (
     ProgrammeUnit,
     ReferringParty,
     TimeWithoutWork,
-    ViolenceAnswer,
 )
 
 
@@ -284,30 +283,3 @@ class ExitForm(forms.Form):
 class ExitDocumentForm(forms.Form):
     given_on = _date(_("Lämnad till deltagaren"), required=False)
     sent_on = _date(_("Skickad till remittenten"), required=False)
-
-
-class ViolenceForm(forms.Form):
-    programme_unit = forms.ModelChoiceField(
-        label=_("Utförare"), queryset=ProgrammeUnit.objects.none(), empty_label=None
-    )
-    year = forms.IntegerField(label=_("År"), min_value=2020, max_value=2100)
-    tertial = forms.TypedChoiceField(
-        label=_("Tertial"), coerce=int, choices=[(1, _("T1 jan–apr")), (2, _("T2 maj–aug")), (3, _("T3 sep–dec"))]
-    )
-
-    def __init__(self, *args: Any, units: list[ProgrammeUnit], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["programme_unit"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = ProgrammeUnit.objects.filter(pk__in=[u.pk for u in units]).select_related("unit")
-        self.questions = units[0].programme.violence_questions if units else []
-        for question in self.questions:
-            self.fields[f"question_{question['code']}"] = forms.ChoiceField(
-                label=question["label"],
-                choices=ViolenceAnswer.choices,
-                widget=forms.RadioSelect,
-                error_messages={"required": _("Välj ett svar (Vill inte svara är ett svar).")},
-            )
-
-    def answers(self) -> dict[str, str]:
-        return {q["code"]: self.cleaned_data.get(f"question_{q['code']}", "") for q in self.questions}

@@ -236,7 +236,7 @@ class OccupationAfter(models.TextChoices):
 
 class Enrolment(models.Model):
     """A participant's time in the programme. `code` is the only identifier that leaves the
-    municipality: the person's registry code, or a code of its own for an anonymous participant."""
+    municipality: drawn for the participant (``ALID-7KQ3M9``), never the person's register code."""
 
     # Optimistic locking (apps.core.concurrency): bumped by every save of the enrolment's own fields.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
@@ -245,7 +245,7 @@ class Enrolment(models.Model):
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="enrolments"
     )
-    code = models.CharField(_("kod"), max_length=10, unique=True)
+    code = models.CharField(_("kod"), max_length=12, unique=True)
     gender = models.CharField(_("kön"), max_length=10, choices=Gender.choices)
     birth_year = models.PositiveSmallIntegerField(_("födelseår"))
     residence = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
@@ -406,11 +406,15 @@ class ViolenceAnswer(models.TextChoices):
     YES = "ja", _("Ja")
     NO = "nej", _("Nej")
     NO_ANSWER = "vill_inte_svara", _("Vill inte svara")
+    NOT_ANSWERED = "ej_besvarad", _("Ej besvarad")
 
 
 class ViolenceTally(models.Model):
-    """Counts only: one row per municipality, tertial, question and answer. A questionnaire adds one
-    to a count; nothing records which participant, which day, or in what order forms came in."""
+    """Counts only: one row per programme unit, tertial, question and answer. All rows of a tertial
+    are created together, with zero counts, when its first batch of paper forms is imported; a batch
+    then adds to the counts. Nothing records which participant, which day, which batch, or in what
+    order forms came in, and every question's counts add up to the number of forms of the tertial
+    (an unanswered question counts as "ej_besvarad")."""
 
     programme_unit = models.ForeignKey(ProgrammeUnit, on_delete=models.PROTECT, related_name="violence_tallies")
     year = models.PositiveSmallIntegerField()
@@ -465,13 +469,20 @@ class Narrative(models.Model):
 
 
 class Delivery(models.Model):
-    """A submitted delivery to the förbund: codes and counts only, frozen as it was submitted."""
+    """A submitted delivery to the förbund, frozen as it was submitted: `raw` holds the counts as
+    they were (never shown outside the municipality), `hidden` the cells suppression hid, decided
+    jointly with everything the förbund had already received (apps.activera.releases), and
+    `content` exactly what the förbund sees."""
 
     programme_unit = models.ForeignKey(ProgrammeUnit, on_delete=models.PROTECT, related_name="deliveries")
     kind = models.CharField(_("leverans"), max_length=10, choices=DeliveryKind.choices)
     year = models.PositiveSmallIntegerField(_("år"))
     period = models.PositiveSmallIntegerField(_("månad eller tertial"), default=0)
     content = models.JSONField(_("innehåll"))
+    raw = models.JSONField(_("underlag (internt)"), default=dict)
+    hidden = models.JSONField(_("dolda celler"), default=list)
+    # When the förbund could first see it: with the whole period (apps.activera.releases).
+    released_at = models.DateTimeField(_("publicerad för förbundet"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("inlämnad"))
     submitted_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, related_name="+")
 
@@ -502,3 +513,54 @@ class Delivery(models.Model):
         if self.kind == DeliveryKind.TERTIAL:
             return f"T{self.period} {self.year}"
         return str(self.year)
+
+
+class ForbundRelease(models.Model):
+    """The publication of one period to the förbund: every executor's delivery of the period and
+    their sum, decided together, once – when the last executor owing the period delivers, or when
+    the office closes the period over those that have. A delivery that comes in after that is
+    published on its own and stays outside the sum. One sum only, so no difference between two sums
+    ever singles out one executor's figures."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="releases")
+    kind = models.CharField(_("leverans"), max_length=10, choices=DeliveryKind.choices)
+    year = models.PositiveSmallIntegerField(_("år"))
+    period = models.PositiveSmallIntegerField(_("månad eller tertial"), default=0)
+    deliveries = models.ManyToManyField(Delivery, related_name="releases")
+    content = models.JSONField(_("innehåll"))
+    raw = models.JSONField(_("underlag (internt)"), default=dict)
+    hidden = models.JSONField(_("dolda celler"), default=list)
+    released_at = models.DateTimeField(_("publicerad"))
+    # Empty when the release followed the last executor's delivery; the officer when closed early.
+    closed_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "kind", "year", "period"], name="one_release_per_period"),
+            models.CheckConstraint(name="release_kind_valid", condition=Q(kind__in=DeliveryKind.values)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} {self.kind} {self.year}/{self.period}"
+
+
+class DeliveryTerms(models.Model):
+    """What an executor's agreement for a year says about how a delivery is protected. Only the
+    monthly referral counts may be delivered without protection of small counts, and only where
+    the agreement explicitly asks for it (`clause` quotes or cites it)."""
+
+    programme_unit = models.ForeignKey(ProgrammeUnit, on_delete=models.CASCADE, related_name="delivery_terms")
+    year = models.PositiveSmallIntegerField(_("år"))
+    monthly_unprotected = models.BooleanField(_("månadsrapporten utan skydd för små antal"), default=False)
+    clause = models.CharField(_("överenskommelsens lydelse"), max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["programme_unit", "year"], name="one_terms_per_executor_and_year"),
+            models.CheckConstraint(
+                name="unprotected_needs_clause", condition=Q(monthly_unprotected=False) | ~Q(clause="")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_unit} {self.year}"

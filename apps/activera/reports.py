@@ -1,29 +1,28 @@
-"""The deliveries to the förbund: monthly referrals, tertial progression and violence counts, and
-the interim (January–August) and full-year statistics per variable, every table by gender.
+"""The counts behind the deliveries to the förbund: monthly referrals, tertial progression and
+violence questionnaires, and the interim (January–August) and full-year statistics per variable,
+every table by gender.
 
-Tables that leave the municipality and cross a sensitive variable with gender or municipality are
-suppressed (lib.suppression) below the configured threshold; the monthly referral counts are
-delivered as the agreement asks, unsuppressed."""
+These are the true counts, for use inside the municipality and as the raw material of a delivery;
+what leaves the municipality is decided in apps.activera.releases, which protects small counts
+jointly over everything the förbund sees."""
 
 from __future__ import annotations
 
 import bisect
 import calendar
 import datetime
-import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
 from lib.participation import tertial_bounds
-from lib.suppression import suppress
 
+from .figures import GENDERS, RawTable
 from .models import (
     BornIn,
     EducationLevel,
@@ -41,112 +40,38 @@ from .models import (
     ViolenceTally,
 )
 
-GENDERS = [g.value for g in Gender]
-GENDER_LABELS = [str(g.label) for g in Gender]
-
-
-@dataclass
-class Table:
-    """A table as delivered: cells are None where suppressed."""
-
-    key: str
-    title: str
-    row_labels: list[str]
-    column_labels: list[str]
-    cells: list[list[int | None]]
-    row_totals: list[int | None]
-    column_totals: list[int | None]
-    total: int | None
-    suppressed: bool = False
-    note: str = ""
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "title": self.title,
-            "rows": self.row_labels,
-            "columns": self.column_labels,
-            "cells": self.cells,
-            "row_totals": self.row_totals,
-            "column_totals": self.column_totals,
-            "total": self.total,
-            "suppressed": self.suppressed,
-        }
-
-
-def build_table(
-    key: str,
-    title: str,
-    row_labels: Sequence[str],
-    column_labels: Sequence[str],
-    counts: Sequence[Sequence[int]],
-    *,
-    sensitive: bool,
-    threshold: int | None = None,
-) -> Table:
-    threshold = settings.INSYN_SUPPRESSION_THRESHOLD if threshold is None else threshold
-    if sensitive:
-        result = suppress(counts, threshold)
-        return Table(
-            key,
-            title,
-            list(row_labels),
-            list(column_labels),
-            [[result.cell(r, c) for c in range(len(column_labels))] for r in range(len(row_labels))],
-            [result.row_total(r) for r in range(len(row_labels))],
-            [result.column_total(c) for c in range(len(column_labels))],
-            result.total(),
-            suppressed=bool(result.hidden or result.hidden_row_totals or result.hidden_column_totals),
-            note=f"Antal under {threshold} och de celler som skulle avslöja dem visas inte.",
-        )
-    rows = [list(row) for row in counts]
-    return Table(
-        key,
-        title,
-        list(row_labels),
-        list(column_labels),
-        [list[int | None](r) for r in rows],
-        [sum(r) for r in rows],
-        [sum(r[c] for r in rows) for c in range(len(column_labels))],
-        sum(sum(r) for r in rows),
-    )
+GENDER_LABELS = {g.value: str(g.label) for g in Gender}
 
 
 # --- Monthly referrals ------------------------------------------------------------------------
 
 
-def monthly_referrals(units: Sequence[ProgrammeUnit], year: int, month: int) -> dict[str, Any]:
+def monthly_counts(units: Sequence[ProgrammeUnit], year: int, month: int) -> RawTable:
+    """Referrals received in the month, referring party × gender."""
     first = datetime.date(year, month, 1)
     last = datetime.date(year, month, calendar.monthrange(year, month)[1])
-    referrals = Referral.objects.filter(programme_unit__in=units, received_on__range=(first, last))
-    counter = Counter(referrals.values_list("gender", "referring_party"))
-    parties = [p.value for p in ReferringParty]
+    counter = Counter(
+        Referral.objects.filter(programme_unit__in=units, received_on__range=(first, last)).values_list(
+            "referring_party", "gender"
+        )
+    )
+    parties = ReferringParty.values
+    return RawTable("monthly_referrals", parties, GENDERS, [[counter[(p, g)] for g in GENDERS] for p in parties])
+
+
+def monthly_referrals(units: Sequence[ProgrammeUnit], year: int, month: int) -> dict[str, Any]:
+    """The month's referrals as the command line prints them (inside the municipality)."""
+    table = monthly_counts(units, year, month)
     return {
         "month": f"{year:04d}-{month:02d}",
-        "total": sum(counter.values()),
-        "by_gender": {g: sum(counter[(g, p)] for p in parties) for g in GENDERS},
-        "by_party": {p: sum(counter[(g, p)] for g in GENDERS) for p in parties},
-        "cells": [{"gender": g, "party": p, "count": counter[(g, p)]} for g in GENDERS for p in parties],
+        "total": table.value("total", "total"),
+        "by_gender": {g: table.value("total", g) for g in GENDERS},
+        "by_party": {p: table.value(p, "total") for p in table.rows},
+        "cells": [{"gender": g, "party": p, "count": table.value(p, g)} for g in GENDERS for p in table.rows],
     }
 
 
-def monthly_table(data: dict[str, Any]) -> Table:
-    parties = list(ReferringParty)
-    counts = [
-        [next(c["count"] for c in data["cells"] if c["gender"] == g and c["party"] == p.value) for g in GENDERS]
-        for p in parties
-    ]
-    return build_table(
-        "monthly_referrals",
-        f"Intresseanmälningar {data['month']} per initierande part och kön",
-        [str(p.label) for p in parties],
-        GENDER_LABELS,
-        counts,
-        sensitive=False,
-    )
-
-
-# --- Enrolments in a period -------------------------------------------------------------------
+# --- Tertials ---------------------------------------------------------------------------------
 
 
 def _enrolments(units: Sequence[ProgrammeUnit]) -> QuerySet[Enrolment]:
@@ -159,101 +84,70 @@ def active_in(enrolment: Enrolment, start: datetime.date, end: datetime.date) ->
     return enrolment.start_date <= end and (enrolment.exit_date is None or enrolment.exit_date >= start)
 
 
-@dataclass
-class IndicatorProgress:
-    indicator: str
-    by_gender: dict[str, dict[str, float | int | None]] = field(default_factory=dict)
-
-
-def tertial_progression(units: Sequence[ProgrammeUnit], year: int, tertial: int) -> list[dict[str, Any]]:
-    """Per indicator and gender: participants measured at least twice by the tertial's end, the
-    mean change from the first to the latest measurement, and the share that improved. Means and
-    shares of groups below the threshold are not shown."""
+def progression_counts(units: Sequence[ProgrammeUnit], year: int, tertial: int) -> dict[str, RawTable]:
+    """Per indicator and gender, over the participants active in the tertial and measured at least
+    twice by its end: how many, how many improved from the first to the latest measurement, and the
+    sum of their changes (the mean is the sum over the number)."""
     start, end = tertial_bounds(year, tertial)
-    threshold = settings.INSYN_SUPPRESSION_THRESHOLD
     programme = units[0].programme if units else None
     indicators = list(programme.indicators.all()) if programme else []
-    changes: dict[tuple[int, str], list[int]] = {}
+    measured: Counter[tuple[int, str]] = Counter()
+    improved: Counter[tuple[int, str]] = Counter()
+    change: Counter[tuple[int, str]] = Counter()
     for enrolment in _enrolments(units):
         if not active_in(enrolment, start, end):
             continue
-        measured = [m for m in enrolment.measurements.all() if m.date <= end]
-        if len(measured) < 2:
+        taken = [m for m in enrolment.measurements.all() if m.date <= end]
+        if len(taken) < 2:
             continue
-        first = {a.indicator_id: a.value for a in measured[0].answers.all()}
-        latest = {a.indicator_id: a.value for a in measured[-1].answers.all()}
+        first = {a.indicator_id: a.value for a in taken[0].answers.all()}
+        latest = {a.indicator_id: a.value for a in taken[-1].answers.all()}
         for indicator in indicators:
             if indicator.pk in first and indicator.pk in latest:
-                changes.setdefault((indicator.pk, enrolment.gender), []).append(
-                    latest[indicator.pk] - first[indicator.pk]
-                )
-    result = []
-    for indicator in indicators:
-        row: dict[str, Any] = {"indicator": indicator.code, "label": indicator.label, "by_gender": {}}
-        for gender in [*GENDERS, "total"]:
-            values = (
-                [v for g in GENDERS for v in changes.get((indicator.pk, g), [])]
-                if gender == "total"
-                else changes.get((indicator.pk, gender), [])
-            )
-            shown = len(values) >= threshold
-            row["by_gender"][gender] = {
-                "measured": len(values) if (shown or not values) else None,
-                "mean_change": round(statistics.fmean(values), 2) if shown else None,
-                "share_improved": round(sum(1 for v in values if v > 0) / len(values), 2) if shown else None,
-            }
-        result.append(row)
-    return result
+                delta = latest[indicator.pk] - first[indicator.pk]
+                measured[(indicator.pk, enrolment.gender)] += 1
+                improved[(indicator.pk, enrolment.gender)] += delta > 0
+                change[(indicator.pk, enrolment.gender)] += delta
+    rows = [i.code for i in indicators]
+
+    def table(key: str, counter: Counter[tuple[int, str]]) -> RawTable:
+        return RawTable(key, rows, GENDERS, [[counter[(i.pk, g)] for g in GENDERS] for i in indicators])
+
+    return {
+        "progression_measured": table("progression_measured", measured),
+        "progression_improved": table("progression_improved", improved),
+        "progression_change": table("progression_change", change),
+    }
 
 
-def tertial_violence(units: Sequence[ProgrammeUnit], year: int, tertial: int) -> Table:
+def violence_counts(units: Sequence[ProgrammeUnit], year: int, tertial: int) -> RawTable:
+    """The tertial's questionnaires: question × answer (not answered included, so every row adds up
+    to the number of forms)."""
     programme = units[0].programme if units else None
-    questions = programme.violence_questions if programme else []
+    questions = [q["code"] for q in programme.violence_questions] if programme else []
     counter: Counter[tuple[str, str]] = Counter()
-    for tally in ViolenceTally.objects.filter(programme_unit__in=units, year=year, tertial=tertial):
-        counter[(tally.question, tally.answer)] += tally.count
-    answers = [a.value for a in ViolenceAnswer]
-    counts = [[counter[(q["code"], a)] for a in answers] for q in questions]
-    table = build_table(
-        "violence",
-        f"Frågor om våld, T{tertial} {year}",
-        [q["label"] for q in questions],
-        [str(a.label) for a in ViolenceAnswer],
-        counts or [[0] * len(answers)],
-        sensitive=False,
-    )
-    # Each question is its own line with its own total: suppress line by line.
-    rows = []
-    for index, row in enumerate(counts):
-        line = build_table("", "", [""], table.column_labels, [row], sensitive=True)
-        rows.append(line.cells[0])
-        table.row_totals[index] = line.row_totals[0] if line.total is not None else None
-    if counts:
-        table.cells = rows
-        table.column_totals = [None] * len(answers)
-        table.total = None
-        table.suppressed = any(cell is None for row in rows for cell in row)
-        table.note = (
-            f"Antal under {settings.INSYN_SUPPRESSION_THRESHOLD} och de celler som skulle avslöja dem visas inte."
-        )
-    return table
+    for question, answer, count in ViolenceTally.objects.filter(
+        programme_unit__in=units, year=year, tertial=tertial
+    ).values_list("question", "answer", "count"):
+        counter[(question, answer)] += count
+    answers = ViolenceAnswer.values
+    return RawTable("violence", questions, answers, [[counter[(q, a)] for a in answers] for q in questions])
 
 
 # --- Interim and full-year statistics ---------------------------------------------------------
 
 
-# The count tables of the interim and full-year statistics: (table key, title, column, whom it
-# counts, choices, suppressed when small). Education counts a missing answer as "okänd"; the other
-# variables leave it out.
-PERIOD_VARIABLES: list[tuple[str, str, str, str, Any, bool]] = [
-    ("referring_party", "Initierande part", "referring_party", "new", ReferringParty.choices, False),
-    ("education", "Utbildningsnivå vid start", "education_level", "new", EducationLevel.choices, False),
-    ("income_before", "Försörjning före", "income_before", "new", IncomeSource.choices, True),
-    ("time_without_work", "Tid utan arbete", "time_without_work", "new", TimeWithoutWork.choices, False),
-    ("born_in", "Född i", "born_in", "new", BornIn.choices, False),
-    ("exit_reason", "Avslutsorsak", "exit_reason", "exited", ExitReason.choices, True),
-    ("occupation_after", "Sysselsättning efter avslut", "occupation_after", "exited", OccupationAfter.choices, True),
-    ("income_after", "Försörjning efter", "income_after", "exited", IncomeSource.choices, True),
+# The count tables of the interim and full-year statistics: (table key, column, whom it counts,
+# choices). Education counts a missing answer as "okänd"; the other variables leave it out.
+PERIOD_VARIABLES: list[tuple[str, str, str, Any]] = [
+    ("referring_party", "referring_party", "new", ReferringParty),
+    ("education", "education_level", "new", EducationLevel),
+    ("income_before", "income_before", "new", IncomeSource),
+    ("time_without_work", "time_without_work", "new", TimeWithoutWork),
+    ("born_in", "born_in", "new", BornIn),
+    ("exit_reason", "exit_reason", "exited", ExitReason),
+    ("occupation_after", "occupation_after", "exited", OccupationAfter),
+    ("income_after", "income_after", "exited", IncomeSource),
 ]
 
 
@@ -288,7 +182,7 @@ def _period_figures(units: Sequence[ProgrammeUnit], start: datetime.date, end: d
         if connection.vendor == "postgresql"
         else "CAST(julianday(exit_date) - julianday(start_date) AS INTEGER)"
     )
-    columns = sorted({column for _k, _t, column, _w, _c, _s in PERIOD_VARIABLES})
+    columns = sorted({column for _k, column, _w, _c in PERIOD_VARIABLES})
     # A group counts those with the flag set by summing it (and drops groups without any) rather than
     # filtering first: PostgreSQL cannot estimate a filter on the shared subquery, guesses a handful of
     # rows and sorts tens of thousands by text, where hashing all of them is several times faster.
@@ -302,7 +196,7 @@ def _period_figures(units: Sequence[ProgrammeUnit], start: datetime.date, end: d
         "SELECT 'exit', CAST(exit_date AS TEXT), '', COUNT(exit_date) FROM en GROUP BY exit_date "
         "HAVING COUNT(exit_date) > 0",
     ]
-    for key, _title, column, whom, _choices, _sensitive in PERIOD_VARIABLES:
+    for key, column, whom, _choices in PERIOD_VARIABLES:
         flag = "is_new" if whom == "new" else "is_exited"
         branches.append(
             f"SELECT '{key}', {column}, gender, SUM({flag}) FROM en GROUP BY {column}, gender "  # noqa: S608
@@ -326,10 +220,9 @@ def _period_figures(units: Sequence[ProgrammeUnit], start: datetime.date, end: d
     return PeriodFigures(counts)
 
 
-def most_concurrent(starts: dict[str, int], exits: dict[str, int], start: datetime.date, end: datetime.date) -> int:
-    """The highest number of enrolments active on one day, sampled each week from `start`, from how
-    many started and left on each date (ISO text): active on a day = started by then, minus those
-    that left before it."""
+def weekly_active(starts: dict[str, int], exits: dict[str, int], start: datetime.date, end: datetime.date) -> list[int]:
+    """Enrolments active on each day sampled weekly from `start`, from how many started and left on
+    each date (ISO text): active on a day = started by then, minus those that left before it."""
     start_days = sorted(starts)
     exit_days = sorted(exits)
     started = list(accumulate(starts[d] for d in start_days))
@@ -341,10 +234,15 @@ def most_concurrent(starts: dict[str, int], exits: dict[str, int], start: dateti
         e = bisect.bisect_left(exit_days, text)
         return (started[s - 1] if s else 0) - (left[e - 1] if e else 0)
 
-    return max((active_on(day) for day in _days(start, end)), default=0)
+    return [active_on(day) for day in _days(start, end)]
 
 
-def _weeks_summary(histogram: dict[str, int]) -> tuple[float, float] | None:
+def most_concurrent(starts: dict[str, int], exits: dict[str, int], start: datetime.date, end: datetime.date) -> int:
+    """The highest number of enrolments active on one day, sampled each week."""
+    return max(weekly_active(starts, exits, start, end), default=0)
+
+
+def weeks_summary(histogram: dict[str, int]) -> tuple[float, float] | None:
     """Mean and median weeks from a histogram of days in the programme."""
     values = sorted((int(days), number) for days, number in histogram.items())
     total = sum(number for _d, number in values)
@@ -365,71 +263,52 @@ def _weeks_summary(histogram: dict[str, int]) -> tuple[float, float] | None:
     return mean, median_days / 7
 
 
-def period_statistics(units: Sequence[ProgrammeUnit], start: datetime.date, end: datetime.date) -> list[Table]:
+@dataclass
+class PeriodTables:
+    """The interim or full-year statistics of one or more executors, unprotected."""
+
+    tables: dict[str, RawTable]
+    places: int
+    # Participants active on each sampled day (each week from the period's start).
+    weekly_active: list[int]
+    # Days in the programme of those who left: gender → {days: how many}.
+    days: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "tables": {key: t.as_json() for key, t in self.tables.items()},
+            "places": self.places,
+            "weekly_active": self.weekly_active,
+            "days": self.days,
+        }
+
+
+def period_tables(units: Sequence[ProgrammeUnit], start: datetime.date, end: datetime.date) -> PeriodTables:
     figures = _period_figures(units, start, end)
-    tables = [
-        build_table(
+    tables = {
+        "participants": RawTable(
             "participants",
-            "Deltagare per kön",
-            ["Aktiva under perioden", "Nya", "Avslutade"],
-            GENDER_LABELS,
-            [figures.by_gender(group) for group in ("active", "new", "exited")],
-            sensitive=False,
+            ["active", "new", "exited"],
+            GENDERS,
+            [figures.by_gender(g) for g in ("active", "new", "exited")],
         )
-    ]
-    places = sum(u.places for u in units)
-    concurrent = most_concurrent(figures.histogram("start"), figures.histogram("exit"), start, end)
-    tables.append(
-        build_table(
-            "places",
-            "Platser",
-            ["Avtalade platser", "Högsta antal samtidiga deltagare (mätt varje vecka)"],
-            ["Antal"],
-            [[places], [concurrent]],
-            sensitive=False,
-        )
-    )
-    threshold = settings.INSYN_SUPPRESSION_THRESHOLD
-    weeks = {g: _weeks_summary(figures.histogram("days", g)) for g in GENDERS}
-    counts = {g: sum(figures.histogram("days", g).values()) for g in GENDERS}
-    overall = _weeks_summary(figures.histogram("days"))
-    tables.append(
-        Table(
-            "weeks",
-            "Veckor i programmet för avslutade (medel, median)",
-            ["Medel", "Median"],
-            [*GENDER_LABELS, "Totalt"],
-            [
-                [
-                    _round(summary[index]) if summary is not None and counts[g] >= threshold else None
-                    for g, summary in weeks.items()
-                ]
-                + [_round(overall[index]) if overall is not None else None]
-                for index in (0, 1)
-            ],
-            [None, None],
-            [None] * 4,
-            None,
-        )
-    )
-    for key, title, _column, _whom, choices, sensitive in PERIOD_VARIABLES:
-        values = [value for value, _label in choices]
+    }
+    for key, _column, _whom, choices in PERIOD_VARIABLES:
         rows = []
-        for value in values:
+        for value in choices.values:
             row = figures.by_gender(key, value)
             if key == "education" and value == EducationLevel.UNKNOWN:
                 # A missing answer counts as unknown.
                 row = [a + b for a, b in zip(row, figures.by_gender(key, ""), strict=True)]
             rows.append(row)
-        tables.append(
-            build_table(key, title, [str(label) for _v, label in choices], GENDER_LABELS, rows, sensitive=sensitive)
-        )
-    return tables
-
-
-def _round(value: float) -> int | None:
-    # Tables carry whole numbers; weeks are rounded to the nearest whole week.
-    return round(value)
+        tables[key] = RawTable(key, list(choices.values), GENDERS, rows)
+    starts, exits = figures.histogram("start"), figures.histogram("exit")
+    return PeriodTables(
+        tables,
+        places=sum(u.places for u in units),
+        weekly_active=weekly_active(starts, exits, start, end),
+        days={g: dict(figures.histogram("days", g)) for g in GENDERS},
+    )
 
 
 def _days(start: datetime.date, end: datetime.date) -> Iterable[datetime.date]:

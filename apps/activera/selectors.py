@@ -9,11 +9,20 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from apps.accounts.models import User
-from apps.accounts.roles import Permission
-from apps.accounts.selectors import municipalities_with
+from apps.accounts.roles import Permission, Role
+from apps.accounts.selectors import grants_of, municipalities_with
 from lib.participation import Warning, warnings_for
 
-from .models import Enrolment, Indicator, Measurement, MeasurementAnswer, ProgrammeUnit, Referral, ReferralStatus
+from .models import (
+    Enrolment,
+    Indicator,
+    Measurement,
+    MeasurementAnswer,
+    Programme,
+    ProgrammeUnit,
+    Referral,
+    ReferralStatus,
+)
 
 
 def units_for_user(user: User, permission: Permission = Permission.PARTICIPANT_MANAGE) -> QuerySet[ProgrammeUnit]:
@@ -108,3 +117,9 @@ def progression(enrolment: Enrolment) -> tuple[list[Measurement], list[ProgressR
 
 def answers_of(measurement: Measurement) -> dict[int, int]:
     return {a.indicator_id: a.value for a in MeasurementAnswer.objects.filter(measurement=measurement)}
+
+
+def forbund_programmes(user: User) -> list[Programme]:
+    """Programmes of the förbunds where the user works in the office."""
+    forbund_ids = {g.organisation.pk for g in grants_of(user) if g.role == Role.FORBUND_OFFICER}
+    return list(Programme.objects.filter(forbund_id__in=forbund_ids).select_related("forbund").order_by("pk"))

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -30,7 +29,7 @@ from apps.people.services import person_create
 from insyn.errors import Conflict, NotPermitted, ValidationFailed
 from lib.identity_numbers import InvalidIdentityNumber, parse_identity_number
 from lib.participation import Problem, age_problems, date_limit_problems, introduction_problems, weeks_after
-from lib.pseudonyms import ALPHABET, generate_code
+from lib.pseudonyms import ALPHABET, generate_participant_code
 
 from .models import (
     ActionPlanGoal,
@@ -54,8 +53,6 @@ from .models import (
     ReferralChannel,
     ReferralStatus,
     ReferringParty,
-    ViolenceAnswer,
-    ViolenceTally,
 )
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -368,9 +365,10 @@ def referral_decline(
 
 
 def _new_code(prefix: str) -> str:
+    """A participant's own code, never the person's register code (lib.pseudonyms)."""
     for _ in range(10):
-        code = generate_code(prefix)
-        if not Person.objects.filter(code=code).exists() and not Enrolment.objects.filter(code=code).exists():
+        code = generate_participant_code(prefix)
+        if not Enrolment.objects.filter(code=code).exists():
             return code
     raise Conflict("Kunde inte ta fram en unik kod; försök igen.")
 
@@ -464,7 +462,7 @@ def referral_accept(
             referral=referral,
             programme_unit=unit,
             person=referral.person,
-            code=referral.person.code if referral.person else _new_code(prefix),
+            code=_new_code(prefix),
             gender=referral.gender,
             birth_year=referral.birth_year,
             residence=referral.residence,
@@ -891,37 +889,6 @@ def enrolment_update_start_variables(
             variables="start",
         )
     return enrolment
-
-
-# --- Anonymous violence questionnaires -------------------------------------------------------
-
-
-def violence_questionnaire_record(
-    *,
-    actor: User,
-    programme_unit: ProgrammeUnit,
-    year: int,
-    tertial: int,
-    answers: dict[str, str],
-) -> None:
-    """Add one filled-in questionnaire to the tertial's counts. Deliberately no audit row and no
-    timestamp: either would let a questionnaire be matched to the participant met at that time."""
-    require_unit_access(actor, programme_unit)
-    questions = [q["code"] for q in programme_unit.programme.violence_questions]
-    errors: dict[str, list[str]] = {}
-    if tertial not in (1, 2, 3):
-        errors["tertial"] = ["Välj tertial."]
-    for code in questions:
-        if answers.get(code) not in ViolenceAnswer.values:
-            errors[f"question_{code}"] = ["Välj ett svar (Vill inte svara är ett svar)."]
-    if errors:
-        raise ValidationFailed("Formuläret kunde inte sparas.", fields=errors)
-    with transaction.atomic():
-        for code in questions:
-            tally, _ = ViolenceTally.objects.get_or_create(
-                programme_unit=programme_unit, year=year, tertial=tertial, question=code, answer=answers[code]
-            )
-            ViolenceTally.objects.filter(pk=tally.pk).update(count=F("count") + 1)
 
 
 # --- Import from spreadsheets ------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import delivery_views, views, violence_views
 
 app_name = "activera"
 urlpatterns = [
@@ -8,7 +8,9 @@ urlpatterns = [
     path("anmalningar/", views.referral_list, name="referrals"),
     path("anmalningar/ny/", views.referral_create, name="referral_create"),
     path("anmalningar/<int:referral_id>/", views.referral_detail, name="referral"),
-    path("vald/", views.violence_questionnaire, name="violence"),
+    path("vald/", violence_views.violence_batches, name="violence"),
+    path("vald/mall.xlsx", violence_views.violence_template_xlsx_view, name="violence_template_xlsx"),
+    path("vald/mall.csv", violence_views.violence_template_csv_view, name="violence_template_csv"),
     path("<str:participant_code>/", views.participant_detail, name="participant"),
     path("<str:participant_code>/aktivitet/", views.participant_activity, name="activity"),
     path("<str:participant_code>/matning/", views.participant_measurement, name="measurement"),
@@ -22,8 +24,8 @@ urlpatterns = [
 ]
 
 urlpatterns = [
-    path("leveranser/", views.deliveries, name="deliveries"),
-    path("leveranser/forhandsvisning/", views.delivery_preview, name="delivery_preview"),
-    path("leveranser/<int:delivery_id>/", views.delivery_detail, name="delivery"),
+    path("leveranser/", delivery_views.deliveries, name="deliveries"),
+    path("leveranser/forhandsvisning/", delivery_views.delivery_preview, name="delivery_preview"),
+    path("leveranser/<int:delivery_id>/", delivery_views.delivery_detail, name="delivery"),
     *urlpatterns,
 ]

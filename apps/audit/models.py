@@ -1,12 +1,20 @@
 """The append-only audit log. Rows hold names and ids as plain values, not foreign keys, so they
-survive deletion of the user or object they describe."""
+survive deletion of the user or object they describe.
+
+Every row carries a keyed digest of its fields, written with the row; the sealer links committed
+rows into a keyed hash chain (`AuditChainLink`), so `insyn audit verify` finds a row removed or
+altered even by someone who can bypass the database's refusals (integrity.py, services.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, NoReturn
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .integrity import DIGEST_FIELDS, audit_keys, event_digest
 
 
 class AuditLogIsAppendOnly(Exception):
@@ -79,9 +87,20 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def delete(self) -> NoReturn:
         raise AuditLogIsAppendOnly("The audit log cannot be deleted from.")
 
+    def bulk_create(self, objs: Iterable[AuditEvent], *args: Any, **kwargs: Any) -> list[AuditEvent]:
+        # bulk_create skips save(): give every row its digest here too.
+        objs = list(objs)
+        key = audit_keys().active
+        for obj in objs:
+            if not obj.digest:
+                obj.digest = obj.compute_digest(key=key)
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class AuditEvent(models.Model):
-    occurred_at = models.DateTimeField(_("tidpunkt"), auto_now_add=True, db_index=True)
+    # A default rather than auto_now_add, which would set the time only inside the INSERT, after
+    # the digest over it has been computed.
+    occurred_at = models.DateTimeField(_("tidpunkt"), default=timezone.now, editable=False, db_index=True)
     actor_id = models.BigIntegerField(_("användar-id"), null=True, blank=True, db_index=True)
     actor_username = models.CharField(_("användare"), max_length=150, blank=True, db_index=True)
     action = models.CharField(_("händelse"), max_length=40, choices=AuditAction.choices, db_index=True)
@@ -93,6 +112,10 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(_("IP-adress"), null=True, blank=True)
     channel = models.CharField(_("kanal"), max_length=10, default="web")
     details = models.JSONField(_("detaljer"), default=dict, blank=True)
+    # "<key id>:<HMAC-SHA256 of the fields>" (integrity.event_digest). Empty only on rows written
+    # before digests existed; the database default keeps inserts of a previous release working
+    # while it is being replaced.
+    digest = models.CharField(_("kontrollsumma"), max_length=80, default="", db_default="", editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -108,7 +131,53 @@ class AuditEvent(models.Model):
         # Integrity guard, not business logic: an existing row is never written again.
         if not self._state.adding:
             raise AuditLogIsAppendOnly("An audit event cannot be changed once written.")
+        self.digest = self.compute_digest(key=audit_keys().active)
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AuditLogIsAppendOnly("An audit event cannot be deleted.")
+
+    def compute_digest(self, *, key: bytes) -> str:
+        return event_digest({name: getattr(self, name) for name in DIGEST_FIELDS}, key=key)
+
+
+class AuditChainLinkQuerySet(models.QuerySet["AuditChainLink"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AuditLogIsAppendOnly("The audit chain cannot be updated.")
+
+    def delete(self) -> NoReturn:
+        raise AuditLogIsAppendOnly("The audit chain cannot be deleted from.")
+
+
+class AuditChainLink(models.Model):
+    """One link of the hash chain over the audit log, written only by `audit_chain_extend`.
+
+    mac = HMAC(key, previous link's mac ‖ event id ‖ digest). The chain's order is the order in
+    which events were linked, not their ids: an import that commits late is linked late."""
+
+    sequence = models.BigIntegerField(_("länknummer"), primary_key=True)
+    # A plain value, not a foreign key: a link must outlive the row it vouches for, to show that
+    # the row was removed.
+    event_id = models.BigIntegerField(_("händelse"), unique=True)
+    key_id = models.CharField(_("nyckel"), max_length=16)
+    # The event's digest as it was when linked (computed then for rows older than digests).
+    digest = models.CharField(_("kontrollsumma"), max_length=80)
+    mac = models.CharField(_("kedjans kontrollsumma"), max_length=64)
+
+    objects = AuditChainLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sequence"]
+        verbose_name = _("länk i loggens kedja")
+        verbose_name_plural = _("länkar i loggens kedja")
+
+    def __str__(self) -> str:
+        return f"{self.sequence}:{self.mac}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly("A chain link cannot be changed once written.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AuditLogIsAppendOnly("A chain link cannot be deleted.")

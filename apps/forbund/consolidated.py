@@ -1,25 +1,27 @@
-"""The förbund's consolidated statistics, built from what the executors have delivered: each
-executor's delivery side by side with the förbund's sum, places used against agreed, and the
-referrals per month by gender and referring party. Every table keeps the gender columns.
+"""The förbund's consolidated statistics, built from what has been released to it: each executor's
+delivery side by side with the förbund's sum, places used against agreed, and the referrals per
+month by gender and referring party. Every table keeps the gender columns.
 
-The förbund never sees more than was delivered: an executor's columns come from its frozen
-delivery, and the förbund's sum is computed over the executors that have delivered, from their
-registrations, with the same suppression of small counts as a delivery."""
+Only released figures are used (apps.activera.releases). A figure computed here from released
+ones – a year's referrals summed over its months – is shown only when every figure it adds is
+shown, so it never tells more than the released figures do."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from apps.activera.deliveries import content_tables
-from apps.activera.exports import units_of_forbund
-from apps.activera.models import Delivery, DeliveryKind, Gender, ProgrammeUnit, ReferringParty
+from apps.activera.exports import programme_of
+from apps.activera.models import DeliveryKind, Gender, ReferringParty
+from apps.activera.releases import MONTHS, released_period, unit_label
 from apps.organisations.models import Organisation
 
 from .models import Agreement
 
 GENDER_LABELS = [str(g.label) for g in Gender]
-NOT_DELIVERED = "ej inlämnad"
+NOT_DELIVERED = "ej publicerad"
+FORBUND = "Förbundet"
 
 
 @dataclass
@@ -32,7 +34,7 @@ class Group:
 @dataclass
 class WideTable:
     """Rows of a variable; a group of columns per executor (its gender columns and total), then the
-    förbund's group. None is a suppressed or undelivered cell."""
+    förbund's group. None is a suppressed or unreleased cell."""
 
     key: str
     title: str
@@ -49,150 +51,165 @@ class WideTable:
         return list(zip(self.row_labels, self.rows, strict=True))
 
 
-def _table_parts(content: dict[str, Any]) -> list[dict[str, Any]]:
-    """A delivery's tables in a fixed order, the tertial violence tables and progression included."""
-    parts = list(content.get("tables", []))
-    for tertial, table in content.get("violence", {}).items():
-        parts.append({**table, "key": f"violence-{tertial}"})
-    progression = content.get("progression")
-    if isinstance(progression, list):
-        parts.append(_progression_table("progression", "Progression: medelförändring per indikator", progression))
-    elif isinstance(progression, dict):
-        for tertial, rows in progression.items():
-            parts.append(_progression_table(f"progression-{tertial}", f"Progression {tertial}: medelförändring", rows))
+def _added(values: Iterable[int | None]) -> int | None:
+    """A sum of released figures, shown only when every one of them is."""
+    total = 0
+    for value in values:
+        if value is None:
+            return None
+        total += value
+    return total
+
+
+def _progression_parts(progression: dict[str, Any]) -> list[dict[str, Any]]:
+    """The progression as three plain tables (measured, mean change, share improved)."""
+    parts = []
+    for name, title in (
+        ("measured", "Progression: mätta minst två gånger"),
+        ("mean_change", "Progression: medelförändring"),
+        ("share_improved", "Progression: andel som förbättrats"),
+    ):
+        parts.append(
+            {
+                "key": f"progression_{name}",
+                "title": title,
+                "rows": [r["label"] for r in progression["rows"]],
+                "columns": progression["columns"],
+                "cells": [[r["by_gender"][c][name] for c in progression["column_keys"]] for r in progression["rows"]],
+                "row_totals": None,
+                "column_totals": None,
+            }
+        )
     return parts
 
 
-def _progression_table(key: str, title: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    genders = [g.value for g in Gender]
-    return {
-        "key": key,
-        "title": title,
-        "rows": [r["label"] for r in rows],
-        "columns": GENDER_LABELS,
-        "cells": [[r["by_gender"][g]["mean_change"] for g in genders] for r in rows],
-        "row_totals": [r["by_gender"]["total"]["mean_change"] for r in rows],
-    }
-
-
-def _label(unit: ProgrammeUnit) -> str:
-    return unit.unit.parent.name if unit.unit.parent else unit.unit.name
+def _parts(content: dict[str, Any]) -> list[dict[str, Any]]:
+    parts = list(content.get("tables", []))
+    if content.get("progression"):
+        parts += _progression_parts(content["progression"])
+    return parts
 
 
 def deliveries_side_by_side(*, forbund: Organisation, kind: str, year: int, period: int) -> dict[str, Any]:
-    units = units_of_forbund(forbund)
-    delivered = {
-        d.programme_unit_id: d
-        for d in Delivery.objects.filter(programme_unit__in=units, kind=kind, year=year, period=period)
-    }
-    submitted_units = [u for u in units if u.pk in delivered]
-    total_content = content_tables(submitted_units, kind, year, period) if submitted_units else None
-    contents: list[tuple[str, dict[str, Any] | None]] = [
-        (_label(u), delivered[u.pk].content if u.pk in delivered else None) for u in units
-    ]
-    contents.append(("Förbundet", total_content))
-    template = next((c for _, c in contents if c is not None), None)
+    programme = programme_of(forbund)
+    executors: list[dict[str, Any]] = []
+    contents: list[tuple[str, dict[str, Any] | None]] = []
+    total = None
+    if programme is not None:
+        released, total = released_period(programme, kind, year, period)
+        for unit, delivery in released:
+            executors.append({"name": unit_label(unit), "delivery": delivery})
+            contents.append((unit_label(unit), delivery.content if delivery else None))
+        contents.append((FORBUND, total.content if total else None))
+    template = next((c for _name, c in contents if c is not None), None)
     tables: list[WideTable] = []
     if template is not None:
-        for index, part in enumerate(_table_parts(template)):
-            columns = [*part["columns"], "Totalt"]
+        for index, part in enumerate(_parts(template)):
+            has_row_totals = part.get("row_totals") is not None
+            has_column_totals = part.get("column_totals") is not None
+            columns = [*part["columns"], *(["Totalt"] if has_row_totals else [])]
+            labels = [*part["rows"], *(["Totalt"] if has_column_totals else [])]
+            rows: list[list[Any]] = [[] for _ in labels]
             groups = []
-            rows: list[list[Any]] = [[] for _ in part["rows"]]
             for name, content in contents:
                 groups.append(Group(name, columns, delivered=content is not None))
-                source = _table_parts(content)[index] if content is not None else None
-                for r in range(len(part["rows"])):
+                source = _parts(content)[index] if content is not None else None
+                for r in range(len(labels)):
                     if source is None:
                         rows[r].extend([None] * len(columns))
+                    elif r < len(part["rows"]):
+                        rows[r].extend(source["cells"][r] + ([source["row_totals"][r]] if has_row_totals else []))
                     else:
-                        rows[r].extend([*source["cells"][r], source["row_totals"][r]])
-            tables.append(WideTable(part["key"], part["title"], groups, list(part["rows"]), rows))
+                        rows[r].extend([*source["column_totals"], source.get("total")])
+            tables.append(WideTable(part["key"], part["title"], groups, labels, rows, note=part.get("note", "")))
     return {
         "kind": kind,
         "year": year,
         "period": period,
-        "executors": [{"name": _label(u), "delivery": delivered.get(u.pk)} for u in units],
-        "delivered_count": len(submitted_units),
+        "executors": executors,
+        "delivered_count": sum(1 for e in executors if e["delivery"] is not None),
+        "total": total,
         "tables": tables,
     }
 
 
 def referrals_by_month(*, forbund: Organisation, year: int) -> list[WideTable]:
-    """From the monthly deliveries: per month, and per referring party over the year, by gender,
-    each municipality side by side and the förbund summed (monthly counts are delivered whole)."""
-    units = units_of_forbund(forbund)
-    deliveries = {
-        (d.programme_unit_id, d.period): d.content["monthly"]
-        for d in Delivery.objects.filter(programme_unit__in=units, kind=DeliveryKind.MONTHLY, year=year)
-    }
+    """From the released monthly deliveries: per month, and per referring party over the year, by
+    gender, each municipality side by side and the förbund's sum."""
+    programme = programme_of(forbund)
+    columns = [*GENDER_LABELS, "Totalt"]
     genders = [g.value for g in Gender]
     parties = list(ReferringParty)
-    columns = [*GENDER_LABELS, "Totalt"]
-    groups = [Group(_label(u), columns) for u in units] + [Group("Förbundet", columns)]
+    months: dict[int, tuple[list[Any], Any]] = {}
+    names: list[str] = []
+    if programme is not None:
+        for month in range(1, 13):
+            months[month] = released_period(programme, DeliveryKind.MONTHLY, year, month)
+        # Every executor that ever owed a month of the year, in name order.
+        seen: dict[str, None] = {}
+        for executors, _total in months.values():
+            for unit, _delivery in executors:
+                seen.setdefault(unit_label(unit), None)
+        names = list(seen)
+    groups = [Group(name, columns) for name in names] + [Group(FORBUND, columns)]
 
-    def row_for(cells_of: Any) -> list[Any]:
+    def content_of(month: int, name: str) -> dict[str, Any] | None:
+        executors, total = months.get(month, ([], None))
+        if name == FORBUND:
+            return total.content if total else None
+        for unit, delivery in executors:
+            if unit_label(unit) == name:
+                return delivery.content if delivery else None
+        return None
+
+    def table_of(content: dict[str, Any] | None) -> dict[str, Any] | None:
+        if content is None:
+            return None
+        return next(t for t in content["tables"] if t["key"] == "monthly_referrals")
+
+    month_rows = []
+    for month in range(1, 13):
         row: list[Any] = []
-        total = [0] * len(genders)
-        for unit in units:
-            counts = cells_of(unit)
-            if counts is None:
+        for group in groups:
+            table = table_of(content_of(month, group.name))
+            row.extend([*table["column_totals"], table["total"]] if table else [None] * len(columns))
+        month_rows.append(row)
+    party_rows = []
+    for index, _party in enumerate(parties):
+        row = []
+        for group in groups:
+            released = [t for t in (table_of(content_of(m, group.name)) for m in range(1, 13)) if t is not None]
+            if not released:
                 row.extend([None] * len(columns))
                 continue
-            row.extend([*counts, sum(counts)])
-            total = [a + b for a, b in zip(total, counts, strict=True)]
-        row.extend([*total, sum(total)])
-        return row
-
-    def month_counts(month: int) -> Any:
-        def of(unit: ProgrammeUnit) -> list[int] | None:
-            data = deliveries.get((unit.pk, month))
-            return [data["by_gender"][g] for g in genders] if data else None
-
-        return of
-
-    def party_counts(party: str) -> Any:
-        def of(unit: ProgrammeUnit) -> list[int] | None:
-            months = [deliveries[(unit.pk, m)] for m in range(1, 13) if (unit.pk, m) in deliveries]
-            if not months:
-                return None
-            return [
-                sum(c["count"] for data in months for c in data["cells"] if c["gender"] == g and c["party"] == party)
-                for g in genders
-            ]
-
-        return of
-
-    month_table = WideTable(
-        "referrals_month",
-        f"Intresseanmälningar per månad och kön {year}",
-        groups,
-        [f"{year}-{m:02d}" for m in range(1, 13)],
-        [row_for(month_counts(m)) for m in range(1, 13)],
-        note="Tomt: månaden är inte inlämnad. Förbundets summa avser de inlämnade månaderna.",
-    )
-    party_table = WideTable(
-        "referrals_party",
-        f"Intresseanmälningar per initierande part och kön {year}",
-        groups,
-        [str(p.label) for p in parties],
-        [row_for(party_counts(p.value)) for p in parties],
-        note="Summerat över de inlämnade månaderna.",
-    )
-    return [month_table, party_table]
+            per_gender = [_added(t["cells"][index][g] for t in released) for g in range(len(genders))]
+            row.extend([*per_gender, _added(t["row_totals"][index] for t in released)])
+        party_rows.append(row)
+    return [
+        WideTable(
+            "referrals_month",
+            f"Intresseanmälningar per månad och kön {year}",
+            groups,
+            [f"{MONTHS[m - 1].capitalize()} {year}" for m in range(1, 13)],
+            month_rows,
+            note="– = månaden är inte publicerad, eller ett litet antal som inte visas.",
+        ),
+        WideTable(
+            "referrals_party",
+            f"Intresseanmälningar per initierande part och kön {year}",
+            groups,
+            [str(p.label) for p in parties],
+            party_rows,
+            note="Summerat över de publicerade månaderna; – där någon av månaderna har ett dolt antal.",
+        ),
+    ]
 
 
 def places_used(*, forbund: Organisation, year: int) -> WideTable:
     """Per executor: agreed places against participants during the year by gender, from the
-    full-year delivery (the interim delivery until it is in)."""
+    full-year delivery (the interim delivery until it is released)."""
+    programme = programme_of(forbund)
     agreements = {a.programme_unit_id: a for a in Agreement.objects.filter(forbund=forbund, year=year)}
-    units = units_of_forbund(forbund)
-    latest: dict[int, Delivery] = {}
-    for delivery in Delivery.objects.filter(
-        programme_unit__in=units, year=year, kind__in=[DeliveryKind.INTERIM, DeliveryKind.ANNUAL]
-    ):
-        current = latest.get(delivery.programme_unit_id)
-        if current is None or delivery.kind == DeliveryKind.ANNUAL:
-            latest[delivery.programme_unit_id] = delivery
     columns = [
         "Avtalade platser",
         *GENDER_LABELS,
@@ -201,37 +218,50 @@ def places_used(*, forbund: Organisation, year: int) -> WideTable:
         "Andel av platserna (%)",
         "Underlag",
     ]
+    labels: list[str] = []
     rows: list[list[Any]] = []
-    labels = []
-    sums = [0, 0, 0, 0, 0]
-    for unit in units:
-        agreement = agreements.get(unit.pk)
-        agreed = agreement.places if agreement else None
-        labels.append(_label(unit))
-        if unit.pk not in latest:
+    if programme is None:
+        return WideTable("places_used", f"Platser: avtalade och använda {year}", [Group("", columns)], labels, rows)
+    annual = released_period(programme, DeliveryKind.ANNUAL, year, 0)
+    interim = released_period(programme, DeliveryKind.INTERIM, year, 0)
+    basis = {DeliveryKind.ANNUAL: "helår", DeliveryKind.INTERIM: "delår jan–aug"}
+
+    def figures(content: dict[str, Any]) -> tuple[list[Any], Any, Any]:
+        tables = {t["key"]: t for t in content["tables"]}
+        participants = tables["participants"]
+        return participants["cells"][0], participants["row_totals"][0], tables["places"]["cells"][1][0]
+
+    interim_by_unit = dict(interim[0])
+    for unit, delivery in annual[0]:
+        labels.append(unit_label(unit))
+        agreed = agreements[unit.pk].places if unit.pk in agreements else None
+        chosen, kind = (
+            (delivery, DeliveryKind.ANNUAL) if delivery else (interim_by_unit.get(unit), DeliveryKind.INTERIM)
+        )
+        if chosen is None:
             rows.append([agreed, None, None, None, None, None, None, NOT_DELIVERED])
-            sums[0] += agreed or 0
             continue
-        delivery = latest[unit.pk]
-        tables = {t["key"]: t for t in delivery.content["tables"]}
-        active = tables["participants"]["cells"][0]
-        total = tables["participants"]["row_totals"][0]
-        concurrent = tables["places"]["cells"][1][0]
+        active, total, concurrent = figures(chosen.content)
         share = round(100 * total / agreed) if agreed and total is not None else None
-        basis = "helår" if delivery.kind == DeliveryKind.ANNUAL else "delår jan–aug"
-        rows.append([agreed, *active, total, concurrent, share, basis])
-        sums = [
-            sums[0] + (agreed or 0),
-            *[s + (v or 0) for s, v in zip(sums[1:4], active, strict=True)],
-            sums[4] + (total or 0),
-        ]
-    labels.append("Förbundet")
-    rows.append([sums[0], *sums[1:4], sums[4], None, round(100 * sums[4] / sums[0]) if sums[0] else None, ""])
+        rows.append([agreed, *active, total, concurrent, share, basis[kind]])
+    release, kind = (annual[1], DeliveryKind.ANNUAL) if annual[1] else (interim[1], DeliveryKind.INTERIM)
+    labels.append(FORBUND)
+    if release is None:
+        rows.append([None, None, None, None, None, None, None, NOT_DELIVERED])
+    else:
+        included = {d.programme_unit_id for d in release.deliveries.all()}
+        agreed_total = sum(a.places for unit_id, a in agreements.items() if unit_id in included)
+        active, total, concurrent = figures(release.content)
+        share = round(100 * total / agreed_total) if agreed_total and total is not None else None
+        rows.append([agreed_total, *active, total, concurrent, share, basis[kind]])
     return WideTable(
         "places_used",
         f"Platser: avtalade och använda {year}",
         [Group("", columns)],
         labels,
         rows,
-        note="Deltagare under året enligt leveransen; förbundets summa avser de utförare som har lämnat in.",
+        note=(
+            "Deltagare under året enligt den publicerade leveransen. Förbundets rad avser de utförare som ingår "
+            "i förbundets summa, och andelen räknas mot deras avtalade platser."
+        ),
     )

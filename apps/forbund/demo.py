@@ -10,8 +10,8 @@ import random
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.activera.deliveries import delivery_submit, period_end
-from apps.activera.models import Delivery, DeliveryKind, ProgrammeUnit
+from apps.activera.deliveries import delivery_submit, period_close, period_end
+from apps.activera.models import Delivery, DeliveryKind, Programme, ProgrammeUnit
 from apps.organisations.models import Organisation
 from lib.deadlines import due_date
 from lib.participation import tertial_bounds, tertial_of
@@ -49,8 +49,31 @@ def load_demo_forbund(*, forbund: Organisation, today: datetime.date, rng: rando
                 signed_by_executor_on=datetime.date(year, 2, 14),
             )
             _invoice_history(agreement, today)
-    for unit in ProgrammeUnit.objects.filter(programme__forbund=forbund).select_related("unit__parent"):
+    units = list(ProgrammeUnit.objects.filter(programme__forbund=forbund).select_related("unit__parent", "programme"))
+    for unit in units:
         _deliveries(unit, today=today, rng=rng)
+    if units:
+        _close_overdue_periods(units[0].programme, today=today)
+
+
+def _close_overdue_periods(programme: Programme, *, today: datetime.date) -> None:
+    """As the office would: a period some executor never delivered is compiled a month after its
+    due date with those that did."""
+    officer = User.objects.filter(
+        role_grants__organisation=programme.forbund, role_grants__role="forbund_officer"
+    ).first()
+    if officer is None:
+        return
+    waiting = (
+        Delivery.objects.filter(programme_unit__programme=programme, released_at__isnull=True)
+        .values_list("kind", "year", "period")
+        .distinct()
+    )
+    for kind, year, period in sorted(set(waiting)):
+        months_after = 2 if kind == DeliveryKind.ANNUAL else 1
+        due = due_date(period_end(kind, year, period), months_after=months_after, day_of_month=10)
+        if due + datetime.timedelta(days=30) < today:
+            period_close(actor=officer, programme=programme, kind=kind, year=year, period=period)
 
 
 def _invoice_history(agreement: Agreement, today: datetime.date) -> None:

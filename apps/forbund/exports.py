@@ -33,7 +33,7 @@ def wide_tables_xlsx(tables: Sequence[WideTable]) -> bytes:
         if table.note:
             rows.append([table.note])
         sheets.append(Sheet(table.title, ["", *table.flat_header], rows))
-    return workbook_bytes(sheets)
+    return workbook_bytes(sheets, empty_message="Inga inlämnade leveranser")
 
 
 def wide_tables_pdf(*, title: str, subtitle: str, tables: Sequence[WideTable]) -> bytes:

@@ -132,6 +132,17 @@ class AgreementUpdateForm(AgreementForm):
             del self.fields[name]
         self.fields["max_amount"].required = True
         self.fields["places"].required = True
+        self.fields["monthly_unprotected"] = forms.BooleanField(
+            label=_(
+                "Överenskommelsen begär uttryckligen att månadsrapporten om intresseanmälningar lämnas utan "
+                "skydd för små antal"
+            ),
+            required=False,
+            help_text=_("Annars döljs små antal även där, som i alla andra tabeller."),
+        )
+        self.fields["unprotected_clause"] = forms.CharField(
+            label=_("Var står det? (paragraf eller lydelse)"), required=False, max_length=300
+        )
 
 
 class InvoiceMarkForm(forms.Form):

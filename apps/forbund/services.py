@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
 from apps.accounts.models import User
+from apps.activera.deliveries import delivery_terms_set
 from apps.activera.models import ProgrammeUnit
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
@@ -417,9 +418,13 @@ def agreement_update(
     reference: str = "",
     signed_by_forbund_on: datetime.date | None = None,
     signed_by_executor_on: datetime.date | None = None,
+    monthly_unprotected: bool = False,
+    unprotected_clause: str = "",
     request: HttpRequest | None = None,
 ) -> Agreement:
-    """Change the agreement. A new sum re-splits the invoices, which is refused once one is sent."""
+    """Change the agreement. A new sum re-splits the invoices, which is refused once one is sent.
+    Whether the monthly referral counts go unprotected is the agreement's term, recorded with the
+    executor's deliveries (apps.activera.deliveries.delivery_terms_set)."""
     require_economy_access(actor, agreement.forbund)
     _validate_agreement(
         year=agreement.year,
@@ -449,6 +454,14 @@ def agreement_update(
         agreement.signed_by_forbund_on = signed_by_forbund_on
         agreement.signed_by_executor_on = signed_by_executor_on
         agreement.save()
+        delivery_terms_set(
+            actor=actor,
+            unit=agreement.programme_unit,
+            year=agreement.year,
+            monthly_unprotected=monthly_unprotected,
+            clause=unprotected_clause,
+            request=request,
+        )
         _audit(
             actor,
             AuditAction.AGREEMENT_CHANGE,
@@ -527,3 +540,23 @@ def budget_load(*, actor: User | None, name: str, request: HttpRequest | None = 
                 request=request,
             )
     return budget
+
+
+def forbund_threshold_set(*, actor: User | None, forbund: Organisation, threshold: int | None) -> Organisation:
+    """The förbund's own smallest count shown outside a municipality (None: the deployment's).
+    It applies to periods released from now on; what was released keeps the threshold it had."""
+    if forbund.kind != OrganisationKind.FORBUND:
+        raise ValidationFailed("Bara ett samordningsförbund har en egen tröskel.")
+    if threshold is not None and not 2 <= threshold <= 50:
+        raise ValidationFailed("Tröskeln måste vara ett heltal mellan 2 och 50.", fields={"threshold": ["Ange 2–50."]})
+    with transaction.atomic():
+        Organisation.objects.filter(pk=forbund.pk).update(suppression_threshold=threshold)
+        audit_record(
+            actor=actor,
+            action=AuditAction.AGREEMENT_CHANGE,
+            object_type="forbund",
+            object_id=forbund.slug,
+            details={"suppression_threshold": threshold},
+        )
+    forbund.refresh_from_db()
+    return forbund

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.activera import views as activera_views
+from apps.activera import delivery_views
 
 from . import views
 
@@ -17,9 +17,11 @@ urlpatterns = [
     path("fakturor/<int:invoice_id>/status/", views.invoice_mark, name="invoice_mark"),
     path("fakturor/<int:invoice_id>/pdf/", views.invoice_document, name="invoice_pdf"),
     path("leveranser/", views.delivery_tracking, name="tracking"),
-    path("leveranser/inkomna/", activera_views.forbund_deliveries, name="deliveries"),
-    path("leveranser/<int:delivery_id>/", activera_views.forbund_delivery, name="delivery"),
+    path("leveranser/inkomna/", delivery_views.forbund_deliveries, name="deliveries"),
+    path("leveranser/sammanstall/", delivery_views.forbund_period_close, name="period_close"),
+    path("leveranser/nns/", delivery_views.forbund_nns_export, name="nns_export"),
+    path("leveranser/<int:delivery_id>/", delivery_views.forbund_delivery, name="delivery"),
     path("leveranser/sammanstallning/", views.consolidated, name="consolidated"),
-    path("statistik/", activera_views.forbund_statistics, name="statistics"),
+    path("statistik/", delivery_views.forbund_statistics, name="statistics"),
     path("statistik/platser-och-anmalningar/", views.places_and_referrals, name="places"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -15,9 +16,12 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
+from apps.activera.deliveries import parse_period
 from apps.activera.models import DeliveryKind
+from apps.activera.releases import latest_release, period_label
 from apps.core.access import page
 from apps.core.forms import apply_domain_error
+from apps.core.views import bad_request
 from apps.core.xlsx import XLSX_MIME, download_response
 from apps.organisations.models import Organisation
 from insyn.errors import InsynError
@@ -64,11 +68,33 @@ def _forbund(request: HttpRequest) -> Organisation:
 
 
 def _year(request: HttpRequest) -> int:
+    """The year asked for, or this year; refuses what is not a year (ParamError, answered 400)."""
+    text = request.GET.get("year") or str(timezone.localdate().year)
     try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        return timezone.localdate().year
-    return year if 2004 <= year <= 2100 else timezone.localdate().year
+        _kind, year, _period = parse_period(DeliveryKind.ANNUAL, text, "0")
+    except InsynError as exc:
+        raise ParamError(exc) from exc
+    return year
+
+
+class ParamError(Exception):
+    def __init__(self, error: InsynError) -> None:
+        super().__init__(error.message)
+        details = " ".join(m for ms in error.fields.values() for m in ms)
+        self.text = f"{error.message} {details}".strip()
+
+
+def _answers_bad_parameters(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page given a year or period that does not exist answers 400 with the reason."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except ParamError as exc:
+            return bad_request(request, reason=exc.text)
+
+    return wrapped
 
 
 # --- Budget ------------------------------------------------------------------------------------
@@ -274,22 +300,35 @@ def _agreement_page(request: HttpRequest, agreement_id: int, status: int = 200, 
                 prefix="agreement",
                 forbund=agreement.forbund,
                 initial={
-                    f: getattr(agreement, f)
-                    for f in (
-                        "executor_party",
-                        "reference",
-                        "period_start",
-                        "period_end",
-                        "max_amount",
-                        "places",
-                        "signed_by_forbund_on",
-                        "signed_by_executor_on",
-                    )
+                    **{
+                        f: getattr(agreement, f)
+                        for f in (
+                            "executor_party",
+                            "reference",
+                            "period_start",
+                            "period_end",
+                            "max_amount",
+                            "places",
+                            "signed_by_forbund_on",
+                            "signed_by_executor_on",
+                        )
+                    },
+                    **_terms_initial(agreement),
                 },
             ),
         },
         status=status,
     )
+
+
+def _terms_initial(agreement: Any) -> dict[str, Any]:
+    from apps.activera.models import DeliveryTerms
+
+    terms = DeliveryTerms.objects.filter(programme_unit=agreement.programme_unit, year=agreement.year).first()
+    return {
+        "monthly_unprotected": bool(terms and terms.monthly_unprotected),
+        "unprotected_clause": terms.clause if terms else "",
+    }
 
 
 @page(Permission.FORBUND_ECONOMY_MANAGE)
@@ -338,6 +377,7 @@ def invoice_document(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 
 @page(Permission.FORBUND_ECONOMY_MANAGE)
+@_answers_bad_parameters
 def delivery_tracking(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     agreements = agreements_for_user(_user(request)).filter(year=year)
@@ -367,25 +407,30 @@ def _export(request: HttpRequest, *, name: str, title: str, subtitle: str, table
 
 
 @page(Permission.FORBUND_ECONOMY_MANAGE)
+@_answers_bad_parameters
 def consolidated(request: HttpRequest) -> HttpResponse:
     forbund = _forbund(request)
-    year = _year(request)
-    requested = request.GET.get("kind") or ""
-    kind = requested if requested in DeliveryKind.values else DeliveryKind.ANNUAL.value
-    limits = {DeliveryKind.MONTHLY: 12, DeliveryKind.TERTIAL: 3}
+    # Opens on the latest period released to the förbund (one that can have figures).
+    latest = latest_release(forbund)
+    kind = request.GET.get("kind") or (latest[0] if latest else DeliveryKind.TERTIAL.value)
+    default_year = str(latest[1]) if latest and kind == latest[0] else str(timezone.localdate().year)
+    default_period = (
+        str(latest[2]) if latest and kind == latest[0] else ("1" if kind in ("monthly", "tertial") else "0")
+    )
     try:
-        period = int(request.GET.get("period") or (1 if kind in limits else 0))
-    except ValueError:
-        period = 1
-    period = min(max(period, 1), limits[DeliveryKind(kind)]) if kind in limits else 0
+        kind, year, period = parse_period(
+            kind, request.GET.get("year") or default_year, request.GET.get("period") or default_period
+        )
+    except InsynError as exc:
+        raise ParamError(exc) from exc
     data = deliveries_side_by_side(forbund=forbund, kind=kind, year=year, period=period)
     label = str(DeliveryKind(kind).label)
-    period_text = f"{year}" + (f", period {period}" if period else "")
+    period_text = period_label(kind, year, period)
     exported = _export(
         request,
         name=f"leveranser-{kind}-{year}-{period}",
         title=f"{forbund.name}: {label}",
-        subtitle=f"{period_text}. Inlämnade: {data['delivered_count']} av {len(data['executors'])}.",
+        subtitle=f"{period_text.capitalize()}. Publicerade: {data['delivered_count']} av {len(data['executors'])}.",
         tables=data["tables"],
     )
     if exported:
@@ -400,12 +445,13 @@ def consolidated(request: HttpRequest) -> HttpResponse:
             "period": period,
             "kinds": DeliveryKind.choices,
             "label": label,
-            "months": range(1, 13),
+            "period_text": period_text,
         },
     )
 
 
 @page(Permission.FORBUND_ECONOMY_MANAGE)
+@_answers_bad_parameters
 def places_and_referrals(request: HttpRequest) -> HttpResponse:
     forbund = _forbund(request)
     year = _year(request)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import date_field
+from apps.core.text_guard import NamesConfirmationMixin
 from apps.organisations.models import Organisation
 
 from .models import BugMeeting
@@ -25,7 +26,9 @@ class AuthoritiesField(forms.ModelMultipleChoiceField):
         return str(obj.name)
 
 
-class ReportForm(forms.Form):
+class ReportForm(NamesConfirmationMixin, forms.Form):
+    # Every text of a report leaves the filer's municipality (apps/core/text_guard.py).
+    guarded_fields = ("title", "description", "cause", "consequence", "proposal")
     reporting_organisation = OrganisationChoiceField(
         label=_("Rapporterande organisation"), queryset=Organisation.objects.none(), empty_label=None
     )
@@ -51,7 +54,8 @@ class ReportForm(forms.Form):
         self.fields["authorities"].queryset = authorities  # type: ignore[attr-defined]
 
 
-class TextForm(forms.Form):
+class TextForm(NamesConfirmationMixin, forms.Form):
+    guarded_fields = ("text",)
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}), help_text=NO_PERSONS)
 
 
@@ -71,12 +75,16 @@ class RaiseForm(forms.Form):
         self.fields["meeting"].queryset = meetings  # type: ignore[attr-defined]
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(NamesConfirmationMixin, forms.Form):
+    guarded_fields = ("answer",)
     answer = forms.CharField(label=_("BUG:s svar"), widget=forms.Textarea(attrs={"rows": 4}), help_text=NO_PERSONS)
 
 
-class CloseForm(forms.Form):
-    reason = forms.CharField(label=_("Skäl för att avsluta"), widget=forms.Textarea(attrs={"rows": 2}))
+class CloseForm(NamesConfirmationMixin, forms.Form):
+    guarded_fields = ("reason",)
+    reason = forms.CharField(
+        label=_("Skäl för att avsluta"), widget=forms.Textarea(attrs={"rows": 2}), help_text=NO_PERSONS
+    )
 
 
 class EmptyForm(forms.Form):

@@ -20,6 +20,7 @@ from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.core.access import page
 from apps.core.forms import apply_domain_error
+from apps.core.text_guard import apply_text_guard_error
 from apps.core.xlsx import XLSX_MIME, download_response
 from apps.organisations.selectors import forbund_of
 from insyn.errors import InsynError
@@ -81,7 +82,7 @@ def report_file(request: HttpRequest) -> HttpResponse:
         try:
             report = services.report_file(actor=user, request=request, **form.cleaned_data)
         except InsynError as exc:
-            apply_domain_error(form, exc)
+            apply_text_guard_error(form, exc)
         else:
             messages.success(request, f"Rapport {report.number} är inlämnad. Tack!")
             return redirect("lexheller:detail", lexheller_id=report.pk)
@@ -166,7 +167,7 @@ def report_action(request: HttpRequest, lexheller_id: int, action: str) -> HttpR
         try:
             service(actor=user, report=report, request=request, **form.cleaned_data)
         except InsynError as exc:
-            apply_domain_error(form, exc)
+            apply_text_guard_error(form, exc)
         else:
             messages.success(request, success)
             return redirect("lexheller:detail", lexheller_id=report.pk)

@@ -32,6 +32,9 @@ class Organisation(models.Model):
     population = models.PositiveIntegerField(_("folkmängd"), null=True, blank=True)
     population_date = models.DateField(_("folkmängd per"), null=True, blank=True)
     population_source = models.CharField(_("källa för folkmängd"), max_length=200, blank=True)
+    # A förbund's own threshold for small counts in what its executors deliver (empty: the
+    # deployment's INSYN_SUPPRESSION_THRESHOLD).
+    suppression_threshold = models.PositiveSmallIntegerField(_("minsta antal som visas"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -47,6 +50,11 @@ class Organisation(models.Model):
                 condition=~Q(kind="municipality") | Q(code_prefix__regex=r"^[A-Z]{3}$"),
             ),
             models.UniqueConstraint(fields=["code_prefix"], condition=~Q(code_prefix=""), name="code_prefix_unique"),
+            models.CheckConstraint(
+                name="suppression_threshold_sensible",
+                condition=Q(suppression_threshold__isnull=True)
+                | Q(kind="forbund", suppression_threshold__gte=2, suppression_threshold__lte=50),
+            ),
             models.CheckConstraint(
                 name="unit_has_parent",
                 condition=~Q(kind__in=[k.value for k in UNIT_KINDS]) | Q(parent__isnull=False),

@@ -1,17 +1,32 @@
 from __future__ import annotations
 
+import datetime
 import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.accounts.services import api_token_create, api_tokens_revoke, role_grant, role_revoke, user_create
+from apps.accounts.selectors import api_tokens_of
+from apps.accounts.services import (
+    API_TOKEN_MAX_DAYS,
+    api_token_issue,
+    api_token_revoke,
+    api_tokens_revoke,
+    role_grant,
+    role_revoke,
+    user_create,
+)
 from insyn.errors import InsynError
 
 
+def _local(moment: datetime.datetime | None) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment is not None else "aldrig"
+
+
 class Command(BaseCommand):
-    help = "Användare: create, grant, revoke, token."
+    help = "Användare: create, grant, revoke, token, tokens."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -28,7 +43,18 @@ class Command(BaseCommand):
             cmd.add_argument("--org", required=True)
         token = sub.add_parser("token", help="Skriv ut en ny API-nyckel (bara nyckeln) på standard ut.")
         token.add_argument("username")
-        token.add_argument("--revoke", action="store_true", help="Återkalla alla användarens API-nycklar i stället.")
+        choice = token.add_mutually_exclusive_group()
+        choice.add_argument(
+            "--days",
+            type=int,
+            help=f"Hur många dagar nyckeln gäller, 1–{API_TOKEN_MAX_DAYS} (förval INSYN_API_TOKEN_DAYS).",
+        )
+        choice.add_argument("--revoke", action="store_true", help="Återkalla alla användarens API-nycklar i stället.")
+        choice.add_argument("--revoke-key", metavar="KEY", help="Återkalla en nyckel, given med sin början.")
+        tokens = sub.add_parser(
+            "tokens", help="Lista användarens API-nycklar: nyckelns början, skapad, går ut (en per rad)."
+        )
+        tokens.add_argument("username")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -67,5 +93,22 @@ class Command(BaseCommand):
             count = api_tokens_revoke(user=user)
             self.stderr.write(f"{count} API-nycklar återkallade.")
             return
-        # Only the token on stdout, so scripts can capture it.
-        self.stdout.write(api_token_create(user=user))
+        if options["revoke_key"]:
+            key = options["revoke_key"]
+            found = api_tokens_of(user).filter(token_key=key).first()
+            if found is None:
+                raise CommandError(f"{user.username} har ingen API-nyckel som börjar {key!r}.")
+            api_token_revoke(token=found)
+            self.stderr.write(f"API-nyckeln {found.token_key} är återkallad.")
+            return
+        instance, token = api_token_issue(user=user, days=options["days"])
+        # Only the token on stdout, so scripts can capture it; the rest goes to stderr.
+        self.stdout.write(token)
+        self.stderr.write(f"Nyckeln {instance.token_key} gäller till {_local(instance.expiry)}.")
+
+    def _tokens(self, options: dict[str, Any]) -> None:
+        user = self._user(options["username"])
+        tokens = list(api_tokens_of(user))
+        for token in tokens:
+            self.stdout.write(f"{token.token_key}\t{_local(token.created)}\t{_local(token.expiry)}")
+        self.stderr.write(f"{len(tokens)} API-nycklar för {user.username}.")

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.activera import exports
+from apps.activera.deliveries import preview_content
 from apps.activera.reports import monthly_referrals
 from apps.activera.services import programme_load
 from apps.organisations.models import Organisation, OrganisationKind
@@ -21,7 +22,7 @@ def _municipality(slug: str) -> Organisation:
 
 
 class Command(BaseCommand):
-    help = "Deltagaruppföljning: load (programmet), report monthly|interim|annual."
+    help = "Deltagaruppföljning: load (programmet), import, violence questions|import, report monthly|interim|annual."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -30,6 +31,14 @@ class Command(BaseCommand):
         importer = sub.add_parser("import", help="Importera anmälningar och inskrivningar från CSV eller XLSX.")
         importer.add_argument("--municipality", required=True)
         importer.add_argument("file")
+        violence = sub.add_parser("violence", help="Frågor om våld: anonyma pappersformulär i omgångar.")
+        violence_sub = violence.add_subparsers(dest="violence_action", required=True)
+        violence_sub.add_parser("questions", help="Skriv ut frågornas nycklar (filens kolumner), en per rad.")
+        batch = violence_sub.add_parser("import", help="Registrera en omgång formulär från CSV eller XLSX.")
+        batch.add_argument("--unit", required=True, help="utförarens kortnamn, t.ex. alingsas-activera")
+        batch.add_argument("--year", required=True, type=int, help="ÅÅÅÅ")
+        batch.add_argument("--tertial", required=True, type=int, choices=[1, 2, 3])
+        batch.add_argument("file")
         report = sub.add_parser("report", help="Leveranser till förbundet.")
         report.add_argument("kind", choices=["monthly", "interim", "annual"])
         scope = report.add_mutually_exclusive_group(required=True)
@@ -53,6 +62,9 @@ class Command(BaseCommand):
         if options["action"] == "import":
             self._import(options)
             return
+        if options["action"] == "violence":
+            self._violence(options)
+            return
         kind = options["kind"]
         if kind == "monthly":
             if not options["municipality"] or not options["month"]:
@@ -70,21 +82,31 @@ class Command(BaseCommand):
         if not options["year"]:
             raise CommandError(f"{kind} kräver --year ÅÅÅÅ.")
         if options["municipality"]:
-            data = exports.period_report(
-                kind=kind, year=options["year"], municipality=_municipality(options["municipality"])
-            )
-        else:
-            try:
-                forbund = exports.forbund_of_slug(options["forbund"])
-            except Organisation.DoesNotExist as exc:
-                raise CommandError(f"Det finns inget förbund {options['forbund']!r}.") from exc
-            data = exports.period_report(kind=kind, year=options["year"], forbund=forbund)
+            # The municipality's own statistics, every count: for use inside the municipality.
+            municipality = _municipality(options["municipality"])
+            units = exports.units_of(municipality)
+            if not units:
+                raise CommandError(f"{municipality.name} har ingen utförare i programmet.")
+            content = preview_content(units[0], kind, options["year"], 0)
+            if options["format"] == "json":
+                self._write(json.dumps(content, ensure_ascii=False, indent=2).encode(), options, binary=False)
+            elif options["format"] == "xlsx":
+                self._write(exports.content_xlsx(content), options, binary=True)
+            else:
+                self._write(exports.content_pdf(content), options, binary=True)
+            return
+        try:
+            forbund = exports.forbund_of_slug(options["forbund"])
+        except Organisation.DoesNotExist as exc:
+            raise CommandError(f"Det finns inget förbund {options['forbund']!r}.") from exc
+        # What the förbund has: the released deliveries and its sum, as on its pages.
+        data = exports.period_report(forbund=forbund, kind=kind, year=options["year"])
         if options["format"] == "json":
             self._write(json.dumps(data, ensure_ascii=False, indent=2).encode(), options, binary=False)
         elif options["format"] == "xlsx":
-            self._write(exports.period_xlsx(data), options, binary=True)
+            self._write(exports.report_xlsx(data), options, binary=True)
         else:
-            self._write(exports.period_pdf(data), options, binary=True)
+            self._write(exports.report_pdf(data), options, binary=True)
 
     def _import(self, options: dict[str, Any]) -> None:
         from apps.activera.services import participants_import
@@ -109,6 +131,45 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from exc
         self.stdout.write(
             f"{result.referrals} anmälningar, {result.enrolments} inskrivningar och {result.exits} avslut importerades."
+        )
+
+    def _violence(self, options: dict[str, Any]) -> None:
+        from apps.activera.models import Programme, ProgrammeUnit
+        from apps.activera.violence import tertial_label, violence_batch_import, violence_question_codes
+        from apps.decisions.services import ImportFailed
+        from insyn.errors import InsynError
+
+        if options["violence_action"] == "questions":
+            programme = Programme.objects.order_by("pk").first()
+            if programme is None:
+                raise CommandError("Inget program är inläst (insyn activera load).")
+            for code in violence_question_codes(programme):
+                self.stdout.write(code)
+            return
+        try:
+            unit = ProgrammeUnit.objects.select_related("programme", "unit__parent").get(unit__slug=options["unit"])
+        except ProgrammeUnit.DoesNotExist as exc:
+            raise CommandError(f"Det finns ingen utförare i programmet med kortnamnet {options['unit']!r}.") from exc
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"Filen {path} finns inte.")
+        try:
+            result = violence_batch_import(
+                actor=None,
+                programme_unit=unit,
+                year=options["year"],
+                tertial=options["tertial"],
+                filename=path.name,
+                data=path.read_bytes(),
+            )
+        except ImportFailed as exc:
+            raise CommandError("\n".join([exc.message, *(str(problem) for problem in exc.problems)])) from exc
+        except InsynError as exc:
+            details = [m for messages in exc.fields.values() for m in messages if m != exc.message]
+            raise CommandError("\n".join([exc.message, *details])) from exc
+        self.stderr.write(
+            f"{result.forms} formulär registrerades för {unit.unit.name}, "
+            f"{tertial_label(result.year, result.tertial)}. Tertialen har nu {result.tertial_forms} formulär."
         )
 
     def _write(self, content: bytes, options: dict[str, Any], *, binary: bool) -> None:

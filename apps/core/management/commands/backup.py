@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.audit.models import AuditAction
-from apps.audit.services import audit_record
+from apps.audit.services import audit_chain_extend, audit_record
 from apps.core.backup import BackupFailed, backup_database, table_counts
 
 
@@ -38,11 +38,13 @@ class Command(BaseCommand):
                 object_id=target.name,
                 details={"rows": sum(counts.values()), "tables": len(counts)},
             )
+        # Sealed first, so the copy carries a chain that covers every row in it, its own row too.
+        head = audit_chain_extend()
         try:
             backup_database(target)
         except BackupFailed as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(
             f"Säkerhetskopia skriven till {target} ({target.stat().st_size} byte, "
-            f"{sum(counts.values())} rader i {len(counts)} tabeller)."
+            f"{sum(counts.values())} rader i {len(counts)} tabeller). Loggens kedja i kopian: {head}."
         )

@@ -1,0 +1,257 @@
+"""A delivery's content as the förbund sees it: titles, labels and figures, with the cells that
+suppression hid left out (None). Built once, when the delivery is submitted or the förbund's sum is
+released, and stored; every page, file and API answer reads the stored content."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .figures import GENDERS, PROGRESSION, TOTAL, RawTable, shape_of
+from .models import (
+    BornIn,
+    DeliveryKind,
+    EducationLevel,
+    ExitReason,
+    Gender,
+    IncomeSource,
+    OccupationAfter,
+    Programme,
+    ReferringParty,
+    TimeWithoutWork,
+    ViolenceAnswer,
+)
+from .reports import weeks_summary
+
+GENDER_LABELS = {g.value: str(g.label) for g in Gender}
+TOTAL_LABEL = "Totalt"
+
+TITLES = {
+    "monthly_referrals": "Intresseanmälningar per initierande part och kön",
+    "violence": "Frågor om våld i nära relationer",
+    "participants": "Deltagare per kön",
+    "referring_party": "Nya deltagare per initierande part",
+    "education": "Nya deltagare per utbildningsnivå vid start",
+    "income_before": "Nya deltagare per försörjning före",
+    "time_without_work": "Nya deltagare per tid utan arbete",
+    "born_in": "Nya deltagare per födelseland",
+    "exit_reason": "Avslutade per avslutsorsak",
+    "occupation_after": "Avslutade per sysselsättning efter avslut",
+    "income_after": "Avslutade per försörjning efter",
+}
+CHOICES = {
+    "monthly_referrals": ReferringParty,
+    "referring_party": ReferringParty,
+    "education": EducationLevel,
+    "income_before": IncomeSource,
+    "time_without_work": TimeWithoutWork,
+    "born_in": BornIn,
+    "exit_reason": ExitReason,
+    "occupation_after": OccupationAfter,
+    "income_after": IncomeSource,
+}
+PARTICIPANT_ROWS = {
+    "active": "Aktiva under perioden",
+    "new": "Nya under perioden",
+    "exited": "Avslutade under perioden",
+}
+SUPPRESSION_NOTE = "– = visas inte: ett antal under {threshold}, eller en cell som annars skulle avslöja ett sådant."
+
+
+def _row_labels(table: RawTable, programme: Programme) -> list[str]:
+    if table.key == "participants":
+        return [PARTICIPANT_ROWS[r] for r in table.rows]
+    if table.key == "violence":
+        labels = {q["code"]: q["label"] for q in programme.violence_questions}
+        return [labels.get(r, r) for r in table.rows]
+    if table.key in PROGRESSION:
+        indicators = {i.code: i.label for i in programme.indicators.all()}
+        return [indicators.get(r, r) for r in table.rows]
+    choices = CHOICES[table.key]
+    labels = {value: str(label) for value, label in choices.choices}
+    return [labels.get(r, r) for r in table.rows]
+
+
+def _column_labels(table: RawTable) -> list[str]:
+    if table.key == "violence":
+        labels = {a.value: str(a.label) for a in ViolenceAnswer}
+        return [labels.get(c, c) for c in table.columns]
+    return [GENDER_LABELS.get(c, c) for c in table.columns]
+
+
+def display_table(
+    table: RawTable, hidden: set[tuple[str, str, str]], programme: Programme, *, threshold: int, unprotected: bool
+) -> dict[str, Any]:
+    shape = shape_of(table.key)
+
+    def shown(row: str, column: str) -> int | None:
+        return None if (table.key, row, column) in hidden else table.value(row, column)
+
+    suppressed = any(key[0] == table.key for key in hidden)
+    return {
+        "key": table.key,
+        "title": TITLES.get(table.key, table.key),
+        "row_keys": table.rows,
+        "rows": _row_labels(table, programme),
+        "column_keys": table.columns,
+        "columns": _column_labels(table),
+        "cells": [[shown(r, c) for c in table.columns] for r in table.rows],
+        "row_totals": [shown(r, TOTAL) for r in table.rows] if shape.row_totals else None,
+        "column_totals": [shown(TOTAL, c) for c in table.columns] if shape.column_totals else None,
+        "total": shown(TOTAL, TOTAL) if shape.grand_total else None,
+        "suppressed": suppressed,
+        "unprotected": unprotected,
+        "note": SUPPRESSION_NOTE.format(threshold=threshold) if suppressed else "",
+    }
+
+
+def progression_display(
+    tables: dict[str, RawTable], hidden: set[tuple[str, str, str]], programme: Programme
+) -> dict[str, Any]:
+    """Per indicator and gender: measured at least twice, mean change first → latest, share that
+    improved. Hidden with its count (they form one group in the suppression)."""
+    measured, improved, change = (tables[key] for key in PROGRESSION)
+    labels = {i.code: i.label for i in programme.indicators.all()}
+    rows = []
+    for indicator in measured.rows:
+        by_gender: dict[str, dict[str, float | int | None]] = {}
+        for column in [*measured.columns, TOTAL]:
+            if ("progression_measured", indicator, column) in hidden:
+                by_gender[column] = {"measured": None, "mean_change": None, "share_improved": None}
+                continue
+            n = measured.value(indicator, column)
+            by_gender[column] = {
+                "measured": n,
+                "mean_change": round(change.value(indicator, column) / n, 2) if n else None,
+                "share_improved": round(improved.value(indicator, column) / n, 2) if n else None,
+            }
+        rows.append({"code": indicator, "label": labels.get(indicator, indicator), "by_gender": by_gender})
+    return {
+        "key": "progression",
+        "title": "Progression: förändring från första till senaste mätningen",
+        "columns": [GENDER_LABELS[g] for g in GENDERS] + [TOTAL_LABEL],
+        "column_keys": [*GENDERS, TOTAL],
+        "rows": rows,
+        "suppressed": any(key[0] == "progression_measured" for key in hidden),
+    }
+
+
+def weeks_display(
+    days: dict[str, dict[str, int]], participants: RawTable, hidden: set[tuple[str, str, str]], *, threshold: int
+) -> dict[str, Any]:
+    """Mean and median weeks in the programme of those who left, by gender: shown only where the
+    number who left is shown and at least the threshold (a small group's mean is a person's)."""
+    columns = [*GENDERS, TOTAL]
+    cells: list[list[int | None]] = [[], []]
+    for column in columns:
+        histogram: dict[str, int] = {}
+        for gender in GENDERS if column == TOTAL else [column]:
+            for d, n in days.get(gender, {}).items():
+                histogram[d] = histogram.get(d, 0) + n
+        count = participants.value("exited", column)
+        summary = weeks_summary(histogram)
+        show = summary is not None and ("participants", "exited", column) not in hidden and count >= threshold
+        for index in (0, 1):
+            cells[index].append(round(summary[index]) if show and summary is not None else None)
+    return {
+        "key": "weeks",
+        "title": "Veckor i programmet för dem som avslutat (medel och median)",
+        "row_keys": ["mean", "median"],
+        "rows": ["Medel", "Median"],
+        "column_keys": columns,
+        "columns": [GENDER_LABELS[g] for g in GENDERS] + [TOTAL_LABEL],
+        "cells": cells,
+        "row_totals": None,
+        "column_totals": None,
+        "total": None,
+        "suppressed": any(v is None for row in cells for v in row),
+        "unprotected": False,
+        "note": f"Medel och median visas för grupper med minst {threshold} som avslutat.",
+    }
+
+
+def places_display(agreed: int, most_concurrent: int) -> dict[str, Any]:
+    return {
+        "key": "places",
+        "title": "Platser",
+        "row_keys": ["agreed", "most_concurrent"],
+        "rows": ["Avtalade platser", "Högsta antal deltagare samtidigt (mätt varje vecka)"],
+        "column_keys": ["value"],
+        "columns": ["Antal"],
+        "cells": [[agreed], [most_concurrent]],
+        "row_totals": None,
+        "column_totals": None,
+        "total": None,
+        "suppressed": False,
+        "unprotected": False,
+        "note": "",
+    }
+
+
+def build_content(
+    *,
+    programme: Programme,
+    kind: str,
+    year: int,
+    period: int,
+    raw: dict[str, Any],
+    hidden: Iterable[tuple[str, str, str]],
+    threshold: int,
+    unprotected: Iterable[str] = (),
+    header: dict[str, Any],
+) -> dict[str, Any]:
+    """The stored content of a delivery or of the förbund's sum."""
+    hidden_set = {(str(h[0]), str(h[1]), str(h[2])) for h in hidden}
+    free = set(unprotected)
+    tables = {key: RawTable.from_json(t) for key, t in raw["tables"].items()}
+    content: dict[str, Any] = {**header, "kind": kind, "year": year, "period": period, "threshold": threshold}
+    content["kind_label"] = str(DeliveryKind(kind).label)
+    shown = []
+    for key in ["violence", "participants", *CHOICES]:
+        if key in tables:
+            table = display_table(tables[key], hidden_set, programme, threshold=threshold, unprotected=key in free)
+            shown.append(table)
+    if kind in (DeliveryKind.INTERIM, DeliveryKind.ANNUAL):
+        participants_index = next(i for i, t in enumerate(shown) if t["key"] == "participants")
+        shown.insert(
+            participants_index + 1,
+            places_display(raw["places"], max(raw["weekly_active"], default=0)),
+        )
+        shown.insert(
+            participants_index + 2,
+            weeks_display(raw["days"], tables["participants"], hidden_set, threshold=threshold),
+        )
+    content["tables"] = shown
+    if "progression_measured" in tables:
+        content["progression"] = progression_display(tables, hidden_set, programme)
+    if kind == DeliveryKind.TERTIAL and "violence" in tables:
+        forms = tables["violence"].value(tables["violence"].rows[0], TOTAL) if tables["violence"].rows else 0
+        content["forms"] = forms
+    return content
+
+
+def cells_of(content: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every figure shown, one cell each: the API's long list (stable keys across periods)."""
+    cells: list[dict[str, Any]] = []
+    for table in content.get("tables", []):
+        for r, row in enumerate(table["row_keys"]):
+            for c, column in enumerate(table["column_keys"]):
+                cells.append({"table": table["key"], "row": row, "column": column, "value": table["cells"][r][c]})
+            if table.get("row_totals") is not None:
+                cells.append({"table": table["key"], "row": row, "column": TOTAL, "value": table["row_totals"][r]})
+        if table.get("column_totals") is not None:
+            for c, column in enumerate(table["column_keys"]):
+                cells.append(
+                    {"table": table["key"], "row": TOTAL, "column": column, "value": table["column_totals"][c]}
+                )
+        if table.get("total") is not None or (table.get("column_totals") is not None and "total" in table):
+            cells.append({"table": table["key"], "row": TOTAL, "column": TOTAL, "value": table["total"]})
+    progression = content.get("progression")
+    if progression:
+        for row in progression["rows"]:
+            for column, figures in row["by_gender"].items():
+                for name, value in figures.items():
+                    cells.append(
+                        {"table": "progression", "row": row["code"], "column": f"{column}.{name}", "value": value}
+                    )
+    return cells
