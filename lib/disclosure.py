@@ -30,18 +30,48 @@ periods, typically), each solved on its own.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+import os
+import sys
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import pairwise
 from random import Random
 from typing import Any
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.optimize import Bounds, LinearConstraint
+from scipy.optimize import linprog as _linprog
+from scipy.optimize import milp as _milp
 from scipy.sparse import csr_array, vstack
 
 Key = Hashable
 Terms = tuple[tuple[Key, int], ...]
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """HiGHS's integer solver sometimes prints a diagnostic line straight to the process's standard
+    output, past every option; keep it off the command line's and the server's output."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def milp(*args: Any, **kwargs: Any) -> Any:
+    with _quiet():
+        return _milp(*args, **kwargs)
+
+
+def linprog(*args: Any, **kwargs: Any) -> Any:
+    return _linprog(*args, **kwargs)
+
 
 # Whole numbers far beyond any count keep every programme bounded, so "unbounded" never needs a
 # special case: a figure that can grow to this is simply not determined.

@@ -138,3 +138,28 @@ def test_the_invoice_status_form_marks_it_sent(activera, forbund_officer):
     assert response.status_code == 302
     invoice.refresh_from_db()
     assert invoice.status == "sent"
+
+
+def test_the_agreement_lets_the_monthly_counts_go_unprotected_only_with_its_wording(activera, forbund_officer):
+    from apps.activera.models import DeliveryTerms
+
+    agreement = agreement_for("alingsas", year=2026, actor=forbund_officer, max_amount=1_650_000, places=85)
+    client = verified_client(forbund_officer)
+    url = f"/forbund/overenskommelser/{agreement.pk}/"
+    data = {
+        "agreement-executor_party": agreement.executor_party,
+        "agreement-period_start": "2026-01-01",
+        "agreement-period_end": "2026-12-31",
+        "agreement-max_amount": 1_650_000,
+        "agreement-places": 85,
+        "agreement-monthly_unprotected": "on",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "Ange paragraf eller lydelse" in response.content.decode()
+    assert not DeliveryTerms.objects.exists()
+    response = client.post(url, {**data, "agreement-unprotected_clause": "§ 3 andra stycket"})
+    assert response.status_code == 302
+    terms = DeliveryTerms.objects.get(programme_unit=agreement.programme_unit, year=2026)
+    assert terms.monthly_unprotected and terms.clause == "§ 3 andra stycket"
+    assert "§ 3 andra stycket" in client.get(url).content.decode()

@@ -197,3 +197,23 @@ def test_a_file_of_a_period_nobody_delivered_says_so(activera, forbund_officer):
         assert response.status_code == 200, url
         sheet = load_workbook(io.BytesIO(response.content)).active
         assert "Inga inlämnade leveranser" in str(sheet["A1"].value)
+
+
+def test_the_forbund_sets_its_own_threshold_and_later_releases_use_it(activera):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("forbund", "threshold", "insjoriket", "8", stdout=out)
+    assert "minsta antal som visas är 8 (förbundets egen)" in out.getvalue()
+    for n in range(6):  # six referrals: shown under 5, hidden under 8
+        refer(unit("alingsas"), received_on=D(2026, 3, 2 + n), serial=n, gender="man", party="region")
+    deliver_all("monthly", 2026, 3)
+    content = Delivery.objects.get(programme_unit=unit("alingsas")).content
+    table = content["tables"][0]
+    assert content["threshold"] == 8 and table["cells"][table["row_keys"].index("region")][1] is None
+    call_command("forbund", "threshold", "insjoriket", "standard", stdout=out)
+    assert "är 5 (INSYN_SUPPRESSION_THRESHOLD)" in out.getvalue()
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="2 och 50"):
+        call_command("forbund", "threshold", "insjoriket", "1", stdout=out)

@@ -249,7 +249,8 @@ def content_csv(content: dict[str, Any]) -> bytes:
     def shown(value: Any) -> Any:
         return "–" if value is None else value
 
-    writer.writerow([safe_text(f"{content.get('kind_label', '')} – {content.get('period_label', '')}")])
+    title = content.get("kind_title") or content.get("kind_label", "")
+    writer.writerow([safe_text(f"{title} – {content.get('period_label', '')}")])
     writer.writerow([])
     for table in content.get("tables", []):
         writer.writerow([safe_text(table["title"])])

@@ -167,7 +167,7 @@ def _cost(value: int, table: str, margin: bool) -> float:
     own figures (the gender split is what the förbund must report)."""
     factor = 1.0
     if margin:
-        factor = 0.8 if table in PROGRESSION else 1.5
+        factor = 0.8 if table in PROGRESSION else 3.0
     return max(value, 0.5) * factor
 
 

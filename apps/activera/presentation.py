@@ -25,6 +25,13 @@ from .reports import weeks_summary
 
 GENDER_LABELS = {g.value: str(g.label) for g in Gender}
 TOTAL_LABEL = "Totalt"
+# A delivery's name on its page and in its files (the kind's label says what it holds).
+KIND_TITLES = {
+    DeliveryKind.MONTHLY: "Intresseanmälningar per månad",
+    DeliveryKind.TERTIAL: "Tertialrapport",
+    DeliveryKind.INTERIM: "Delårsredovisning",
+    DeliveryKind.ANNUAL: "Helårsredovisning",
+}
 
 TITLES = {
     "monthly_referrals": "Intresseanmälningar per initierande part och kön",
@@ -206,6 +213,7 @@ def build_content(
     tables = {key: RawTable.from_json(t) for key, t in raw["tables"].items()}
     content: dict[str, Any] = {**header, "kind": kind, "year": year, "period": period, "threshold": threshold}
     content["kind_label"] = str(DeliveryKind(kind).label)
+    content["kind_title"] = KIND_TITLES[DeliveryKind(kind)]
     shown = []
     for key in ["violence", "participants", *CHOICES]:
         if key in tables:
