@@ -609,8 +609,8 @@ def _cheapest_complement(
     best: tuple[float, set[Key], dict[Key, int]] | None = None
     target_keys = [k for k, _c in target.terms]
     # Small changes near the target first; wider and larger ones only when those cannot work.
-    for radius, step in ((2, 1), (4, 3)):
-        region = sorted(index.around(target_keys, radius, 4000), key=repr)
+    for radius, step, limit in ((2, 1, 4000), (4, 3, 4000), (1000, 3, 50_000)):
+        region = sorted(index.around(target_keys, radius, limit), key=repr)
         position = {k: j for j, k in enumerate(region)}
         touched: dict[Key, Figure] = {}
         for k in region:
