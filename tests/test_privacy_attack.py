@@ -337,8 +337,6 @@ def test_no_hidden_figure_of_the_demo_data_can_be_worked_out_through_the_api(db,
     cells = sum(len(p.cells) for p in periods)
     hidden = sum(1 for p in periods for c in p.cells if c["value"] is None)
     findings = attack(periods, scale_range=SCALE_RANGE)
-    print(
-        f"\ndemo data: {len(periods)} released periods, {cells} cells, {hidden} hidden, {len(findings)} determined"
-    )
+    print(f"\ndemo data: {len(periods)} released periods, {cells} cells, {hidden} hidden, {len(findings)} determined")
     assert len(periods) >= 10 and hidden > 0
     assert findings == []
