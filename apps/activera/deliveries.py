@@ -171,19 +171,20 @@ def delivery_submit(
         raise ValidationFailed(
             "Perioden är inte slut.", fields={"period": [f"Perioden är slut först {end.isoformat()}."]}
         )
-    if narrative is not None:
+    if narrative:
+        # Personal data is refused whatever the delivery: the text would leave the municipality.
+        _guard(narrative, names_confirmed=names_confirmed)
         if kind not in (DeliveryKind.INTERIM, DeliveryKind.ANNUAL):
             raise ValidationFailed(
                 "Fel leverans.", fields={"narrative": ["Verksamhetsberättelsen hör till del- och helår."]}
             )
-        _guard(narrative, names_confirmed=names_confirmed)
     try:
         with transaction.atomic():
             lock_programme(unit.programme)
             raw = raw_delivery(unit, kind, year, period)
             raw["unprotected"] = unprotected_tables(unit, kind, year)
             if kind in (DeliveryKind.INTERIM, DeliveryKind.ANNUAL):
-                if narrative is None:
+                if not narrative:
                     saved = Narrative.objects.filter(programme_unit=unit, kind=kind, year=year).first()
                     narrative = saved.text if saved else ""
                 raw["narrative"] = narrative.strip()

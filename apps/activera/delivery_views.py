@@ -229,7 +229,7 @@ def forbund_deliveries(request: HttpRequest) -> HttpResponse:
     released = (
         Delivery.objects.filter(programme_unit__programme__in=programmes, released_at__isnull=False)
         .select_related("programme_unit__unit__parent")
-        .order_by("-released_at", "programme_unit__unit__parent__name")
+        .order_by("-year", "-period", "kind", "programme_unit__unit__parent__name")
     )
     waiting = (
         Delivery.objects.filter(programme_unit__programme__in=programmes, released_at__isnull=True)
