@@ -217,3 +217,20 @@ def test_the_forbund_sets_its_own_threshold_and_later_releases_use_it(activera):
 
     with pytest.raises(CommandError, match="2 och 50"):
         call_command("forbund", "threshold", "insjoriket", "1", stdout=out)
+
+
+@pytest.mark.parametrize(
+    ("url", "query"),
+    [
+        ("/forbund/leveranser/sammanstallning/", {"kind": "tertial", "year": "2026", "period": "abc"}),
+        ("/forbund/leveranser/sammanstallning/", {"kind": "monthly", "year": "2026", "period": "0"}),
+        ("/forbund/leveranser/sammanstallning/", {"kind": "annual", "year": "1999999999999"}),
+        ("/forbund/statistik/", {"kind": "weekly", "year": "2026"}),
+        ("/forbund/statistik/platser-och-anmalningar/", {"year": "-5"}),
+        ("/forbund/leveranser/", {"year": "x"}),
+        ("/forbund/leveranser/nns/", {"year": "2026", "tertial": "9"}),
+    ],
+)
+def test_every_forbund_route_answers_a_bad_period_with_400(activera, forbund_officer, url, query):
+    response = verified_client(forbund_officer).get(url, query)
+    assert response.status_code == 400, url
