@@ -251,6 +251,15 @@ def test_monthly_counts_leave_unprotected_only_where_the_agreement_says_so(activ
     region = alingsas["row_keys"].index("region")
     assert alingsas["unprotected"] and alingsas["cells"][region][2] == 1
     assert not lerum["unprotected"] and lerum["cells"][region][2] is None
+    # The page and every file say why the table is whole.
+    from apps.activera.deliveries import content_csv
+    from apps.activera.exports import content_xlsx
+    from apps.activera.models import Delivery
+
+    content = Delivery.objects.get(programme_unit=unit(), kind="monthly").content
+    assert "uttryckligen begär" in content_csv(content).decode("utf-8-sig")
+    workbook = load_workbook(io.BytesIO(content_xlsx(content)))
+    assert any("uttryckligen begär" in str(c.value) for row in workbook.active.iter_rows() for c in row)
 
 
 def test_a_bad_month_gets_a_clear_error(activera):

@@ -22,7 +22,7 @@ from insyn.errors import Conflict, ValidationFailed
 from lib.spreadsheet import safe_text
 
 from .models import Delivery, DeliveryKind, DeliveryTerms, ForbundRelease, Narrative, Programme, ProgrammeUnit
-from .presentation import build_content
+from .presentation import UNPROTECTED_NOTE, build_content
 from .releases import (
     lock_programme,
     period_dates,
@@ -262,6 +262,9 @@ def content_csv(content: dict[str, Any]) -> bytes:
             writer.writerow([safe_text(label), *[shown(v) for v in table["cells"][r]], *totals])
         if table.get("column_totals") is not None:
             writer.writerow(["Totalt", *[shown(v) for v in table["column_totals"]], shown(table.get("total"))])
+        for note in (table.get("note"), UNPROTECTED_NOTE if table.get("unprotected") else ""):
+            if note:
+                writer.writerow([note])
         writer.writerow([])
     progression = content.get("progression")
     if progression:

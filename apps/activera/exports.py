@@ -11,6 +11,7 @@ from apps.organisations.models import Organisation, OrganisationKind
 from lib.spreadsheet import Sheet, Value, workbook_bytes
 
 from .models import DeliveryKind, Programme, ProgrammeUnit
+from .presentation import UNPROTECTED_NOTE
 from .releases import period_label, released_period, unit_label
 
 NOTHING_DELIVERED = "Inga inlämnade leveranser för perioden."
@@ -78,6 +79,8 @@ def _table_sheets(prefix: str, content: dict[str, Any]) -> list[Sheet]:
             rows.append(["Totalt", *totals, "–" if table.get("total") is None else table["total"]])
         if table.get("note"):
             rows.append([table["note"]])
+        if table.get("unprotected"):
+            rows.append([UNPROTECTED_NOTE])
         sheets.append(Sheet(f"{prefix}{table['title']}", header, rows))
     progression = content.get("progression")
     if progression:

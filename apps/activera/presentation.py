@@ -62,6 +62,7 @@ PARTICIPANT_ROWS = {
     "new": "Nya under perioden",
     "exited": "Avslutade under perioden",
 }
+UNPROTECTED_NOTE = "Tabellen lämnas utan skydd för små antal, som överenskommelsen uttryckligen begär."
 SUPPRESSION_NOTE = "– = visas inte: ett antal under {threshold}, eller en cell som annars skulle avslöja ett sådant."
 
 
