@@ -2,10 +2,11 @@
 
 A deliverable is due on a given day of a month counted from the end of its period (the monthly
 statistics on the 10th of the month after; the interim report by 10 September; the full year by
-10 February the year after). When that day is not a working day, the deadline moves to the next
-working day, as lag (1930:173) om beräkning av lagstadgad tid does for statutory deadlines: after a
-Saturday, Sunday, public holiday, Midsummer Eve, Christmas Eve or New Year's Eve. The public
-holidays come from the `holidays` package."""
+10 February the year after). That is a contract date and it stands as the agreement gives it.
+Only where the agreement says so does it move to the next working day, the way lag (1930:173) om
+beräkning av lagstadgad tid moves statutory deadlines: after a Saturday, Sunday, public holiday,
+Midsummer Eve, Christmas Eve or New Year's Eve. The public holidays come from the `holidays`
+package."""
 
 from __future__ import annotations
 
@@ -47,8 +48,12 @@ def add_months_to_day(period_end: datetime.date, months_after: int, day_of_month
     return datetime.date(month_index // 12, month_index % 12 + 1, day_of_month)
 
 
-def due_date(period_end: datetime.date, *, months_after: int, day_of_month: int) -> datetime.date:
-    return next_working_day(add_months_to_day(period_end, months_after, day_of_month))
+def due_date(
+    period_end: datetime.date, *, months_after: int, day_of_month: int, working_day: bool = False
+) -> datetime.date:
+    """The deliverable's due day; with `working_day`, moved to the next working day."""
+    day = add_months_to_day(period_end, months_after, day_of_month)
+    return next_working_day(day) if working_day else day
 
 
 def is_late(due: datetime.date, delivered_on: datetime.date | None, today: datetime.date) -> bool:

@@ -11,7 +11,9 @@ Known relations used (true by construction): counts are whole and not negative; 
 gender, new and exited are among the active; referring party, education (missing counts as
 unknown), age group and exit reason account for every new or exited participant, the other
 variables for at most that many; the year counts at least what its first eight months did in
-every new or exited cell, and those carried over (active − new) are the same in both; those
+every new or exited cell and in every activity cell, and those carried over (active − new) are the
+same in both; participants per activity and meetings are among the active, times at least the
+participants; those
 carried into a year are those active and not exited the year before; every violence question's
 answers add up to the same number of forms; those who improved are among those measured, and a
 sum of changes lies within the scale's range times the number measured; a mean or share shown to
@@ -32,9 +34,20 @@ from scipy.sparse import csr_array
 
 TOTAL = "total"
 GENDERS = ["kvinna", "man", "annat"]
-NEW = ("referring_party", "education", "income_before", "time_without_work", "born_in", "age_group")
+NEW = (
+    "referring_party",
+    "education",
+    "income_before",
+    "time_without_work",
+    "born_in",
+    "age_group",
+    "residence",
+    "extent",
+    "sip",
+)
 EXITED = ("exit_reason", "occupation_after", "income_after")
-COMPLETE = ("referring_party", "education", "exit_reason", "age_group")
+COMPLETE = ("referring_party", "education", "exit_reason", "age_group", "residence", "extent", "sip")
+ACTIVITY = ("activity_participants", "activity_occasions", "meeting")
 BIG = 10**7
 
 
@@ -191,6 +204,17 @@ class Attacker:
             active = self._cell(unit, p, "participants", "active", g)
             for group in ("new", "exited"):
                 self.add({active: 1, self._cell(unit, p, "participants", group, g): -1}, 0, np.inf)
+            if (p, "activity_participants") in self.shape:
+                for row in self.shape[(p, "activity_participants")][0]:
+                    took = self._cell(unit, p, "activity_participants", row, g)
+                    self.add({active: 1, took: -1}, 0, np.inf)
+                    if (p, "activity_occasions") in self.shape:
+                        self.add({self._cell(unit, p, "activity_occasions", row, g): 1, took: -1}, 0, np.inf)
+            if (p, "meeting") in self.shape:
+                terms = {active: 1.0}
+                for row in self.shape[(p, "meeting")][0]:
+                    terms[self._cell(unit, p, "meeting", row, g)] = -1.0
+                self.add(terms, 0, np.inf)
             for table in (*NEW, *EXITED):
                 if (p, table) not in self.shape:
                     continue
@@ -202,7 +226,7 @@ class Attacker:
 
     def _nested(self, unit: str, year: int) -> None:
         interim, annual = ("interim", year, 0), ("annual", year, 0)
-        for table in (*NEW, *EXITED):
+        for table in (*NEW, *EXITED, *ACTIVITY):
             if (interim, table) in self.shape and (annual, table) in self.shape:
                 rows, columns = self.shape[(annual, table)]
                 for r in rows:

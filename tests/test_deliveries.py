@@ -234,3 +234,22 @@ def test_the_forbund_sets_its_own_threshold_and_later_releases_use_it(activera):
 def test_every_forbund_route_answers_a_bad_period_with_400(activera, forbund_officer, url, query):
     response = verified_client(forbund_officer).get(url, query)
     assert response.status_code == 400, url
+
+
+def test_the_forbund_office_is_told_of_each_delivery_by_mail_and_it_is_recorded(
+    activera, forbund_officer, django_capture_on_commit_callbacks, mailoutbox
+):
+    from apps.audit.models import AuditAction, AuditEvent
+
+    forbund_officer.email = "kansli@example.invalid"
+    forbund_officer.save(update_fields=["email"])
+    narrative_save(actor=caseworker("alingsas"), unit=unit(), kind="interim", year=2026, text="Två grupper.")
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery = deliver("alingsas", "interim", 2026)
+    (mail,) = mailoutbox
+    assert mail.to == ["kansli@example.invalid"]
+    assert mail.subject == "Leverans inlämnad: Delårsredovisning januari–augusti 2026, Alingsås kommun"
+    assert "1 av 5 hittills" in mail.body and "verksamhetsberättelse" in mail.body
+    assert AuditEvent.objects.filter(
+        action=AuditAction.DELIVERY_NOTIFY, object_id=str(delivery.pk), details__recipient=forbund_officer.username
+    ).exists()

@@ -40,10 +40,18 @@ def test_every_period_of_the_agreement_is_owed(activera, forbund_officer):
     assert kinds.count("interim") == 1 and kinds.count("annual") == 1
 
 
-def test_a_deadline_on_a_sunday_moves_to_monday_and_delivering_then_is_on_time(
+def test_the_agreements_date_stands_on_a_sunday(activera, forbund_officer, caseworker_alingsas):
+    agreement = agreement_for("alingsas", actor=forbund_officer)
+    interim = _item(agreement, "interim", 0, D(2023, 9, 10))
+    assert interim.due == D(2023, 9, 10)  # a Sunday: the contract date, not a statutory deadline
+    _submit_on(caseworker_alingsas, "interim", 2023, 0, D(2023, 9, 11))
+    assert _item(agreement, "interim", 0, D(2023, 12, 1)).state == TrackState.LATE
+
+
+def test_a_deadline_on_a_sunday_moves_to_monday_where_the_agreement_says_so(
     activera, forbund_officer, caseworker_alingsas
 ):
-    agreement = agreement_for("alingsas", actor=forbund_officer)
+    agreement = agreement_for("alingsas", actor=forbund_officer, due_dates_move_to_working_day=True)
     interim = _item(agreement, "interim", 0, D(2023, 9, 11))
     assert interim.due == D(2023, 9, 11)  # 10 September 2023 is a Sunday
     assert interim.state == TrackState.DUE
@@ -52,7 +60,7 @@ def test_a_deadline_on_a_sunday_moves_to_monday_and_delivering_then_is_on_time(
 
 
 def test_delivered_on_the_due_day_is_on_time_and_the_day_after_is_late(activera, forbund_officer, caseworker_alingsas):
-    agreement = agreement_for("alingsas", actor=forbund_officer)
+    agreement = agreement_for("alingsas", actor=forbund_officer, due_dates_move_to_working_day=True)
     # March 2023 is due 10 April 2023 – Easter Monday – so the 11th.
     march = _item(agreement, "monthly", 3, D(2023, 4, 1))
     assert march.due == D(2023, 4, 11)

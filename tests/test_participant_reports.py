@@ -267,3 +267,40 @@ def test_a_bad_month_gets_a_clear_error(activera):
 
     with pytest.raises(CommandError, match="ÅÅÅÅ-MM"):
         call_command("activera", "report", "monthly", "--municipality", "alingsas", "--month", "2026-13")
+
+
+@pytest.mark.parametrize("kind", ["monthly", "tertial", "interim", "annual"])
+def test_the_report_command_writes_every_kind_in_every_format(
+    activera, caseworker_alingsas, tmp_path, kind, pdf_support
+):
+    _enrol(caseworker_alingsas, serial=85)
+    period = {"monthly": 2, "tertial": 1}.get(kind, 0)
+    deliver_all(kind, 2026, period)
+    titles = {
+        "monthly": "Intresseanmälningar per månad – februari 2026",
+        "tertial": "Tertialrapport – tertial 1 2026 (januari–april)",
+        "interim": "Delårsredovisning – januari–augusti 2026",
+        "annual": "Helårsredovisning – helåret 2026",
+    }
+    for scope in (["--municipality", "alingsas"], ["--forbund", "insjoriket"]):
+        for fmt in ("json", "csv", "xlsx", "pdf"):
+            out = tmp_path / f"{kind}-{scope[1]}.{fmt}"
+            arguments = ["activera", "report", kind, *scope, "--year", "2026", "--format", fmt, "--output", str(out)]
+            if period:
+                arguments += ["--period", str(period)]
+            call_command(*arguments, stderr=io.StringIO())
+            if fmt == "json":
+                data = json.loads(out.read_text())
+                assert data.get("kind") == kind or data.get("month") == "2026-02"
+            elif fmt == "csv":
+                text = out.read_text(encoding="utf-8-sig")
+                assert titles[kind] in text, (kind, scope, text[:200])
+            elif fmt == "xlsx":
+                assert load_workbook(out).sheetnames
+            else:
+                text = " ".join(" ".join(p.extract_text() for p in PdfReader(out).pages).split())
+                assert titles[kind] in text, (kind, scope, text[:200])
+    # The old form of the monthly command still works.
+    out = io.StringIO()
+    call_command("activera", "report", "monthly", "--municipality", "alingsas", "--month", "2026-02", stdout=out)
+    assert json.loads(out.getvalue())["month"] == "2026-02"

@@ -19,7 +19,7 @@ from apps.activera.models import (
     ReferringParty,
     TimeWithoutWork,
 )
-from apps.activera.reports import most_concurrent, period_tables, weeks_summary
+from apps.activera.reports import AgeGroup, ExtentGroup, most_concurrent, period_tables, weeks_summary
 from apps.activera.services import enrolment_exit, enrolment_update_start_variables
 from tests.activera_helpers import unit
 from tests.test_participant_reports import _enrol
@@ -49,7 +49,24 @@ def _reference(enrolments: list[Enrolment]) -> dict[str, list[list[int]]]:
         "exit_reason": table(((e.exit_reason, e.gender) for e in exited), ExitReason.values),
         "occupation_after": table(((e.occupation_after, e.gender) for e in exited), OccupationAfter.values),
         "income_after": table(((e.income_after, e.gender) for e in exited), IncomeSource.values),
+        "age_group": table(((_age_group(e.start_date.year - e.birth_year), e.gender) for e in new), AgeGroup.values),
+        "extent": table(((_extent(e.extent_percent), e.gender) for e in new), ExtentGroup.values),
+        "sip": table(((("ja" if e.referral.sip_held else "nej"), e.gender) for e in new), ["ja", "nej"]),
+        "residence": table(
+            ((e.residence.slug, e.gender) for e in new), ["alingsas", "harryda", "lerum", "molndal", "partille"]
+        ),
     }
+
+
+def _age_group(age: int) -> str:
+    for key, low, high in [(g.value, int(g.value[:2]), int(g.value[3:])) for g in AgeGroup if g.value[:2].isdigit()]:
+        if low <= age <= high:
+            return key
+    return "ovrig"
+
+
+def _extent(percent: int) -> str:
+    return "upp_till_25" if percent <= 25 else "26_till_50" if percent <= 50 else "over_50"
 
 
 @pytest.fixture
@@ -119,3 +136,48 @@ def test_the_most_simultaneous_counts_a_participant_on_the_day_they_leave():
     assert most_concurrent({"2026-01-01": 1}, {"2026-01-08": 1}, D(2026, 1, 1), D(2026, 1, 15)) == 1
     assert most_concurrent({"2026-01-02": 2}, {"2026-01-07": 1}, D(2026, 1, 1), D(2026, 1, 15)) == 1
     assert most_concurrent({}, {}, D(2026, 1, 1), D(2026, 1, 15)) == 0
+
+
+def test_activities_and_meetings_are_counted_by_person_and_by_time(activera, caseworker_alingsas):
+    from apps.activera.models import ActivityType
+    from apps.activera.services import activity_add, meeting_record
+
+    types = list(ActivityType.objects.filter(programme=activera).order_by("label"))
+    first = _enrol(caseworker_alingsas, serial=60, gender="kvinna", start=D(2026, 2, 2))
+    second = _enrol(caseworker_alingsas, serial=61, gender="man", start=D(2026, 2, 2))
+    for enrolment, days in ((first, (3, 10, 17)), (second, (4,))):
+        for day in days:
+            activity_add(
+                actor=caseworker_alingsas,
+                enrolment=enrolment,
+                date=D(2026, 2, day + 1),
+                activity_type=types[0],
+                mode="individual",
+                digital=False,
+                attended=True,
+                today=D(2030, 1, 1),
+            )
+    activity_add(
+        actor=caseworker_alingsas,
+        enrolment=second,
+        date=D(2026, 2, 6),
+        activity_type=types[1],
+        mode="group",
+        digital=False,
+        attended=False,  # did not come: not counted
+        today=D(2030, 1, 1),
+    )
+    meeting_record(
+        actor=caseworker_alingsas,
+        enrolment=first,
+        date=D(2026, 3, 10),
+        parties=["arbetsformedlingen", "kommun_socialtjanst"],
+        decision="continue",
+        today=D(2030, 1, 1),
+    )
+    tables = period_tables([unit()], START, END).tables
+    people, times = tables["activity_participants"], tables["activity_occasions"]
+    row = people.rows.index(types[0].code)
+    assert people.cells[row] == [1, 1, 0] and times.cells[row] == [3, 1, 0]
+    assert people.cells[people.rows.index(types[1].code)] == [0, 0, 0]
+    assert tables["meeting"].cells == [[1, 0, 0], [0, 0, 0]]

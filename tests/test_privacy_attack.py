@@ -30,10 +30,13 @@ EDUCATION = ["forgymnasial", "gymnasial", "eftergymnasial", "okand"]
 EXIT_REASONS = ["genomford", "avbruten", "flyttat", "annat"]
 OCCUPATION = ["arbete", "studier", "arbetssokande", "annat"]
 ANSWERS = ["ja", "nej", "vill_inte_svara", "ej_besvarad"]
+AGES = ["16_19", "20_24", "25_29", "30_39", "40_49", "50_64"]
+ACTIVITIES = ["act", "halsa"]
 
 PROGRAMME = SimpleNamespace(
     violence_questions=[{"code": q, "label": q} for q in ("psykiskt", "fysiskt", "sexuellt")],
     indicators=SimpleNamespace(all=lambda: []),
+    activity_types=SimpleNamespace(all=lambda: []),
 )
 
 
@@ -49,6 +52,8 @@ class Person:
     education: str
     reason: str
     occupation: str
+    age: str = "25_29"
+    activities: dict[str, list[datetime.date]] = field(default_factory=dict)
 
 
 def _people(rng: random.Random, first_year: int, last_year: int) -> list[Person]:
@@ -68,6 +73,11 @@ def _people(rng: random.Random, first_year: int, last_year: int) -> list[Person]
                 education=rng.choice(EDUCATION),
                 reason=rng.choice(EXIT_REASONS),
                 occupation=rng.choice([*OCCUPATION, ""]),
+                age=rng.choice(AGES),
+                activities={
+                    kind: [start + datetime.timedelta(days=rng.randrange(0, 42)) for _ in range(rng.randrange(0, 4))]
+                    for kind in ACTIVITIES
+                },
             )
         )
     return people
@@ -94,7 +104,21 @@ def _period_tables(people: list[Person], start: datetime.date, end: datetime.dat
         "education": table("education", EDUCATION, new, lambda p: p.education),
         "exit_reason": table("exit_reason", EXIT_REASONS, exited, lambda p: p.reason),
         "occupation_after": table("occupation_after", OCCUPATION, exited, lambda p: p.occupation),
+        "age_group": table("age_group", AGES, new, lambda p: p.age),
     }
+    took: Counter[tuple[str, str]] = Counter()
+    times: Counter[tuple[str, str]] = Counter()
+    for p in active:
+        for kind, days in p.activities.items():
+            inside = [d for d in days if start <= d <= end and (p.exit is None or d <= p.exit)]
+            times[(kind, p.gender)] += len(inside)
+            took[(kind, p.gender)] += bool(inside)
+    tables["activity_participants"] = RawTable(
+        "activity_participants", ACTIVITIES, GENDERS, [[took[(k, g)] for g in GENDERS] for k in ACTIVITIES]
+    )
+    tables["activity_occasions"] = RawTable(
+        "activity_occasions", ACTIVITIES, GENDERS, [[times[(k, g)] for g in GENDERS] for k in ACTIVITIES]
+    )
     days: dict[str, dict[str, int]] = {}
     for p in exited:
         assert p.exit is not None

@@ -22,9 +22,10 @@ from insyn.errors import Conflict, ValidationFailed
 from lib.spreadsheet import safe_text
 
 from .models import Delivery, DeliveryKind, DeliveryTerms, ForbundRelease, Narrative, Programme, ProgrammeUnit
-from .presentation import UNPROTECTED_NOTE, build_content
+from .presentation import KIND_TITLES, UNPROTECTED_NOTE, build_content
 from .releases import (
     lock_programme,
+    owing_units,
     period_dates,
     period_label,
     period_release,
@@ -208,10 +209,70 @@ def delivery_submit(
                 details={"kind": kind, "year": year, "period": period},
             )
             release_if_complete(delivery)
+            delivery.refresh_from_db()
+            transaction.on_commit(lambda: forbund_notify(delivery=delivery))
     except IntegrityError as exc:
         raise Conflict("Leveransen för perioden är redan inlämnad.") from exc
-    delivery.refresh_from_db()
     return delivery
+
+
+def forbund_notify(*, delivery: Delivery) -> int:
+    """Tell the förbund's office that a delivery came in (seed 001: the narrative and the
+    statistics go to the förbundschef): one e-mail to each officer with an address, each recorded in
+    the audit log. The mail names the executor and the period, never a person."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    from apps.accounts.models import User
+
+    unit = delivery.programme_unit
+    programme = unit.programme
+    forbund = programme.forbund
+    officers = (
+        User.objects.filter(role_grants__organisation=forbund, role_grants__role=Role.FORBUND_OFFICER, is_active=True)
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+    owing = owing_units(programme, delivery.kind, delivery.year, delivery.period)
+    delivered = Delivery.objects.filter(
+        programme_unit__programme=programme, kind=delivery.kind, year=delivery.year, period=delivery.period
+    ).count()
+    title = KIND_TITLES[DeliveryKind(delivery.kind)]
+    period = period_label(delivery.kind, delivery.year, delivery.period)
+    executor = (unit.unit.parent or unit.unit).name
+    sent = 0
+    for officer in officers:
+        with transaction.atomic():
+            send_mail(
+                subject=f"Leverans inlämnad: {title} {period}, {executor}",
+                message=render_to_string(
+                    "activera/mail/delivery_submitted.txt",
+                    {
+                        "user": officer,
+                        "executor": executor,
+                        "title": title,
+                        "period": period,
+                        "forbund": forbund.name,
+                        "released": delivery.released_at is not None,
+                        "delivered": delivered,
+                        "owing": len(owing),
+                        "narrative": bool(delivery.raw.get("narrative")),
+                    },
+                ),
+                from_email=None,
+                recipient_list=[officer.email],
+            )
+            audit_record(
+                actor=None,
+                action=AuditAction.DELIVERY_NOTIFY,
+                object_type="delivery",
+                object_id=str(delivery.pk),
+                municipality_slug=(unit.unit.parent or unit.unit).slug,
+                details={"recipient": officer.username, "kind": delivery.kind, "year": delivery.year},
+            )
+        sent += 1
+    return sent
 
 
 def period_close(

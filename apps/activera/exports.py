@@ -11,7 +11,7 @@ from apps.organisations.models import Organisation, OrganisationKind
 from lib.spreadsheet import Sheet, Value, workbook_bytes
 
 from .models import DeliveryKind, Programme, ProgrammeUnit
-from .presentation import UNPROTECTED_NOTE
+from .presentation import KIND_TITLES, UNPROTECTED_NOTE
 from .releases import period_label, released_period, unit_label
 
 NOTHING_DELIVERED = "Inga inlämnade leveranser för perioden."
@@ -52,6 +52,7 @@ def period_report(*, forbund: Organisation, kind: str, year: int, period: int = 
     return {
         "kind": kind,
         "kind_label": str(DeliveryKind(kind).label),
+        "kind_title": KIND_TITLES[DeliveryKind(kind)],
         "year": year,
         "period": period,
         "period_label": period_label(kind, year, period),
@@ -115,6 +116,26 @@ def report_xlsx(report: dict[str, Any]) -> bytes:
         sheets = _table_sheets("Förbundet ", report["total"]) + sheets
     # lib.spreadsheet makes the titles valid and unique.
     return workbook_bytes(sheets, empty_message=NOTHING_DELIVERED)
+
+
+def report_csv(report: dict[str, Any]) -> bytes:
+    """The period as the förbund has it: its sum, then each executor, each as a delivery's CSV."""
+    from .deliveries import content_csv
+
+    parts = []
+    if report.get("total"):
+        parts.append(f"{report['kind_title']} – {report['period_label']}\n\n".encode())
+        parts.append(f"Förbundet ({', '.join(report['total'].get('unit_names', []))})\n".encode())
+        parts.append(content_csv(report["total"]).removeprefix(b"\xef\xbb\xbf"))
+    for section in report["sections"]:
+        parts.append(f"{section['name']}\n".encode())
+        if section["content"] is None:
+            parts.append(b"Ej publicerad.\n\n")
+        else:
+            parts.append(content_csv(section["content"]).removeprefix(b"\xef\xbb\xbf"))
+    if not report["sections"] and not report.get("total"):
+        parts.append(f"{NOTHING_DELIVERED}\n".encode())
+    return b"\xef\xbb\xbf" + b"".join(parts)
 
 
 def _pdf(template: str, context: dict[str, Any]) -> bytes:

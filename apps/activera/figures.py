@@ -33,10 +33,24 @@ GENDERS = ["kvinna", "man", "annat"]
 TOTAL = "total"
 
 # Tables counted over the participants who started in the period, and over those who left.
-NEW_TABLES = ("referring_party", "education", "income_before", "time_without_work", "born_in", "age_group")
+NEW_TABLES = (
+    "age_group",
+    "residence",
+    "extent",
+    "sip",
+    "referring_party",
+    "education",
+    "income_before",
+    "time_without_work",
+    "born_in",
+)
 EXIT_TABLES = ("exit_reason", "occupation_after", "income_after")
 # Tables whose rows account for every participant of the group (the others may leave some out).
-COMPLETE_TABLES = ("referring_party", "education", "exit_reason", "age_group")
+COMPLETE_TABLES = ("age_group", "residence", "extent", "sip", "referring_party", "education", "exit_reason")
+# Counted over the period's activity: participants per activity type (each at most every active
+# participant), the number of times (at least the participants), multi-party meetings held (one
+# per participant at most).
+ACTIVITY_TABLES = ("activity_participants", "activity_occasions", "meeting")
 PROGRESSION = ("progression_measured", "progression_improved", "progression_change")
 
 
@@ -53,6 +67,9 @@ class Shape:
 def shape_of(table: str) -> Shape:
     if table == "participants":
         # Active, new and exited are different groups: no sum down the columns.
+        return Shape(column_totals=False, grand_total=False)
+    if table == "activity_participants":
+        # One participant can take part in several activities: no sum over the activities.
         return Shape(column_totals=False, grand_total=False)
     if table == "violence":
         # Every row's total is the number of forms; the columns are not summed over questions.
@@ -227,6 +244,18 @@ def add_period_relations(problem: Problem, up: UnitPeriod, scale_range: int) -> 
                     problem.add_relation(difference, low=0, high=0)
                 else:
                     problem.add_relation(difference, low=0)
+    if "participants" in tables and "activity_participants" in tables:
+        for gender in GENDERS:
+            active = _sum(up, "participants", row="active", column=gender)
+            for row in tables["activity_participants"].rows:
+                took = unknown(up.unit, up.period, "activity_participants", row, gender)
+                problem.add_relation(terms_of(_difference(active, [took])), low=0)
+                if "activity_occasions" in tables:
+                    times = unknown(up.unit, up.period, "activity_occasions", row, gender)
+                    problem.add_relation(terms_of({times: 1, took: -1}), low=0)
+            if "meeting" in tables:
+                held = _sum(up, "meeting", column=gender)
+                problem.add_relation(terms_of(_difference(active, held)), low=0)
     if "violence" in tables:
         raw = tables["violence"]
         first = _sum(up, "violence", row=raw.rows[0]) if raw.rows else []
@@ -245,8 +274,9 @@ def add_period_relations(problem: Problem, up: UnitPeriod, scale_range: int) -> 
 
 
 def add_nested_relations(problem: Problem, interim: UnitPeriod, annual: UnitPeriod) -> None:
-    """The year against its first eight months, for one executor."""
-    for table in (*NEW_TABLES, *EXIT_TABLES):
+    """The year against its first eight months, for one executor: what the first eight months count
+    of those who started or left, of activity and of those measured twice, the year counts too."""
+    for table in (*NEW_TABLES, *EXIT_TABLES, *ACTIVITY_TABLES, "progression_measured"):
         if table not in interim.tables or table not in annual.tables:
             continue
         a, i = annual.tables[table], interim.tables[table]

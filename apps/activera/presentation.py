@@ -15,13 +15,14 @@ from .models import (
     ExitReason,
     Gender,
     IncomeSource,
+    MeetingDecision,
     OccupationAfter,
     Programme,
     ReferringParty,
     TimeWithoutWork,
     ViolenceAnswer,
 )
-from .reports import weeks_summary
+from .reports import AgeGroup, ExtentGroup, YesNo, weeks_summary
 
 GENDER_LABELS = {g.value: str(g.label) for g in Gender}
 TOTAL_LABEL = "Totalt"
@@ -37,6 +38,10 @@ TITLES = {
     "monthly_referrals": "Intresseanmälningar per initierande part och kön",
     "violence": "Frågor om våld i nära relationer",
     "participants": "Deltagare per kön",
+    "age_group": "Nya deltagare per ålder vid start",
+    "residence": "Nya deltagare per folkbokföringskommun",
+    "extent": "Nya deltagare per omfattning",
+    "sip": "Nya deltagare: SIP/SAMSIP hållen före ansökan",
     "referring_party": "Nya deltagare per initierande part",
     "education": "Nya deltagare per utbildningsnivå vid start",
     "income_before": "Nya deltagare per försörjning före",
@@ -45,9 +50,16 @@ TITLES = {
     "exit_reason": "Avslutade per avslutsorsak",
     "occupation_after": "Avslutade per sysselsättning efter avslut",
     "income_after": "Avslutade per försörjning efter",
+    "activity_participants": "Deltagare per aktivitet (deltagit minst en gång)",
+    "activity_occasions": "Aktivitetstillfällen per aktivitet",
+    "meeting": "Flerpartsmöten under perioden per beslut",
 }
 CHOICES = {
     "monthly_referrals": ReferringParty,
+    "age_group": AgeGroup,
+    "residence": None,
+    "extent": ExtentGroup,
+    "sip": YesNo,
     "referring_party": ReferringParty,
     "education": EducationLevel,
     "income_before": IncomeSource,
@@ -56,6 +68,9 @@ CHOICES = {
     "exit_reason": ExitReason,
     "occupation_after": OccupationAfter,
     "income_after": IncomeSource,
+    "activity_participants": None,
+    "activity_occasions": None,
+    "meeting": MeetingDecision,
 }
 PARTICIPANT_ROWS = {
     "active": "Aktiva under perioden",
@@ -75,7 +90,16 @@ def _row_labels(table: RawTable, programme: Programme) -> list[str]:
     if table.key in PROGRESSION:
         indicators = {i.code: i.label for i in programme.indicators.all()}
         return [indicators.get(r, r) for r in table.rows]
+    if table.key == "residence":
+        from apps.organisations.models import Organisation
+
+        names = dict(Organisation.objects.filter(slug__in=table.rows).values_list("slug", "name"))
+        return [names.get(r, "Okänd") for r in table.rows]
+    if table.key in ("activity_participants", "activity_occasions"):
+        activity_labels = {a.code: a.label for a in programme.activity_types.all()}
+        return [activity_labels.get(r, r) for r in table.rows]
     choices = CHOICES[table.key]
+    assert choices is not None
     labels = {value: str(label) for value, label in choices.choices}
     return [labels.get(r, r) for r in table.rows]
 

@@ -18,7 +18,7 @@ from itertools import accumulate
 from typing import Any
 
 from django.db import connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, TextChoices
 
 from lib.participation import tertial_bounds
 
@@ -88,7 +88,14 @@ def progression_counts(units: Sequence[ProgrammeUnit], year: int, tertial: int) 
     """Per indicator and gender, over the participants active in the tertial and measured at least
     twice by its end: how many, how many improved from the first to the latest measurement, and the
     sum of their changes (the mean is the sum over the number)."""
-    start, end = tertial_bounds(year, tertial)
+    return progression_counts_between(units, *tertial_bounds(year, tertial))
+
+
+def progression_counts_between(
+    units: Sequence[ProgrammeUnit], start: datetime.date, end: datetime.date
+) -> dict[str, RawTable]:
+    """The progression of the participants active between two dates (a tertial, the interim, the
+    year), measured at least twice by the end."""
     programme = units[0].programme if units else None
     indicators = list(programme.indicators.all()) if programme else []
     measured: Counter[tuple[int, str]] = Counter()
@@ -137,9 +144,53 @@ def violence_counts(units: Sequence[ProgrammeUnit], year: int, tertial: int) -> 
 # --- Interim and full-year statistics ---------------------------------------------------------
 
 
+AGE_GROUPS = [
+    ("16_19", 16, 19),
+    ("20_24", 20, 24),
+    ("25_29", 25, 29),
+    ("30_39", 30, 39),
+    ("40_49", 40, 49),
+    ("50_64", 50, 64),
+]
+EXTENT_GROUPS = [("upp_till_25", 1, 25), ("26_till_50", 26, 50), ("over_50", 51, 100)]
+
+
+class YesNo(TextChoices):
+    YES = "ja", "Ja"
+    NO = "nej", "Nej"
+
+
+class AgeGroup(TextChoices):
+    A16_19 = "16_19", "16–19 år"
+    A20_24 = "20_24", "20–24 år"
+    A25_29 = "25_29", "25–29 år"
+    A30_39 = "30_39", "30–39 år"
+    A40_49 = "40_49", "40–49 år"
+    A50_64 = "50_64", "50–64 år"
+    OTHER = "ovrig", "Annan ålder"
+
+
+class ExtentGroup(TextChoices):
+    UP_TO_25 = "upp_till_25", "Upp till 25 % av heltid"
+    UP_TO_50 = "26_till_50", "26–50 % av heltid"
+    OVER_50 = "over_50", "Mer än 50 % av heltid"
+
+
+def _case(column: str, groups: list[tuple[str, int, int]], otherwise: str) -> str:
+    """A SQL CASE putting a number into its group (constants only, no user input)."""
+    whens = " ".join(f"WHEN {column} BETWEEN {low} AND {high} THEN '{key}'" for key, low, high in groups)
+    return f"CASE {whens} ELSE '{otherwise}' END"
+
+
 # The count tables of the interim and full-year statistics: (table key, column, whom it counts,
-# choices). Education counts a missing answer as "okänd"; the other variables leave it out.
+# choices). Education counts a missing answer as "okänd"; the other variables leave it out. Age is
+# the age reached in the year of the start (only the birth year is known of an anonymous
+# participant); residence is the home municipality (one of the förbund's, by the rules).
 PERIOD_VARIABLES: list[tuple[str, str, str, Any]] = [
+    ("age_group", "age_group", "new", AgeGroup),
+    ("residence", "residence_id", "new", None),
+    ("extent", "extent", "new", ExtentGroup),
+    ("sip", "sip", "new", YesNo),
     ("referring_party", "referring_party", "new", ReferringParty),
     ("education", "education_level", "new", EducationLevel),
     ("income_before", "income_before", "new", IncomeSource),
@@ -178,11 +229,23 @@ def _period_figures(units: Sequence[ProgrammeUnit], start: datetime.date, end: d
     if not ids:
         return PeriodFigures(Counter())
     days = (
-        "exit_date - start_date"
+        "e.exit_date - e.start_date"
         if connection.vendor == "postgresql"
-        else "CAST(julianday(exit_date) - julianday(start_date) AS INTEGER)"
+        else "CAST(julianday(e.exit_date) - julianday(e.start_date) AS INTEGER)"
     )
+    start_year = (
+        "CAST(EXTRACT(YEAR FROM e.start_date) AS INTEGER)"
+        if connection.vendor == "postgresql"
+        else "CAST(strftime('%%Y', e.start_date) AS INTEGER)"
+    )
+    derived = {
+        "age_group": _case(f"({start_year} - e.birth_year)", AGE_GROUPS, AgeGroup.OTHER.value),
+        "extent": _case("e.extent_percent", EXTENT_GROUPS, ExtentGroup.OVER_50.value),
+        "sip": "CASE WHEN r.sip_held THEN 'ja' ELSE 'nej' END",
+        "residence_id": "CAST(e.residence_id AS TEXT)",
+    }
     columns = sorted({column for _k, column, _w, _c in PERIOD_VARIABLES})
+    selected = ", ".join(f"{derived[c]} AS {c}" if c in derived else f"e.{c} AS {c}" for c in columns)
     # A group counts those with the flag set by summing it (and drops groups without any) rather than
     # filtering first: PostgreSQL cannot estimate a filter on the shared subquery, guesses a handful of
     # rows and sorts tens of thousands by text, where hashing all of them is several times faster.
@@ -205,12 +268,14 @@ def _period_figures(units: Sequence[ProgrammeUnit], start: datetime.date, end: d
     placeholders = ", ".join(["%s"] * len(ids))
     # Built only from this module's constants and the model's table name; every value is a parameter.
     sql = (
-        f"WITH en AS (SELECT gender, start_date, exit_date, {', '.join(columns)}, "  # noqa: S608
-        "CASE WHEN start_date >= %s THEN 1 ELSE 0 END AS is_new, "
-        "CASE WHEN exit_date IS NOT NULL AND exit_date <= %s THEN 1 ELSE 0 END AS is_exited, "
-        f"{days} AS days FROM {Enrolment._meta.db_table} "
-        f"WHERE programme_unit_id IN ({placeholders}) AND start_date <= %s "
-        "AND (exit_date IS NULL OR exit_date >= %s)) " + " UNION ALL ".join(branches)
+        f"WITH en AS (SELECT e.gender AS gender, e.start_date AS start_date, e.exit_date AS exit_date, "  # noqa: S608
+        f"{selected}, "
+        "CASE WHEN e.start_date >= %s THEN 1 ELSE 0 END AS is_new, "
+        "CASE WHEN e.exit_date IS NOT NULL AND e.exit_date <= %s THEN 1 ELSE 0 END AS is_exited, "
+        f"{days} AS days FROM {Enrolment._meta.db_table} e "
+        f"JOIN {Referral._meta.db_table} r ON r.id = e.referral_id "
+        f"WHERE e.programme_unit_id IN ({placeholders}) AND e.start_date <= %s "
+        "AND (e.exit_date IS NULL OR e.exit_date >= %s)) " + " UNION ALL ".join(branches)
     )
     counts: Counter[tuple[str, str, str]] = Counter()
     with connection.cursor() as cursor:
@@ -293,15 +358,21 @@ def period_tables(units: Sequence[ProgrammeUnit], start: datetime.date, end: dat
             [figures.by_gender(g) for g in ("active", "new", "exited")],
         )
     }
+    residences = _residences(units, figures)
     for key, _column, _whom, choices in PERIOD_VARIABLES:
         rows = []
-        for value in choices.values:
+        values = residences if choices is None else choices.values
+        for value in values:
             row = figures.by_gender(key, value)
             if key == "education" and value == EducationLevel.UNKNOWN:
                 # A missing answer counts as unknown.
                 row = [a + b for a, b in zip(row, figures.by_gender(key, ""), strict=True)]
             rows.append(row)
-        tables[key] = RawTable(key, list(choices.values), GENDERS, rows)
+        if key == "residence":
+            values = [slug for slug, _pk in _residence_slugs(values)]
+        tables[key] = RawTable(key, list(values), GENDERS, rows)
+    tables.update(_activity_tables(units, start, end))
+    tables.update(progression_counts_between(units, start, end))
     starts, exits = figures.histogram("start"), figures.histogram("exit")
     return PeriodTables(
         tables,
@@ -309,6 +380,67 @@ def period_tables(units: Sequence[ProgrammeUnit], start: datetime.date, end: dat
         weekly_active=weekly_active(starts, exits, start, end),
         days={g: dict(figures.histogram("days", g)) for g in GENDERS},
     )
+
+
+def _residences(units: Sequence[ProgrammeUnit], figures: PeriodFigures) -> list[str]:
+    """Home municipalities as row values (ids as text): the förbund's municipalities, in name
+    order, then any other a new participant lives in."""
+    from apps.organisations.models import Organisation, OrganisationKind
+
+    forbund_ids = {u.programme.forbund_id for u in units}
+    members = Organisation.objects.filter(parent_id__in=forbund_ids, kind=OrganisationKind.MUNICIPALITY).order_by(
+        "name"
+    )
+    ids = [str(m.pk) for m in members]
+    seen = {value for (what, value, _g) in figures.counts if what == "residence"}
+    return ids + sorted(seen - set(ids))
+
+
+def _residence_slugs(ids: Sequence[str]) -> list[tuple[str, str]]:
+    from apps.organisations.models import Organisation
+
+    slugs = dict(Organisation.objects.filter(pk__in=[int(i) for i in ids if i]).values_list("pk", "slug"))
+    return [(slugs.get(int(i), i) if i else "okand", i) for i in ids]
+
+
+def _activity_tables(units: Sequence[ProgrammeUnit], start: datetime.date, end: datetime.date) -> dict[str, RawTable]:
+    """Activities attended in the period by type and gender: how many participants took part in
+    each type at least once, and how many times; and the multi-party meetings held, by outcome."""
+    from .models import Activity, ActivityType, MeetingDecision, MultiPartyMeeting
+
+    programme = units[0].programme if units else None
+    types = list(ActivityType.objects.filter(programme=programme).order_by("label")) if programme else []
+    activities = Activity.objects.filter(
+        enrolment__programme_unit__in=units, date__range=(start, end), attended=True
+    ).values_list("activity_type_id", "enrolment__gender", "enrolment_id")
+    people: Counter[tuple[int, str]] = Counter()
+    times: Counter[tuple[int, str]] = Counter()
+    seen: set[tuple[int, int]] = set()
+    for type_id, gender, enrolment_id in activities:
+        times[(type_id, gender)] += 1
+        if (type_id, enrolment_id) not in seen:
+            seen.add((type_id, enrolment_id))
+            people[(type_id, gender)] += 1
+    meetings = Counter(
+        MultiPartyMeeting.objects.filter(enrolment__programme_unit__in=units, date__range=(start, end)).values_list(
+            "decision", "enrolment__gender"
+        )
+    )
+    codes = [t.code for t in types]
+    return {
+        "activity_participants": RawTable(
+            "activity_participants", codes, GENDERS, [[people[(t.pk, g)] for g in GENDERS] for t in types]
+        ),
+        "activity_occasions": RawTable(
+            "activity_occasions", codes, GENDERS, [[times[(t.pk, g)] for g in GENDERS] for t in types]
+        ),
+        "meeting": RawTable(
+            "meeting",
+            MeetingDecision.values,
+            GENDERS,
+            [[meetings[(d, g)] for g in GENDERS] for d in MeetingDecision.values],
+        ),
+    }
 
 
 def _days(start: datetime.date, end: datetime.date) -> Iterable[datetime.date]:

@@ -68,6 +68,7 @@ class AuditAction(models.TextChoices):
     PARTICIPANT_EXPORT = "participant.export", _("Deltagaruppgifter exporterade")
     DELIVERY_CHANGE = "delivery.change", _("Leverans förberedd")
     DELIVERY_SUBMIT = "delivery.submit", _("Leverans inlämnad till förbundet")
+    DELIVERY_NOTIFY = "delivery.notify", _("Förbundet underrättat om inlämnad leverans")
     BUDGET_CHANGE = "budget.change", _("Budget ändrad")
     AGREEMENT_CHANGE = "agreement.change", _("Överenskommelse ändrad")
     INVOICE_CHANGE = "invoice.change", _("Faktura ändrad")

@@ -110,6 +110,11 @@ class AgreementForm(forms.Form):
     places = forms.IntegerField(label=_("Platser (ca)"), required=False, min_value=0)
     signed_by_forbund_on = date_field(_("Undertecknad av förbundet"), required=False)
     signed_by_executor_on = date_field(_("Undertecknad av utföraren"), required=False)
+    due_dates_move_to_working_day = forms.BooleanField(
+        label=_("Överenskommelsen flyttar en förfallodag som inte är vardag till nästa vardag"),
+        required=False,
+        help_text=_("Annars gäller överenskommelsens datum, t.ex. 10 september, även en lördag."),
+    )
 
     def __init__(self, *args: Any, forbund: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

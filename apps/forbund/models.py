@@ -107,6 +107,11 @@ class Agreement(models.Model):
     )
     signed_by_forbund_on = models.DateField(_("undertecknad av förbundet"), null=True, blank=True)
     signed_by_executor_on = models.DateField(_("undertecknad av utföraren"), null=True, blank=True)
+    # The agreement's dates stand; only an agreement that says so moves a due date off a weekend or
+    # holiday (lib.deadlines).
+    due_dates_move_to_working_day = models.BooleanField(
+        _("förfallodag som inte är vardag flyttas till nästa vardag"), default=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

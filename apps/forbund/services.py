@@ -333,6 +333,7 @@ def agreement_create(
     reference: str = "",
     signed_by_forbund_on: datetime.date | None = None,
     signed_by_executor_on: datetime.date | None = None,
+    due_dates_move_to_working_day: bool = False,
     request: HttpRequest | None = None,
 ) -> Agreement:
     """An agreement with its deliverables and its three tertial invoices. Without an amount or
@@ -377,6 +378,7 @@ def agreement_create(
                 budget_line=budget_line,
                 signed_by_forbund_on=signed_by_forbund_on,
                 signed_by_executor_on=signed_by_executor_on,
+                due_dates_move_to_working_day=due_dates_move_to_working_day,
             )
             AgreementDeliverable.objects.bulk_create(
                 [
@@ -418,6 +420,7 @@ def agreement_update(
     reference: str = "",
     signed_by_forbund_on: datetime.date | None = None,
     signed_by_executor_on: datetime.date | None = None,
+    due_dates_move_to_working_day: bool = False,
     monthly_unprotected: bool = False,
     unprotected_clause: str = "",
     request: HttpRequest | None = None,
@@ -453,6 +456,7 @@ def agreement_update(
         agreement.max_amount, agreement.places = max_amount, places
         agreement.signed_by_forbund_on = signed_by_forbund_on
         agreement.signed_by_executor_on = signed_by_executor_on
+        agreement.due_dates_move_to_working_day = due_dates_move_to_working_day
         agreement.save()
         delivery_terms_set(
             actor=actor,

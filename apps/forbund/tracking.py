@@ -128,7 +128,12 @@ def expected_deliveries(agreements: Iterable[Agreement], today: datetime.date | 
                     kind=deliverable.kind,
                     period=period,
                     period_end=end,
-                    due=due_date(end, months_after=deliverable.months_after, day_of_month=deliverable.day_of_month),
+                    due=due_date(
+                        end,
+                        months_after=deliverable.months_after,
+                        day_of_month=deliverable.day_of_month,
+                        working_day=agreement.due_dates_move_to_working_day,
+                    ),
                     delivery=submitted.get((agreement.programme_unit_id, deliverable.kind, agreement.year, period)),
                     today=today,
                 )

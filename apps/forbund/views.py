@@ -311,6 +311,7 @@ def _agreement_page(request: HttpRequest, agreement_id: int, status: int = 200, 
                             "places",
                             "signed_by_forbund_on",
                             "signed_by_executor_on",
+                            "due_dates_move_to_working_day",
                         )
                     },
                     **_terms_initial(agreement),

@@ -16,9 +16,9 @@ def test_weekends_holidays_and_the_eves_are_not_working_days():
 
 def test_a_deadline_on_a_weekend_moves_to_the_monday():
     # The interim report for 2023 is due 10 September 2023, a Sunday.
-    assert due_date(D(2023, 8, 31), months_after=1, day_of_month=10) == D(2023, 9, 11)
+    assert due_date(D(2023, 8, 31), months_after=1, day_of_month=10, working_day=True) == D(2023, 9, 11)
     # The full year 2023 is due 10 February 2024, a Saturday.
-    assert due_date(D(2023, 12, 31), months_after=2, day_of_month=10) == D(2024, 2, 12)
+    assert due_date(D(2023, 12, 31), months_after=2, day_of_month=10, working_day=True) == D(2024, 2, 12)
 
 
 def test_a_deadline_on_a_working_day_stays():
@@ -41,3 +41,9 @@ def test_delivered_on_the_due_day_is_on_time_and_the_day_after_is_late():
     assert is_late(due, D(2023, 9, 12), today=D(2023, 12, 1))
     assert not is_late(due, None, today=due)
     assert is_late(due, None, today=D(2023, 9, 12))
+
+
+def test_the_agreements_date_stands_unless_it_says_to_move_it():
+    # 10 September 2023 is a Sunday: the contract date stands, unless the agreement moves it.
+    assert due_date(D(2023, 8, 31), months_after=1, day_of_month=10) == D(2023, 9, 10)
+    assert due_date(D(2023, 8, 31), months_after=1, day_of_month=10, working_day=True) == D(2023, 9, 11)

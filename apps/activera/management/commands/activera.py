@@ -39,14 +39,19 @@ class Command(BaseCommand):
         batch.add_argument("--year", required=True, type=int, help="ÅÅÅÅ")
         batch.add_argument("--tertial", required=True, type=int, choices=[1, 2, 3])
         batch.add_argument("file")
-        report = sub.add_parser("report", help="Leveranser till förbundet.")
-        report.add_argument("kind", choices=["monthly", "interim", "annual"])
+        report = sub.add_parser(
+            "report",
+            help="Leveranser till förbundet: en kommuns egna antal (--municipality) eller det som publicerats "
+            "för förbundet (--forbund).",
+        )
+        report.add_argument("kind", choices=["monthly", "tertial", "interim", "annual"])
         scope = report.add_mutually_exclusive_group(required=True)
         scope.add_argument("--municipality")
         scope.add_argument("--forbund")
-        report.add_argument("--month", help="ÅÅÅÅ-MM (monthly)")
-        report.add_argument("--year", type=int, help="ÅÅÅÅ (interim, annual)")
-        report.add_argument("--format", choices=["json", "xlsx", "pdf"], default="json")
+        report.add_argument("--month", help="ÅÅÅÅ-MM (monthly; i stället för --year och --period)")
+        report.add_argument("--year", type=int, help="ÅÅÅÅ")
+        report.add_argument("--period", type=int, help="Månad 1–12 (monthly) eller tertial 1–3 (tertial)")
+        report.add_argument("--format", choices=["json", "csv", "xlsx", "pdf"], default="json")
         report.add_argument("--output")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -65,48 +70,62 @@ class Command(BaseCommand):
         if options["action"] == "violence":
             self._violence(options)
             return
-        kind = options["kind"]
-        if kind == "monthly":
-            if not options["municipality"] or not options["month"]:
-                raise CommandError("monthly kräver --municipality och --month ÅÅÅÅ-MM.")
+        self._report(options)
+
+    def _report(self, options: dict[str, Any]) -> None:
+        from apps.activera.deliveries import content_csv, parse_period
+        from insyn.errors import InsynError
+
+        kind, fmt = options["kind"], options["format"]
+        year, period = options["year"], options["period"]
+        if options["month"]:
+            if kind != "monthly":
+                raise CommandError("--month gäller bara monthly; ange --year (och --period) för övriga.")
             try:
-                year, month = (int(part) for part in options["month"].split("-"))
-                if not 1 <= month <= 12:
+                year, period = (int(part) for part in options["month"].split("-"))
+                if not 1 <= period <= 12:
                     raise ValueError
             except ValueError as exc:
                 raise CommandError(f"Ange månaden som ÅÅÅÅ-MM (fick {options['month']!r}).") from exc
-            municipality = _municipality(options["municipality"])
-            data = {"municipality": municipality.slug, **monthly_referrals(exports.units_of(municipality), year, month)}
-            self._write(json.dumps(data, ensure_ascii=False, indent=2).encode(), options, binary=False)
-            return
-        if not options["year"]:
-            raise CommandError(f"{kind} kräver --year ÅÅÅÅ.")
+        if year is None:
+            raise CommandError(f"{kind} kräver --year ÅÅÅÅ" + (" eller --month ÅÅÅÅ-MM." if kind == "monthly" else "."))
+        try:
+            kind, year, period = parse_period(kind, str(year), str(period or 0))
+        except InsynError as exc:
+            raise CommandError(exc.message + " " + " ".join(m for ms in exc.fields.values() for m in ms)) from exc
         if options["municipality"]:
-            # The municipality's own statistics, every count: for use inside the municipality.
+            # The municipality's own counts, every one: for use inside the municipality.
             municipality = _municipality(options["municipality"])
             units = exports.units_of(municipality)
             if not units:
                 raise CommandError(f"{municipality.name} har ingen utförare i programmet.")
-            content = preview_content(units[0], kind, options["year"], 0)
-            if options["format"] == "json":
-                self._write(json.dumps(content, ensure_ascii=False, indent=2).encode(), options, binary=False)
-            elif options["format"] == "xlsx":
-                self._write(exports.content_xlsx(content), options, binary=True)
-            else:
-                self._write(exports.content_pdf(content), options, binary=True)
+            if kind == "monthly" and fmt == "json":
+                # The documented monthly JSON (README): totals by gender and party, and every cell.
+                data = {"municipality": municipality.slug, **monthly_referrals(units, year, period)}
+                self._write(json.dumps(data, ensure_ascii=False, indent=2).encode(), options, binary=False)
+                return
+            content = preview_content(units[0], kind, year, period)
+            writers = {
+                "json": lambda: json.dumps(content, ensure_ascii=False, indent=2).encode(),
+                "csv": lambda: content_csv(content),
+                "xlsx": lambda: exports.content_xlsx(content),
+                "pdf": lambda: exports.content_pdf(content),
+            }
+            self._write(writers[fmt](), options, binary=fmt in ("xlsx", "pdf"))
             return
         try:
             forbund = exports.forbund_of_slug(options["forbund"])
         except Organisation.DoesNotExist as exc:
             raise CommandError(f"Det finns inget förbund {options['forbund']!r}.") from exc
         # What the förbund has: the released deliveries and its sum, as on its pages.
-        data = exports.period_report(forbund=forbund, kind=kind, year=options["year"])
-        if options["format"] == "json":
-            self._write(json.dumps(data, ensure_ascii=False, indent=2).encode(), options, binary=False)
-        elif options["format"] == "xlsx":
-            self._write(exports.report_xlsx(data), options, binary=True)
-        else:
-            self._write(exports.report_pdf(data), options, binary=True)
+        data = exports.period_report(forbund=forbund, kind=kind, year=year, period=period)
+        report_writers = {
+            "json": lambda: json.dumps(data, ensure_ascii=False, indent=2).encode(),
+            "csv": lambda: exports.report_csv(data),
+            "xlsx": lambda: exports.report_xlsx(data),
+            "pdf": lambda: exports.report_pdf(data),
+        }
+        self._write(report_writers[fmt](), options, binary=fmt in ("xlsx", "pdf"))
 
     def _import(self, options: dict[str, Any]) -> None:
         from apps.activera.services import participants_import
