@@ -163,3 +163,11 @@ def test_the_agreement_lets_the_monthly_counts_go_unprotected_only_with_its_word
     terms = DeliveryTerms.objects.get(programme_unit=agreement.programme_unit, year=2026)
     assert terms.monthly_unprotected and terms.clause == "§ 3 andra stycket"
     assert "§ 3 andra stycket" in client.get(url).content.decode()
+
+
+def test_the_agreement_page_states_each_deadline_in_words(activera, forbund_officer):
+    agreement = agreement_for("alingsas", year=2026, actor=forbund_officer, max_amount=1_650_000, places=85)
+    html = verified_client(forbund_officer).get(f"/forbund/overenskommelser/{agreement.pk}/").content.decode()
+    assert "den 10 september" in html and "den 10 februari året efter" in html
+    assert "den 10:e i månaden efter periodens slut" in html and "månad(er)" not in html
+    assert "nästa vardag om" not in html  # the agreement's dates stand unless it says otherwise

@@ -167,3 +167,39 @@ def tracking_summary(
             reverse=True,
         ),
     )
+
+
+MONTH_NAMES = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+# The month each kind's period ends (None: every month, or every tertial).
+_PERIOD_END_MONTH = {"interim": 8, "annual": 12}
+
+
+def due_rule(deliverable: AgreementDeliverable) -> str:
+    """The deliverable's deadline in words, as an agreement would write it."""
+    if deliverable.day_of_month is None or deliverable.months_after is None:
+        return "löpande"
+    day, months = deliverable.day_of_month, deliverable.months_after
+    end_month = _PERIOD_END_MONTH.get(deliverable.kind)
+    if end_month is not None:
+        index = end_month - 1 + months
+        text = f"den {day} {MONTH_NAMES[index % 12]}" + (" året efter" if index >= 12 else "")
+    elif months == 1:
+        text = f"den {day}:e i månaden efter periodens slut"
+    else:
+        text = f"den {day}:e, {months} månader efter periodens slut"
+    if deliverable.agreement.due_dates_move_to_working_day:
+        text += " (nästa vardag om den dagen inte är en vardag)"
+    return text

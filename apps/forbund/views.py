@@ -51,7 +51,7 @@ from .selectors import (
     get_budget_line_for_user,
     get_invoice_for_user,
 )
-from .tracking import TrackState, expected_deliveries
+from .tracking import TrackState, due_rule, expected_deliveries
 
 
 def _user(request: HttpRequest) -> User:
@@ -286,7 +286,7 @@ def _agreement_page(request: HttpRequest, agreement_id: int, status: int = 200, 
         "forbund/agreement.html",
         {
             "agreement": agreement,
-            "deliverables": agreement.deliverables.all(),
+            "deliverables": [(d, due_rule(d)) for d in agreement.deliverables.select_related("agreement")],
             "invoices": invoices,
             "invoice_total": sum(i.amount for i in invoices),
             "invoice_forms": {
