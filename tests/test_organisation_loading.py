@@ -22,6 +22,9 @@ def test_it_loads_insjoriket_with_its_members_and_units(db):
         assert committee.kind == OrganisationKind.SOCIAL_COMMITTEE
         assert municipality_of(activera) == municipality
     assert Organisation.objects.get(slug="alingsas-activera").name == "ACTivera Alingsås"
+    # Units are named after the place, not the genitive of "Lerums kommun" or "Mölndals stad".
+    assert Organisation.objects.get(slug="lerum-activera").name == "ACTivera Lerum"
+    assert Organisation.objects.get(slug="molndal-socialnamnd").name == "Socialnämnden Mölndal"
 
 
 def test_loading_twice_changes_nothing(db):

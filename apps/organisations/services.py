@@ -61,7 +61,9 @@ def organisation_load_structure(*, name: str) -> LoadResult:
                 population_source=data.get("population_note", "") if population_date else "",
             )
             if org.kind == OrganisationKind.MUNICIPALITY:
-                short_name = org.name.replace(" kommun", "").replace(" stad", "")
+                # The place name as a unit is named after it ("ACTivera Lerum", not the genitive
+                # "Lerums" of "Lerums kommun"): given in the data, else the name without its suffix.
+                short_name = member.get("short_name") or org.name.replace(" kommun", "").replace(" stad", "")
                 for unit in data["units_per_municipality"]:
                     upsert(
                         f"{org.slug}-{unit['suffix']}",
