@@ -138,6 +138,14 @@ class Row:
     def date(self) -> datetime.date | None:
         return self.episode.end if self.closed else None
 
+    def deadline_ahead(self, as_of: datetime.date) -> bool:
+        """In a preview: the deadline has not passed yet on `as_of`."""
+        return self.section != Section.EXECUTED_OR_ENDED and self.episode.deadline > as_of
+
+    def days_waited(self, as_of: datetime.date) -> int:
+        """Days from the decision (or the interruption) to `as_of`, as the council's table counts."""
+        return (as_of - self.episode.start).days
+
     @property
     def category(self) -> Category:
         if self.section == Section.NOT_EXECUTED:
@@ -151,7 +159,14 @@ class ReportDateError(ValueError):
     pass
 
 
-def report_rows(episodes: Sequence[Episode], quarter: Quarter, as_of: datetime.date, history: History) -> list[Row]:
+def report_rows(
+    episodes: Sequence[Episode],
+    quarter: Quarter,
+    as_of: datetime.date,
+    history: History,
+    *,
+    preview: bool = False,
+) -> list[Row]:
     """The rows of the report for `quarter` made on `as_of`.
 
     - Sections 1 and 2: episodes overdue by the quarter's last day and still open on the report
@@ -160,8 +175,12 @@ def report_rows(episodes: Sequence[Episode], quarter: Quarter, as_of: datetime.d
       in section 1 or 2, closed, with its date.
     - Section 3: episodes listed open in an earlier submitted report that have ended by the
       report date, once.
+
+    `preview`: the quarter is still running and `as_of` is today. The rows are what the report
+    would hold if nothing happened before the quarter ends: a wait whose deadline falls later in
+    the quarter is already listed (`Row.deadline_ahead` tells it). A preview is never a report.
     """
-    if as_of < quarter.last_day:
+    if as_of < quarter.last_day and not preview:
         raise ReportDateError("Rapporteringstillfället kan inte ligga före kvartalets sista dag.")
     rows: list[Row] = []
     for episode in episodes:

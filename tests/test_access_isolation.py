@@ -104,6 +104,7 @@ QUERY_FACTORIES: dict[str, Callable[[dict], str]] = {
     "activera:delivery_preview": lambda objects: (
         f"?unit={objects['delivery'].programme_unit_id}&kind=monthly&year=2026&period=1"
     ),
+    "decisions:report_preview": lambda objects: f"?kommun={objects['report'].municipality.slug}",
 }
 
 

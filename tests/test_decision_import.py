@@ -87,7 +87,7 @@ def test_any_invalid_row_saves_nothing_and_every_error_is_listed(alingsas):
     assert (6, "lagrum") in problems  # the old law after 2025-07-01
     assert (7, "referens") in problems  # the same reference twice in the file
     messages = [str(p) for p in info.value.problems]
-    assert any(m.startswith("Rad 6, kolumn lagrum: Lagrummet 4 kap. 1 § SoL gällde inte") for m in messages)
+    assert any(m.startswith("Rad 6, kolumn lagrum: Lagrummet 4.1 § SoL gällde inte") for m in messages)
     assert not Decision.objects.exists() and not Person.objects.exists()
 
 

@@ -46,7 +46,7 @@ def test_a_legal_basis_not_in_force_on_the_decision_date_is_refused_in_swedish(r
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Lagrummet 4 kap. 1 § SoL gällde inte på beslutsdatumet 2026-03-02" in html
+    assert "Lagrummet 4.1 § SoL gällde inte på beslutsdatumet 2026-03-02" in html
     assert 'href="#id_legal_basis"' in html
     assert not Decision.objects.exists()
 

@@ -1,6 +1,7 @@
 import datetime
 import io
 import json
+import re
 
 import pytest
 from django.core import mail
@@ -84,6 +85,7 @@ def test_the_xlsx_has_one_sheet_per_table(registrar_alingsas, seeded):
         "Statistik 2022",
         "Sammanställning 2021",
         "Sammanställning 2022",
+        "Statistikrapport KF",
     ]
     rows = list(workbook["Avsnitt 1"].iter_rows(values_only=True))
     assert rows[1] == ("2022-07-25", "Kontaktfamilj", "Lämplig kontaktfamilj har inte hittats", "4.1 § SoL")
@@ -105,6 +107,7 @@ def test_the_json_download_matches_the_cli_shape(auditor_alingsas, seeded):
         "interrupted",
         "executed_or_ended",
         "statistics",
+        "council_statistics",
     }
     assert "ALI-" not in response.content.decode()  # no person codes, let alone numbers
 
@@ -150,7 +153,7 @@ def test_the_memo_form_requires_its_fields(registrar_alingsas, seeded):
 
 
 def test_the_memo_cites_the_new_law_after_july_2025(alingsas):
-    from apps.decisions.exports import MemoFields, memo_context
+    from apps.decisions.memo import MemoFields, memo_context
 
     report = report_prepare(
         actor=None, municipality=alingsas, quarter=Quarter(2025, 3), as_of=D(2025, 10, 10), today=FAR_FUTURE
@@ -168,8 +171,11 @@ def test_ivo_individual_data_is_for_the_registrar_only_and_audited(registrar_ali
     assert AuditEvent.objects.filter(action=AuditAction.IVO_INDIVIDUAL_VIEW).count() == 1
     export = client.get(url, {"format": "xlsx"})
     rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
-    assert rows[0][0] == "Födelsedatum" and len(rows) == 1 + 4
-    assert all(len(str(row[0])) == 10 for row in rows[1:])  # birth date, never the full number
+    header = rows[0]
+    assert header[:2] == ("Kommun", "Nämnd") and len(rows) == 1 + 4
+    identifiers = [str(row[header.index("Personnummer (födelsedatum och fyra tecken)")]) for row in rows[1:]]
+    # The birth date and T + three characters, never the real number's last four.
+    assert all(re.fullmatch(r"\d{8}-T\d{3}", identifier) for identifier in identifiers), identifiers
     assert AuditEvent.objects.filter(action=AuditAction.IVO_INDIVIDUAL_EXPORT).count() == 1
 
 

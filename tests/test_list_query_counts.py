@@ -162,3 +162,35 @@ def test_a_report_page_does_not_grow_with_its_rows(registrar_alingsas, alingsas)
     few_url, many_url = report(2023, 2), report(2024, 12)
     web.get(few_url)
     assert _queries(web, few_url) == _queries(web, many_url)
+
+
+def test_the_log_page_names_its_objects_without_a_query_per_row(caseworker, auditor_alingsas, alingsas):
+    """/logg/ names each row's object (decision, participant, activity, report …) with one query
+    per kind of object on the page, not one per row."""
+    kinds = list(ActivityType.objects.all()[:1])
+
+    def work(start: int, count: int) -> None:
+        for index in range(start, start + count):
+            decision = decide(alingsas, f"L-{index}", "Kontaktfamilj", D(2022, 6, 1), person=make_person(alingsas))
+            event(decision, "executed", D(2022, 7, 1))
+            enrolment = _enrol(caseworker, 50 + index)
+            activity_add(
+                actor=caseworker,
+                enrolment=enrolment,
+                date=enrolment.start_date,
+                activity_type=kinds[0],
+                mode="individual",
+                digital=False,
+                attended=True,
+                today=FAR_FUTURE,
+            )
+        report_prepare(actor=None, municipality=alingsas, quarter=Quarter(2022, 3 + start), as_of=D(2023, 1, 5))
+
+    web = verified_client(auditor_alingsas)
+    work(0, 1)
+    web.get("/logg/")
+    few = _queries(web, "/logg/")
+    work(1, 6)
+    many = _queries(web, "/logg/")
+    assert many == few
+    assert "Beslut L-6" in web.get("/logg/").content.decode()

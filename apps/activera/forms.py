@@ -153,16 +153,25 @@ class AcceptForm(forms.Form):
         label=_("Omfattning (% av heltid)"),
         min_value=1,
         max_value=100,
-        error_messages={"required": _("Ange omfattning.")},
+        error_messages={
+            "required": _("Ange omfattning."),
+            "invalid": _("Ange omfattningen som ett heltal, 1–100."),
+            "min_value": _("Omfattningen ska vara minst 1 procent av heltid."),
+            "max_value": _("Omfattningen kan vara högst 100 procent av heltid."),
+        },
     )
     leader = forms.ModelChoiceField(
         label=_("Ansvarig ledare"),
         queryset=User.objects.none(),
-        error_messages={"required": _("Välj ansvarig ledare.")},
+        error_messages={
+            "required": _("Välj ansvarig ledare."),
+            "invalid_choice": _("Välj en ledare som arbetar hos utföraren."),
+        },
     )
     override_reason = forms.CharField(
         label=_("Motivering för undantag från kriterierna (bara ansvarig chef)"),
         required=False,
+        help_text=_("Krävs för att skriva in en person som inte uppfyller alla kriterier."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

@@ -31,6 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from lib.participation import tertial_bounds
+from lib.swedish import MONTHS
 
 from .figures import RawTable as Raw
 from .figures import Release, UnitPeriod, decide_releases
@@ -45,20 +46,6 @@ from .reports import (
     violence_counts,
 )
 
-MONTHS = [
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 TERTIAL_MONTHS = {1: "januari–april", 2: "maj–augusti", 3: "september–december"}
 
 

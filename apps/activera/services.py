@@ -442,17 +442,19 @@ def referral_accept(
         errors.setdefault("leader", []).append("Ansvarig ledare ska arbeta hos utföraren.")
     eligibility = eligibility_problems(referral, start_date=start_date)
     override = override_reason.strip()
+    may_override = actor is not None and municipality_of_unit(unit) in municipalities_with(
+        actor, Permission.PARTICIPANT_OVERRIDE
+    )
     if eligibility and not override:
+        # Every unmet criterion, and on the override field what it takes to enrol anyway.
         for field, message in eligibility:
             errors.setdefault(field if field != "residence" else "criteria", []).append(message)
-    if (
-        eligibility
-        and override
-        and (
-            actor is None
-            or municipality_of_unit(unit) not in municipalities_with(actor, Permission.PARTICIPANT_OVERRIDE)
+        errors.setdefault("override_reason", []).append(
+            "Motivering krävs för att göra undantag från kriterierna."
+            if may_override
+            else "Kriterierna är inte uppfyllda; bara ansvarig chef kan göra undantag, med en motivering."
         )
-    ):
+    if eligibility and override and not may_override:
         errors.setdefault("override_reason", []).append("Bara ansvarig chef kan göra undantag från kriterierna.")
     if errors:
         raise ValidationFailed("Deltagaren kunde inte skrivas in.", fields=errors)

@@ -10,7 +10,7 @@ from apps.core.access import page
 
 from .forms import AuditSearchForm
 from .models import AuditAction
-from .selectors import search_audit_events
+from .selectors import describe_events, search_audit_events
 from .services import audit_record
 
 PAGE_SIZE = 100
@@ -31,4 +31,5 @@ def audit_search(request: HttpRequest) -> HttpResponse:
         object_type="audit",
         details={key: str(value) for key, value in filters.items()},
     )
-    return render(request, "audit/search.html", {"form": form, "page_obj": page_obj})
+    rows = describe_events(page_obj) if page_obj is not None else []
+    return render(request, "audit/search.html", {"form": form, "page_obj": page_obj, "rows": rows})

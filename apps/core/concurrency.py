@@ -7,18 +7,30 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.audit.models import AuditEvent
+from apps.core.forms import constraint_errors
 from insyn.errors import EditConflict
+
+STALE_PAGE = gettext_lazy("Sidan kunde inte läsas in rätt; ladda om den och fyll i formuläret igen.")
 
 
 def version_field() -> forms.IntegerField:
-    """The hidden field a form uses to send back the version it was loaded from."""
-    return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    """The hidden field a form uses to send back the version it was loaded from. Hidden fields are
+    rendered without their label (core/_field.html); the label and messages are Swedish for the
+    error summary, which names the field if the posted value was tampered with."""
+    return forms.IntegerField(
+        label=gettext_lazy("Versionen du öppnade"),
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=1,
+        error_messages={"invalid": STALE_PAGE, "min_value": STALE_PAGE},
+    )
 
 
 def _last_change(object_type: str, object_id: str) -> str:
@@ -49,7 +61,11 @@ def update_if_unchanged(
     if expected_version is not None:
         rows = rows.filter(version=expected_version)
     values: dict[str, Any] = {name: getattr(instance, name) for name in fields}
-    if rows.update(**values, version=F("version") + 1) == 0:
+    # A savepoint, so a constraint the values violate becomes a Swedish message on its field and
+    # leaves the caller's transaction usable.
+    with constraint_errors(model), transaction.atomic():
+        updated = rows.update(**values, version=F("version") + 1)
+    if updated == 0:
         current = model._default_manager.filter(pk=instance.pk).values_list("version", flat=True).first() or 1
         raise EditConflict(
             _(

@@ -67,7 +67,7 @@ class DecisionSerializer(serializers.Serializer[Decision]):
     person_code = serializers.CharField(source="person.code")
     decision_date = serializers.DateField()
     decision_type = serializers.CharField(source="decision_type.name")
-    legal_basis = serializers.CharField(source="legal_basis.label")
+    legal_basis = serializers.CharField(source="legal_basis.short_label", help_text="T.ex. 11 kap. 1 § SoL")
     caseworker = serializers.CharField(allow_blank=True)
     delay_reason = serializers.CharField(allow_blank=True)
     delay_reason_text = serializers.CharField(allow_blank=True)
@@ -214,6 +214,15 @@ class StatisticSerializer(serializers.Serializer[dict[str, Any]]):
     count = serializers.IntegerField()
 
 
+class CouncilStatisticSerializer(serializers.Serializer[dict[str, Any]]):
+    decision_type = serializers.CharField()
+    section = serializers.ChoiceField(choices=[1, 2], help_text="1: ej verkställt inom tre månader; 2: efter avbrott")
+    women = serializers.IntegerField()
+    men = serializers.IntegerField()
+    days = serializers.ListField(child=serializers.IntegerField(), help_text="Dagar till rapporteringstillfället")
+    protected = serializers.BooleanField(help_text="Fördelningen på kön visas inte i dokumenten till KF")
+
+
 class ReportSerializer(serializers.Serializer[dict[str, Any]]):
     id = serializers.IntegerField()
     municipality = serializers.CharField()
@@ -224,6 +233,7 @@ class ReportSerializer(serializers.Serializer[dict[str, Any]]):
     interrupted = ReportRowSerializer(many=True)
     executed_or_ended = ReportRowSerializer(many=True)
     statistics = StatisticSerializer(many=True)
+    council_statistics = CouncilStatisticSerializer(many=True)
 
 
 class ReportListItemSerializer(serializers.Serializer[dict[str, Any]]):
@@ -247,6 +257,7 @@ class SummarySerializer(serializers.Serializer[dict[str, Any]]):
     not_executed = serializers.ListField(child=serializers.IntegerField())
     interrupted = serializers.ListField(child=serializers.IntegerField())
     executed_or_ended = serializers.ListField(child=serializers.IntegerField())
+    reported = serializers.ListField(child=serializers.BooleanField(), help_text="Kvartal med inlämnad rapport")
     by_type = ByTypeSerializer(many=True)
 
 

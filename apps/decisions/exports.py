@@ -1,12 +1,12 @@
-"""The report in every format the nämnd, KF, the auditors and IVO need: JSON, HTML, PDF, XLSX,
-the tjänsteskrivelse (DOCX and PDF) and IVO's confidential individual data."""
+"""The report to the nämnd, KF and the auditors in every format: JSON, HTML, PDF and XLSX. The
+tjänsteskrivelse and the protokollsutdrag are in memo.py and minutes.py, IVO's individual data
+in ivo.py, the council's statistics table in council.py."""
 
 from __future__ import annotations
 
 import datetime
-import io
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -16,7 +16,8 @@ from lib.nonexecution import CATEGORY_ORDER, Category, Section
 from lib.quarters import Quarter
 from lib.spreadsheet import Sheet, Value, workbook_bytes
 
-from .models import Decision, QuarterlyReport, ReportRow, ReportStatus
+from .council import CouncilTable, council_json, report_council_table
+from .models import CommitteeSettings, QuarterlyReport, ReportRow, ReportStatus
 from .selectors import YearTables, reporting_duty_on, year_tables
 
 SECTION_TITLES = {
@@ -29,7 +30,6 @@ SUMMARY_ROWS = {
     2: "Gynnande beslut som avbrutits och ej verkställts inom tre månader från dagen för avbrottet",
     3: "Beslut som tidigare rapporterats som ej verkställt och som nu verkställts eller avslutats",
 }
-OUTCOME_LABELS = {"executed": "Verkställt", "ended": "Avslutat"}
 
 
 def _rows(report: QuarterlyReport) -> list[ReportRow]:
@@ -71,6 +71,7 @@ def report_json(report: QuarterlyReport) -> dict[str, Any]:
         "interrupted": [_row_json(r) for r in rows if r.section == Section.INTERRUPTED],
         "executed_or_ended": [_row_json(r) for r in rows if r.section == Section.EXECUTED_OR_ENDED],
         "statistics": report_statistics(rows),
+        "council_statistics": council_json(report_council_table(report)),
     }
 
 
@@ -84,6 +85,7 @@ def summary_json(municipality: Organisation, year: int) -> dict[str, Any]:
         "not_executed": tables.sections[1],
         "interrupted": tables.sections[2],
         "executed_or_ended": tables.sections[3],
+        "reported": tables.reported,
         "by_type": [
             {"decision_type": row.decision_type, "category": row.category.value, "counts": row.counts}
             for row in tables.by_type
@@ -98,52 +100,107 @@ class ReportView:
     statistics: YearTables
     summaries: list[YearTables]
     committee_name: str
+    council: CouncilTable
+    committee: str = "Socialnämnden"  # the nämnd, under the municipality at the top of the printed report
+    preview: bool = False
+    duty_label: str = field(default="")
 
     @property
     def title(self) -> str:
         return f"Ej verkställda beslut, kvartal {self.report.quarter} {self.report.year}"
 
+    @property
+    def council_title(self) -> str:
+        return f"Statistikrapport till kommunfullmäktige, kvartal {self.report.quarter} {self.report.year}"
+
+
+def committee_settings_of(municipality: Organisation) -> CommitteeSettings:
+    """The nämnd's data, or the defaults when its registrar has not filled them in."""
+    found = CommitteeSettings.objects.filter(municipality=municipality).first()
+    return found if found is not None else CommitteeSettings(municipality=municipality)
+
 
 def committee_name(municipality: Organisation) -> str:
-    return f"{municipality.name} - socialnämnden"
+    return f"{municipality.name} - {committee_settings_of(municipality).committee_name.lower()}"
 
 
-def report_view(report: QuarterlyReport) -> ReportView:
-    rows = _rows(report)
-    include = report if report.status == ReportStatus.DRAFT else None
-    this_year = year_tables(report.municipality, report.year, include=include)
+def duty_label(day: datetime.date) -> str:
+    duty = reporting_duty_on(day)
+    return duty.label if duty else "gällande socialtjänstlag"
+
+
+def build_view(
+    report: QuarterlyReport,
+    rows: list[ReportRow],
+    this_year: YearTables,
+    council: CouncilTable,
+    *,
+    preview: bool = False,
+) -> ReportView:
+    settings = committee_settings_of(report.municipality)
     return ReportView(
         report=report,
         sections=[(s, SECTION_TITLES[s], [r for r in rows if r.section == s]) for s in (1, 2, 3)],
         statistics=this_year,
         summaries=[year_tables(report.municipality, report.year - 1), this_year],
         committee_name=committee_name(report.municipality),
+        council=council,
+        committee=settings.committee_name,
+        preview=preview,
+        duty_label=duty_label(report.as_of),
     )
 
 
+def report_view(report: QuarterlyReport) -> ReportView:
+    include = report if report.status == ReportStatus.DRAFT else None
+    this_year = year_tables(report.municipality, report.year, include=include)
+    return build_view(report, _rows(report), this_year, report_council_table(report))
+
+
 def report_pdf(report: QuarterlyReport) -> bytes:
+    return view_pdf(report_view(report))
+
+
+def view_pdf(view: ReportView) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string("decisions/report_print.html", {"view": report_view(report), "summary_rows": SUMMARY_ROWS})
+    html = render_to_string("decisions/report_print.html", {"view": view, "summary_rows": SUMMARY_ROWS})
     return bytes(HTML(string=html).write_pdf())
 
 
-def _cell(count: int) -> str:
+def count_cell(count: int) -> str:
     return f"{count} st" if count else ""
 
 
+def council_sheet(council: CouncilTable, title: str) -> Sheet:
+    """The council's table as one sheet: a row per type and section, each section's sum, the note."""
+    body: list[list[Value]] = []
+    for section in council.sections:
+        body.append([section.title, None, None, None, None])
+        for row in section.rows:
+            body.append([row.decision_type, row.shown_women, row.shown_men, row.total, row.days_text])
+        if not section.rows:
+            body.append(["Inga beslut.", None, None, None, None])
+        body.append(["Summa", section.shown_women, section.shown_men, section.total, None])
+    body.append([council.note, None, None, None, None])
+    return Sheet(title, ["Typ av beslut", "Kvinnor", "Män", "Totalt", "Dagar sedan beslutet eller avbrottet"], body)
+
+
 def report_xlsx(report: QuarterlyReport) -> bytes:
-    view = report_view(report)
+    return view_xlsx(report_view(report))
+
+
+def view_xlsx(view: ReportView) -> bytes:
     sheets = []
     for section, _title, rows in view.sections:
         if section == 3:
-            header = ["Beslutsdatum", "Typ av beslut", "Datum för verkställighet, avslut", "Utfall", "Lagrum"]
+            # The seed's columns: the distinction executed / ended is in the statistics table.
+            header = ["Beslutsdatum", "Typ av beslut", "Datum för verkställighet, avslut", "Lagrum"]
             body = [
                 [
                     r.decision_date.isoformat(),
                     r.decision_type_name,
                     r.outcome_date.isoformat() if r.outcome_date else "",
-                    OUTCOME_LABELS.get(r.outcome, ""),
                     r.legal_basis_label,
                 ]
                 for r in rows
@@ -157,7 +214,7 @@ def report_xlsx(report: QuarterlyReport) -> bytes:
         Sheet(
             f"Statistik {stats.year}",
             ["Typ av beslut", "Kvartal 1", "Kvartal 2", "Kvartal 3", "Kvartal 4"],
-            [[row.label, *[_cell(c) for c in row.counts]] for row in stats.by_type],
+            [[row.label, *[count_cell(c) for c in row.counts]] for row in stats.by_type],
         )
     )
     for summary in view.summaries:
@@ -165,188 +222,11 @@ def report_xlsx(report: QuarterlyReport) -> bytes:
             Sheet(
                 f"Sammanställning {summary.year}",
                 ["", *[q.replace("Q", " Q") for q in summary.quarters]],
-                [[SUMMARY_ROWS[s], *summary.sections[s]] for s in (1, 2, 3)],
+                [[SUMMARY_ROWS[s], *counts] for s, counts in summary.summary_rows],
             )
         )
+    sheets.append(council_sheet(view.council, "Statistikrapport KF"))
     return workbook_bytes(sheets)
-
-
-# --- Tjänsteskrivelse ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MemoFields:
-    date: datetime.date
-    officer: str
-    officer_title: str
-    diary_number: str
-
-
-def memo_context(report: QuarterlyReport, fields: MemoFields) -> dict[str, Any]:
-    duty = reporting_duty_on(report.as_of)
-    municipality_short = report.municipality.name.replace(" kommun", "").replace(" stad", "")
-    stats = year_tables(report.municipality, report.year, include=report if not report.is_submitted else None)
-    return {
-        "report": report,
-        "fields": fields,
-        "title": f"Ej verkställda beslut, kvartal {report.quarter} {report.year}",
-        "duty_label": duty.label if duty else "gällande socialtjänstlag",
-        "municipality_short": municipality_short,
-        "statistics": stats,
-        "statistics_rows": [(row.label, [_cell(c) for c in row.counts]) for row in stats.by_type],
-        "proposal": (
-            f"Socialnämnden noterar rapporteringen till IVO för kvartal {report.quarter} {report.year} "
-            "och översänder rapporten till kommunfullmäktige och kommunens revisorer."
-        ),
-        "recipients": ["Kommunfullmäktige", "Kommunens revisorer"],
-        "items": [
-            "Gynnande beslut som ej verkställts inom tre månader från dagen för beslutet",
-            "Gynnande beslut som avbrutits och ej verkställts inom tre månader från dagen för avbrottet",
-            "Gynnande beslut som har verkställts (gäller endast revisorer och IVO)",
-        ],
-    }
-
-
-def memo_docx(report: QuarterlyReport, fields: MemoFields) -> bytes:
-    from docx import Document
-
-    ctx = memo_context(report, fields)
-    document = Document()
-    document.add_paragraph(f"Datum: {fields.date.isoformat()}")
-    document.add_paragraph(f"Handläggare: {fields.officer}")
-    document.add_paragraph(f"Diarienr: {fields.diary_number}")
-    document.add_paragraph("Socialnämnden")
-    document.add_heading(ctx["title"], level=1)
-    document.add_heading("Ärendebeskrivning", level=2)
-    document.add_paragraph(
-        "Socialnämnden ska kvartalsvis rapportera till kommunfullmäktige, till de revisorer som avses i "
-        f"3 kap. 8 § kommunallagen samt till Inspektionen för vård och omsorg (IVO) enligt {ctx['duty_label']} om"
-    )
-    for item in ctx["items"]:
-        document.add_paragraph(item, style="List Number")
-    document.add_paragraph(
-        "Rapporteringen till IVO sker som individrapporter med sekretessbelagda uppgifter enligt en nationellt "
-        "fastställd standard."
-    )
-    document.add_heading(f"Statistik för kvartalen {report.year}", level=2)
-    table = document.add_table(rows=1, cols=5)
-    table.style = "Table Grid"
-    for cell, text in zip(
-        table.rows[0].cells, ["Typ av beslut", "Kvartal 1", "Kvartal 2", "Kvartal 3", "Kvartal 4"], strict=True
-    ):
-        cell.text = text
-    for label, cells in ctx["statistics_rows"]:
-        row = table.add_row().cells
-        row[0].text = label
-        for index, value in enumerate(cells, start=1):
-            row[index].text = value
-    document.add_heading("Ekonomisk bedömning", level=2)
-    document.add_paragraph("Förslaget innebär inga ekonomiska konsekvenser.")
-    document.add_heading("Förslag till beslut", level=2)
-    document.add_paragraph(ctx["proposal"])
-    document.add_heading("Beslutet ska skickas till", level=2)
-    for recipient in ctx["recipients"]:
-        document.add_paragraph(recipient)
-    document.add_paragraph("")
-    document.add_paragraph(f"{fields.officer}\n{fields.officer_title}".strip())
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-def memo_pdf(report: QuarterlyReport, fields: MemoFields) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string("decisions/memo_print.html", memo_context(report, fields))
-    return bytes(HTML(string=html).write_pdf())
-
-
-# --- IVO's confidential individual data ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class IvoEntry:
-    row: ReportRow
-    birth_date: str
-    sex: str
-    interruption_date: str
-    delay_reason: str
-    consequences: str
-    interim_support: str
-    offers: str
-
-
-IVO_HEADER = [
-    "Födelsedatum",
-    "Kön",
-    "Typ av beslut",
-    "Lagrum",
-    "Beslutsdatum",
-    "Datum för avbrott",
-    "Skäl till dröjsmål",
-    "Konsekvenser för den enskilde",
-    "Annat stöd under väntetiden",
-    "Erbjudanden (datum, tackat nej)",
-    "Datum för verkställighet, avslut",
-    "Avsnitt",
-]
-
-
-def ivo_entries(report: QuarterlyReport) -> list[IvoEntry]:
-    """One entry per reported decision: birth date and sex, never the full personnummer."""
-    from apps.people.selectors import identity_number_of
-
-    rows = list(
-        report.rows.select_related("decision__person__municipality", "decision__decision_type")
-        .prefetch_related("decision__offers", "decision__events")
-        .order_by("position")
-    )
-    entries = []
-    for row in rows:
-        decision: Decision = row.decision
-        number = identity_number_of(decision.person)
-        birth = f"{number[0:4]}-{number[4:6]}-{int(number[6:8]) % 60:02d}"
-        interruption = row.episode_start.isoformat() if row.episode_kind == "interrupted" else ""
-        offers = "; ".join(
-            f"{offer.offered_on.isoformat()}{' (tackade nej)' if offer.declined else ''}"
-            for offer in decision.offers.all()
-        )
-        reason_label = decision.get_delay_reason_display() if decision.delay_reason else ""
-        reason = " – ".join(part for part in (reason_label, decision.delay_reason_text) if part)
-        entries.append(
-            IvoEntry(
-                row=row,
-                birth_date=birth,
-                sex="Kvinna" if decision.person.legal_sex == "female" else "Man",
-                interruption_date=interruption,
-                delay_reason=reason,
-                consequences=decision.consequences,
-                interim_support=decision.interim_support,
-                offers=offers,
-            )
-        )
-    return entries
-
-
-def ivo_xlsx(report: QuarterlyReport) -> bytes:
-    body: list[list[Value]] = [
-        [
-            e.birth_date,
-            e.sex,
-            e.row.decision_type_name,
-            e.row.legal_basis_label,
-            e.row.decision_date.isoformat(),
-            e.interruption_date,
-            e.delay_reason,
-            e.consequences,
-            e.interim_support,
-            e.offers,
-            e.row.outcome_date.isoformat() if e.row.outcome_date else "",
-            e.row.section,
-        ]
-        for e in ivo_entries(report)
-    ]
-    return workbook_bytes([Sheet("Individuppgifter IVO", IVO_HEADER, body)])
 
 
 def quarter_of(report: QuarterlyReport) -> Quarter:

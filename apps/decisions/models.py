@@ -19,7 +19,12 @@ class LegalBasisKind(models.TextChoices):
 class LegalBasis(models.Model):
     """A provision with the period it is in force. Data, edited by a system administrator."""
 
-    code = models.SlugField(_("kod"), max_length=40, unique=True)
+    code = models.SlugField(
+        _("kod"),
+        max_length=40,
+        unique=True,
+        error_messages={"unique": _("Det finns redan ett lagrum med den koden.")},
+    )
     kind = models.CharField(_("slag"), max_length=20, choices=LegalBasisKind.choices, default=LegalBasisKind.DECISION)
     label = models.CharField(_("lagrum"), max_length=200, help_text=_("Som det skrivs, t.ex. 4 kap. 1 § SoL"))
     short_label = models.CharField(
@@ -35,15 +40,20 @@ class LegalBasis(models.Model):
         verbose_name_plural = _("lagrum")
         constraints = [
             models.CheckConstraint(
-                name="legal_basis_period_ordered", condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from"))
+                name="legal_basis_period_ordered",
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                violation_error_message=_("Gäller till och med kan inte ligga före gäller från."),
             ),
             models.CheckConstraint(
-                name="legal_basis_kind_valid", condition=Q(kind__in=[k.value for k in LegalBasisKind])
+                name="legal_basis_kind_valid",
+                condition=Q(kind__in=[k.value for k in LegalBasisKind]),
+                violation_error_message=_("Välj slag: grund för beslut eller rapporteringsskyldighet."),
             ),
         ]
 
     def __str__(self) -> str:
-        return self.label
+        # The one form a legal basis is shown in everywhere, as the seed's lists write it.
+        return self.short_label
 
     def valid_on(self, day: datetime.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
@@ -56,9 +66,22 @@ class LegalBasis(models.Model):
 class DecisionType(models.Model):
     """A kind of insats (Kontaktfamilj, Boendestöd, 9 § 10 LSS daglig verksamhet …). Data."""
 
-    name = models.CharField(_("namn"), max_length=120, unique=True)
+    name = models.CharField(
+        _("namn"),
+        max_length=120,
+        unique=True,
+        error_messages={"unique": _("Det finns redan en typ av beslut med det namnet.")},
+    )
     legal_bases = models.ManyToManyField(LegalBasis, related_name="decision_types", verbose_name=_("möjliga lagrum"))
     active = models.BooleanField(_("aktiv"), default=True)
+    ivo_name = models.CharField(
+        _("insats i IVO:s e-tjänst"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "Som IVO:s lista över beviljat bistånd/insats skriver den, t.ex. Behandlingshem/HVB. Tomt: namnet."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -67,6 +90,10 @@ class DecisionType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def ivo_label(self) -> str:
+        return self.ivo_name or self.name
 
 
 class DecisionEventKind(models.TextChoices):
@@ -93,6 +120,17 @@ class EndReason(models.TextChoices):
     OTHER = "other", _("Annat")
 
 
+class IvoArea(models.TextChoices):
+    """Inriktning för beslutet, as IVO's individual report for individ- och familjeomsorg asks it."""
+
+    CHILDREN_AND_FAMILY = "children_and_family", _("Barn och familj")
+    FINANCIAL_AID = "financial_aid", _("Ekonomiskt bistånd")
+    ADDICTION = "addiction", _("Missbruks- och beroendevård")
+    SOCIAL_PSYCHIATRY = "social_psychiatry", _("Socialpsykiatri")
+    DOMESTIC_VIOLENCE = "domestic_violence", _("Våld i nära relation")
+    OTHER = "other", _("Övrigt")
+
+
 class Decision(models.Model):
     municipality = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="decisions", verbose_name=_("kommun")
@@ -111,6 +149,12 @@ class Decision(models.Model):
     delay_reason_text = models.TextField(_("skäl, beskrivning"), blank=True)
     consequences = models.TextField(_("konsekvenser för den enskilde"), blank=True)
     interim_support = models.TextField(_("annat stöd under väntetiden"), blank=True)
+    ivo_area = models.CharField(_("inriktning för beslutet (IVO)"), max_length=30, choices=IvoArea.choices, blank=True)
+    protected_identity = models.BooleanField(
+        _("skyddade personuppgifter"),
+        default=False,
+        help_text=_("Anges i informationsrutan i IVO:s e-tjänst."),
+    )
     created_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
     created_by = models.ForeignKey(
         "accounts.User",
@@ -136,6 +180,9 @@ class Decision(models.Model):
             ),
             models.CheckConstraint(
                 name="decision_delay_reason_valid", condition=Q(delay_reason__in=["", *[r.value for r in DelayReason]])
+            ),
+            models.CheckConstraint(
+                name="decision_ivo_area_valid", condition=Q(ivo_area__in=["", *[a.value for a in IvoArea]])
             ),
         ]
 
@@ -293,3 +340,29 @@ class ReportRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} #{self.position}"
+
+
+# The follow-up models live beside this module, split along their seams; importing them here
+# makes them part of the app's models.
+from .committee_models import CommitteeDecision, CommitteeSettings  # noqa: E402
+from .ivo_models import IvoEntry, IvoPersonCode  # noqa: E402
+
+__all__ = [
+    "CommitteeDecision",
+    "CommitteeSettings",
+    "Decision",
+    "DecisionEvent",
+    "DecisionEventKind",
+    "DecisionType",
+    "DelayReason",
+    "EndReason",
+    "InsatsOffer",
+    "IvoArea",
+    "IvoEntry",
+    "IvoPersonCode",
+    "LegalBasis",
+    "LegalBasisKind",
+    "QuarterlyReport",
+    "ReportRow",
+    "ReportStatus",
+]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -15,6 +16,7 @@ from apps.accounts.roles import Permission
 from apps.accounts.selectors import municipalities_with
 from apps.organisations.models import Organisation
 from lib.batching import batched
+from lib.natural_order import natural_key
 from lib.nonexecution import (
     CATEGORY_ORDER,
     Category,
@@ -81,7 +83,7 @@ def _decisions_with_events(municipality: Organisation, ids: set[int]) -> list[De
     for chunk in batched(sorted(ids), size):
         decisions.extend(
             Decision.objects.filter(municipality=municipality, pk__in=chunk)
-            .select_related("decision_type", "legal_basis")
+            .select_related("decision_type", "legal_basis", "person")
             .prefetch_related(Prefetch("events", queryset=DecisionEvent.objects.order_by("date", "id")))
         )
     return decisions
@@ -144,13 +146,27 @@ def reason_text(decision: Decision) -> str:
     return ". ".join(part for part in parts if part)
 
 
-def compute_report(municipality: Organisation, quarter: Quarter, as_of: datetime.date) -> list[ComputedRow]:
+def compute_report(
+    municipality: Organisation, quarter: Quarter, as_of: datetime.date, *, preview: bool = False
+) -> list[ComputedRow]:
+    """The rows of the quarter's report as of `as_of`; `preview`: the quarter is still running."""
     history = report_history(municipality, quarter)
-    rows = report_rows(_municipality_episodes(municipality), quarter, as_of, history)
+    rows = report_rows(_municipality_episodes(municipality), quarter, as_of, history, preview=preview)
     decisions = {d.pk: d for d in _decisions_with_events(municipality, {row.episode.decision_id for row in rows})}
     computed = [ComputedRow(row, decisions[row.episode.decision_id], "") for row in rows]
     computed.sort(key=lambda c: (c.row.section, -c.decision.decision_date.toordinal(), c.decision.reference))
     return [ComputedRow(c.row, c.decision, reason_text(c.decision)) for c in computed]
+
+
+def sorted_bases(bases: Iterable[LegalBasis]) -> list[LegalBasis]:
+    """Legal bases as a reader looks for them: by kind, then statute, then provision in number order."""
+    return sorted(bases, key=lambda b: (b.kind != LegalBasisKind.DECISION, b.statute, natural_key(b.short_label)))
+
+
+def bases_for_new_decisions(day: datetime.date) -> list[LegalBasis]:
+    """The legal bases a decision made on `day` can rest on: those in force that day only, so an
+    expired provision is never offered for a new decision."""
+    return [b for b in sorted_bases(LegalBasis.objects.filter(kind=LegalBasisKind.DECISION)) if b.valid_on(day)]
 
 
 def reporting_duty_on(day: datetime.date) -> LegalBasis | None:
@@ -181,26 +197,52 @@ class YearTables:
     year: int
     by_type: list[TypeRow]
     sections: dict[int, list[int]]  # section → counts per quarter
+    # Quarters with a report behind their figures; the others are shown empty, not as 0.
+    reported: list[bool] = field(default_factory=lambda: [True, True, True, True])
 
     @property
     def quarters(self) -> list[str]:
         return [f"{q.year}Q{q.number}" for q in quarters_of(self.year)]
 
+    @property
+    def summary_rows(self) -> list[tuple[int, list[int | None]]]:
+        """The three sections' counts per quarter, None where no report has been made."""
+        return [
+            (section, [count if done else None for count, done in zip(counts, self.reported, strict=True)])
+            for section, counts in self.sections.items()
+        ]
 
-def year_tables(municipality: Organisation, year: int, *, include: QuarterlyReport | None = None) -> YearTables:
+
+# (quarter number, decision type, category, first reported index, decision date, section)
+TableRow = tuple[int, str, str, int, datetime.date, int]
+
+
+def year_tables(
+    municipality: Organisation,
+    year: int,
+    *,
+    include: QuarterlyReport | None = None,
+    extra: list[TableRow] | None = None,
+) -> YearTables:
     """Statistics per type and the three-section summary of a year, from submitted reports (and
-    `include`, a draft being looked at, so its own quarter is shown)."""
+    `include`, a draft being looked at, so its own quarter is shown; or `extra`, the rows of the
+    running quarter's preview)."""
     reports = list(QuarterlyReport.objects.filter(municipality=municipality, year=year, status=ReportStatus.SUBMITTED))
     if include is not None and include.year == year and all(r.pk != include.pk for r in reports):
         reports.append(include)
     # Plain values: a report page reads a year's rows up to twice, and model objects cost more than the counting.
-    rows = (
+    rows: list[TableRow] = list(
         ReportRow.objects.filter(report__in=reports)
         .order_by("report__quarter", "position")
         .values_list(
             "report__quarter", "decision_type_name", "category", "first_reported_index", "decision_date", "section"
         )
     )
+    reported = [any(r.quarter == number for r in reports) for number in range(1, 5)]
+    if extra:
+        rows.extend(extra)
+        for row in extra:
+            reported[row[0] - 1] = True
     by_key: dict[tuple[str, Category], TypeRow] = {}
     sections: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for quarter, type_name, category_value, first_reported_index, decision_date, section in rows:
@@ -226,6 +268,7 @@ def year_tables(municipality: Organisation, year: int, *, include: QuarterlyRepo
         year=year,
         by_type=sorted(by_key.values(), key=order),
         sections={section: sections[section] for section in (1, 2, 3)},
+        reported=reported,
     )
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -32,6 +33,7 @@ from .models import (
     DelayReason,
     EndReason,
     InsatsOffer,
+    IvoArea,
     LegalBasis,
     LegalBasisKind,
     QuarterlyReport,
@@ -76,6 +78,7 @@ def validate_decision_fields(
     legal_basis: LegalBasis | None,
     delay_reason: str,
     today: datetime.date,
+    ivo_area: str = "",
 ) -> dict[str, list[str]]:
     """Every problem with a decision's fields, per field, in Swedish."""
     errors: dict[str, list[str]] = {}
@@ -96,19 +99,21 @@ def validate_decision_fields(
     if legal_basis is None:
         add("legal_basis", "Välj lagrum.")
     elif legal_basis.kind != LegalBasisKind.DECISION:
-        add("legal_basis", f"{legal_basis.label} är inte ett lagrum för beslut.")
+        add("legal_basis", f"{legal_basis.short_label} är inte ett lagrum för beslut.")
     else:
         if decision_date is not None and not legal_basis.valid_on(decision_date):
             add(
                 "legal_basis",
-                f"Lagrummet {legal_basis.label} gällde inte på beslutsdatumet {decision_date.isoformat()} "
+                f"Lagrummet {legal_basis.short_label} gällde inte på beslutsdatumet {decision_date.isoformat()} "
                 f"(det gäller {legal_basis.period_text()}).",
             )
         # Through .all(): an import's prefetched types answer without a query per row.
         if decision_type is not None and legal_basis.pk not in {b.pk for b in decision_type.legal_bases.all()}:
-            add("legal_basis", f"Lagrummet {legal_basis.label} hör inte till beslutstypen {decision_type.name}.")
+            add("legal_basis", f"Lagrummet {legal_basis.short_label} hör inte till beslutstypen {decision_type.name}.")
     if delay_reason and delay_reason not in DelayReason.values:
         add("delay_reason", "Okänt skäl till dröjsmål.")
+    if ivo_area and ivo_area not in IvoArea.values:
+        add("ivo_area", "Okänd inriktning för beslutet.")
     return errors
 
 
@@ -126,6 +131,8 @@ def decision_create(
     delay_reason_text: str = "",
     consequences: str = "",
     interim_support: str = "",
+    ivo_area: str = "",
+    protected_identity: bool = False,
     request: HttpRequest | None = None,
     today: datetime.date | None = None,
 ) -> Decision:
@@ -139,6 +146,7 @@ def decision_create(
         legal_basis=legal_basis,
         delay_reason=delay_reason,
         today=today or _today(),
+        ivo_area=ivo_area,
     )
     if not reference:
         errors.setdefault("reference", []).append("Ange kommunens ärende- eller diarienummer.")
@@ -161,6 +169,8 @@ def decision_create(
                 delay_reason_text=delay_reason_text.strip(),
                 consequences=consequences.strip(),
                 interim_support=interim_support.strip(),
+                ivo_area=ivo_area,
+                protected_identity=protected_identity,
                 created_by=actor,
             )
             _audit(actor, AuditAction.DECISION_CREATE, decision, request)
@@ -178,23 +188,40 @@ def decision_update_waiting(
     delay_reason_text: str,
     consequences: str,
     interim_support: str,
+    ivo_area: str | None = None,
+    protected_identity: bool | None = None,
     expected_version: int | None = None,
     request: HttpRequest | None = None,
 ) -> Decision:
-    """Update what is known while the person waits: reason, consequences, support meanwhile.
+    """Update what is known while the person waits: reason, consequences, support meanwhile, and
+    what IVO's e-service asks besides (inriktning, protected identity; None: unchanged).
     With `expected_version` it refuses (EditConflict) if someone saved the decision meanwhile."""
     _require(actor, decision.municipality)
     if delay_reason and delay_reason not in DelayReason.values:
         raise ValidationFailed("Okänt skäl.", fields={"delay_reason": ["Okänt skäl till dröjsmål."]})
+    if ivo_area and ivo_area not in IvoArea.values:
+        raise ValidationFailed("Okänd inriktning.", fields={"ivo_area": ["Okänd inriktning för beslutet."]})
     with transaction.atomic():
         decision.caseworker = caseworker.strip()
         decision.delay_reason = delay_reason
         decision.delay_reason_text = delay_reason_text.strip()
         decision.consequences = consequences.strip()
         decision.interim_support = interim_support.strip()
+        if ivo_area is not None:
+            decision.ivo_area = ivo_area
+        if protected_identity is not None:
+            decision.protected_identity = protected_identity
         update_if_unchanged(
             decision,
-            fields=["caseworker", "delay_reason", "delay_reason_text", "consequences", "interim_support"],
+            fields=[
+                "caseworker",
+                "delay_reason",
+                "delay_reason_text",
+                "consequences",
+                "interim_support",
+                "ivo_area",
+                "protected_identity",
+            ],
             expected_version=expected_version,
             what=f"Beslutet {decision.reference}",
             audit_object=("decision", str(decision.pk)),
@@ -313,7 +340,11 @@ def _check_report_order(municipality: Organisation, quarter: Quarter) -> None:
 
 
 def _store_rows(report: QuarterlyReport, quarter: Quarter) -> None:
+    from .ivo import ivo_codes_assign
+
     rows = compute_report(report.municipality, quarter, report.as_of)
+    # Every person in the report gets IVO's identifier now, kept for every later report.
+    ivo_codes_assign(municipality=report.municipality, people=list({c.decision.person for c in rows}))
     ReportRow.objects.bulk_create(
         [
             ReportRow(
@@ -477,6 +508,9 @@ class ImportResult:
     updated: list[str]
 
 
+CHAPTER_CITATION = re.compile(r"(\d+) kap\. (\d+ ?[a-z]?) § (.+)")
+
+
 def _fold(text: str) -> str:
     return " ".join(text.lower().split())
 
@@ -486,6 +520,10 @@ def _legal_basis_lookup() -> dict[str, LegalBasis]:
     for basis in LegalBasis.objects.filter(kind=LegalBasisKind.DECISION):
         for key in (basis.code, basis.label, basis.short_label):
             lookup.setdefault(_fold(key), basis)
+        # Case systems export "11 kap. 1 § SoL" as "11.1 § SoL" too; both name the basis.
+        if cited := CHAPTER_CITATION.fullmatch(basis.label.strip()):
+            chapter, section, rest = cited.groups()
+            lookup.setdefault(_fold(f"{chapter}.{section} § {rest}"), basis)
     return lookup
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "decisions"
 urlpatterns = [
@@ -11,13 +11,21 @@ urlpatterns = [
     path("<int:decision_id>/handelse/", views.decision_event_view, name="event"),
     path("<int:decision_id>/erbjudande/", views.decision_offer_view, name="offer"),
     path("<int:decision_id>/vantetid/", views.decision_waiting_view, name="waiting"),
+    path("<int:decision_id>/ivo-verkstallt/", views.decision_ivo_closure_view, name="ivo_closure"),
     path("rapporter/", views.report_list, name="reports"),
+    path("rapporter/pagaende/", report_views.report_preview, name="report_preview"),
     path("rapporter/<int:report_id>/", views.report_detail, name="report"),
     path("rapporter/<int:report_id>/rakna-om/", views.report_recompute, name="report_recompute"),
     path("rapporter/<int:report_id>/lamna-in/", views.report_submit_view, name="report_submit"),
     path("rapporter/<int:report_id>/rapport.<str:fmt>", views.report_download, name="report_download"),
-    path("rapporter/<int:report_id>/tjansteskrivelse/", views.report_memo, name="report_memo"),
-    path("rapporter/<int:report_id>/ivo/", views.report_individuals, name="report_ivo"),
+    path("rapporter/<int:report_id>/tjansteskrivelse/", report_views.report_memo, name="report_memo"),
+    path("rapporter/<int:report_id>/ivo/", report_views.report_individuals, name="report_ivo"),
+    path("rapporter/<int:report_id>/ivo/inrapporterad/", report_views.ivo_entry_view, name="report_ivo_entry"),
+    path("rapporter/<int:report_id>/namndbeslut/", report_views.committee_decision_view, name="committee_decision"),
+    path("rapporter/<int:report_id>/protokollsutdrag/", report_views.committee_minutes, name="committee_minutes"),
+    path("rapporter/<int:report_id>/expediera/", report_views.committee_dispatch, name="committee_dispatch"),
+    path("namnd/", report_views.committee_settings_list, name="committee_settings_list"),
+    path("namnd/<slug:municipality>/", report_views.committee_settings_edit, name="committee_settings"),
     path("koder/", views.reference_data, name="reference_data"),
     path("koder/lagrum/ny/", views.legal_basis_edit, name="legal_basis_create"),
     path("koder/lagrum/<int:basis_id>/", views.legal_basis_edit, name="legal_basis_edit"),

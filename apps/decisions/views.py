@@ -30,19 +30,22 @@ from .forms import (
     DecisionTypeForm,
     EventForm,
     ImportForm,
+    IvoClosureForm,
     LegalBasisForm,
-    MemoForm,
     OfferForm,
     ReportPrepareForm,
     WaitingForm,
 )
-from .models import Decision, DecisionType, LegalBasis
+from .ivo import closures_to_report, ivo_closure_record
+from .minutes import committee_decision_of
+from .models import Decision, DecisionType, LegalBasis, QuarterlyReport
 from .selectors import (
     decision_episodes,
     decisions_for_user,
     get_decision_for_user,
     get_report_for_user,
     reports_for_user,
+    sorted_bases,
 )
 from .services import (
     decision_create,
@@ -130,6 +133,8 @@ def decision_create_view(request: HttpRequest) -> HttpResponse:
                     caseworker=form.cleaned_data["caseworker"],
                     delay_reason=form.cleaned_data["delay_reason"],
                     delay_reason_text=form.cleaned_data["delay_reason_text"],
+                    ivo_area=form.cleaned_data["ivo_area"],
+                    protected_identity=form.cleaned_data["protected_identity"],
                     request=request,
                 )
             except InsynError as exc:
@@ -153,6 +158,8 @@ def _detail_context(request: HttpRequest, decision_id: int, **forms: object) -> 
         "delay_reason_text": decision.delay_reason_text,
         "consequences": decision.consequences,
         "interim_support": decision.interim_support,
+        "ivo_area": decision.ivo_area,
+        "protected_identity": decision.protected_identity,
         "expected_version": decision.version,
     }
     return {
@@ -162,6 +169,9 @@ def _detail_context(request: HttpRequest, decision_id: int, **forms: object) -> 
         "offer_form": forms.get("offer_form") or OfferForm(),
         "waiting_form": forms.get("waiting_form") or WaitingForm(initial=waiting_initial),
         "reported": decision.report_rows.filter(report__status="submitted").select_related("report"),
+        "closures_due": closures_to_report(decision),
+        "closure_form": forms.get("closure_form") or IvoClosureForm(initial={"entered_on": timezone.localdate()}),
+        "ivo_entries": decision.ivo_entries.select_related("report", "entered_by"),
     }
 
 
@@ -246,6 +256,19 @@ def decision_waiting_view(request: HttpRequest, decision_id: int) -> HttpRespons
 
 
 @page(Permission.DECISION_MANAGE)
+def decision_ivo_closure_view(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """Report an execution (or end) to IVO as soon as it happens, before the quarter's report."""
+    return _decision_form_post(
+        request,
+        decision_id,
+        form_class=IvoClosureForm,
+        form_key="closure_form",
+        service=ivo_closure_record,
+        success="Det är registrerat att verkställigheten är rapporterad till IVO.",
+    )
+
+
+@page(Permission.DECISION_MANAGE)
 def decision_import_view(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = ImportForm(
@@ -316,12 +339,12 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
             "can_manage": report.municipality_id in municipality_ids,
             "can_see_individuals": report.municipality_id
             in {m.pk for m in municipalities_with(user, Permission.IVO_INDIVIDUAL_VIEW)},
-            "memo_form": MemoForm(initial={"date": timezone.localdate(), "format": "docx"}),
+            "committee_decision": committee_decision_of(report),
         },
     )
 
 
-def _managed_report(request: HttpRequest, report_id: int):  # type: ignore[no-untyped-def]
+def _managed_report(request: HttpRequest, report_id: int) -> QuarterlyReport:
     user = _user(request)
     report = get_report_for_user(user, report_id)
     if report.municipality not in municipalities_with(user, Permission.DECISION_MANAGE):
@@ -388,62 +411,6 @@ def report_download(request: HttpRequest, report_id: int, fmt: str) -> HttpRespo
     return response
 
 
-@page(Permission.DECISION_MANAGE)
-def report_memo(request: HttpRequest, report_id: int) -> HttpResponse:
-    report = _managed_report(request, report_id)
-    form = MemoForm(request.GET or None)
-    if request.GET and form.is_valid():
-        fields = exports.MemoFields(
-            date=form.cleaned_data["date"],
-            officer=form.cleaned_data["officer"],
-            officer_title=form.cleaned_data["officer_title"],
-            diary_number=form.cleaned_data["diary_number"],
-        )
-        name = f"tjansteskrivelse-{report.municipality.slug}-{report.year}Q{report.quarter}"
-        report_access_record(
-            actor=_user(request),
-            action=AuditAction.REPORT_EXPORT,
-            report=report,
-            request=request,
-            details={"format": f"memo-{form.cleaned_data['format']}"},
-        )
-        if form.cleaned_data["format"] == "pdf":
-            return _download(exports.memo_pdf(report, fields), filename=f"{name}.pdf", content_type="application/pdf")
-        return _download(
-            exports.memo_docx(report, fields),
-            filename=f"{name}.docx",
-            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        )
-    return render(request, "decisions/memo.html", {"report": report, "form": form})
-
-
-@page(Permission.IVO_INDIVIDUAL_VIEW)
-def report_individuals(request: HttpRequest, report_id: int) -> HttpResponse:
-    user = _user(request)
-    report = get_report_for_user(user, report_id)
-    if report.municipality not in municipalities_with(user, Permission.IVO_INDIVIDUAL_VIEW):
-        raise Http404
-    entries = exports.ivo_entries(report)
-    codes = sorted({entry.row.decision.person.code for entry in entries})
-    if request.GET.get("format") == "xlsx":
-        report_access_record(
-            actor=user,
-            action=AuditAction.IVO_INDIVIDUAL_EXPORT,
-            report=report,
-            request=request,
-            details={"codes": codes, "format": "xlsx"},
-        )
-        return _download(
-            exports.ivo_xlsx(report),
-            filename=f"ivo-individuppgifter-{report.year}Q{report.quarter}.xlsx",
-            content_type=XLSX_MIME,
-        )
-    report_access_record(
-        actor=user, action=AuditAction.IVO_INDIVIDUAL_VIEW, report=report, request=request, details={"codes": codes}
-    )
-    return render(request, "decisions/ivo.html", {"report": report, "entries": entries})
-
-
 # --- Reference data (system administrators) ------------------------------------------------
 
 
@@ -453,8 +420,10 @@ def reference_data(request: HttpRequest) -> HttpResponse:
         request,
         "decisions/reference_data.html",
         {
-            "bases": LegalBasis.objects.all(),
-            "types": DecisionType.objects.prefetch_related("legal_bases"),
+            "bases": sorted_bases(LegalBasis.objects.all()),
+            "types": [
+                (t, sorted_bases(t.legal_bases.all())) for t in DecisionType.objects.prefetch_related("legal_bases")
+            ],
         },
     )
 

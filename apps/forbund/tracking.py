@@ -14,6 +14,7 @@ from django.utils import timezone
 from apps.activera.models import Delivery
 from lib.deadlines import due_date, is_late
 from lib.participation import tertial_bounds
+from lib.swedish import MONTHS
 
 from .models import Agreement, AgreementDeliverable, DeliverableKind
 
@@ -169,20 +170,6 @@ def tracking_summary(
     )
 
 
-MONTH_NAMES = [
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 # The month each kind's period ends (None: every month, or every tertial).
 _PERIOD_END_MONTH = {"interim": 8, "annual": 12}
 
@@ -195,7 +182,7 @@ def due_rule(deliverable: AgreementDeliverable) -> str:
     end_month = _PERIOD_END_MONTH.get(deliverable.kind)
     if end_month is not None:
         index = end_month - 1 + months
-        text = f"den {day} {MONTH_NAMES[index % 12]}" + (" året efter" if index >= 12 else "")
+        text = f"den {day} {MONTHS[index % 12]}" + (" året efter" if index >= 12 else "")
     elif months == 1:
         text = f"den {day}:e i månaden efter periodens slut"
     else:

@@ -209,3 +209,38 @@ def test_events_are_entered_in_date_order():
 
 def test_execution_after_partial_execution_is_allowed():
     assert _problems(EventKind.EXECUTED, D(2022, 9, 1), (EventKind.PARTLY_EXECUTED, D(2022, 7, 1))) == []
+
+
+# --- The preview of the running quarter ---------------------------------------------------------
+
+
+def test_a_preview_of_the_running_quarter_lists_what_would_be_reported_if_nothing_happens():
+    # Today is 2026-12-01, in Q4 2026. One wait passed its deadline in November, one reaches it on
+    # 2026-12-15, one only in 2027, and one was executed in time.
+    overdue = _one(D(2026, 8, 3), decision_id=1)
+    later_in_quarter = _one(D(2026, 9, 15), decision_id=2)
+    next_year = _one(D(2026, 10, 2), decision_id=3)
+    in_time = _one(D(2026, 8, 20), (EventKind.EXECUTED, D(2026, 10, 1)), decision_id=4)
+    today = D(2026, 12, 1)
+    rows = report_rows(
+        overdue + later_in_quarter + next_year + in_time, Quarter(2026, 4), today, History(), preview=True
+    )
+    assert [(row.episode.decision_id, row.section, row.deadline_ahead(today)) for row in rows] == [
+        (1, Section.NOT_EXECUTED, False),
+        (2, Section.NOT_EXECUTED, True),
+    ]
+
+
+def test_only_a_preview_may_be_made_before_the_quarter_ends():
+    with pytest.raises(ReportDateError):
+        report_rows(_one(D(2026, 8, 3)), Quarter(2026, 4), D(2026, 12, 1), History())
+
+
+def test_the_days_waited_count_from_the_decision_or_the_interruption_to_the_report_date():
+    [waiting] = _one(D(2022, 7, 25))
+    interrupted = _one(D(2022, 1, 10), (EventKind.EXECUTED, D(2022, 2, 1)), (EventKind.INTERRUPTED, D(2022, 8, 1)))[-1]
+    rows = report_rows([waiting, interrupted], Q4, D(2023, 1, 11), History())
+    assert sorted((row.section, row.days_waited(D(2023, 1, 11))) for row in rows) == [
+        (Section.NOT_EXECUTED, 170),
+        (Section.INTERRUPTED, 163),
+    ]

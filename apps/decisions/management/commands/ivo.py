@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.accounts.roles import Role
-from apps.decisions import exports
+from apps.audit.models import AuditAction
+from apps.audit.services import audit_record
+from apps.decisions import exports, ivo
 from apps.decisions.management.commands.decisions import municipality_by_slug
 from apps.decisions.models import QuarterlyReport, ReportStatus
 from apps.decisions.selectors import deadline_overview, next_ivo_window
@@ -30,7 +32,7 @@ def _date(text: str) -> datetime.date:
 
 
 class Command(BaseCommand):
-    help = "Rapportering av ej verkställda beslut: report, summary, remind."
+    help = "Rapportering av ej verkställda beslut: report, summary, individual, remind."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -45,6 +47,13 @@ class Command(BaseCommand):
         summary.add_argument("--municipality", required=True)
         summary.add_argument("--year", required=True, type=int)
         summary.add_argument("--format", choices=["json"], default="json")
+        individual = sub.add_parser(
+            "individual", help="IVO:s individuppgifter ur kvartalets rapport, fält för fält som i e-tjänsten."
+        )
+        individual.add_argument("--municipality", required=True)
+        individual.add_argument("--quarter", required=True, help="ÅÅÅÅQn, t.ex. 2022Q4")
+        individual.add_argument("--format", choices=["json", "xlsx"], default="json")
+        individual.add_argument("--output", help="Fil att skriva till (annars standard ut).")
         remind = sub.add_parser("remind", help="E-post till registratorer om tidsgränser och IVO:s fönster (för cron).")
         remind.add_argument("--date", help="Dagens datum (för test), ÅÅÅÅ-MM-DD")
 
@@ -94,6 +103,36 @@ class Command(BaseCommand):
         municipality = municipality_by_slug(options["municipality"])
         data = exports.summary_json(municipality, options["year"])
         self._write((json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode(), None, binary=False)
+
+    def _individual(self, options: dict[str, Any]) -> None:
+        municipality = municipality_by_slug(options["municipality"])
+        try:
+            quarter = Quarter.parse(options["quarter"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        report = QuarterlyReport.objects.filter(
+            municipality=municipality, year=quarter.year, quarter=quarter.number
+        ).first()
+        if report is None:
+            raise CommandError(
+                f"Det finns ingen rapport för {quarter} i {municipality.name}; ta fram den först med insyn ivo report."
+            )
+        people = [row.decision.person for row in report.rows.select_related("decision__person__municipality")]
+        ivo.ivo_codes_assign(municipality=municipality, people=people)
+        reports = ivo.ivo_reports(report)
+        audit_record(
+            actor=None,
+            action=AuditAction.IVO_INDIVIDUAL_EXPORT,
+            object_type="quarterly_report",
+            object_id=str(report.pk),
+            municipality_slug=municipality.slug,
+            details={"codes": sorted({r.row.decision.person.code for r in reports}), "format": options["format"]},
+        )
+        if options["format"] == "json":
+            content = (json.dumps(ivo.ivo_json(report), ensure_ascii=False, indent=2) + "\n").encode()
+            self._write(content, options.get("output"), binary=False)
+        else:
+            self._write(ivo.ivo_xlsx(report), options.get("output"), binary=True)
 
     def _write(self, content: bytes, output: str | None, *, binary: bool) -> None:
         if output:

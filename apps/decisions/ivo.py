@@ -1,0 +1,439 @@
+"""IVO's confidential individual data, field by field as IVO's e-service asks for it, and the
+record of what the registrar has entered there.
+
+The fields and their order follow IVO's individual report (Rapportuppgifter, Uppgifter om
+individen, Uppgifter om beslutet; docs/decisions.md lists them with their sources). The person is
+never named by the personnummer: IVO takes the birth date and four characters (IvoPersonCode)."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.accounts.roles import Permission
+from apps.accounts.selectors import municipalities_with
+from apps.audit.models import AuditAction
+from apps.audit.services import audit_record
+from apps.organisations.models import Organisation
+from apps.people.models import Person
+from insyn.errors import Conflict, NotPermitted, ValidationFailed
+from lib.nonexecution import MONTHS_ALLOWED, Episode, EventKind, Outcome, Section
+from lib.quarters import Quarter, add_months
+from lib.spreadsheet import Sheet, Value, workbook_bytes
+
+from .models import (
+    Decision,
+    DecisionEvent,
+    EndReason,
+    IvoEntry,
+    IvoPersonCode,
+    QuarterlyReport,
+    ReportRow,
+    ReportStatus,
+)
+from .selectors import decision_episodes
+
+# --- The identifier IVO takes instead of the personnummer ------------------------------------
+
+
+def _birth_date(digits: str) -> str:
+    """YYYYMMDD of a 12-digit personnummer or samordningsnummer (whose day is the birth day + 60)."""
+    return f"{digits[0:6]}{int(digits[6:8]) % 60:02d}"
+
+
+def _candidate(birth: str, legal_sex: str) -> str:
+    # T and three digits; the second digit (the four characters' third position) carries sex:
+    # even for a woman, odd for a man. The other two are random: nothing of the real number.
+    sex_digit = 2 * secrets.randbelow(5) + (1 if legal_sex == "male" else 0)
+    return f"{birth}-T{secrets.randbelow(10)}{sex_digit}{secrets.randbelow(10)}"
+
+
+def ivo_codes_assign(*, municipality: Organisation, people: list[Person]) -> dict[int, str]:
+    """Give every person who lacks one an identifier for IVO, unique in the municipality, and
+    return person id → identifier. An identifier, once given, is kept."""
+    from apps.people.selectors import identity_number_of
+
+    codes = dict(IvoPersonCode.objects.filter(person__in=people).values_list("person_id", "code"))
+    missing = [person for person in people if person.pk not in codes]
+    if not missing:
+        return codes
+    with transaction.atomic():
+        for person in missing:
+            birth = _birth_date(identity_number_of(person))
+            taken = set(
+                IvoPersonCode.objects.filter(municipality=municipality, code__startswith=birth).values_list(
+                    "code", flat=True
+                )
+            )
+            code = _candidate(birth, person.legal_sex)
+            while code in taken:
+                code = _candidate(birth, person.legal_sex)
+            try:
+                with transaction.atomic():
+                    IvoPersonCode.objects.create(municipality=municipality, person=person, code=code)
+            except IntegrityError:
+                # Given meanwhile by a simultaneous report: keep that one.
+                pass
+        codes.update(IvoPersonCode.objects.filter(person__in=missing).values_list("person_id", "code"))
+    return codes
+
+
+# --- The fields, in the e-service's order -------------------------------------------------------
+
+GROUPS = ["Rapportuppgifter", "Uppgifter om individen", "Uppgifter om beslutet"]
+FIELDS: list[tuple[str, str]] = [
+    ("Rapportuppgifter", "Kommun"),
+    ("Rapportuppgifter", "Nämnd"),
+    ("Rapportuppgifter", "Rapporteringsperiod"),
+    ("Rapportuppgifter", "Rapporten gäller"),
+    ("Rapportuppgifter", "Först rapporterad"),
+    ("Uppgifter om individen", "Personnummer (födelsedatum och fyra tecken)"),
+    ("Uppgifter om individen", "Kön"),
+    ("Uppgifter om individen", "Skyddade personuppgifter"),
+    ("Uppgifter om beslutet", "Inriktning för beslutet"),
+    ("Uppgifter om beslutet", "Lagrum"),
+    ("Uppgifter om beslutet", "Beviljat bistånd/insats"),
+    ("Uppgifter om beslutet", "Datum för gynnande beslut"),
+    ("Uppgifter om beslutet", "Datum för när verkställigheten avbröts"),
+    ("Uppgifter om beslutet", "Skäl till att beslutet inte verkställts"),
+    ("Uppgifter om beslutet", "Konsekvenser för den enskilde"),
+    ("Uppgifter om beslutet", "Andra insatser i avvaktan på verkställighet"),
+    ("Uppgifter om beslutet", "Erbjudanden om insats"),
+    ("Uppgifter om beslutet", "Delvis verkställt"),
+    ("Uppgifter om beslutet", "Verkställt eller avslutat"),
+    ("Uppgifter om beslutet", "Datum för verkställighet eller avslut"),
+    ("Uppgifter om beslutet", "Orsak till avslut"),
+    ("Uppgifter om beslutet", "Informationsruta"),
+]
+FIELD_LABELS = [label for _group, label in FIELDS]
+REPORT_KINDS = {
+    Section.NOT_EXECUTED: "Gynnande beslut som inte verkställts inom tre månader från beslutet",
+    Section.INTERRUPTED: "Avbrott i verkställigheten som inte verkställts på nytt inom tre månader",
+    Section.EXECUTED_OR_ENDED: "Tidigare rapporterat beslut som nu verkställts eller avslutats",
+}
+SEX_LABELS = {"female": "Kvinna/Flicka", "male": "Man/Pojke"}
+OUTCOME_LABELS = {Outcome.EXECUTED.value: "Verkställt", Outcome.ENDED.value: "Avslutat"}
+PROTECTED_NOTE = "Personen har skyddade personuppgifter."
+
+
+def quarter_words(quarter: Quarter) -> str:
+    return f"Kvartal {quarter.number} {quarter.year}"
+
+
+def _committee_name(municipality: Organisation) -> str:
+    settings = getattr(municipality, "committee_settings", None)
+    return settings.committee_name if settings is not None else "Socialnämnden"
+
+
+@dataclass(frozen=True)
+class IvoReport:
+    """One individual report: the row it comes from and the e-service's fields."""
+
+    row: ReportRow
+    fields: dict[str, str]
+    entry: IvoEntry | None  # how it was entered in the e-service, if it was
+
+    @property
+    def grouped(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        return [(group, [(label, self.fields[label]) for g, label in FIELDS if g == group]) for group in GROUPS]
+
+    @property
+    def is_closure(self) -> bool:
+        return self.row.section == Section.EXECUTED_OR_ENDED or self.row.closed
+
+    @property
+    def entered_text(self) -> str:
+        if self.entry is None:
+            return ""
+        who = self.entry.entered_by.get_username() if self.entry.entered_by else "systemet"
+        early = " (verkställigheten rapporterades när den skedde)" if self.entry.report_id is None else ""
+        return f"{self.entry.entered_on.isoformat()} av {who}{early}"
+
+
+def _end_reason(decision: Decision) -> str:
+    ended: DecisionEvent | None = next((e for e in decision.events.all() if e.kind == EventKind.ENDED), None)
+    if ended is None:
+        return ""
+    label = str(EndReason(ended.end_reason).label) if ended.end_reason else ""
+    return f"{label}: {ended.end_reason_text}" if ended.end_reason_text else label
+
+
+def _report_fields(row: ReportRow, report: QuarterlyReport, code: str) -> dict[str, str]:
+    decision = row.decision
+    quarter = Quarter(report.year, report.quarter)
+    first = Quarter(row.first_reported_index // 4, row.first_reported_index % 4 + 1)
+    reason_label = decision.get_delay_reason_display() if decision.delay_reason else ""
+    partial = [
+        f"{e.date.isoformat()}; återstår: {e.missing_part}"
+        for e in decision.events.all()
+        if e.kind == EventKind.PARTLY_EXECUTED
+    ]
+    closed = row.section == Section.EXECUTED_OR_ENDED or row.closed
+    is_lss = decision.legal_basis.short_label.endswith("LSS")
+    return {
+        "Kommun": report.municipality.name,
+        "Nämnd": _committee_name(report.municipality),
+        "Rapporteringsperiod": quarter_words(quarter),
+        "Rapporten gäller": REPORT_KINDS[Section(row.section)],
+        "Först rapporterad": quarter_words(first),
+        "Personnummer (födelsedatum och fyra tecken)": code,
+        "Kön": SEX_LABELS.get(decision.person.legal_sex, ""),
+        "Skyddade personuppgifter": "Ja" if decision.protected_identity else "Nej",
+        "Inriktning för beslutet": (
+            decision.get_ivo_area_display() if decision.ivo_area else ("Gäller inte (LSS)" if is_lss else "Ej angiven")
+        ),
+        # The provision as it is cited ("11 kap. 1 § SoL"), not the short form of the nämnd's tables.
+        "Lagrum": decision.legal_basis.label,
+        "Beviljat bistånd/insats": decision.decision_type.ivo_label,
+        "Datum för gynnande beslut": row.decision_date.isoformat(),
+        "Datum för när verkställigheten avbröts": (
+            row.episode_start.isoformat() if row.episode_kind == "interrupted" else ""
+        ),
+        "Skäl till att beslutet inte verkställts": " – ".join(
+            part for part in (reason_label, decision.delay_reason_text) if part
+        ),
+        "Konsekvenser för den enskilde": decision.consequences,
+        "Andra insatser i avvaktan på verkställighet": decision.interim_support,
+        "Erbjudanden om insats": "; ".join(
+            f"{offer.offered_on.isoformat()}{' (tackade nej)' if offer.declined else ''}"
+            f"{': ' + offer.note if offer.note else ''}"
+            for offer in decision.offers.all()
+        ),
+        "Delvis verkställt": "; ".join(partial),
+        "Verkställt eller avslutat": OUTCOME_LABELS.get(row.outcome, "") if closed else "",
+        "Datum för verkställighet eller avslut": (row.outcome_date.isoformat() if closed and row.outcome_date else ""),
+        "Orsak till avslut": _end_reason(decision) if closed and row.outcome == Outcome.ENDED else "",
+        "Informationsruta": PROTECTED_NOTE if decision.protected_identity else "",
+    }
+
+
+EntryKey = tuple[int, str, datetime.date]
+
+
+def _entries(
+    rows: list[ReportRow], report: QuarterlyReport
+) -> tuple[dict[EntryKey, IvoEntry], dict[EntryKey, IvoEntry]]:
+    """The entries of the report's rows, and the closures entered for their waits (at any time)."""
+    own: dict[EntryKey, IvoEntry] = {}
+    closures: dict[EntryKey, IvoEntry] = {}
+    for entry in IvoEntry.objects.filter(decision_id__in={row.decision_id for row in rows}).select_related(
+        "entered_by"
+    ):
+        key = (entry.decision_id, entry.episode_kind, entry.episode_start)
+        if entry.report_id == report.pk:
+            own[key] = entry
+        if entry.closure:
+            closures[key] = entry
+    return own, closures
+
+
+def ivo_reports(report: QuarterlyReport) -> list[IvoReport]:
+    """One individual report per row of the quarterly report. The identifiers must have been
+    assigned (ivo_codes_assign, done when a report is computed)."""
+    rows = list(
+        report.rows.select_related("decision__person__municipality", "decision__decision_type", "decision__legal_basis")
+        .prefetch_related("decision__offers", "decision__events")
+        .order_by("position")
+    )
+    codes = dict(
+        IvoPersonCode.objects.filter(person__in={row.decision.person for row in rows}).values_list("person_id", "code")
+    )
+    own, closures = _entries(rows, report)
+    result = []
+    for row in rows:
+        key = (row.decision_id, row.episode_kind, row.episode_start)
+        closed = row.section == Section.EXECUTED_OR_ENDED or row.closed
+        entry = own.get(key) or (closures.get(key) if closed else None)
+        result.append(IvoReport(row, _report_fields(row, report, codes.get(row.decision.person_id, "")), entry))
+    return result
+
+
+def ivo_json(report: QuarterlyReport) -> list[dict[str, Any]]:
+    return [
+        {
+            "reference": item.row.reference,
+            "section": item.row.section,
+            "fields": item.fields,
+            "entered": (
+                {
+                    "on": item.entry.entered_on.isoformat(),
+                    "by": item.entry.entered_by.get_username() if item.entry.entered_by else None,
+                }
+                if item.entry
+                else None
+            ),
+        }
+        for item in ivo_reports(report)
+    ]
+
+
+def ivo_xlsx(report: QuarterlyReport) -> bytes:
+    header = [*FIELD_LABELS, "Kommunens referens (anges inte till IVO)", "Inrapporterad i e-tjänsten"]
+    body: list[list[Value]] = [
+        [*(item.fields[label] for label in FIELD_LABELS), item.row.reference, item.entered_text]
+        for item in ivo_reports(report)
+    ]
+    return workbook_bytes([Sheet("Individrapporter IVO", header, body)])
+
+
+# --- What has been entered in the e-service -------------------------------------------------------
+
+
+def _require_manage(actor: User | None, municipality: Organisation) -> None:
+    if actor is not None and municipality not in municipalities_with(actor, Permission.DECISION_MANAGE):
+        raise NotPermitted("Du får inte rapportera till IVO för den kommunen.")
+
+
+def _audit_entry(actor: User | None, entry: IvoEntry, request: HttpRequest | None, **details: object) -> None:
+    # Entering the report in IVO's e-service hands the individual data to IVO: logged as that.
+    audit_record(
+        actor=actor,
+        action=AuditAction.IVO_INDIVIDUAL_EXPORT,
+        request=request,
+        object_type="ivo_entry",
+        object_id=str(entry.pk),
+        person_code=entry.decision.person.code,
+        municipality_slug=entry.municipality.slug,
+        details={
+            "reference": entry.decision.reference,
+            "channel": "IVO:s e-tjänst",
+            "entered_on": entry.entered_on.isoformat(),
+            **details,
+        },
+    )
+
+
+def _check_entered_on(
+    entered_on: datetime.date | None, *, today: datetime.date, not_before: datetime.date | None
+) -> None:
+    if entered_on is None:
+        raise ValidationFailed(
+            "Ange datum.", fields={"entered_on": ["Ange datumet då rapporten lämnades i e-tjänsten."]}
+        )
+    if entered_on > today:
+        raise ValidationFailed("Fel datum.", fields={"entered_on": ["Datumet kan inte ligga i framtiden."]})
+    if not_before is not None and entered_on < not_before:
+        raise ValidationFailed(
+            "Fel datum.",
+            fields={"entered_on": [f"Rapporten kan inte ha lämnats före {not_before.isoformat()}."]},
+        )
+
+
+def ivo_entry_record(
+    *,
+    actor: User | None,
+    report: QuarterlyReport,
+    row: ReportRow,
+    entered_on: datetime.date | None,
+    request: HttpRequest | None = None,
+    today: datetime.date | None = None,
+) -> IvoEntry:
+    """Record that the individual report of `row` has been entered in IVO's e-service."""
+    _require_manage(actor, report.municipality)
+    if row.report_id != report.pk:
+        raise ValidationFailed("Raden hör inte till rapporten.", fields={"row": ["Välj en rad i den här rapporten."]})
+    closure = row.section == Section.EXECUTED_OR_ENDED or row.closed
+    _check_entered_on(
+        entered_on,
+        today=today or timezone.localdate(),
+        not_before=row.outcome_date if closure else add_months(row.episode_start, MONTHS_ALLOWED),
+    )
+    assert entered_on is not None
+    with transaction.atomic():
+        Decision.objects.select_for_update().filter(pk=row.decision_id).first()
+        same = IvoEntry.objects.filter(decision_id=row.decision_id, episode_kind=row.episode_kind).filter(
+            episode_start=row.episode_start
+        )
+        earlier = same.filter(report=report).first() or (same.filter(closure=True).first() if closure else None)
+        if earlier is not None:
+            raise Conflict(
+                f"Individrapporten för {row.reference} är redan inrapporterad i IVO:s e-tjänst "
+                f"({earlier.entered_on.isoformat()})."
+            )
+        entry = IvoEntry.objects.create(
+            municipality=report.municipality,
+            decision_id=row.decision_id,
+            episode_kind=row.episode_kind,
+            episode_start=row.episode_start,
+            report=report,
+            closure=closure,
+            outcome=row.outcome if closure else "",
+            outcome_date=row.outcome_date if closure else None,
+            entered_on=entered_on,
+            entered_by=actor,
+        )
+        _audit_entry(actor, entry, request, quarter=f"{report.year}Q{report.quarter}", section=row.section)
+    return entry
+
+
+def closures_to_report(decision: Decision) -> list[Episode]:
+    """Waits of the decision that a submitted report listed as open and that have ended since,
+    not yet reported to IVO as executed or ended: IVO takes that at any time."""
+    listed_open = set(
+        ReportRow.objects.filter(
+            decision=decision, report__status=ReportStatus.SUBMITTED, closed=False, section__in=[1, 2]
+        ).values_list("episode_kind", "episode_start")
+    )
+    closed = set(
+        ReportRow.objects.filter(decision=decision, report__status=ReportStatus.SUBMITTED, section=3).values_list(
+            "episode_kind", "episode_start"
+        )
+    )
+    reported = set(decision.ivo_entries.filter(closure=True).values_list("episode_kind", "episode_start"))
+    return [
+        episode
+        for episode in decision_episodes(decision)
+        if episode.end is not None
+        and (episode.kind.value, episode.start) in listed_open
+        and (episode.kind.value, episode.start) not in closed
+        and (episode.kind.value, episode.start) not in reported
+    ]
+
+
+def ivo_closure_record(
+    *,
+    actor: User | None,
+    decision: Decision,
+    entered_on: datetime.date | None,
+    request: HttpRequest | None = None,
+    today: datetime.date | None = None,
+) -> IvoEntry:
+    """Record that the execution (or end) of a wait already reported to IVO was reported in the
+    e-service as soon as it happened, before the next quarter's report."""
+    _require_manage(actor, decision.municipality)
+    with transaction.atomic():
+        Decision.objects.select_for_update().filter(pk=decision.pk).first()
+        due = closures_to_report(decision)
+        if not due:
+            raise ValidationFailed(
+                "Inget att rapportera.",
+                fields={
+                    "entered_on": [
+                        "Beslutet har ingen väntan som rapporterats till IVO och sedan verkställts eller avslutats."
+                    ]
+                },
+            )
+        episode = due[-1]
+        assert episode.end is not None and episode.outcome is not None
+        _check_entered_on(entered_on, today=today or timezone.localdate(), not_before=episode.end)
+        assert entered_on is not None
+        entry = IvoEntry.objects.create(
+            municipality=decision.municipality,
+            decision=decision,
+            episode_kind=episode.kind.value,
+            episode_start=episode.start,
+            closure=True,
+            outcome=episode.outcome.value,
+            outcome_date=episode.end,
+            entered_on=entered_on,
+            entered_by=actor,
+        )
+        _audit_entry(actor, entry, request, outcome=episode.outcome.value, date=episode.end.isoformat())
+    return entry

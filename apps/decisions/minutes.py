@@ -1,0 +1,257 @@
+"""After the tjänsteskrivelse: the nämnd decides, the registrar records the decision (date,
+paragraph, the arbetsutskott's date), Insyn makes the protokollsutdrag (§ …, Beslut, Expedieras
+till, as seed 002's) and records that it was sent to the council and the auditors. Also the
+nämnd's own data that the documents print (scope, signatures)."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from typing import Any
+
+from django import forms
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.accounts.roles import Permission
+from apps.accounts.selectors import municipalities_with
+from apps.audit.models import AuditAction
+from apps.audit.services import audit_record
+from apps.organisations.models import Organisation
+from insyn.errors import Conflict, NotPermitted, ValidationFailed
+
+from .memo import RECIPIENTS, add_appendix, add_case, case_context
+from .models import CommitteeDecision, CommitteeSettings, QuarterlyReport
+
+
+def _require(actor: User | None, municipality: Organisation) -> None:
+    if actor is not None and municipality not in municipalities_with(actor, Permission.DECISION_MANAGE):
+        raise NotPermitted("Du får inte registrera nämndens beslut i den kommunen.")
+
+
+def _audit(actor: User | None, report: QuarterlyReport, request: HttpRequest | None, **details: object) -> None:
+    # The nämnd's decision and the dispatch are the last steps of submitting the report.
+    audit_record(
+        actor=actor,
+        action=AuditAction.REPORT_SUBMIT,
+        request=request,
+        object_type="quarterly_report",
+        object_id=str(report.pk),
+        municipality_slug=report.municipality.slug,
+        details={"quarter": f"{report.year}Q{report.quarter}", **details},
+    )
+
+
+def committee_settings_save(
+    *, actor: User | None, form: forms.ModelForm[CommitteeSettings], request: HttpRequest | None = None
+) -> CommitteeSettings:
+    """Save the nämnd's data (the form's instance carries its municipality)."""
+    _require(actor, form.instance.municipality)
+    with transaction.atomic():
+        settings = form.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.REFERENCE_DATA_CHANGE,
+            request=request,
+            object_type="committee_settings",
+            object_id=str(settings.pk),
+            municipality_slug=settings.municipality.slug,
+            details={"committee_name": settings.committee_name, "scope": settings.scope},
+        )
+    return settings
+
+
+def committee_decision_of(report: QuarterlyReport) -> CommitteeDecision | None:
+    return CommitteeDecision.objects.filter(report=report).select_related("recorded_by", "dispatched_by").first()
+
+
+NOT_SUBMITTED = "Lämna in rapporten innan nämndens beslut registreras: nämnden beslutar om en fryst rapport."
+
+
+def committee_decision_date_errors(
+    report: QuarterlyReport,
+    *,
+    decided_on: datetime.date | None,
+    working_committee_on: datetime.date | None,
+    today: datetime.date | None = None,
+) -> dict[str, list[str]]:
+    """The rules for the dates of the nämnd's decision, per field; a date not given is not checked
+    (the form says it is missing), so the page can name these together with the form's errors."""
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    if decided_on is not None:
+        if decided_on > today:
+            errors["decided_on"] = ["Sammanträdesdatumet kan inte ligga i framtiden."]
+        elif decided_on < report.as_of:
+            errors["decided_on"] = [
+                f"Nämnden kan inte ha beslutat före rapporteringstillfället {report.as_of.isoformat()}."
+            ]
+    if working_committee_on is not None:
+        if decided_on is not None and working_committee_on > decided_on:
+            errors["working_committee_on"] = [
+                f"Arbetsutskottet sammanträder före nämnden (nämnden: {decided_on.isoformat()})."
+            ]
+        elif working_committee_on < report.as_of:
+            errors["working_committee_on"] = [
+                f"Arbetsutskottet kan inte ha berett ärendet före rapporteringstillfället {report.as_of.isoformat()}."
+            ]
+    return errors
+
+
+def committee_decision_record(
+    *,
+    actor: User | None,
+    report: QuarterlyReport,
+    decided_on: datetime.date,
+    paragraph: int,
+    diary_number: str,
+    decision_text: str,
+    working_committee_on: datetime.date | None = None,
+    request: HttpRequest | None = None,
+    today: datetime.date | None = None,
+) -> CommitteeDecision:
+    """Record (or correct, until it is dispatched) the nämnd's decision on a submitted report."""
+    _require(actor, report.municipality)
+    if not report.is_submitted:
+        raise Conflict(NOT_SUBMITTED)
+    errors = committee_decision_date_errors(
+        report, decided_on=decided_on, working_committee_on=working_committee_on, today=today
+    )
+    if paragraph < 1:
+        errors["paragraph"] = ["Paragrafen är ett heltal från 1."]
+    if not diary_number.strip():
+        errors["diary_number"] = ["Ange diarienummer."]
+    if not decision_text.strip():
+        errors["decision_text"] = ["Skriv nämndens beslut."]
+    if errors:
+        raise ValidationFailed("Nämndens beslut kunde inte sparas.", fields=errors)
+    with transaction.atomic():
+        existing = CommitteeDecision.objects.select_for_update().filter(report=report).first()
+        if existing is not None and existing.dispatched_on is not None:
+            raise Conflict(
+                f"Protokollsutdraget expedierades {existing.dispatched_on.isoformat()}; beslutet kan inte ändras."
+            )
+        values = {
+            "decided_on": decided_on,
+            "paragraph": paragraph,
+            "working_committee_on": working_committee_on,
+            "diary_number": diary_number.strip(),
+            "decision_text": decision_text.strip(),
+            "recorded_by": actor,
+        }
+        try:
+            with transaction.atomic():
+                if existing is None:
+                    decision = CommitteeDecision.objects.create(report=report, **values)
+                else:
+                    for name, value in values.items():
+                        setattr(existing, name, value)
+                    existing.save()
+                    decision = existing
+        except IntegrityError as exc:
+            raise Conflict("Nämndens beslut registrerades samtidigt av någon annan; ladda om sidan.") from exc
+        _audit(
+            actor,
+            report,
+            request,
+            step="nämndens beslut",
+            decided_on=decided_on.isoformat(),
+            paragraph=paragraph,
+            working_committee_on=working_committee_on.isoformat() if working_committee_on else None,
+        )
+    return decision
+
+
+def committee_decision_dispatch(
+    *,
+    actor: User | None,
+    report: QuarterlyReport,
+    dispatched_on: datetime.date,
+    request: HttpRequest | None = None,
+    today: datetime.date | None = None,
+) -> CommitteeDecision:
+    """Record that the protokollsutdrag was sent to the council and the auditors."""
+    _require(actor, report.municipality)
+    with transaction.atomic():
+        decision = CommitteeDecision.objects.select_for_update().filter(report=report).first()
+        if decision is None:
+            raise Conflict("Registrera nämndens beslut först; sedan kan protokollsutdraget expedieras.")
+        if decision.dispatched_on is not None:
+            raise Conflict(f"Protokollsutdraget är redan expedierat {decision.dispatched_on.isoformat()}.")
+        if dispatched_on > (today or timezone.localdate()):
+            raise ValidationFailed("Fel datum.", fields={"dispatched_on": ["Datumet kan inte ligga i framtiden."]})
+        if dispatched_on < decision.decided_on:
+            raise ValidationFailed(
+                "Fel datum.",
+                fields={
+                    "dispatched_on": [
+                        f"Beslutet kan inte expedieras före sammanträdet {decision.decided_on.isoformat()}."
+                    ]
+                },
+            )
+        decision.dispatched_on = dispatched_on
+        decision.dispatched_by = actor
+        decision.save(update_fields=["dispatched_on", "dispatched_by"])
+        _audit(actor, report, request, step="expedierat", dispatched_on=dispatched_on.isoformat(), to=RECIPIENTS)
+    return decision
+
+
+# --- The protokollsutdrag -------------------------------------------------------------------------
+
+
+def minutes_context(report: QuarterlyReport, decision: CommitteeDecision) -> dict[str, Any]:
+    context = case_context(report)
+    committee = context["committee"]
+    return {
+        **context,
+        "decision": decision,
+        "paragraph_line": f"§ {decision.paragraph} {decision.diary_number}",
+        "prepared_line": (
+            f"Ärendet har beretts av {committee.lower()}s arbetsutskott {decision.working_committee_on.isoformat()}."
+            if decision.working_committee_on
+            else ""
+        ),
+        "dispatched_line": (
+            f"Expedierat {decision.dispatched_on.isoformat()} till kommunfullmäktige och kommunens revisorer."
+            if decision.dispatched_on
+            else ""
+        ),
+    }
+
+
+def minutes_docx(report: QuarterlyReport, decision: CommitteeDecision) -> bytes:
+    from docx import Document
+
+    ctx = minutes_context(report, decision)
+    document = Document()
+    document.add_paragraph(ctx["municipality_name"])
+    document.add_paragraph(ctx["committee"])
+    document.add_heading("Protokollsutdrag", level=1)
+    document.add_paragraph(f"Sammanträdesdatum: {decision.decided_on.isoformat()}")
+    document.add_paragraph(ctx["paragraph_line"])
+    document.add_heading(ctx["title"], level=1)
+    add_case(document, ctx)
+    if ctx["prepared_line"]:
+        document.add_heading("Beredning", level=2)
+        document.add_paragraph(ctx["prepared_line"])
+    document.add_heading("Beslut", level=2)
+    document.add_paragraph(decision.decision_text)
+    document.add_heading("Expedieras till", level=2)
+    for recipient in ctx["recipients"]:
+        document.add_paragraph(recipient)
+    if ctx["dispatched_line"]:
+        document.add_paragraph(ctx["dispatched_line"])
+    add_appendix(document, ctx)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def minutes_pdf(report: QuarterlyReport, decision: CommitteeDecision) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("decisions/minutes_print.html", minutes_context(report, decision))
+    return bytes(HTML(string=html).write_pdf())

@@ -1,0 +1,73 @@
+"""A preview of the running quarter's report as of today: what the report would hold if nothing
+happened before the quarter ends. Computed, never stored, so it can never be submitted; the
+report itself can only be made once the quarter has ended (services.report_prepare)."""
+
+from __future__ import annotations
+
+import datetime
+
+from apps.organisations.models import Organisation
+from lib.quarters import Quarter
+
+from .council import CouncilItem, council_table
+from .exports import ReportView, build_view
+from .models import QuarterlyReport, ReportRow, ReportStatus
+from .selectors import compute_report, year_tables
+
+
+def preview_view(municipality: Organisation, today: datetime.date) -> ReportView:
+    quarter = Quarter.containing(today)
+    # An unsaved report: the view's templates read it, nothing else ever sees it.
+    report = QuarterlyReport(
+        municipality=municipality,
+        year=quarter.year,
+        quarter=quarter.number,
+        as_of=today,
+        status=ReportStatus.DRAFT,
+    )
+    computed = compute_report(municipality, quarter, today, preview=True)
+    rows = []
+    for position, item in enumerate(computed, start=1):
+        row = ReportRow(
+            position=position,
+            section=item.row.section.value,
+            category=item.row.category.value,
+            decision=item.decision,
+            episode_kind=item.row.episode.kind.value,
+            episode_start=item.row.episode.start,
+            closed=item.row.closed,
+            outcome=item.row.outcome.value if item.row.outcome else "",
+            outcome_date=item.row.date,
+            first_reported_index=item.row.first_reported.index,
+            reference=item.decision.reference,
+            decision_date=item.decision.decision_date,
+            decision_type_name=item.decision.decision_type.name,
+            legal_basis_label=item.decision.legal_basis.short_label,
+            reason=item.reason,
+        )
+        if item.row.deadline_ahead(today):
+            # Shown beside the row: it is listed only if not executed by then.
+            row.deadline_note = item.row.episode.deadline.isoformat()  # type: ignore[attr-defined]
+        rows.append(row)
+    this_year = year_tables(
+        municipality,
+        quarter.year,
+        extra=[
+            (quarter.number, r.decision_type_name, r.category, r.first_reported_index, r.decision_date, r.section)
+            for r in rows
+        ],
+    )
+    council = council_table(
+        [
+            CouncilItem(
+                item.decision.decision_type.name,
+                item.row.section,
+                item.decision.person.legal_sex,
+                item.row.days_waited(today),
+            )
+            for item in computed
+            if item.row.section != 3
+        ],
+        as_of=today,
+    )
+    return build_view(report, rows, this_year, council, preview=True)

@@ -1,0 +1,14 @@
+from lib.natural_order import natural_key
+
+
+def test_numbers_inside_a_text_sort_by_value():
+    labels = ["9 § 10 LSS", "9 § 2 LSS", "9 § 1 LSS", "11 kap. 1 § SoL", "4.1 § SoL"]
+    assert sorted(labels, key=natural_key) == ["4.1 § SoL", "9 § 1 LSS", "9 § 2 LSS", "9 § 10 LSS", "11 kap. 1 § SoL"]
+
+
+def test_letters_compare_without_regard_to_case():
+    assert sorted(["b 1", "A 2", "a 1"], key=natural_key) == ["a 1", "A 2", "b 1"]
+
+
+def test_text_without_numbers_sorts_as_text():
+    assert natural_key("Stödboende") < natural_key("Tillsyn")
