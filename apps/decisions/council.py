@@ -14,17 +14,17 @@ women and men are sums of rows) – decided jointly over the whole table by lib.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 
-from lib.disclosure import Figure, Problem, decide, terms_of
+from lib.disclosure import Figure, Problem, Terms, Unsafe, decide, terms_of
 from lib.nonexecution import Section
 from lib.swedish import swedish_key
 
-from .models import QuarterlyReport
+from .models import QuarterlyReport, ReportRow, ReportStatus
 
 COUNCIL_SECTIONS = {
     Section.NOT_EXECUTED: "1. Gynnande beslut som ej verkställts inom tre månader från dagen för beslut",
@@ -37,6 +37,9 @@ DAYS_LABELS = {
     Section.INTERRUPTED: "Dagar sedan avbrottet",
 }
 HIDDEN = "–"
+# A figure's key: ("cell", section, type, sex), ("sum", section, sex), …; ("past", year, quarter, …)
+# for the figures of a table already published.
+FigureKey = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,19 @@ class CouncilItem:
     section: int
     legal_sex: str  # "female" or "male", as the person registry holds it
     days: int
+    # The wait it counts (decision id, start), the same in every quarter that lists it; None: a
+    # wait of its own. A reader of the public lists can follow a wait from quarter to quarter by
+    # its decision date and type, so the tables of different quarters are protected together.
+    wait: tuple[int, str] | None = None
+
+
+@dataclass(frozen=True)
+class PublishedTable:
+    """A council table already published (a submitted report): what it counted and what it hid."""
+
+    key: tuple[int, int]  # (year, quarter)
+    items: list[CouncilItem]
+    hidden: frozenset[FigureKey]
 
 
 @dataclass(frozen=True)
@@ -130,37 +146,157 @@ def threshold() -> int:
     return int(settings.INSYN_SUPPRESSION_THRESHOLD)
 
 
-def council_table(items: Iterable[CouncilItem], *, as_of: datetime.date, limit: int | None = None) -> CouncilTable:
-    """Group the items per section and type, count women and men, and decide which splits are shown."""
-    limit = threshold() if limit is None else limit
-    grouped: dict[tuple[int, str], list[CouncilItem]] = {}
-    for item in items:
-        grouped.setdefault((item.section, item.decision_type), []).append(item)
+def _atoms(
+    items: list[CouncilItem], history: Sequence[PublishedTable]
+) -> tuple[list[dict[str, int]], dict[FigureKey, list[int]]]:
+    """The unknowns an outsider faces: the waits grouped by the rows they are counted in, over
+    every table ("atoms"). Returns each atom's women and men, and the atoms of each row."""
+    rows_of_wait: dict[object, set[FigureKey]] = {}
+    sex_of_wait: dict[object, str] = {}
+    tables = [(("now",), items)] + [(("past", *table.key), table.items) for table in history]
+    for index, (table, members) in enumerate(tables):
+        for position, item in enumerate(members):
+            wait: object = item.wait if item.wait is not None else (index, position)
+            rows_of_wait.setdefault(wait, set()).add((*table, item.section, item.decision_type))
+            # The latest sex known: the current report's, else the latest published one's.
+            sex_of_wait.setdefault(wait, item.legal_sex)
+    by_signature: dict[tuple[FigureKey, ...], dict[str, int]] = {}
+    for wait, rows in rows_of_wait.items():
+        counts = by_signature.setdefault(tuple(sorted(rows)), {"female": 0, "male": 0})
+        if sex_of_wait[wait] in counts:
+            counts[sex_of_wait[wait]] += 1
+    atoms: list[dict[str, int]] = []
+    atoms_of_row: dict[FigureKey, list[int]] = {}
+    for signature, counts in sorted(by_signature.items()):
+        for row in signature:
+            atoms_of_row.setdefault(row, []).append(len(atoms))
+        atoms.append(counts)
+    return atoms, atoms_of_row
+
+
+def _problem(items: list[CouncilItem], history: Sequence[PublishedTable], limit: int) -> Problem:
+    """The figures of this table and of every table published before it, over the atoms: each
+    atom's women and men add up to its size, which the public lists give.
+
+    An atom is never published, but tables subtract: a row shown 5/6 one quarter and 5/5 the next,
+    after one decision left, gives that decision's sex. So an atom whose women or men are 1 to
+    limit − 1 is a figure that must stay undetermined, as a hidden one – unless a row it is in
+    holds one sex only: a row shown 0/7 says of each of its seven what the rule lets it say, and
+    a row of one sex that is hidden is protected as a hidden figure."""
+    atoms, atoms_of_row = _atoms(items, history)
     problem = Problem()
-    for (section, type_name), members in grouped.items():
-        for sex in ("female", "male"):
-            unknown = ("x", section, type_name, sex)
-            problem.truth[unknown] = sum(1 for m in members if m.legal_sex == sex)
-            problem.figures.append(
-                Figure(
-                    key=("cell", section, type_name, sex), terms=terms_of([unknown]), group=("row", section, type_name)
+    rows_of_atom: dict[int, list[FigureKey]] = {}
+    for row, numbers in atoms_of_row.items():
+        for number in numbers:
+            rows_of_atom.setdefault(number, []).append(row)
+
+    def mixed(row: FigureKey) -> bool:
+        return all(sum(atoms[n][sex] for n in atoms_of_row[row]) > 0 for sex in ("female", "male"))
+
+    for number, counts in enumerate(atoms):
+        size = counts["female"] + counts["male"]
+        for sex, count in counts.items():
+            problem.truth[("atom", number, sex)] = count
+            problem.bounds[("atom", number, sex)] = (0, size)
+        problem.add_relation(terms_of([("atom", number, "female"), ("atom", number, "male")]), size, size)
+        if not history or not all(mixed(row) for row in rows_of_atom.get(number, [])):
+            continue  # alone, a table's atoms are its rows, protected as such
+        for sex, count in counts.items():
+            if 0 < count < limit:
+                problem.figures.append(
+                    Figure(key=("atom", number, sex), terms=terms_of([("atom", number, sex)]), published_hidden=True)
                 )
-            )
-        both = [("x", section, type_name, sex) for sex in ("female", "male")]
-        problem.figures.append(Figure(key=("total", section, type_name), terms=terms_of(both), protect=False))
-    for section in {s for s, _t in grouped}:
-        names = [t for s, t in grouped if s == section]
+
+    def terms(row: FigureKey, sex: str) -> Terms:
+        return terms_of([("atom", number, sex) for number in atoms_of_row.get(row, [])])
+
+    _add_table(problem, (), items, None, terms)
+    for table in history:
+        _add_table(problem, ("past", *table.key), table.items, table.hidden, terms)
+    return problem
+
+
+def _add_table(
+    problem: Problem,
+    prefix: FigureKey,
+    members: list[CouncilItem],
+    published: frozenset[FigureKey] | None,
+    terms: Callable[[FigureKey, str], Terms],
+) -> None:
+    """One table's figures; `published`: what a table already published hid (its figures are
+    then fixed as shown or hidden), None for the table being decided."""
+    row_key = prefix or ("now",)
+    types = sorted({(item.section, item.decision_type) for item in members})
+
+    def figure(key: FigureKey, figure_terms: Terms, *, protect: bool = True, group: FigureKey | None = None) -> Figure:
+        if published is None:
+            return Figure(key=key, terms=figure_terms, protect=protect, group=group)
+        return Figure(
+            key=(*prefix, *key),
+            terms=figure_terms,
+            protect=protect,
+            group=(*prefix, *group) if group else None,
+            published_hidden=protect and key in published,
+        )
+
+    for section, type_name in types:
+        row = (*row_key, section, type_name)
         for sex in ("female", "male"):
-            problem.figures.append(
-                Figure(
-                    key=("sum", section, sex),
-                    terms=terms_of([("x", section, name, sex) for name in names]),
-                    group=("sums", section),
-                )
-            )
-        everyone = [("x", section, name, sex) for name in names for sex in ("female", "male")]
-        problem.figures.append(Figure(key=("sum_total", section), terms=terms_of(everyone), protect=False))
-    hidden = decide(problem, limit).hidden if problem.figures else frozenset()
+            key = ("cell", section, type_name, sex)
+            problem.figures.append(figure(key, terms(row, sex), group=("row", section, type_name)))
+        problem.figures.append(
+            figure(("total", section, type_name), terms(row, "female") + terms(row, "male"), protect=False)
+        )
+    for section in sorted({section for section, _type in types}):
+        rows = [(*row_key, section, name) for s, name in types if s == section]
+        for sex in ("female", "male"):
+            summed = tuple(term for row in rows for term in terms(row, sex))
+            problem.figures.append(figure(("sum", section, sex), summed, group=("sums", section)))
+        everyone = tuple(term for row in rows for sex in ("female", "male") for term in terms(row, sex))
+        problem.figures.append(figure(("sum_total", section), everyone, protect=False))
+
+
+def hidden_figures(
+    items: Iterable[CouncilItem], *, history: Sequence[PublishedTable] = (), limit: int | None = None
+) -> frozenset[FigureKey]:
+    """Which figures of this table to show as "–", decided jointly with every table published
+    before it: a count from 1 to limit − 1 is hidden, and so is whatever, with all the figures
+    shown now and before, would let a hidden one (now or before) be worked out."""
+    members = list(items)
+    limit = threshold() if limit is None else limit
+    if not members:
+        return frozenset()
+    problem = _problem(members, history, limit)
+    try:
+        decided = decide(problem, limit).hidden
+    except Unsafe:
+        # What was published before already gives a small count away (a table submitted before
+        # tables were protected together): nothing shown now can undo that, so show no split.
+        decided = frozenset(f.key for f in problem.figures if f.protect and f.published_hidden is None)
+    keys = [key for key in decided if isinstance(key, tuple)]
+    return frozenset(key for key in keys if key[0] not in ("past", "atom"))
+
+
+def council_table(
+    items: Iterable[CouncilItem],
+    *,
+    as_of: datetime.date,
+    limit: int | None = None,
+    history: Sequence[PublishedTable] = (),
+    hidden: frozenset[FigureKey] | None = None,
+) -> CouncilTable:
+    """Group the items per section and type and count women and men; `hidden`: what a submitted
+    report hid (else decided now, with the `history` of published tables)."""
+    members = list(items)
+    limit = threshold() if limit is None else limit
+    if hidden is None:
+        hidden = hidden_figures(members, history=history, limit=limit)
+    grouped: dict[tuple[int, str], list[CouncilItem]] = {}
+    for item in members:
+        grouped.setdefault((item.section, item.decision_type), []).append(item)
+
+    def count(group: list[CouncilItem], sex: str) -> int:
+        return sum(1 for m in group if m.legal_sex == sex)
 
     sections = []
     for section in (Section.NOT_EXECUTED, Section.INTERRUPTED):
@@ -168,13 +304,13 @@ def council_table(items: Iterable[CouncilItem], *, as_of: datetime.date, limit: 
             CouncilRow(
                 decision_type=type_name,
                 section=int(section),
-                women=problem.truth[("x", section, type_name, "female")],
-                men=problem.truth[("x", section, type_name, "male")],
-                days=sorted(m.days for m in members),
+                women=count(group, "female"),
+                men=count(group, "male"),
+                days=sorted(m.days for m in group),
                 protected=("cell", section, type_name, "female") in hidden
                 or ("cell", section, type_name, "male") in hidden,
             )
-            for (s, type_name), members in sorted(grouped.items(), key=lambda item: swedish_key(item[0][1]))
+            for (s, type_name), group in sorted(grouped.items(), key=lambda item: swedish_key(item[0][1]))
             if s == section
         ]
         sections.append(
@@ -189,19 +325,76 @@ def council_table(items: Iterable[CouncilItem], *, as_of: datetime.date, limit: 
     return CouncilTable(as_of=as_of, threshold=limit, sections=sections)
 
 
-def report_council_items(report: QuarterlyReport) -> list[CouncilItem]:
-    """The report's rows in sections 1 and 2, with the person's sex and the days waited to the
-    report date. Read from the stored rows, so a submitted report gives the same table."""
-    rows = report.rows.filter(section__in=[Section.NOT_EXECUTED, Section.INTERRUPTED]).values_list(
-        "decision_type_name", "section", "decision__person__legal_sex", "episode_start"
-    )
+def _items_of_rows(rows: Iterable[tuple[Any, ...]], as_of: datetime.date) -> list[CouncilItem]:
     return [
-        CouncilItem(type_name, section, sex, (report.as_of - start).days) for type_name, section, sex, start in rows
+        CouncilItem(type_name, section, frozen or registry, (as_of - start).days, (decision_id, start.isoformat()))
+        for type_name, section, frozen, registry, start, decision_id in rows
     ]
 
 
+ROW_FIELDS = (
+    "decision_type_name",
+    "section",
+    "legal_sex",
+    "decision__person__legal_sex",
+    "episode_start",
+    "decision_id",
+)
+
+
+def report_council_items(report: QuarterlyReport) -> list[CouncilItem]:
+    """The report's rows in sections 1 and 2, with the person's sex as the report stored it and
+    the days waited to the report date. Read from the stored rows, so a submitted report gives
+    the same table."""
+    rows = report.rows.filter(section__in=[Section.NOT_EXECUTED, Section.INTERRUPTED]).values_list(*ROW_FIELDS)
+    return _items_of_rows(rows, report.as_of)
+
+
+def published_history(municipality: Any, *, before: tuple[int, int]) -> list[PublishedTable]:
+    """Every council table the municipality has published (its submitted reports) before a
+    quarter, with what each hid: two queries whatever the number of quarters."""
+    from django.db.models import Q
+
+    year, quarter = before
+    reports = list(
+        QuarterlyReport.objects.filter(municipality=municipality, status=ReportStatus.SUBMITTED)
+        .filter(Q(year__lt=year) | Q(year=year, quarter__lt=quarter))
+        .order_by("year", "quarter")
+    )
+    if not reports:
+        return []
+    rows_by_report: dict[int, list[tuple[Any, ...]]] = {report.pk: [] for report in reports}
+    for values in (
+        ReportRow.objects.filter(report__in=reports, section__in=[Section.NOT_EXECUTED, Section.INTERRUPTED])
+        .order_by("report_id", "position")
+        .values_list("report_id", *ROW_FIELDS)
+    ):
+        rows_by_report[values[0]].append(values[1:])
+    history: list[PublishedTable] = []
+    for report in reports:
+        items = _items_of_rows(rows_by_report[report.pk], report.as_of)
+        if report.council_hidden is None:
+            # Submitted before tables were kept: as it was shown then, from its own rows alone.
+            hidden = hidden_figures(items)
+        else:
+            hidden = frozenset(tuple(key) for key in report.council_hidden)
+        history.append(PublishedTable(key=(report.year, report.quarter), items=items, hidden=hidden))
+    return history
+
+
+def council_hidden_of(report: QuarterlyReport) -> list[list[Any]]:
+    """What the report's table hides, decided with every table published before it, in the
+    form the report keeps (QuarterlyReport.council_hidden)."""
+    history = published_history(report.municipality, before=(report.year, report.quarter))
+    return sorted([list(key) for key in hidden_figures(report_council_items(report), history=history)])
+
+
 def report_council_table(report: QuarterlyReport) -> CouncilTable:
-    return council_table(report_council_items(report), as_of=report.as_of)
+    items = report_council_items(report)
+    if report.is_submitted and report.council_hidden is not None:
+        return council_table(items, as_of=report.as_of, hidden=frozenset(tuple(k) for k in report.council_hidden))
+    history = published_history(report.municipality, before=(report.year, report.quarter))
+    return council_table(items, as_of=report.as_of, history=history)
 
 
 def council_json(table: CouncilTable) -> list[dict[str, Any]]:

@@ -277,6 +277,10 @@ class QuarterlyReport(models.Model):
         related_name="+",
         verbose_name=_("inlämnad av"),
     )
+    # The figures of the council's statistics table shown as "–" when the report was submitted
+    # (apps.decisions.council), so later tables are protected together with what was published.
+    # None: submitted before the table was kept (its hiding is then worked out from its own rows).
+    council_hidden = models.JSONField(_("dolda tal i statistikrapporten till KF"), null=True, blank=True)
 
     class Meta:
         ordering = ["-year", "-quarter"]
@@ -325,6 +329,10 @@ class ReportRow(models.Model):
     decision_type_name = models.CharField(_("typ av beslut"), max_length=120)
     legal_basis_label = models.CharField(_("lagrum"), max_length=60)
     reason = models.TextField(_("skäl"), blank=True)
+    # The person's legal sex when the report was made, for the council's table: a later change in
+    # the registry does not change what a submitted report said. Blank on rows stored before it
+    # was kept (the registry's value is used).
+    legal_sex = models.CharField(_("kön vid rapporten"), max_length=10, blank=True)
 
     class Meta:
         ordering = ["report", "position"]

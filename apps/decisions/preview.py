@@ -9,10 +9,10 @@ import datetime
 from apps.organisations.models import Organisation
 from lib.quarters import Quarter
 
-from .council import CouncilItem, council_table
+from .council import CouncilItem, council_table, published_history
 from .exports import ReportView, build_view
-from .models import QuarterlyReport, ReportRow, ReportStatus
-from .selectors import compute_report, year_tables
+from .models import QuarterlyReport, ReportStatus
+from .selectors import compute_report, report_row_from, year_tables
 
 
 def preview_view(municipality: Organisation, today: datetime.date) -> ReportView:
@@ -28,23 +28,7 @@ def preview_view(municipality: Organisation, today: datetime.date) -> ReportView
     computed = compute_report(municipality, quarter, today, preview=True)
     rows = []
     for position, item in enumerate(computed, start=1):
-        row = ReportRow(
-            position=position,
-            section=item.row.section.value,
-            category=item.row.category.value,
-            decision=item.decision,
-            episode_kind=item.row.episode.kind.value,
-            episode_start=item.row.episode.start,
-            closed=item.row.closed,
-            outcome=item.row.outcome.value if item.row.outcome else "",
-            outcome_date=item.row.date,
-            first_reported_index=item.row.first_reported.index,
-            reference=item.decision.reference,
-            decision_date=item.decision.decision_date,
-            decision_type_name=item.decision.decision_type.name,
-            legal_basis_label=item.decision.legal_basis.short_label,
-            reason=item.reason,
-        )
+        row = report_row_from(item, position)
         if item.row.deadline_ahead(today):
             # Shown beside the row: it is listed only if not executed by then.
             row.deadline_note = item.row.episode.deadline.isoformat()  # type: ignore[attr-defined]
@@ -64,10 +48,12 @@ def preview_view(municipality: Organisation, today: datetime.date) -> ReportView
                 item.row.section,
                 item.decision.person.legal_sex,
                 item.row.days_waited(today),
+                (item.decision.pk, item.row.episode.start.isoformat()),
             )
             for item in computed
             if item.row.section != 3
         ],
         as_of=today,
+        history=published_history(municipality, before=(quarter.year, quarter.number)),
     )
     return build_view(report, rows, this_year, council, preview=True)

@@ -158,6 +158,31 @@ def compute_report(
     return [ComputedRow(c.row, c.decision, reason_text(c.decision)) for c in computed]
 
 
+def report_row_from(computed: ComputedRow, position: int, report: QuarterlyReport | None = None) -> ReportRow:
+    """The stored form of a computed row (unsaved): the values a reader sees are copied, so a
+    submitted report keeps them whatever happens to the decision later."""
+    row, decision = computed.row, computed.decision
+    return ReportRow(
+        report=report,
+        position=position,
+        section=row.section.value,
+        category=row.category.value,
+        decision=decision,
+        episode_kind=row.episode.kind.value,
+        episode_start=row.episode.start,
+        closed=row.closed,
+        outcome=row.outcome.value if row.outcome else "",
+        outcome_date=row.date,
+        first_reported_index=row.first_reported.index,
+        reference=decision.reference,
+        decision_date=decision.decision_date,
+        decision_type_name=decision.decision_type.name,
+        legal_basis_label=decision.legal_basis.short_label,
+        reason=computed.reason,
+        legal_sex=decision.person.legal_sex,
+    )
+
+
 def sorted_bases(bases: Iterable[LegalBasis]) -> list[LegalBasis]:
     """Legal bases as a reader looks for them: by kind, then statute, then provision in number order."""
     return sorted(bases, key=lambda b: (b.kind != LegalBasisKind.DECISION, b.statute, natural_key(b.short_label)))

@@ -26,6 +26,7 @@ from lib.nonexecution import Event, EventKind, check_new_event
 from lib.quarters import Quarter
 from lib.tabular import Limits
 
+from .council import council_hidden_of
 from .models import (
     Decision,
     DecisionEvent,
@@ -40,7 +41,7 @@ from .models import (
     ReportRow,
     ReportStatus,
 )
-from .selectors import compute_report, decision_events
+from .selectors import compute_report, decision_events, report_row_from
 
 
 def _today() -> datetime.date:
@@ -346,27 +347,7 @@ def _store_rows(report: QuarterlyReport, quarter: Quarter) -> None:
     # Every person in the report gets IVO's identifier now, kept for every later report.
     ivo_codes_assign(municipality=report.municipality, people=list({c.decision.person for c in rows}))
     ReportRow.objects.bulk_create(
-        [
-            ReportRow(
-                report=report,
-                position=position,
-                section=computed.row.section.value,
-                category=computed.row.category.value,
-                decision=computed.decision,
-                episode_kind=computed.row.episode.kind.value,
-                episode_start=computed.row.episode.start,
-                closed=computed.row.closed,
-                outcome=computed.row.outcome.value if computed.row.outcome else "",
-                outcome_date=computed.row.date,
-                first_reported_index=computed.row.first_reported.index,
-                reference=computed.decision.reference,
-                decision_date=computed.decision.decision_date,
-                decision_type_name=computed.decision.decision_type.name,
-                legal_basis_label=computed.decision.legal_basis.short_label,
-                reason=computed.reason,
-            )
-            for position, computed in enumerate(rows, start=1)
-        ]
+        [report_row_from(computed, position, report) for position, computed in enumerate(rows, start=1)]
     )
 
 
@@ -439,6 +420,9 @@ def report_submit(
     with transaction.atomic():
         report.rows.all().delete()
         _store_rows(report, quarter)
+        # What the council's table hides is decided now, with every table published before it,
+        # and kept: later tables are protected together with it.
+        report.council_hidden = council_hidden_of(report)
         report.status = ReportStatus.SUBMITTED
         report.submitted_at = timezone.now()
         report.submitted_by = actor
