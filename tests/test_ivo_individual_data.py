@@ -636,3 +636,24 @@ def test_an_auditor_sees_neither_the_individual_data_nor_the_forms(auditor_aling
     )
     assert response.status_code == 404
     assert not IvoEntry.objects.exists()
+
+
+def test_a_submitted_quarters_ivo_data_does_not_take_in_what_happened_after_its_report_date(history):
+    before = _by_reference(history["q3"])["IVO-1"]
+    # After Q3's report date (2022-10-10): another offer and another partial execution.
+    decision_offer_add(actor=None, decision=history["d1"], offered_on=D(2022, 11, 2), declined=True, today=FAR_FUTURE)
+    event(history["d1"], "partly_executed", D(2022, 11, 20), missing_part="Vardagar")
+    after = _by_reference(history["q3"])["IVO-1"]
+    assert after == before
+    assert "2022-11-02" not in after["Erbjudanden om insats"] and "2022-11-20" not in after["Delvis verkställt"]
+    # The next quarter's data has them.
+    q4 = _by_reference(history["q4"])["IVO-1"]
+    assert "2022-11-02 (tackade nej)" in q4["Erbjudanden om insats"]
+    assert "2022-11-20; återstår: Vardagar" in q4["Delvis verkställt"]
+
+
+def test_a_submitted_quarters_ivo_data_keeps_the_sex_it_was_reported_with(history):
+    from apps.people.models import Person
+
+    Person.objects.filter(pk=history["p2"].pk).update(legal_sex=LegalSex.FEMALE)
+    assert _by_reference(history["q3"])["IVO-2"]["Kön"] == "Man/Pojke"

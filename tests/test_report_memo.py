@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from apps.audit.models import AuditAction, AuditEvent
 from apps.decisions.forms import CommitteeSettingsForm
-from apps.decisions.minutes import committee_settings_save
+from apps.decisions.minutes import SETTINGS_FIELDS, committee_settings_save
 from apps.decisions.models import CommitteeSettings, QuarterlyReport
 from apps.decisions.services import report_prepare, report_submit
 from apps.organisations.models import Organisation
@@ -75,7 +75,9 @@ def set_committee(municipality: Organisation, **values: str) -> CommitteeSetting
     }
     form = CommitteeSettingsForm(data, instance=instance)
     assert form.is_valid(), form.errors
-    return committee_settings_save(actor=None, form=form)
+    return committee_settings_save(
+        actor=None, municipality=municipality, **{name: form.cleaned_data[name] for name in SETTINGS_FIELDS}
+    )
 
 
 def set_alingsas_committee(alingsas: Organisation) -> CommitteeSettings:

@@ -21,7 +21,7 @@ from insyn.errors import EditConflict, InsynError, ValidationFailed
 VERSION_FIELD = "expected_version"  # the hidden field of apps.core.concurrency.version_field
 
 
-def apply_domain_error(form: forms.Form, error: InsynError) -> None:
+def apply_domain_error(form: forms.BaseForm, error: InsynError) -> None:
     """Show a domain error on the form: each message on its field where the form has it, the
     messages about anything else at the top, and the error's own message at the top when no
     field took one. Nothing the service said is lost."""

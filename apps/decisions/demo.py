@@ -9,6 +9,7 @@ from apps.organisations.models import Organisation
 from apps.people.models import Person
 from lib.quarters import Quarter
 
+from .minutes import committee_settings_save
 from .models import DecisionType
 from .services import decision_create, decision_event_add, decision_offer_add, report_prepare, report_submit
 
@@ -113,3 +114,27 @@ def submit_demo_reports(municipality: Organisation, *, today: datetime.date) -> 
         submitted += 1
         quarter = quarter.next()
     return submitted
+
+
+APPENDIX = (
+    "Rapporteringsskyldigheten omfattar gynnande beslut om bistånd enligt 4 kap. 1 § socialtjänstlagen "
+    "(2001:453), från den 1 juli 2025 11 kap. 1 § socialtjänstlagen (2025:400), inom individ- och "
+    "familjeomsorgen: kontaktfamilj, kontaktperson, boendestöd, sysselsättning, behandlingshem, bostad, "
+    "stödboende, familjehem och öppenvård, samt beslut om insatser enligt 9 § LSS som nämnden fattar."
+)
+
+
+def load_demo_committee(municipality: Organisation, *, rng: random.Random) -> None:
+    """The nämnd's own data its documents print (fictional officials)."""
+    first = rng.choice(["Karin", "Anders", "Maria", "Johan", "Eva", "Lars"])
+    last = rng.choice(["Berg", "Lind", "Holm", "Ek", "Strand", "Dahl"])
+    committee_settings_save(
+        actor=None,
+        municipality=municipality,
+        committee_name="Socialnämnden",
+        scope="individ- och familjeomsorg",
+        scope_appendix=APPENDIX,
+        manager_name=f"{first} {last}",
+        manager_title="Socialchef",
+        approver_name=f"{first} {last}",
+    )

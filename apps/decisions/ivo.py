@@ -157,8 +157,10 @@ class IvoReport:
         return f"{self.entry.entered_on.isoformat()} av {who}{early}"
 
 
-def _end_reason(decision: Decision) -> str:
-    ended: DecisionEvent | None = next((e for e in decision.events.all() if e.kind == EventKind.ENDED), None)
+def _end_reason(decision: Decision, as_of: datetime.date) -> str:
+    ended: DecisionEvent | None = next(
+        (e for e in decision.events.all() if e.kind == EventKind.ENDED and e.date <= as_of), None
+    )
     if ended is None:
         return ""
     label = str(EndReason(ended.end_reason).label) if ended.end_reason else ""
@@ -170,10 +172,13 @@ def _report_fields(row: ReportRow, report: QuarterlyReport, code: str) -> dict[s
     quarter = Quarter(report.year, report.quarter)
     first = Quarter(row.first_reported_index // 4, row.first_reported_index % 4 + 1)
     reason_label = decision.get_delay_reason_display() if decision.delay_reason else ""
+    # As the report date saw it: what is dated later belongs to a later quarter's report, so an
+    # older quarter's data does not change. (The reason, consequences and support meanwhile are
+    # kept as current text only.)
     partial = [
         f"{e.date.isoformat()}; återstår: {e.missing_part}"
         for e in decision.events.all()
-        if e.kind == EventKind.PARTLY_EXECUTED
+        if e.kind == EventKind.PARTLY_EXECUTED and e.date <= report.as_of
     ]
     closed = row.section == Section.EXECUTED_OR_ENDED or row.closed
     is_lss = decision.legal_basis.short_label.endswith("LSS")
@@ -184,7 +189,7 @@ def _report_fields(row: ReportRow, report: QuarterlyReport, code: str) -> dict[s
         "Rapporten gäller": REPORT_KINDS[Section(row.section)],
         "Först rapporterad": quarter_words(first),
         "Personnummer (födelsedatum och fyra tecken)": code,
-        "Kön": SEX_LABELS.get(decision.person.legal_sex, ""),
+        "Kön": SEX_LABELS.get(row.legal_sex or decision.person.legal_sex, ""),
         "Skyddade personuppgifter": "Ja" if decision.protected_identity else "Nej",
         "Inriktning för beslutet": (
             decision.get_ivo_area_display() if decision.ivo_area else ("Gäller inte (LSS)" if is_lss else "Ej angiven")
@@ -205,11 +210,12 @@ def _report_fields(row: ReportRow, report: QuarterlyReport, code: str) -> dict[s
             f"{offer.offered_on.isoformat()}{' (tackade nej)' if offer.declined else ''}"
             f"{': ' + offer.note if offer.note else ''}"
             for offer in decision.offers.all()
+            if offer.offered_on <= report.as_of
         ),
         "Delvis verkställt": "; ".join(partial),
         "Verkställt eller avslutat": OUTCOME_LABELS.get(row.outcome, "") if closed else "",
         "Datum för verkställighet eller avslut": (row.outcome_date.isoformat() if closed and row.outcome_date else ""),
-        "Orsak till avslut": _end_reason(decision) if closed and row.outcome == Outcome.ENDED else "",
+        "Orsak till avslut": _end_reason(decision, report.as_of) if closed and row.outcome == Outcome.ENDED else "",
         "Informationsruta": PROTECTED_NOTE if decision.protected_identity else "",
     }
 

@@ -9,7 +9,6 @@ import datetime
 import io
 from typing import Any
 
-from django import forms
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -45,20 +44,47 @@ def _audit(actor: User | None, report: QuarterlyReport, request: HttpRequest | N
     )
 
 
+SETTINGS_FIELDS = ("committee_name", "scope", "scope_appendix", "manager_name", "manager_title", "approver_name")
+
+
 def committee_settings_save(
-    *, actor: User | None, form: forms.ModelForm[CommitteeSettings], request: HttpRequest | None = None
+    *,
+    actor: User | None,
+    municipality: Organisation,
+    committee_name: str,
+    scope: str = "",
+    scope_appendix: str = "",
+    manager_name: str = "",
+    manager_title: str = "Förvaltningschef",
+    approver_name: str = "",
+    request: HttpRequest | None = None,
 ) -> CommitteeSettings:
-    """Save the nämnd's data (the form's instance carries its municipality)."""
-    _require(actor, form.instance.municipality)
+    """Save what the nämnd's documents say about the nämnd itself (created on first save)."""
+    _require(actor, municipality)
+    values = {
+        "committee_name": committee_name.strip(),
+        "scope": scope.strip(),
+        "scope_appendix": scope_appendix.strip(),
+        "manager_name": manager_name.strip(),
+        "manager_title": manager_title.strip(),
+        "approver_name": approver_name.strip(),
+    }
+    errors: dict[str, list[str]] = {}
+    if not values["committee_name"]:
+        errors["committee_name"] = ["Ange nämndens namn."]
+    if not values["manager_title"]:
+        errors["manager_title"] = ["Ange förvaltningschefens titel."]
+    if errors:
+        raise ValidationFailed("Nämndens uppgifter kunde inte sparas.", fields=errors)
     with transaction.atomic():
-        settings = form.save()
+        settings, _created = CommitteeSettings.objects.update_or_create(municipality=municipality, defaults=values)
         audit_record(
             actor=actor,
             action=AuditAction.REFERENCE_DATA_CHANGE,
             request=request,
             object_type="committee_settings",
             object_id=str(settings.pk),
-            municipality_slug=settings.municipality.slug,
+            municipality_slug=municipality.slug,
             details={"committee_name": settings.committee_name, "scope": settings.scope},
         )
     return settings

@@ -325,9 +325,18 @@ def committee_settings_edit(request: HttpRequest, municipality: str) -> HttpResp
     )
     form = CommitteeSettingsForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        minutes.committee_settings_save(actor=_user(request), form=form, request=request)
-        messages.success(request, "Nämndens uppgifter är sparade.")
-        return redirect("decisions:committee_settings", municipality=organisation.slug)
+        try:
+            minutes.committee_settings_save(
+                actor=_user(request),
+                municipality=organisation,
+                request=request,
+                **{name: form.cleaned_data[name] for name in minutes.SETTINGS_FIELDS},
+            )
+        except InsynError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, "Nämndens uppgifter är sparade.")
+            return redirect("decisions:committee_settings", municipality=organisation.slug)
     return render(
         request,
         "decisions/committee_settings.html",

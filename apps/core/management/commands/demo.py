@@ -19,7 +19,7 @@ from apps.activera.models import ProgrammeUnit
 from apps.activera.services import programme_load
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
-from apps.decisions.demo import load_demo_decisions, submit_demo_reports
+from apps.decisions.demo import load_demo_committee, load_demo_decisions, submit_demo_reports
 from apps.decisions.models import Decision
 from apps.forbund.demo import load_demo_forbund
 from apps.lexheller.demo import load_demo_lexheller
@@ -147,6 +147,7 @@ class Command(BaseCommand):
         for municipality in Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).order_by("slug"):
             if not Decision.objects.filter(municipality=municipality).exists():
                 load_demo_decisions(municipality, rng=rng, today=today)
+                load_demo_committee(municipality, rng=rng)
                 submit_demo_reports(municipality, today=today)
         programme_load(name="insjoriket")
         for unit in ProgrammeUnit.objects.select_related("programme", "unit__parent").order_by("unit__slug"):
