@@ -231,7 +231,7 @@ class Generator:
 
     def people(self, municipality: dict[str, Any], count: int, codes: set[str]) -> list[tuple[int, str, int, str]]:
         """Registers `count` people; returns (id, code, birth year, legal sex) for each."""
-        from apps.core.management.commands.demo import FIRST_NAMES_F, FIRST_NAMES_M, LAST_NAMES
+        from apps.home.management.commands.demo import FIRST_NAMES_F, FIRST_NAMES_M, LAST_NAMES
         from apps.people.crypto import number_context
         from apps.people.models import Person
         from lib.identity_numbers import LegalSex, fictional_number

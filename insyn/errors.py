@@ -3,6 +3,8 @@ the fields it concerns. Views turn them into form errors; the API into its one e
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 class InsynError(Exception):
     code = "error"
@@ -34,3 +36,25 @@ class EditConflict(Conflict):
     def __init__(self, message: str, *, current_version: int) -> None:
         super().__init__(message)
         self.current_version = current_version
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"Rad {self.row}" if self.row else "Filen"
+        return f"{where}, kolumn {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+
+
+class ImportFailed(ValidationFailed):
+    """An all-or-nothing import refused: every problem with its row and column."""
+
+    def __init__(self, problems: list[ImportProblem]) -> None:
+        super().__init__(
+            f"Inget importerades: {len(problems)} fel.",
+            fields={"file": [str(problem) for problem in problems]},
+        )
+        self.problems = problems

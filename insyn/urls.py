@@ -20,6 +20,7 @@ PUBLIC_URL_NAMES = frozenset(
 )
 
 urlpatterns = [
+    path("", include("apps.home.urls")),
     path("", include("apps.core.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("konto/", include("apps.accounts.urls")),

@@ -119,7 +119,7 @@ def _url(route: Route, objects: dict) -> str:
 
 def test_the_walk_finds_the_routes():
     names = {route.name for route in ROUTES}
-    assert {"core:start", "people:list", "people:detail", "api:person", "api:people", "audit:search"} <= names
+    assert {"home:start", "people:list", "people:detail", "api:person", "api:people", "audit:search"} <= names
 
 
 def test_every_route_parameter_has_a_factory():

@@ -109,7 +109,7 @@ def test_every_kind_of_object_the_application_logs_has_a_swedish_name():
     """A new object_type in an audit call must get its Swedish kind on the log page."""
     import pathlib
 
-    from apps.audit.selectors import KINDS
+    from apps.audit.naming import KINDS
 
     root = pathlib.Path(__file__).resolve().parent.parent / "apps"
     used = set()

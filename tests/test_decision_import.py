@@ -8,8 +8,9 @@ from rest_framework.test import APIClient
 
 from apps.accounts.services import api_token_create
 from apps.decisions.models import Decision
-from apps.decisions.services import ImportFailed, decisions_import
+from apps.decisions.services import decisions_import
 from apps.people.models import Person
+from insyn.errors import ImportFailed
 from lib.identity_numbers import LegalSex, fictional_number
 from tests.conftest import verified_client
 

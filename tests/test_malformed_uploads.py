@@ -8,8 +8,8 @@ from openpyxl import Workbook, load_workbook
 
 from apps.audit.models import AuditAction, AuditEvent
 from apps.decisions.models import Decision, DecisionEvent
-from apps.decisions.services import ImportFailed
 from apps.people.models import Person
+from insyn.errors import ImportFailed
 from tests.conftest import verified_client
 from tests.test_decision_import import GOOD, HEADER, PNR_A, _csv, _import
 

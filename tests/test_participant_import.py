@@ -6,9 +6,9 @@ from django.core.management import CommandError, call_command
 
 from apps.activera.models import Enrolment, Referral
 from apps.activera.services import participants_import
-from apps.decisions.services import ImportFailed
 from apps.organisations.models import Organisation
 from apps.people.models import Person
+from insyn.errors import ImportFailed
 from lib.identity_numbers import LegalSex, fictional_number
 
 HEADER = (

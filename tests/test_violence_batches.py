@@ -18,8 +18,7 @@ from apps.activera.deliveries import delivery_submit
 from apps.activera.models import ViolenceTally
 from apps.activera.violence import violence_batch_import, violence_batch_record
 from apps.audit.models import AuditEvent
-from apps.decisions.services import ImportFailed
-from insyn.errors import NotPermitted, ValidationFailed
+from insyn.errors import ImportFailed, NotPermitted, ValidationFailed
 from lib.participation import tertial_of
 from tests.activera_helpers import FAR_FUTURE, unit
 from tests.conftest import verified_client

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from apps.core.api import PAGE_PARAMETERS, page_of, results_schema
 
+from .access import current_user
 from .models import User
 from .selectors import api_tokens_for_user, get_api_token_for_user, grants_of
 from .services import api_token_revoke
@@ -44,11 +45,6 @@ class ApiTokenSerializer(serializers.Serializer[AuthToken]):
     expired = serializers.BooleanField(help_text="Utgången: API:et tar inte längre emot nyckeln")
 
 
-def _user(request: Request) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 TOKEN_KEY_PARAMETER = OpenApiParameter(
     "token_key", str, OpenApiParameter.PATH, description="Nyckelns början, som i listan"
 )
@@ -65,7 +61,7 @@ class ApiTokenListApi(APIView):
         responses=results_schema("ApiTokenList", ApiTokenSerializer),
     )
     def get(self, request: Request) -> Response:
-        tokens = api_tokens_for_user(_user(request), username=request.query_params.get("user", "").strip())
+        tokens = api_tokens_for_user(current_user(request), username=request.query_params.get("user", "").strip())
         rows, next_page = page_of(request, tokens)
         return Response({"results": ApiTokenSerializer(rows, many=True).data, "next": next_page})
 
@@ -78,7 +74,7 @@ class ApiTokenDetailApi(APIView):
         responses=ApiTokenSerializer,
     )
     def get(self, request: Request, token_key: str) -> Response:
-        return Response(ApiTokenSerializer(get_api_token_for_user(_user(request), token_key)).data)
+        return Response(ApiTokenSerializer(get_api_token_for_user(current_user(request), token_key)).data)
 
     @extend_schema(
         operation_id="tokens_destroy",
@@ -87,6 +83,6 @@ class ApiTokenDetailApi(APIView):
         responses={204: None},
     )
     def delete(self, request: Request, token_key: str) -> Response:
-        user = _user(request)
+        user = current_user(request)
         api_token_revoke(token=get_api_token_for_user(user, token_key), actor=user, request=request._request)
         return Response(status=204)

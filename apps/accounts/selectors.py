@@ -48,13 +48,6 @@ def forget_grants(user: User) -> None:
         del user._insyn_grants
 
 
-def roles_of(user: User | AnonymousUser) -> set[Role]:
-    if not user.is_authenticated:
-        return set()
-    assert isinstance(user, User)
-    return {grant.role for grant in grants_of(user)}
-
-
 def has_permission(user: User | AnonymousUser, permission: Permission) -> bool:
     if not user.is_authenticated:
         return False
@@ -106,10 +99,6 @@ def second_factor_pending(user: User) -> bool:
     `is_verified` is attached by django-otp's middleware; a user object without it is unverified."""
     is_verified = getattr(user, "is_verified", None)
     return requires_second_factor(user) and not (is_verified is not None and is_verified())
-
-
-def users_with_grants() -> QuerySet[User]:
-    return User.objects.prefetch_related("role_grants__organisation").order_by("username")
 
 
 def forbunds_with(user: User | AnonymousUser, permission: Permission) -> list[Organisation]:

@@ -19,10 +19,11 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from apps.accounts.access import page
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
-from apps.core.access import page
 
+from .access import current_user
 from .forms import ApiTokenFilterForm, LoginForm, TokenForm
 from .models import User
 from .roles import Permission
@@ -44,7 +45,7 @@ def _next_url(request: HttpRequest) -> str:
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return reverse("core:start")
+    return reverse("home:start")
 
 
 def _after_password(request: HttpRequest, user: User) -> HttpResponse:
@@ -192,11 +193,6 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 API_TOKEN_PAGE_SIZE = 100
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _back_to_token_list(request: HttpRequest) -> str:
     candidate = request.POST.get("next", "")
     if candidate and url_has_allowed_host_and_scheme(
@@ -209,7 +205,7 @@ def _back_to_token_list(request: HttpRequest) -> str:
 @page()
 def api_token_list(request: HttpRequest) -> HttpResponse:
     """The user's own API tokens."""
-    user = _user(request)
+    user = current_user(request)
     return render(
         request,
         "accounts/api_tokens.html",
@@ -220,7 +216,7 @@ def api_token_list(request: HttpRequest) -> HttpResponse:
 @page(Permission.USERS_MANAGE)
 def api_token_list_all(request: HttpRequest) -> HttpResponse:
     """Every user's API tokens, for the system administrator, optionally for one username."""
-    user = _user(request)
+    user = current_user(request)
     form = ApiTokenFilterForm(request.GET or None)
     username = form.cleaned_data["anvandare"].strip() if form.is_valid() else ""
     tokens = api_tokens_for_user(user, username=username) if form.is_valid() or not request.GET else None
@@ -230,7 +226,7 @@ def api_token_list_all(request: HttpRequest) -> HttpResponse:
 
 @page()
 def api_token_revoke_view(request: HttpRequest, token_key: str) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     # The token first: someone it does not belong to gets 404 whatever the method.
     token = get_api_token_for_user(user, token_key)
     if request.method != "POST":

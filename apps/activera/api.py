@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.models import User
+from apps.accounts.access import current_user
 from apps.accounts.roles import Permission
 from apps.accounts.selectors import has_permission
 from apps.audit.models import AuditAction
@@ -41,11 +41,6 @@ class ParticipantSerializer(serializers.Serializer[Enrolment]):
         return municipality_of_unit(enrolment.programme_unit).slug
 
 
-def _user(request: Request) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 class ParticipantListApi(APIView):
     @extend_schema(
         operation_id="participants_list",
@@ -54,7 +49,7 @@ class ParticipantListApi(APIView):
         summary="Deltagare hos dina utförare (koder, inga namn)",
     )
     def get(self, request: Request) -> Response:
-        user = _user(request)
+        user = current_user(request)
         if not has_permission(user, Permission.PARTICIPANT_MANAGE):
             raise PermissionDenied
         enrolments, next_page = page_of(request, enrolments_for_user(user))
@@ -82,7 +77,7 @@ class ParticipantDetailApi(APIView):
         ),
     )
     def get(self, request: Request, participant_code: str) -> Response:
-        user = _user(request)
+        user = current_user(request)
         enrolment = get_enrolment_for_user(user, participant_code)
         audit_record(
             actor=user,
@@ -139,7 +134,7 @@ class ForbundStatisticsApi(APIView):
         ),
     )
     def get(self, request: Request) -> Response:
-        programmes = forbund_programmes(_user(request))
+        programmes = forbund_programmes(current_user(request))
         if not programmes:
             raise PermissionDenied
         kind, year, period = parse_period(
@@ -194,7 +189,7 @@ class DeliveryCreateApi(APIView):
         },
     )
     def post(self, request: Request) -> Response:
-        user = _user(request)
+        user = current_user(request)
         if not has_permission(user, Permission.PARTICIPANT_MANAGE):
             raise PermissionDenied
         payload = DeliveryInputSerializer(data=request.data)

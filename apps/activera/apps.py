@@ -5,3 +5,8 @@ class ActiveraConfig(AppConfig):
     name = "apps.activera"
     label = "activera"
     verbose_name = "Deltagaruppföljning (ACTivera)"
+
+    def ready(self) -> None:
+        from .audit_names import register
+
+        register()

@@ -13,9 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from apps.accounts.models import User
+from apps.accounts.access import current_user, page
 from apps.accounts.roles import Permission
-from apps.core.access import page
 from apps.core.views import bad_request
 from apps.core.xlsx import XLSX_MIME, download_response
 from insyn.errors import InsynError
@@ -25,11 +24,6 @@ from .exports import content_pdf, content_xlsx, period_report, report_pdf, repor
 from .models import Delivery, DeliveryKind, ForbundRelease, Programme
 from .releases import owing_units, period_label
 from .selectors import forbund_programmes, units_for_user
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _error_text(exc: InsynError) -> str:
@@ -60,7 +54,7 @@ def _file_name(kind: str, year: int, period: int, who: str) -> str:
 
 @page(Permission.PARTICIPANT_MANAGE)
 def deliveries(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     units = list(units_for_user(user))
     submitted = Delivery.objects.filter(programme_unit__in=units).select_related("programme_unit__unit")
     return render(
@@ -72,7 +66,7 @@ def deliveries(request: HttpRequest) -> HttpResponse:
 
 @page(Permission.PARTICIPANT_MANAGE, object_in_query=True)
 def delivery_preview(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     source = request.POST if request.method == "POST" else request.GET
     unit = get_object_or_404(
         units_for_user(user), pk=source.get("unit") if str(source.get("unit", "")).isdigit() else 0
@@ -154,7 +148,7 @@ def submitted_url(delivery: Delivery) -> str:
 @page(Permission.PARTICIPANT_MANAGE)
 def delivery_detail(request: HttpRequest, delivery_id: int) -> HttpResponse:
     delivery = get_object_or_404(
-        Delivery.objects.filter(programme_unit__in=units_for_user(_user(request))).select_related(
+        Delivery.objects.filter(programme_unit__in=units_for_user(current_user(request))).select_related(
             "programme_unit__unit"
         ),
         pk=delivery_id,
@@ -216,7 +210,7 @@ def _show_delivery(request: HttpRequest, delivery: Delivery, *, forbund_view: bo
 
 
 def _programme(request: HttpRequest) -> Programme:
-    programmes = forbund_programmes(_user(request))
+    programmes = forbund_programmes(current_user(request))
     if not programmes:
         # The förbund's pages are for its office only.
         raise PermissionDenied
@@ -225,7 +219,7 @@ def _programme(request: HttpRequest) -> Programme:
 
 @page(Permission.STATISTICS_VIEW)
 def forbund_deliveries(request: HttpRequest) -> HttpResponse:
-    programmes = forbund_programmes(_user(request))
+    programmes = forbund_programmes(current_user(request))
     released = (
         Delivery.objects.filter(programme_unit__programme__in=programmes, released_at__isnull=False)
         .select_related("programme_unit__unit__parent")
@@ -262,7 +256,7 @@ def forbund_deliveries(request: HttpRequest) -> HttpResponse:
 def forbund_delivery(request: HttpRequest, delivery_id: int) -> HttpResponse:
     delivery = get_object_or_404(
         Delivery.objects.filter(
-            programme_unit__programme__in=forbund_programmes(_user(request)), released_at__isnull=False
+            programme_unit__programme__in=forbund_programmes(current_user(request)), released_at__isnull=False
         ).select_related("programme_unit__unit"),
         pk=delivery_id,
     )
@@ -277,7 +271,9 @@ def forbund_period_close(request: HttpRequest) -> HttpResponse:
         kind, year, period = parse_period(
             request.POST.get("kind"), request.POST.get("year"), request.POST.get("period")
         )
-        period_close(actor=_user(request), programme=programme, kind=kind, year=year, period=period, request=request)
+        period_close(
+            actor=current_user(request), programme=programme, kind=kind, year=year, period=period, request=request
+        )
     except InsynError as exc:
         messages.error(request, _error_text(exc))
     else:

@@ -17,7 +17,6 @@ from .models import (
     Enrolment,
     Indicator,
     Measurement,
-    MeasurementAnswer,
     Programme,
     ProgrammeUnit,
     Referral,
@@ -113,10 +112,6 @@ def progression(enrolment: Enrolment) -> tuple[list[Measurement], list[ProgressR
     }
     rows = [ProgressRow(i, [by_measurement[m.pk].get(i.pk) for m in measurements]) for i in indicators]
     return measurements, rows
-
-
-def answers_of(measurement: Measurement) -> dict[int, int]:
-    return {a.indicator_id: a.value for a in MeasurementAnswer.objects.filter(measurement=measurement)}
 
 
 def forbund_programmes(user: User) -> list[Programme]:

@@ -14,12 +14,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from apps.accounts.access import current_user, page
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
 from apps.accounts.selectors import municipalities_with
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
-from apps.core.access import page
 from apps.core.forms import apply_domain_error
 from insyn.errors import InsynError
 
@@ -62,11 +62,6 @@ from .services import (
     referral_decline,
     referral_submit,
 )
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _programme() -> Programme:
@@ -137,7 +132,7 @@ PAGE_SIZE = 50
 
 @page(Permission.PARTICIPANT_MANAGE)
 def participant_home(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     today = timezone.localdate()
     # The list shows code, start, leader and warnings: the person and residence joins are left out.
     page_obj = Paginator(
@@ -178,7 +173,7 @@ def participant_home(request: HttpRequest) -> HttpResponse:
 
 @page(Permission.PARTICIPANT_MANAGE)
 def referral_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     programme = _programme()
     form = ReferralForm(request.POST or None, programme=programme, units=list(units_for_user(user)))
     if request.method == "POST" and form.is_valid():
@@ -205,7 +200,7 @@ def _leaders(user: User, enrolment_or_unit: Any) -> list[User]:
 
 @page(Permission.PARTICIPANT_MANAGE)
 def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     referral = get_referral_for_user(user, referral_id)
     accept_form = AcceptForm(
         leaders=_leaders(user, referral.programme_unit), initial={"extent_percent": 50, "leader": user.pk}
@@ -265,7 +260,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "activera/referral_list.html",
-        {"referrals": referrals_for_user(_user(request)).order_by("-received_on")[:200]},
+        {"referrals": referrals_for_user(current_user(request)).order_by("-received_on")[:200]},
     )
 
 
@@ -273,7 +268,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 
 def _participant_context(request: HttpRequest, code: str, **forms_: Any) -> dict[str, Any]:
-    user = _user(request)
+    user = current_user(request)
     enrolment = get_enrolment_for_user(user, code)
     programme = enrolment.programme_unit.programme
     measurements, rows = progression(enrolment)
@@ -333,7 +328,7 @@ def participant_detail(request: HttpRequest, participant_code: str) -> HttpRespo
     context = _participant_context(request, participant_code)
     enrolment: Enrolment = context["enrolment"]
     audit_record(
-        actor=_user(request),
+        actor=current_user(request),
         action=AuditAction.PARTICIPANT_VIEW,
         request=request,
         object_type="enrolment",
@@ -355,7 +350,7 @@ def _participant_post(
 ) -> HttpResponse:
     """The participant page's forms: look the participant up first (404 for outsiders), then save
     through a service, or show the page again with the errors and what was typed."""
-    user = _user(request)
+    user = current_user(request)
     enrolment = get_enrolment_for_user(user, participant_code)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -437,7 +432,7 @@ def participant_leader(request: HttpRequest, participant_code: str) -> HttpRespo
         request,
         participant_code,
         form_key="leader_form",
-        build=lambda e, data: LeaderForm(data, leaders=_leaders(_user(request), e), prefix="leader"),
+        build=lambda e, data: LeaderForm(data, leaders=_leaders(current_user(request), e), prefix="leader"),
         save=lambda u, e, f: leader_change(actor=u, enrolment=e, request=request, **f.cleaned_data),
         success="Bytet av ansvarig ledare är registrerat.",
     )
@@ -483,7 +478,7 @@ def participant_exit_document(request: HttpRequest, participant_code: str) -> Ht
 def participant_exit_pdf(request: HttpRequest, participant_code: str) -> HttpResponse:
     from weasyprint import HTML
 
-    user = _user(request)
+    user = current_user(request)
     context = _participant_context(request, participant_code)
     enrolment: Enrolment = context["enrolment"]
     if enrolment.exit_date is None:

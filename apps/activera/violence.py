@@ -26,8 +26,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
-from apps.decisions.services import ImportFailed, ImportProblem
-from insyn.errors import ValidationFailed
+from insyn.errors import ImportFailed, ImportProblem, ValidationFailed
 from lib.participation import tertial_bounds
 from lib.spreadsheet import Sheet, workbook_bytes
 from lib.tabular import Limits, TableError, open_table

@@ -12,13 +12,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.access import current_user, page
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
-from apps.core.access import page
 from apps.core.forms import apply_domain_error
 from apps.core.xlsx import XLSX_MIME, download_response
-from apps.decisions.services import ImportFailed
-from insyn.errors import InsynError, ValidationFailed
+from insyn.errors import ImportFailed, InsynError, ValidationFailed
 from lib.participation import tertial_of
 
 from .forms import UnitChoiceField
@@ -75,18 +74,13 @@ class ViolenceBatchForm(forms.Form):
         return upload
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _units(user: User) -> list[ProgrammeUnit]:
     return list(units_for_user(user).select_related("programme", "unit__parent").order_by("unit__name"))
 
 
 @page(Permission.PARTICIPANT_MANAGE)
 def violence_batches(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     units = _units(user)
     today = timezone.localdate()
     if request.method == "POST":
@@ -143,7 +137,7 @@ def violence_batches(request: HttpRequest) -> HttpResponse:
 
 
 def _programme_of(request: HttpRequest) -> Programme:
-    units = _units(_user(request))
+    units = _units(current_user(request))
     if not units:
         raise Http404("Du har ingen utförare i programmet.")
     return units[0].programme

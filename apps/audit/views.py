@@ -4,13 +4,14 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from apps.accounts.access import page
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
-from apps.core.access import page
 
 from .forms import AuditSearchForm
 from .models import AuditAction
-from .selectors import describe_events, search_audit_events
+from .naming import describe_events
+from .selectors import search_audit_events
 from .services import audit_record
 
 PAGE_SIZE = 100

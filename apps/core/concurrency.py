@@ -4,16 +4,15 @@ between, and keeps what they typed; nothing is silently overwritten."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.db import models, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.audit.models import AuditEvent
 from apps.core.forms import constraint_errors
 from insyn.errors import EditConflict
 
@@ -33,17 +32,22 @@ def version_field() -> forms.IntegerField:
     )
 
 
+# Who changed an object last (" av anna kl. 14:02"), for the conflict message. The audit log knows;
+# it sits above core, so it hands its lookup down when the apps are ready (AuditConfig.ready).
+def _nobody(_object_type: str, _object_id: str) -> str:
+    return ""
+
+
+_last_change_lookup: Callable[[str, str], str] = _nobody
+
+
+def set_last_change_lookup(lookup: Callable[[str, str], str]) -> None:
+    global _last_change_lookup
+    _last_change_lookup = lookup
+
+
 def _last_change(object_type: str, object_id: str) -> str:
-    event = (
-        AuditEvent.objects.filter(object_type=object_type, object_id=object_id)
-        .exclude(action__endswith=".view")
-        .order_by("-occurred_at", "-id")
-        .first()
-    )
-    if event is None:
-        return ""
-    when = timezone.localtime(event.occurred_at)
-    return _(" av %(user)s kl. %(time)s") % {"user": event.actor_username or "systemet", "time": f"{when:%H:%M}"}
+    return _last_change_lookup(object_type, object_id)
 
 
 def update_if_unchanged(

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.accounts.access import current_user
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
 from apps.accounts.selectors import has_permission, municipalities_with
@@ -33,11 +34,6 @@ from .services import (
     report_prepare,
     report_submit,
 )
-
-
-def _user(request: Request) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _require(user: User, permission: Permission) -> None:
@@ -94,7 +90,7 @@ class DecisionListApi(APIView):
         summary="Gynnande beslut i dina kommuner",
     )
     def get(self, request: Request) -> Response:
-        user = _user(request)
+        user = current_user(request)
         _require(user, Permission.DECISION_MANAGE)
         decisions, next_page = page_of(request, decisions_for_user(user).prefetch_related("events"))
         for slug in {d.municipality.slug for d in decisions}:
@@ -112,7 +108,7 @@ class DecisionListApi(APIView):
         request=DecisionCreateSerializer, responses={201: DecisionSerializer}, summary="Registrera ett beslut"
     )
     def post(self, request: Request) -> Response:
-        user = _user(request)
+        user = current_user(request)
         _require(user, Permission.DECISION_MANAGE)
         serializer = DecisionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -138,7 +134,7 @@ class DecisionListApi(APIView):
 class DecisionDetailApi(APIView):
     @extend_schema(responses=DecisionSerializer, summary="Ett beslut med händelser")
     def get(self, request: Request, decision_id: int) -> Response:
-        user = _user(request)
+        user = current_user(request)
         decision = get_decision_for_user(user, decision_id)
         audit_record(
             actor=user,
@@ -155,7 +151,7 @@ class DecisionDetailApi(APIView):
 class DecisionEventApi(APIView):
     @extend_schema(request=EventSerializer, responses={201: DecisionSerializer}, summary="Registrera en händelse")
     def post(self, request: Request, decision_id: int) -> Response:
-        user = _user(request)
+        user = current_user(request)
         decision = get_decision_for_user(user, decision_id)
         serializer = EventSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -182,7 +178,7 @@ class DecisionImportApi(APIView):
         summary="Importera ett register (allt eller inget)",
     )
     def post(self, request: Request) -> Response:
-        user = _user(request)
+        user = current_user(request)
         _require(user, Permission.DECISION_MANAGE)
         municipality = _municipality(user, str(request.data.get("municipality", "")), Permission.DECISION_MANAGE)
         upload = request.FILES.get("file")
@@ -274,7 +270,7 @@ class ReportListApi(APIView):
         responses=inline_serializer("ReportList", {"results": ReportListItemSerializer(many=True)}),
     )
     def get(self, request: Request) -> Response:
-        user = _user(request)
+        user = current_user(request)
         _require(user, Permission.DECISION_REPORT_VIEW)
         return Response(
             {
@@ -295,7 +291,7 @@ class ReportListApi(APIView):
         request=ReportPrepareSerializer, responses={201: ReportSerializer}, summary="Ta fram eller räkna om ett utkast"
     )
     def post(self, request: Request) -> Response:
-        user = _user(request)
+        user = current_user(request)
         _require(user, Permission.DECISION_MANAGE)
         serializer = ReportPrepareSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -314,7 +310,7 @@ class ReportListApi(APIView):
 class ReportDetailApi(APIView):
     @extend_schema(summary="En kvartalsrapport (utan personuppgifter)", responses=ReportSerializer)
     def get(self, request: Request, report_id: int) -> Response:
-        user = _user(request)
+        user = current_user(request)
         report = get_report_for_user(user, report_id)
         report_access_record(actor=user, action=AuditAction.REPORT_VIEW, report=report, request=request._request)
         return Response({"id": report.pk, **exports.report_json(report)})
@@ -323,7 +319,7 @@ class ReportDetailApi(APIView):
 class ReportSubmitApi(APIView):
     @extend_schema(request=None, responses=ReportSerializer, summary="Lämna in (frys) rapporten")
     def post(self, request: Request, report_id: int) -> Response:
-        user = _user(request)
+        user = current_user(request)
         report = get_report_for_user(user, report_id)
         if report.municipality not in municipalities_with(user, Permission.DECISION_MANAGE):
             raise Http404
@@ -334,7 +330,7 @@ class ReportSubmitApi(APIView):
 class SummaryApi(APIView):
     @extend_schema(summary="Sammanställning för ett år ur inlämnade rapporter", responses=SummarySerializer)
     def get(self, request: Request, municipality: str, year: int) -> Response:
-        user = _user(request)
+        user = current_user(request)
         allowed = {m.slug: m for m in municipalities_with(user, Permission.DECISION_REPORT_VIEW)}
         if municipality not in allowed:
             raise Http404

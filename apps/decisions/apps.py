@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class DecisionsConfig(AppConfig):
     name = "apps.decisions"
     label = "decisions"
+
+    def ready(self) -> None:
+        from .audit_names import register
+
+        register()

@@ -13,7 +13,6 @@ from django.template.loader import render_to_string
 
 from apps.organisations.models import Organisation
 from lib.nonexecution import CATEGORY_ORDER, Category, Section
-from lib.quarters import Quarter
 from lib.spreadsheet import Sheet, Value, workbook_bytes
 
 from .council import CouncilTable, council_json, report_council_table
@@ -227,7 +226,3 @@ def view_xlsx(view: ReportView) -> bytes:
         )
     sheets.append(council_sheet(view.council, "Statistikrapport KF"))
     return workbook_bytes(sheets)
-
-
-def quarter_of(report: QuarterlyReport) -> Quarter:
-    return Quarter(report.year, report.quarter)

@@ -11,13 +11,13 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from apps.accounts.models import User
+from apps.accounts.access import current_user, page
 from apps.accounts.roles import Permission
 from apps.accounts.selectors import municipalities_with
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
-from apps.core.access import page
 from apps.core.forms import apply_domain_error
+from apps.core.http import download
 from apps.core.xlsx import XLSX_MIME
 from apps.organisations.models import Organisation
 from insyn.errors import InsynError
@@ -39,20 +39,9 @@ from .services import report_access_record
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _download(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def _report_with(request: HttpRequest, report_id: int, permission: Permission) -> QuarterlyReport:
     """The report, if the user holds `permission` in its municipality; 404 for anyone else."""
-    user = _user(request)
+    user = current_user(request)
     report = get_report_for_user(user, report_id)
     if report.municipality not in municipalities_with(user, permission):
         raise Http404
@@ -61,7 +50,7 @@ def _report_with(request: HttpRequest, report_id: int, permission: Permission) -
 
 def _municipality_of(request: HttpRequest, slug: str | None) -> Organisation:
     """One of the user's municipalities where they register decisions; 404 for any other."""
-    mine = municipalities_with(_user(request), Permission.DECISION_MANAGE)
+    mine = municipalities_with(current_user(request), Permission.DECISION_MANAGE)
     if slug is None and mine:
         return mine[0]
     for municipality in mine:
@@ -102,15 +91,15 @@ def report_memo(request: HttpRequest, report_id: int) -> HttpResponse:
         )
         name = f"tjansteskrivelse-{report.municipality.slug}-{report.year}Q{report.quarter}"
         report_access_record(
-            actor=_user(request),
+            actor=current_user(request),
             action=AuditAction.REPORT_EXPORT,
             report=report,
             request=request,
             details={"format": f"memo-{data['format']}"},
         )
         if data["format"] == "pdf":
-            return _download(memo.memo_pdf(report, fields), filename=f"{name}.pdf", content_type="application/pdf")
-        return _download(memo.memo_docx(report, fields), filename=f"{name}.docx", content_type=DOCX_MIME)
+            return download(memo.memo_pdf(report, fields), filename=f"{name}.pdf", content_type="application/pdf")
+        return download(memo.memo_docx(report, fields), filename=f"{name}.docx", content_type=DOCX_MIME)
     return render(request, "decisions/memo.html", {"report": report, "form": form, "settings": settings})
 
 
@@ -119,7 +108,7 @@ def report_memo(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @page(Permission.IVO_INDIVIDUAL_VIEW)
 def report_individuals(request: HttpRequest, report_id: int, *, entry_form: IvoEntryForm | None = None) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     report = _report_with(request, report_id, Permission.IVO_INDIVIDUAL_VIEW)
     # Reports computed before IVO's identifiers existed get them now; once given, they are kept.
     people = [row.decision.person for row in report.rows.select_related("decision__person__municipality")]
@@ -138,8 +127,8 @@ def report_individuals(request: HttpRequest, report_id: int, *, entry_form: IvoE
         name = f"ivo-individrapporter-{report.municipality.slug}-{report.year}Q{report.quarter}"
         if fmt == "json":
             content = json.dumps(ivo.ivo_json(report), ensure_ascii=False, indent=2).encode()
-            return _download(content, filename=f"{name}.json", content_type="application/json")
-        return _download(ivo.ivo_xlsx(report), filename=f"{name}.xlsx", content_type=XLSX_MIME)
+            return download(content, filename=f"{name}.json", content_type="application/json")
+        return download(ivo.ivo_xlsx(report), filename=f"{name}.xlsx", content_type=XLSX_MIME)
     report_access_record(
         actor=user, action=AuditAction.IVO_INDIVIDUAL_VIEW, report=report, request=request, details={"codes": codes}
     )
@@ -171,7 +160,7 @@ def ivo_entry_view(request: HttpRequest, report_id: int) -> HttpResponse:
         else:
             try:
                 ivo.ivo_entry_record(
-                    actor=_user(request),
+                    actor=current_user(request),
                     report=report,
                     row=row,
                     entered_on=form.cleaned_data["entered_on"],
@@ -190,7 +179,7 @@ def ivo_entry_view(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @page(Permission.DECISION_MANAGE, object_in_query=True)
 def report_preview(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     municipality = _municipality_of(request, request.GET.get("kommun"))
     today = timezone.localdate()
     view = preview_view(municipality, today)
@@ -232,7 +221,9 @@ def committee_decision_view(request: HttpRequest, report_id: int) -> HttpRespons
     form = CommitteeDecisionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            minutes.committee_decision_record(actor=_user(request), report=report, request=request, **form.cleaned_data)
+            minutes.committee_decision_record(
+                actor=current_user(request), report=report, request=request, **form.cleaned_data
+            )
         except InsynError as exc:
             apply_domain_error(form, exc)
         else:
@@ -274,7 +265,7 @@ def committee_minutes(request: HttpRequest, report_id: int) -> HttpResponse:
     form = ProtocolFormatForm(request.GET or {"format": "pdf"})
     fmt = form.cleaned_data["format"] if form.is_valid() else "pdf"
     report_access_record(
-        actor=_user(request),
+        actor=current_user(request),
         action=AuditAction.REPORT_EXPORT,
         report=report,
         request=request,
@@ -282,8 +273,8 @@ def committee_minutes(request: HttpRequest, report_id: int) -> HttpResponse:
     )
     name = f"protokollsutdrag-{report.municipality.slug}-{report.year}Q{report.quarter}"
     if fmt == "docx":
-        return _download(minutes.minutes_docx(report, decision), filename=f"{name}.docx", content_type=DOCX_MIME)
-    return _download(minutes.minutes_pdf(report, decision), filename=f"{name}.pdf", content_type="application/pdf")
+        return download(minutes.minutes_docx(report, decision), filename=f"{name}.docx", content_type=DOCX_MIME)
+    return download(minutes.minutes_pdf(report, decision), filename=f"{name}.pdf", content_type="application/pdf")
 
 
 @page(Permission.DECISION_MANAGE)
@@ -295,7 +286,10 @@ def committee_dispatch(request: HttpRequest, report_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             minutes.committee_decision_dispatch(
-                actor=_user(request), report=report, dispatched_on=form.cleaned_data["dispatched_on"], request=request
+                actor=current_user(request),
+                report=report,
+                dispatched_on=form.cleaned_data["dispatched_on"],
+                request=request,
             )
         except InsynError as exc:
             messages.error(request, " ".join([exc.message, *(m for ms in exc.fields.values() for m in ms)]))
@@ -311,7 +305,7 @@ def committee_dispatch(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @page(Permission.DECISION_MANAGE)
 def committee_settings_list(request: HttpRequest) -> HttpResponse:
-    mine = municipalities_with(_user(request), Permission.DECISION_MANAGE)
+    mine = municipalities_with(current_user(request), Permission.DECISION_MANAGE)
     if len(mine) == 1:
         return redirect("decisions:committee_settings", municipality=mine[0].slug)
     return render(request, "decisions/committee_settings_list.html", {"municipalities": mine})
@@ -327,7 +321,7 @@ def committee_settings_edit(request: HttpRequest, municipality: str) -> HttpResp
     if request.method == "POST" and form.is_valid():
         try:
             minutes.committee_settings_save(
-                actor=_user(request),
+                actor=current_user(request),
                 municipality=organisation,
                 request=request,
                 **{name: form.cleaned_data[name] for name in minutes.SETTINGS_FIELDS},

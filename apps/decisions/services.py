@@ -20,7 +20,7 @@ from apps.audit.services import audit_record, audit_record_many
 from apps.core.concurrency import bump_version, update_if_unchanged
 from apps.organisations.models import Organisation
 from apps.people.models import Person
-from insyn.errors import Conflict, NotPermitted, ValidationFailed
+from insyn.errors import Conflict, ImportFailed, ImportProblem, NotPermitted, ValidationFailed
 from lib.batching import batched
 from lib.nonexecution import Event, EventKind, check_new_event
 from lib.quarters import Quarter
@@ -443,33 +443,12 @@ def report_submit(
 # --- Import of an existing register ------------------------------------------------------------
 
 IMPORT_REQUIRED = ["referens", "personnummer", "beslutsdatum", "insats", "lagrum"]
-IMPORT_OPTIONAL = ["verkstalld", "avbrott", "aterupptagen", "avslutad", "avslutsorsak", "skal", "fornamn", "efternamn"]
 IMPORT_EVENT_COLUMNS = [
     ("verkstalld", EventKind.EXECUTED),
     ("avbrott", EventKind.INTERRUPTED),
     ("aterupptagen", EventKind.RESUMED),
     ("avslutad", EventKind.ENDED),
 ]
-
-
-@dataclass(frozen=True)
-class ImportProblem:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"Rad {self.row}" if self.row else "Filen"
-        return f"{where}, kolumn {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
-
-
-class ImportFailed(ValidationFailed):
-    def __init__(self, problems: list[ImportProblem]) -> None:
-        super().__init__(
-            f"Inget importerades: {len(problems)} fel.",
-            fields={"file": [str(problem) for problem in problems]},
-        )
-        self.problems = problems
 
 
 @dataclass

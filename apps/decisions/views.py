@@ -11,13 +11,14 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from apps.accounts.access import current_user, page
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
 from apps.accounts.selectors import has_permission, municipalities_with
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
-from apps.core.access import page
 from apps.core.forms import apply_domain_error
+from apps.core.http import download
 from apps.core.xlsx import XLSX_MIME
 from apps.people.models import Person
 from apps.people.selectors import search_people
@@ -63,23 +64,12 @@ from .services import (
 PAGE_SIZE = 50
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _download(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 # --- The register ---------------------------------------------------------------------------
 
 
 @page(Permission.DECISION_MANAGE)
 def decision_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     decisions = decisions_for_user(user).order_by("-decision_date", "reference")
     query = request.GET.get("q", "").strip()
     if query:
@@ -112,7 +102,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
 
 @page(Permission.DECISION_MANAGE)
 def decision_create_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     municipalities = municipalities_with(user, Permission.DECISION_MANAGE)
     form = DecisionForm(request.POST or None, municipalities=municipalities)
     if request.method == "POST" and form.is_valid():
@@ -150,7 +140,7 @@ def _find_person(user: User, municipality_id: int, text: str) -> Person | None:
 
 
 def _detail_context(request: HttpRequest, decision_id: int, **forms: object) -> dict[str, object]:
-    user = _user(request)
+    user = current_user(request)
     decision = get_decision_for_user(user, decision_id)
     waiting_initial = {
         "caseworker": decision.caseworker,
@@ -181,7 +171,7 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
     decision = context["decision"]
     assert isinstance(decision, Decision)
     audit_record(
-        actor=_user(request),
+        actor=current_user(request),
         action=AuditAction.DECISION_VIEW,
         request=request,
         object_type="decision",
@@ -203,13 +193,13 @@ def _decision_form_post(
 ) -> HttpResponse:
     """The detail page's forms: look the decision up first (404 for outsiders), then save
     through the service, or show the page again with the errors and what was typed."""
-    decision = get_decision_for_user(_user(request), decision_id)
+    decision = get_decision_for_user(current_user(request), decision_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = form_class(request.POST)
     if form.is_valid():
         try:
-            service(actor=_user(request), decision=decision, request=request, **form.cleaned_data)
+            service(actor=current_user(request), decision=decision, request=request, **form.cleaned_data)
         except InsynError as exc:
             apply_domain_error(form, exc)
         else:
@@ -270,7 +260,7 @@ def decision_ivo_closure_view(request: HttpRequest, decision_id: int) -> HttpRes
 
 @page(Permission.DECISION_MANAGE)
 def decision_import_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     form = ImportForm(
         request.POST or None,
         request.FILES or None,
@@ -297,7 +287,7 @@ def decision_import_view(request: HttpRequest) -> HttpResponse:
 
 @page(Permission.DECISION_REPORT_VIEW)
 def report_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     can_manage = has_permission(user, Permission.DECISION_MANAGE)
     form = None
     if can_manage:
@@ -327,7 +317,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 @page(Permission.DECISION_REPORT_VIEW)
 def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     report = get_report_for_user(user, report_id)
     report_access_record(actor=user, action=AuditAction.REPORT_VIEW, report=report, request=request)
     municipality_ids = {m.pk for m in municipalities_with(user, Permission.DECISION_MANAGE)}
@@ -345,7 +335,7 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
 
 
 def _managed_report(request: HttpRequest, report_id: int) -> QuarterlyReport:
-    user = _user(request)
+    user = current_user(request)
     report = get_report_for_user(user, report_id)
     if report.municipality not in municipalities_with(user, Permission.DECISION_MANAGE):
         raise Http404
@@ -362,7 +352,7 @@ def report_recompute(request: HttpRequest, report_id: int) -> HttpResponse:
             datetime.date.fromisoformat(request.POST.get("as_of", "")) if request.POST.get("as_of") else report.as_of
         )
         report_prepare(
-            actor=_user(request),
+            actor=current_user(request),
             municipality=report.municipality,
             quarter=Quarter(report.year, report.quarter),
             as_of=as_of,
@@ -383,7 +373,7 @@ def report_submit_view(request: HttpRequest, report_id: int) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
-        report_submit(actor=_user(request), report=report, request=request)
+        report_submit(actor=current_user(request), report=report, request=request)
     except InsynError as exc:
         messages.error(request, exc.message)
     else:
@@ -393,16 +383,16 @@ def report_submit_view(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @page(Permission.DECISION_REPORT_VIEW)
 def report_download(request: HttpRequest, report_id: int, fmt: str) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     report = get_report_for_user(user, report_id)
     name = f"ej-verkstallda-beslut-{report.municipality.slug}-{report.year}Q{report.quarter}"
     if fmt == "json":
         content = json.dumps(exports.report_json(report), ensure_ascii=False, indent=2).encode()
-        response = _download(content, filename=f"{name}.json", content_type="application/json")
+        response = download(content, filename=f"{name}.json", content_type="application/json")
     elif fmt == "pdf":
-        response = _download(exports.report_pdf(report), filename=f"{name}.pdf", content_type="application/pdf")
+        response = download(exports.report_pdf(report), filename=f"{name}.pdf", content_type="application/pdf")
     elif fmt == "xlsx":
-        response = _download(exports.report_xlsx(report), filename=f"{name}.xlsx", content_type=XLSX_MIME)
+        response = download(exports.report_xlsx(report), filename=f"{name}.xlsx", content_type=XLSX_MIME)
     else:
         raise Http404
     report_access_record(
@@ -433,7 +423,7 @@ def legal_basis_edit(request: HttpRequest, basis_id: int | None = None) -> HttpR
     instance = get_object_or_404(LegalBasis, pk=basis_id) if basis_id else None
     form = LegalBasisForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        legal_basis_save(actor=_user(request), form=form, request=request)
+        legal_basis_save(actor=current_user(request), form=form, request=request)
         messages.success(request, "Lagrummet är sparat.")
         return redirect("decisions:reference_data")
     return render(request, "decisions/reference_form.html", {"form": form, "title": "Lagrum"})
@@ -444,7 +434,7 @@ def decision_type_edit(request: HttpRequest, type_id: int | None = None) -> Http
     instance = get_object_or_404(DecisionType, pk=type_id) if type_id else None
     form = DecisionTypeForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        decision_type_save(actor=_user(request), form=form, request=request)
+        decision_type_save(actor=current_user(request), form=form, request=request)
         messages.success(request, "Beslutstypen är sparad.")
         return redirect("decisions:reference_data")
     return render(request, "decisions/reference_form.html", {"form": form, "title": "Typ av beslut"})

@@ -14,12 +14,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from apps.accounts.models import User
+from apps.accounts.access import current_user, page
 from apps.accounts.roles import Permission
 from apps.activera.deliveries import parse_period
 from apps.activera.models import DeliveryKind
 from apps.activera.releases import latest_release, period_label
-from apps.core.access import page
 from apps.core.forms import apply_domain_error
 from apps.core.views import bad_request
 from apps.core.xlsx import XLSX_MIME, download_response
@@ -54,14 +53,9 @@ from .selectors import (
 from .tracking import TrackState, due_rule, expected_deliveries
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _forbund(request: HttpRequest) -> Organisation:
     """The förbund whose office the user works for (the first, for a user of several)."""
-    forbunds = economy_forbunds(_user(request))
+    forbunds = economy_forbunds(current_user(request))
     if not forbunds:
         raise PermissionDenied
     return forbunds[0]
@@ -106,13 +100,15 @@ def budget_list(request: HttpRequest) -> HttpResponse:
     form = BudgetCreateForm(request.POST or None, initial={"year": timezone.localdate().year + 1})
     if request.method == "POST" and form.is_valid():
         try:
-            budget = services.budget_create(actor=_user(request), forbund=forbund, request=request, **form.cleaned_data)
+            budget = services.budget_create(
+                actor=current_user(request), forbund=forbund, request=request, **form.cleaned_data
+            )
         except InsynError as exc:
             apply_domain_error(form, exc)
         else:
             messages.success(request, "Budgeten är skapad. Lägg till budgetposterna.")
             return redirect("forbund:budget", budget_id=budget.pk)
-    budgets = [budget_overview(b) for b in budgets_for_user(_user(request)).filter(forbund=forbund)]
+    budgets = [budget_overview(b) for b in budgets_for_user(current_user(request)).filter(forbund=forbund)]
     return render(
         request,
         "forbund/budget_list.html",
@@ -122,7 +118,7 @@ def budget_list(request: HttpRequest) -> HttpResponse:
 
 
 def _budget_page(request: HttpRequest, budget_id: int, status: int = 200, **forms: Any) -> HttpResponse:
-    budget = get_budget_for_user(_user(request), budget_id)
+    budget = get_budget_for_user(current_user(request), budget_id)
     overview = budget_overview(budget)
     populations = list(budget.populations.select_related("municipality"))
     context = {
@@ -130,7 +126,7 @@ def _budget_page(request: HttpRequest, budget_id: int, status: int = 200, **form
         "budget": budget,
         "groups": BudgetGroup,
         "rounding_rule": ROUNDING_RULE,
-        "agreements": agreements_for_user(_user(request)).filter(year=budget.year),
+        "agreements": agreements_for_user(current_user(request)).filter(year=budget.year),
         "update_form": forms.get("update_form")
         or BudgetUpdateForm(
             prefix="budget",
@@ -153,12 +149,12 @@ def _budget_page(request: HttpRequest, budget_id: int, status: int = 200, **form
 
 @page(Permission.FORBUND_ECONOMY_MANAGE)
 def budget_detail(request: HttpRequest, budget_id: int) -> HttpResponse:
-    budget = get_budget_for_user(_user(request), budget_id)
+    budget = get_budget_for_user(current_user(request), budget_id)
     if request.method == "POST":
         form = BudgetUpdateForm(request.POST, prefix="budget")
         if form.is_valid():
             try:
-                services.budget_update(actor=_user(request), budget=budget, request=request, **form.cleaned_data)
+                services.budget_update(actor=current_user(request), budget=budget, request=request, **form.cleaned_data)
             except InsynError as exc:
                 apply_domain_error(form, exc)
             else:
@@ -174,7 +170,7 @@ def budget_detail(request: HttpRequest, budget_id: int) -> HttpResponse:
 def _budget_post(
     request: HttpRequest, budget_id: int, *, form_key: str, build: Callable[[Any], Any], save: Callable[..., Any]
 ) -> HttpResponse:
-    budget = get_budget_for_user(_user(request), budget_id)
+    budget = get_budget_for_user(current_user(request), budget_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = build(budget)
@@ -198,7 +194,7 @@ def budget_line_add(request: HttpRequest, budget_id: int) -> HttpResponse:
         form_key="line_form",
         build=lambda budget: BudgetLineForm(request.POST, prefix="line", forbund=budget.forbund),
         save=lambda budget, form: services.budget_line_add(
-            actor=_user(request), budget=budget, request=request, **form.cleaned_data
+            actor=current_user(request), budget=budget, request=request, **form.cleaned_data
         ),
     )
 
@@ -213,7 +209,7 @@ def budget_populations(request: HttpRequest, budget_id: int) -> HttpResponse:
             request.POST, prefix="pop", populations=list(budget.populations.select_related("municipality"))
         ),
         save=lambda budget, form: services.budget_populations_set(
-            actor=_user(request),
+            actor=current_user(request),
             budget=budget,
             population_date=form.cleaned_data["population_date"],
             populations=form.populations(),
@@ -230,18 +226,18 @@ def budget_copy(request: HttpRequest, budget_id: int) -> HttpResponse:
         form_key="copy_form",
         build=lambda budget: BudgetCopyForm(request.POST, prefix="copy"),
         save=lambda budget, form: services.budget_copy(
-            actor=_user(request), source=budget, request=request, **form.cleaned_data
+            actor=current_user(request), source=budget, request=request, **form.cleaned_data
         ),
     )
 
 
 @page(Permission.FORBUND_ECONOMY_MANAGE)
 def budget_line_delete(request: HttpRequest, budget_id: int, line_id: int) -> HttpResponse:
-    budget = get_budget_for_user(_user(request), budget_id)
-    line = get_budget_line_for_user(_user(request), budget, line_id)
+    budget = get_budget_for_user(current_user(request), budget_id)
+    line = get_budget_line_for_user(current_user(request), budget, line_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    services.budget_line_delete(actor=_user(request), line=line, request=request)
+    services.budget_line_delete(actor=current_user(request), line=line, request=request)
     messages.success(request, f"Posten ”{line.label}” är borttagen.")
     return redirect("forbund:budget", budget_id=budget.pk)
 
@@ -262,14 +258,14 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             agreement = services.agreement_create(
-                actor=_user(request), forbund=forbund, request=request, **form.cleaned_data
+                actor=current_user(request), forbund=forbund, request=request, **form.cleaned_data
             )
         except InsynError as exc:
             apply_domain_error(form, exc)
         else:
             messages.success(request, "Överenskommelsen är registrerad med tre tertialfakturor.")
             return redirect("forbund:agreement", agreement_id=agreement.pk)
-    agreements = agreements_for_user(_user(request)).prefetch_related("invoices")
+    agreements = agreements_for_user(current_user(request)).prefetch_related("invoices")
     return render(
         request,
         "forbund/agreement_list.html",
@@ -279,7 +275,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 
 
 def _agreement_page(request: HttpRequest, agreement_id: int, status: int = 200, **forms: Any) -> HttpResponse:
-    agreement = get_agreement_for_user(_user(request), agreement_id)
+    agreement = get_agreement_for_user(current_user(request), agreement_id)
     invoices = list(agreement.invoices.all())
     return render(
         request,
@@ -334,13 +330,13 @@ def _terms_initial(agreement: Any) -> dict[str, Any]:
 
 @page(Permission.FORBUND_ECONOMY_MANAGE)
 def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
-    agreement = get_agreement_for_user(_user(request), agreement_id)
+    agreement = get_agreement_for_user(current_user(request), agreement_id)
     if request.method == "POST":
         form = AgreementUpdateForm(request.POST, prefix="agreement", forbund=agreement.forbund)
         if form.is_valid():
             try:
                 services.agreement_update(
-                    actor=_user(request), agreement=agreement, request=request, **form.cleaned_data
+                    actor=current_user(request), agreement=agreement, request=request, **form.cleaned_data
                 )
             except InsynError as exc:
                 apply_domain_error(form, exc)
@@ -353,13 +349,13 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
 
 @page(Permission.FORBUND_ECONOMY_MANAGE)
 def invoice_mark(request: HttpRequest, invoice_id: int) -> HttpResponse:
-    invoice = get_invoice_for_user(_user(request), invoice_id)
+    invoice = get_invoice_for_user(current_user(request), invoice_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = InvoiceMarkForm(request.POST, prefix=f"invoice-{invoice.pk}")
     if form.is_valid():
         try:
-            services.invoice_mark(actor=_user(request), invoice=invoice, request=request, **form.cleaned_data)
+            services.invoice_mark(actor=current_user(request), invoice=invoice, request=request, **form.cleaned_data)
         except InsynError as exc:
             apply_domain_error(form, exc)
         else:
@@ -370,7 +366,7 @@ def invoice_mark(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 @page(Permission.FORBUND_ECONOMY_MANAGE)
 def invoice_document(request: HttpRequest, invoice_id: int) -> HttpResponse:
-    invoice = get_invoice_for_user(_user(request), invoice_id)
+    invoice = get_invoice_for_user(current_user(request), invoice_id)
     return download_response(invoice_pdf(invoice), f"fakturaunderlag-{invoice.number}.pdf", "application/pdf")
 
 
@@ -381,7 +377,7 @@ def invoice_document(request: HttpRequest, invoice_id: int) -> HttpResponse:
 @_answers_bad_parameters
 def delivery_tracking(request: HttpRequest) -> HttpResponse:
     year = _year(request)
-    agreements = agreements_for_user(_user(request)).filter(year=year)
+    agreements = agreements_for_user(current_user(request)).filter(year=year)
     items = expected_deliveries(agreements)
     counts = {state: sum(1 for e in items if e.state == state) for state in TrackState.LABELS}
     return render(

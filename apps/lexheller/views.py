@@ -14,11 +14,11 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from apps.accounts.access import current_user, page
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
-from apps.core.access import page
 from apps.core.forms import apply_domain_error
 from apps.core.text_guard import apply_text_guard_error
 from apps.core.xlsx import XLSX_MIME, download_response
@@ -41,14 +41,9 @@ from .selectors import (
 )
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @page(Permission.LEXHELLER_VIEW_PUBLISHED)
 def report_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     reports = list(reports_for_user(user))
     admin_ids = {f.pk for f in admin_forbunds(user)}
     return render(
@@ -66,7 +61,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 @page(Permission.LEXHELLER_REPORT)
 def report_file(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     organisations = reporting_organisations(user)
     if not organisations:
         raise PermissionDenied
@@ -121,7 +116,7 @@ def _forms(report: Report, user: User, data: Any = None, only: str | None = None
 
 
 def _detail(request: HttpRequest, report: Report, forms_: dict[str, forms.Form], status: int = 200) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     admin = is_admin_of(user, report)
     own = report.reporter_id == user.pk
     return render(
@@ -144,7 +139,7 @@ def _detail(request: HttpRequest, report: Report, forms_: dict[str, forms.Form],
 
 @page(Permission.LEXHELLER_VIEW_PUBLISHED)
 def report_detail(request: HttpRequest, lexheller_id: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     report = get_report_for_user(user, lexheller_id)
     audit_record(
         actor=user, action=AuditAction.LEXHELLER_VIEW, request=request, object_type="lexheller", object_id=report.number
@@ -154,7 +149,7 @@ def report_detail(request: HttpRequest, lexheller_id: int) -> HttpResponse:
 
 @page(Permission.LEXHELLER_VIEW_PUBLISHED)
 def report_action(request: HttpRequest, lexheller_id: int, action: str) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     report = get_report_for_user(user, lexheller_id)
     if action not in ACTIONS:
         raise Http404
@@ -177,7 +172,7 @@ def report_action(request: HttpRequest, lexheller_id: int, action: str) -> HttpR
 
 @page(Permission.LEXHELLER_ADMINISTER)
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     forbund = admin_forbunds(user)[0]
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -198,7 +193,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 @page(Permission.LEXHELLER_ADMINISTER)
 def meeting_agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = get_meeting_for_user(_user(request), meeting_id)
+    meeting = get_meeting_for_user(current_user(request), meeting_id)
     if request.GET.get("format") == "pdf":
         return download_response(agenda_pdf(meeting), f"bug-{meeting.date.isoformat()}.pdf", "application/pdf")
     reports = (
@@ -209,7 +204,7 @@ def meeting_agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @page(Permission.LEXHELLER_ADMINISTER)
 def compilation(request: HttpRequest) -> HttpResponse:
-    forbund = admin_forbunds(_user(request))[0]
+    forbund = admin_forbunds(current_user(request))[0]
     today = timezone.localdate()
     form = PeriodForm(request.GET or None, initial={"start": datetime.date(today.year, 1, 1), "end": today})
     start, end = datetime.date(today.year, 1, 1), today

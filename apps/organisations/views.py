@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from apps.accounts.access import page
 from apps.accounts.roles import Permission
-from apps.core.access import page
 
 from .selectors import organisation_tree
 

@@ -4,11 +4,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from apps.accounts.access import page
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
 from apps.accounts.selectors import has_permission, municipalities_with
 from apps.audit.models import AuditAction
-from apps.core.access import page
 from apps.core.forms import apply_domain_error
 from apps.core.xlsx import xlsx_response
 from insyn.errors import InsynError

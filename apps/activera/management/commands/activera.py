@@ -129,8 +129,7 @@ class Command(BaseCommand):
 
     def _import(self, options: dict[str, Any]) -> None:
         from apps.activera.services import participants_import
-        from apps.decisions.services import ImportFailed
-        from insyn.errors import InsynError
+        from insyn.errors import ImportFailed, InsynError
 
         path = Path(options["file"])
         if not path.exists():
@@ -155,8 +154,7 @@ class Command(BaseCommand):
     def _violence(self, options: dict[str, Any]) -> None:
         from apps.activera.models import Programme, ProgrammeUnit
         from apps.activera.violence import tertial_label, violence_batch_import, violence_question_codes
-        from apps.decisions.services import ImportFailed
-        from insyn.errors import InsynError
+        from insyn.errors import ImportFailed, InsynError
 
         if options["violence_action"] == "questions":
             programme = Programme.objects.order_by("pk").first()

@@ -5,9 +5,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from apps.decisions.services import ImportFailed, decisions_import
+from apps.decisions.services import decisions_import
 from apps.organisations.models import Organisation, OrganisationKind
-from insyn.errors import InsynError
+from insyn.errors import ImportFailed, InsynError
 
 
 def municipality_by_slug(slug: str) -> Organisation:

@@ -45,3 +45,10 @@ def page(permission: Permission | None = None, *, object_in_query: bool = False)
         return cast(ViewFunc, wrapped)
 
     return decorator
+
+
+def current_user(request: HttpRequest | Any) -> User:
+    """The logged-in user of a page or an API request that a gate has already let through."""
+    user = request.user
+    assert isinstance(user, User)
+    return user

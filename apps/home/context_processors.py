@@ -15,7 +15,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     items: list[tuple[str, str]] = []
     if isinstance(user, User) and user.is_authenticated and not second_factor_pending(user):
-        items.append((reverse("core:start"), _("Start")))
+        items.append((reverse("home:start"), _("Start")))
         if has_permission(user, Permission.PERSON_VIEW):
             items.append((reverse("people:list"), _("Personregister")))
         if has_permission(user, Permission.PARTICIPANT_MANAGE):

@@ -1,0 +1,74 @@
+"""What the participant follow-up's services share: the unit's municipality and access to it,
+the audit row, field problems."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.accounts.roles import Permission
+from apps.accounts.selectors import municipalities_with
+from apps.audit.models import AuditAction
+from apps.audit.services import audit_record
+from apps.organisations.models import Organisation
+from apps.organisations.selectors import municipality_of
+from insyn.errors import NotPermitted
+
+from ..models import (
+    ProgrammeUnit,
+)
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+PUBLIC_FORM_LIMIT_PER_HOUR = 5
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _errors(problems: list[Any]) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for problem in problems:
+        fields.setdefault(problem.field, []).append(problem.message)
+    return fields
+
+
+def municipality_of_unit(programme_unit: ProgrammeUnit) -> Organisation:
+    municipality = municipality_of(programme_unit.unit)
+    assert municipality is not None
+    return municipality
+
+
+def require_unit_access(
+    actor: User | None, programme_unit: ProgrammeUnit, permission: Permission = Permission.PARTICIPANT_MANAGE
+) -> None:
+    if actor is not None and municipality_of_unit(programme_unit) not in municipalities_with(actor, permission):
+        raise NotPermitted("Du får inte arbeta med deltagare i den kommunen.")
+
+
+def _audit(
+    actor: User | None,
+    action: AuditAction,
+    *,
+    unit: ProgrammeUnit,
+    object_type: str,
+    object_id: str,
+    code: str = "",
+    request: HttpRequest | None = None,
+    **details: object,
+) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        request=request,
+        object_type=object_type,
+        object_id=object_id,
+        person_code=code,
+        municipality_slug=municipality_of_unit(unit).slug,
+        details=details,
+    )

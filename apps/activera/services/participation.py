@@ -1,0 +1,435 @@
+"""During participation: activities, measurements, the action plan, the multi-party meeting, leader changes, exit."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+
+from django.db import transaction
+from django.http import HttpRequest
+
+from apps.accounts.models import User
+from apps.audit.models import AuditAction
+from apps.core.concurrency import update_if_unchanged
+from insyn.errors import ValidationFailed
+from lib.participation import Problem, date_limit_problems, introduction_problems, weeks_after
+
+from ..models import (
+    ActionPlanGoal,
+    Activity,
+    ActivityType,
+    Enrolment,
+    ExitReason,
+    Indicator,
+    LeaderChange,
+    Measurement,
+    MeasurementAnswer,
+    MeasurementKind,
+    MeetingDecision,
+    MultiPartyMeeting,
+    OccupationAfter,
+)
+from .common import (
+    _audit,
+    _errors,
+    _today,
+    require_unit_access,
+)
+
+# --- During participation --------------------------------------------------------------------
+
+
+def _meeting(enrolment: Enrolment) -> MultiPartyMeeting | None:
+    try:
+        return enrolment.meeting
+    except MultiPartyMeeting.DoesNotExist:
+        return None
+
+
+def _dated_entry_problems(
+    enrolment: Enrolment, day: datetime.date | None, *, field: str, label: str, today: datetime.date
+) -> dict[str, list[str]]:
+    if day is None:
+        return {field: ["Ange datum."]}
+    programme = enrolment.programme_unit.programme
+    problems = date_limit_problems(
+        field=field, day=day, start=enrolment.start_date, max_weeks=programme.max_weeks, today=today, label=label
+    )
+    meeting = _meeting(enrolment)
+    problems += introduction_problems(
+        day=day,
+        start=enrolment.start_date,
+        intro_weeks=programme.intro_max_weeks,
+        meeting_date=meeting.date if meeting else None,
+        meeting_continues=(meeting.decision == MeetingDecision.CONTINUE) if meeting else None,
+        field=field,
+    )
+    if enrolment.exit_date is not None and day > enrolment.exit_date:
+        problems.append(Problem(field, f"{label} kan inte ligga efter avslutet {enrolment.exit_date}."))
+    return _errors(problems)
+
+
+def activity_add(
+    *,
+    actor: User,
+    enrolment: Enrolment,
+    date: datetime.date | None,
+    activity_type: ActivityType,
+    mode: str,
+    digital: bool,
+    attended: bool,
+    request: HttpRequest | None = None,
+    today: datetime.date | None = None,
+) -> Activity:
+    require_unit_access(actor, enrolment.programme_unit)
+    errors = _dated_entry_problems(enrolment, date, field="date", label="Aktiviteten", today=today or _today())
+    if activity_type.programme_id != enrolment.programme_unit.programme_id:
+        errors.setdefault("activity_type", []).append("Aktiviteten hör inte till programmet.")
+    if errors:
+        raise ValidationFailed("Aktiviteten kunde inte sparas.", fields=errors)
+    assert date is not None
+    with transaction.atomic():
+        activity = Activity.objects.create(
+            enrolment=enrolment, date=date, activity_type=activity_type, mode=mode, digital=digital, attended=attended
+        )
+        _audit(
+            actor,
+            AuditAction.PARTICIPANT_UPDATE,
+            unit=enrolment.programme_unit,
+            object_type="activity",
+            object_id=str(activity.pk),
+            code=enrolment.code,
+            request=request,
+        )
+    return activity
+
+
+def measurement_add(
+    *,
+    actor: User,
+    enrolment: Enrolment,
+    date: datetime.date | None,
+    kind: str,
+    answers: Mapping[str, int | None],
+    request: HttpRequest | None = None,
+    today: datetime.date | None = None,
+) -> Measurement:
+    """One answer per indicator on the programme's scale; the first measurement is made during the
+    introduction."""
+    require_unit_access(actor, enrolment.programme_unit)
+    programme = enrolment.programme_unit.programme
+    errors = _dated_entry_problems(enrolment, date, field="date", label="Mätningen", today=today or _today())
+    if kind not in MeasurementKind.values:
+        errors.setdefault("kind", []).append("Välj slag av mätning.")
+    existing_first = enrolment.measurements.filter(kind=MeasurementKind.FIRST).exists()
+    if kind == MeasurementKind.FIRST and existing_first:
+        errors.setdefault("kind", []).append("Den första mätningen är redan gjord.")
+    if kind != MeasurementKind.FIRST and not existing_first:
+        errors.setdefault("kind", []).append("Gör den första mätningen först.")
+    if (
+        kind == MeasurementKind.FIRST
+        and date is not None
+        and date > weeks_after(enrolment.start_date, programme.intro_max_weeks)
+    ):
+        errors.setdefault("date", []).append("Den första mätningen görs under introduktionen.")
+    indicators = list(programme.indicators.all())
+    for indicator in indicators:
+        value = answers.get(indicator.code)
+        if value is None:
+            errors.setdefault(f"indicator_{indicator.code}", []).append("Ange ett värde.")
+        elif not programme.scale_min <= value <= programme.scale_max:
+            errors.setdefault(f"indicator_{indicator.code}", []).append(
+                f"Värdet ska vara {programme.scale_min}–{programme.scale_max}."
+            )
+    if errors:
+        raise ValidationFailed("Mätningen kunde inte sparas.", fields=errors)
+    assert date is not None
+    with transaction.atomic():
+        measurement = Measurement.objects.create(enrolment=enrolment, date=date, kind=kind)
+        MeasurementAnswer.objects.bulk_create(
+            [MeasurementAnswer(measurement=measurement, indicator=i, value=answers[i.code]) for i in indicators]  # type: ignore[misc]
+        )
+        _audit(
+            actor,
+            AuditAction.PARTICIPANT_UPDATE,
+            unit=enrolment.programme_unit,
+            object_type="measurement",
+            object_id=str(measurement.pk),
+            code=enrolment.code,
+            request=request,
+            kind=kind,
+        )
+    return measurement
+
+
+def goal_add(
+    *,
+    actor: User,
+    enrolment: Enrolment,
+    indicator: Indicator,
+    goal: str,
+    activities: str,
+    review_date: datetime.date | None,
+    request: HttpRequest | None = None,
+) -> ActionPlanGoal:
+    require_unit_access(actor, enrolment.programme_unit)
+    programme = enrolment.programme_unit.programme
+    errors: dict[str, list[str]] = {}
+    if not enrolment.measurements.filter(kind=MeasurementKind.FIRST).exists():
+        errors.setdefault("goal", []).append("Handlingsplanen bygger på den första mätningen: gör den först.")
+    if not goal.strip():
+        errors.setdefault("goal", []).append("Beskriv målet.")
+    if review_date is None:
+        errors.setdefault("review_date", []).append("Ange när målet följs upp.")
+    elif review_date > weeks_after(enrolment.start_date, programme.max_weeks):
+        errors.setdefault("review_date", []).append(
+            f"Uppföljningen kan inte ligga efter {weeks_after(enrolment.start_date, programme.max_weeks)}."
+        )
+    if errors:
+        raise ValidationFailed("Målet kunde inte sparas.", fields=errors)
+    assert review_date is not None
+    with transaction.atomic():
+        item = ActionPlanGoal.objects.create(
+            enrolment=enrolment,
+            indicator=indicator,
+            goal=goal.strip(),
+            activities=activities.strip(),
+            review_date=review_date,
+        )
+        _audit(
+            actor,
+            AuditAction.PARTICIPANT_UPDATE,
+            unit=enrolment.programme_unit,
+            object_type="action_plan",
+            object_id=str(item.pk),
+            code=enrolment.code,
+            request=request,
+        )
+    return item
+
+
+def meeting_record(
+    *,
+    actor: User,
+    enrolment: Enrolment,
+    date: datetime.date | None,
+    parties: list[str],
+    decision: str,
+    request: HttpRequest | None = None,
+    today: datetime.date | None = None,
+) -> MultiPartyMeeting:
+    require_unit_access(actor, enrolment.programme_unit)
+    programme = enrolment.programme_unit.programme
+    errors: dict[str, list[str]] = {}
+    if _meeting(enrolment) is not None:
+        errors.setdefault("date", []).append("Flerpartsmötet är redan registrerat.")
+    if date is None:
+        errors.setdefault("date", []).append("Ange datum.")
+    else:
+        errors.update(
+            _errors(
+                date_limit_problems(
+                    field="date",
+                    day=date,
+                    start=enrolment.start_date,
+                    max_weeks=programme.max_weeks,
+                    today=today or _today(),
+                    label="Mötet",
+                )
+            )
+        )
+    if decision not in MeetingDecision.values:
+        errors.setdefault("decision", []).append("Ange mötets beslut.")
+    if not parties:
+        errors.setdefault("parties", []).append("Ange vilka parter som var med.")
+    if errors:
+        raise ValidationFailed("Mötet kunde inte sparas.", fields=errors)
+    assert date is not None
+    with transaction.atomic():
+        meeting = MultiPartyMeeting.objects.create(enrolment=enrolment, date=date, parties=parties, decision=decision)
+        _audit(
+            actor,
+            AuditAction.PARTICIPANT_UPDATE,
+            unit=enrolment.programme_unit,
+            object_type="meeting",
+            object_id=str(meeting.pk),
+            code=enrolment.code,
+            request=request,
+            decision=decision,
+        )
+    return meeting
+
+
+def leader_change(
+    *,
+    actor: User,
+    enrolment: Enrolment,
+    leader: User,
+    from_date: datetime.date | None,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> LeaderChange:
+    require_unit_access(actor, enrolment.programme_unit)
+    errors: dict[str, list[str]] = {}
+    if not reason.strip():
+        errors["reason"] = ["Ange skälet till bytet: samma ledare ska följa deltagaren hela vägen."]
+    if from_date is None or from_date < enrolment.start_date:
+        errors["from_date"] = ["Ange ett datum från och med starten."]
+    if leader.pk == enrolment.leader_id:
+        errors["leader"] = ["Det är redan deltagarens ansvariga ledare."]
+    if errors:
+        raise ValidationFailed("Bytet kunde inte sparas.", fields=errors)
+    assert from_date is not None
+    with transaction.atomic():
+        change = LeaderChange.objects.create(
+            enrolment=enrolment, leader=leader, from_date=from_date, reason=reason.strip()
+        )
+        enrolment.leader = leader
+        enrolment.save(update_fields=["leader"])
+        _audit(
+            actor,
+            AuditAction.PARTICIPANT_UPDATE,
+            unit=enrolment.programme_unit,
+            object_type="leader_change",
+            object_id=str(change.pk),
+            code=enrolment.code,
+            request=request,
+        )
+    return change
+
+
+def enrolment_exit(
+    *,
+    actor: User | None,
+    enrolment: Enrolment,
+    exit_date: datetime.date | None,
+    exit_reason: str,
+    occupation_after: str,
+    income_after: str,
+    expected_version: int | None = None,
+    request: HttpRequest | None = None,
+    today: datetime.date | None = None,
+) -> Enrolment:
+    require_unit_access(actor, enrolment.programme_unit)
+    programme = enrolment.programme_unit.programme
+    errors: dict[str, list[str]] = {}
+    if enrolment.exit_date is not None:
+        errors["exit_date"] = ["Deltagaren är redan utskriven."]
+    elif exit_date is None:
+        errors["exit_date"] = ["Ange slutdatum."]
+    else:
+        errors.update(
+            _errors(
+                date_limit_problems(
+                    field="exit_date",
+                    day=exit_date,
+                    start=enrolment.start_date,
+                    max_weeks=programme.max_weeks,
+                    today=today or _today(),
+                    label="Slutdatumet",
+                )
+            )
+        )
+        last = enrolment.activities.order_by("-date").values_list("date", flat=True).first()
+        if last and exit_date < last:
+            errors.setdefault("exit_date", []).append(f"Det finns en aktivitet {last} efter slutdatumet.")
+    if exit_reason not in ExitReason.values:
+        errors["exit_reason"] = ["Välj avslutsorsak."]
+    if occupation_after not in OccupationAfter.values:
+        errors["occupation_after"] = ["Välj sysselsättning efter avslut."]
+    if errors:
+        raise ValidationFailed("Utskrivningen kunde inte sparas.", fields=errors)
+    with transaction.atomic():
+        enrolment.exit_date = exit_date
+        enrolment.exit_reason = exit_reason
+        enrolment.occupation_after = occupation_after
+        enrolment.income_after = income_after
+        # Without a version (a script) the exit still never overwrites one recorded meanwhile.
+        if expected_version is None and Enrolment.objects.filter(pk=enrolment.pk, exit_date__isnull=False).exists():
+            raise ValidationFailed(
+                "Utskrivningen kunde inte sparas.", fields={"exit_date": ["Deltagaren är redan utskriven."]}
+            )
+        update_if_unchanged(
+            enrolment,
+            fields=["exit_date", "exit_reason", "occupation_after", "income_after"],
+            expected_version=expected_version,
+            what=f"Deltagaren {enrolment.code}",
+            audit_object=("enrolment", enrolment.code),
+        )
+        _audit(
+            actor,
+            AuditAction.PARTICIPANT_EXIT,
+            unit=enrolment.programme_unit,
+            object_type="enrolment",
+            object_id=enrolment.code,
+            code=enrolment.code,
+            request=request,
+        )
+    return enrolment
+
+
+def exit_document_record(
+    *,
+    actor: User,
+    enrolment: Enrolment,
+    given_on: datetime.date | None,
+    sent_on: datetime.date | None,
+    request: HttpRequest | None = None,
+) -> Enrolment:
+    require_unit_access(actor, enrolment.programme_unit)
+    if enrolment.exit_date is None:
+        raise ValidationFailed("Inte utskriven.", fields={"given_on": ["Skriv ut deltagaren först."]})
+    for value, name in ((given_on, "given_on"), (sent_on, "sent_on")):
+        if value is not None and value < enrolment.exit_date:
+            raise ValidationFailed("Fel datum.", fields={name: ["Datumet kan inte ligga före avslutet."]})
+    with transaction.atomic():
+        enrolment.exit_document_given_on = given_on
+        enrolment.exit_document_sent_on = sent_on
+        enrolment.save(update_fields=["exit_document_given_on", "exit_document_sent_on"])
+        _audit(
+            actor,
+            AuditAction.PARTICIPANT_UPDATE,
+            unit=enrolment.programme_unit,
+            object_type="exit_document",
+            object_id=enrolment.code,
+            code=enrolment.code,
+            request=request,
+        )
+    return enrolment
+
+
+def enrolment_update_start_variables(
+    *,
+    actor: User,
+    enrolment: Enrolment,
+    education_level: str,
+    income_before: str,
+    time_without_work: str,
+    born_in: str,
+    expected_version: int | None = None,
+    request: HttpRequest | None = None,
+) -> Enrolment:
+    require_unit_access(actor, enrolment.programme_unit)
+    with transaction.atomic():
+        enrolment.education_level = education_level
+        enrolment.income_before = income_before
+        enrolment.time_without_work = time_without_work
+        enrolment.born_in = born_in
+        update_if_unchanged(
+            enrolment,
+            fields=["education_level", "income_before", "time_without_work", "born_in"],
+            expected_version=expected_version,
+            what=f"Deltagaren {enrolment.code}",
+            audit_object=("enrolment", enrolment.code),
+        )
+        _audit(
+            actor,
+            AuditAction.PARTICIPANT_UPDATE,
+            unit=enrolment.programme_unit,
+            object_type="enrolment",
+            object_id=enrolment.code,
+            code=enrolment.code,
+            request=request,
+            variables="start",
+        )
+    return enrolment
