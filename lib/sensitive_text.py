@@ -362,7 +362,7 @@ def _candidate(window: list[_Atom], digits: str, today: datetime.date) -> _Numbe
         elif atom.role == "daymonth":
             return None  # 15/1 is a day and a month: no personnummer starts with one
         elif atom.role == "amount":
-            # 790 126-1698 and 790 126 1698 are numbers; 750 107 75 85 and 161 225 2024 are amounts,
+            # 121 212-1212 and 121 212 1212 are numbers; 750 107 75 85 and 161 225 2024 are amounts,
             # counts and years.
             tail = window[1] if len(window) == 2 else None
             joined = tail is not None and tail.gap_before in ("-", "+", "/", ".")

@@ -111,7 +111,7 @@ def test_personal_data_in_the_narrative_is_refused_and_nothing_is_stored(activer
             "unit": "alingsas-activera",
             "kind": "annual",
             "year": 2025,
-            "narrative": "Anna Svensson 19790126-1698 tel 070-123 45 67",
+            "narrative": "Anna Svensson 19121212-1212 tel 070-123 45 67",
             "submit": True,
         },
         format="json",
