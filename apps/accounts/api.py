@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.audit.context import audit_context
 from apps.core.api import PAGE_PARAMETERS, page_of, results_schema
 
 from .access import current_user
@@ -84,5 +85,7 @@ class ApiTokenDetailApi(APIView):
     )
     def delete(self, request: Request, token_key: str) -> Response:
         user = current_user(request)
-        api_token_revoke(token=get_api_token_for_user(user, token_key), actor=user, request=request._request)
+        api_token_revoke(
+            token=get_api_token_for_user(user, token_key), actor=user, context=audit_context(request._request)
+        )
         return Response(status=204)

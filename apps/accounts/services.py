@@ -6,10 +6,10 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
+from apps.audit.context import AuditContext
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.organisations.models import Organisation
@@ -118,7 +118,7 @@ API_TOKEN_MAX_DAYS = 365
 
 
 def api_token_issue(
-    *, user: User, actor: User | None = None, days: int | None = None, request: HttpRequest | None = None
+    *, user: User, actor: User | None = None, days: int | None = None, context: AuditContext | None = None
 ) -> tuple[AuthToken, str]:
     """Create an API token that expires after `days` (INSYN_API_TOKEN_DAYS unless given) and return
     it with the token in clear text, shown this once. Only its digest is stored; the audit row holds
@@ -132,7 +132,7 @@ def api_token_issue(
         audit_record(
             actor=actor,
             action=AuditAction.TOKEN_CREATE,
-            request=request,
+            context=context,
             object_type="user",
             object_id=user.username,
             details={"token_key": instance.token_key, "expiry": instance.expiry.isoformat()},
@@ -141,39 +141,39 @@ def api_token_issue(
 
 
 def api_token_create(
-    *, user: User, actor: User | None = None, days: int | None = None, request: HttpRequest | None = None
+    *, user: User, actor: User | None = None, days: int | None = None, context: AuditContext | None = None
 ) -> str:
     """Like api_token_issue, the token in clear text only."""
-    return api_token_issue(user=user, actor=actor, days=days, request=request)[1]
+    return api_token_issue(user=user, actor=actor, days=days, context=context)[1]
 
 
-def _audit_token_revoke(*, owner: User, token_key: str, actor: User | None, request: HttpRequest | None) -> None:
+def _audit_token_revoke(*, owner: User, token_key: str, actor: User | None, context: AuditContext | None) -> None:
     audit_record(
         actor=actor,
         action=AuditAction.TOKEN_REVOKE,
-        request=request,
+        context=context,
         object_type="user",
         object_id=owner.username,
         details={"token_key": token_key},
     )
 
 
-def api_token_revoke(*, token: AuthToken, actor: User | None = None, request: HttpRequest | None = None) -> None:
+def api_token_revoke(*, token: AuthToken, actor: User | None = None, context: AuditContext | None = None) -> None:
     """Revoke one token. Access is the caller's check (get_api_token_for_user); a token someone else
     revoked a moment before is left as it is, without a second audit row."""
     with transaction.atomic():
         deleted, _ = AuthToken.objects.filter(digest=token.digest).delete()
         if deleted:
-            _audit_token_revoke(owner=token.user, token_key=token.token_key, actor=actor, request=request)
+            _audit_token_revoke(owner=token.user, token_key=token.token_key, actor=actor, context=context)
 
 
-def api_tokens_revoke(*, user: User, actor: User | None = None, request: HttpRequest | None = None) -> int:
+def api_tokens_revoke(*, user: User, actor: User | None = None, context: AuditContext | None = None) -> int:
     """Revoke every token of `user`, one audit row per token; returns how many."""
     with transaction.atomic():
         keys = dict(AuthToken.objects.select_for_update().filter(user=user).values_list("digest", "token_key"))
         AuthToken.objects.filter(digest__in=list(keys)).delete()
         for token_key in sorted(keys.values()):
-            _audit_token_revoke(owner=user, token_key=token_key, actor=actor, request=request)
+            _audit_token_revoke(owner=user, token_key=token_key, actor=actor, context=context)
     return len(keys)
 
 
@@ -183,12 +183,12 @@ def totp_device_start_enrolment(*, user: User) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="Autentiseringsapp", confirmed=False)
 
 
-def totp_device_confirm(*, device: TOTPDevice, token: str, request: HttpRequest) -> bool:
+def totp_device_confirm(*, device: TOTPDevice, token: str, context: AuditContext) -> bool:
     if not device.verify_token(token):
         audit_record(
             actor=device.user,
             action=AuditAction.OTP_FAILURE,
-            request=request,
+            context=context,
             object_type="user",
             object_id=device.user.username,
             details={"stage": "enrolment"},
@@ -201,7 +201,7 @@ def totp_device_confirm(*, device: TOTPDevice, token: str, request: HttpRequest)
         audit_record(
             actor=device.user,
             action=AuditAction.OTP_ENROLLED,
-            request=request,
+            context=context,
             object_type="user",
             object_id=device.user.username,
         )

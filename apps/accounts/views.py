@@ -20,6 +20,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.accounts.access import page
+from apps.audit.context import audit_context
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 
@@ -71,7 +72,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 actor=None,
                 actor_username=username,
                 action=AuditAction.LOGIN_LOCKED if locked else AuditAction.LOGIN_FAILURE,
-                request=request,
+                context=audit_context(request),
                 object_type="user",
                 object_id=username,
             )
@@ -82,7 +83,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             audit_record(
                 actor=user,
                 action=AuditAction.LOGIN_SUCCESS,
-                request=request,
+                context=audit_context(request),
                 object_type="user",
                 object_id=user.username,
             )
@@ -132,11 +133,19 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         if device.verify_token(form.cleaned_data["token"]):
             _second_factor_given(request, device)
             audit_record(
-                actor=user, action=AuditAction.OTP_SUCCESS, request=request, object_type="user", object_id=user.username
+                actor=user,
+                action=AuditAction.OTP_SUCCESS,
+                context=audit_context(request),
+                object_type="user",
+                object_id=user.username,
             )
             return redirect(_next_url(request))
         audit_record(
-            actor=user, action=AuditAction.OTP_FAILURE, request=request, object_type="user", object_id=user.username
+            actor=user,
+            action=AuditAction.OTP_FAILURE,
+            context=audit_context(request),
+            object_type="user",
+            object_id=user.username,
         )
         form.add_error("token", _("Koden stämmer inte. Vänta på nästa kod och försök igen."))
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
@@ -155,7 +164,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
         device = totp_device_start_enrolment(user=user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if totp_device_confirm(device=device, token=form.cleaned_data["token"], request=request):
+        if totp_device_confirm(device=device, token=form.cleaned_data["token"], context=audit_context(request)):
             _second_factor_given(request, device)
             return redirect(_next_url(request))
         form.add_error("token", _("Koden stämmer inte. Kontrollera att klockan i telefonen går rätt och försök igen."))
@@ -184,7 +193,11 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     user = _pending_user(request)
     if user is not None:
         audit_record(
-            actor=user, action=AuditAction.LOGOUT, request=request, object_type="user", object_id=user.username
+            actor=user,
+            action=AuditAction.LOGOUT,
+            context=audit_context(request),
+            object_type="user",
+            object_id=user.username,
         )
     logout(request)
     return redirect(reverse("accounts:login"))
@@ -231,6 +244,6 @@ def api_token_revoke_view(request: HttpRequest, token_key: str) -> HttpResponse:
     token = get_api_token_for_user(user, token_key)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    api_token_revoke(token=token, actor=user, request=request)
+    api_token_revoke(token=token, actor=user, context=audit_context(request))
     messages.success(request, _("API-nyckeln %(key)s är återkallad.") % {"key": token.token_key})
     return redirect(_back_to_token_list(request))

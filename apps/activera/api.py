@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from apps.accounts.access import current_user
 from apps.accounts.roles import Permission
 from apps.accounts.selectors import has_permission
+from apps.audit.context import audit_context
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.core.api import PAGE_PARAMETERS, page_of, results_schema
@@ -57,7 +58,7 @@ class ParticipantListApi(APIView):
             audit_record(
                 actor=user,
                 action=AuditAction.PARTICIPANT_LIST,
-                request=request._request,
+                context=audit_context(request._request),
                 object_type="enrolment",
                 municipality_slug=slug,
                 details={"codes": [e.code for e in enrolments if municipality_of_unit(e.programme_unit).slug == slug]},
@@ -82,7 +83,7 @@ class ParticipantDetailApi(APIView):
         audit_record(
             actor=user,
             action=AuditAction.PARTICIPANT_VIEW,
-            request=request._request,
+            context=audit_context(request._request),
             object_type="enrolment",
             object_id=enrolment.code,
             person_code=enrolment.code,
@@ -205,7 +206,7 @@ class DeliveryCreateApi(APIView):
                 year=data["year"],
                 text=data.get("narrative", ""),
                 names_confirmed=data["names_confirmed"],
-                request=request._request,
+                context=audit_context(request._request),
             )
             return Response({"narrative": narrative.text})
         delivery = delivery_submit(
@@ -216,6 +217,6 @@ class DeliveryCreateApi(APIView):
             period=data["period"],
             narrative=data.get("narrative"),
             names_confirmed=data["names_confirmed"],
-            request=request._request,
+            context=audit_context(request._request),
         )
         return Response(DeliverySerializer(delivery).data, status=201)

@@ -10,12 +10,12 @@ import io
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.accounts.selectors import grants_of
+from apps.audit.context import AuditContext
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from insyn.errors import Conflict, ValidationFailed
@@ -125,7 +125,7 @@ def narrative_save(
     year: int,
     text: str,
     names_confirmed: bool = False,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Narrative:
     """Save the verksamhetsberättelse of an interim or full-year delivery. It goes to the förbund,
     so it must describe the activity, never a person: the text guard refuses identity numbers,
@@ -143,7 +143,7 @@ def narrative_save(
         audit_record(
             actor=actor,
             action=AuditAction.DELIVERY_CHANGE,
-            request=request,
+            context=context,
             object_type="narrative",
             object_id=f"{kind}-{year}",
             municipality_slug=municipality_of_unit(unit).slug,
@@ -160,7 +160,7 @@ def delivery_submit(
     period: int,
     narrative: str | None = None,
     names_confirmed: bool = False,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     today: datetime.date | None = None,
 ) -> Delivery:
     """Freeze the delivery as it is now. The förbund sees it when its period is released: at once
@@ -202,7 +202,7 @@ def delivery_submit(
             audit_record(
                 actor=actor,
                 action=AuditAction.DELIVERY_SUBMIT,
-                request=request,
+                context=context,
                 object_type="delivery",
                 object_id=str(delivery.pk),
                 municipality_slug=municipality_of_unit(unit).slug,
@@ -276,7 +276,7 @@ def forbund_notify(*, delivery: Delivery) -> int:
 
 
 def period_close(
-    *, actor: User, programme: Programme, kind: str, year: int, period: int, request: HttpRequest | None = None
+    *, actor: User, programme: Programme, kind: str, year: int, period: int, context: AuditContext | None = None
 ) -> ForbundRelease:
     """The office publishes a period over the executors that have delivered, without waiting for
     the rest (their later deliveries are published on their own, outside the sum)."""
@@ -295,7 +295,7 @@ def period_close(
         audit_record(
             actor=actor,
             action=AuditAction.DELIVERY_CHANGE,
-            request=request,
+            context=context,
             object_type="forbund_release",
             object_id=str(release.pk),
             details={"kind": kind, "year": year, "period": period, "closed": True},
@@ -354,7 +354,7 @@ def delivery_terms_set(
     year: int,
     monthly_unprotected: bool,
     clause: str,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> DeliveryTerms:
     """Record what the executor's agreement for the year says about protecting the monthly
     referral counts. Unprotected only where the agreement explicitly asks for it: say where."""
@@ -373,7 +373,7 @@ def delivery_terms_set(
         audit_record(
             actor=actor,
             action=AuditAction.AGREEMENT_CHANGE,
-            request=request,
+            context=context,
             object_type="delivery_terms",
             object_id=f"{unit.unit.slug}-{year}",
             details={"monthly_unprotected": monthly_unprotected, "clause": terms.clause},

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.access import current_user, page
 from apps.accounts.roles import Permission
+from apps.audit.context import audit_context
 from apps.core.views import bad_request
 from apps.core.xlsx import XLSX_MIME, download_response
 from insyn.errors import InsynError
@@ -90,11 +91,13 @@ def delivery_preview(request: HttpRequest) -> HttpResponse:
                     year=year,
                     text=typed_narrative,
                     names_confirmed=names_confirmed,
-                    request=request,
+                    context=audit_context(request),
                 )
                 messages.success(request, "Verksamhetsberättelsen är sparad.")
                 return redirect(f"{request.path}?{query}")
-            submitted = delivery_submit(actor=user, unit=unit, kind=kind, year=year, period=period, request=request)
+            submitted = delivery_submit(
+                actor=user, unit=unit, kind=kind, year=year, period=period, context=audit_context(request)
+            )
         except InsynError as exc:
             messages.error(request, _error_text(exc))
             if typed_narrative is None:
@@ -272,7 +275,12 @@ def forbund_period_close(request: HttpRequest) -> HttpResponse:
             request.POST.get("kind"), request.POST.get("year"), request.POST.get("period")
         )
         period_close(
-            actor=current_user(request), programme=programme, kind=kind, year=year, period=period, request=request
+            actor=current_user(request),
+            programme=programme,
+            kind=kind,
+            year=year,
+            period=period,
+            context=audit_context(request),
         )
     except InsynError as exc:
         messages.error(request, _error_text(exc))

@@ -18,6 +18,7 @@ from apps.accounts.access import current_user, page
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
 from apps.accounts.selectors import municipalities_with
+from apps.audit.context import audit_context
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.core.forms import apply_domain_error
@@ -110,7 +111,7 @@ def public_referral(request: HttpRequest) -> HttpResponse:
             return render(request, "activera/public_receipt.html", {"receipt": None})
         try:
             referral = referral_submit(
-                actor=None, data=_referral_input(form), channel=ReferralChannel.WEB, request=request
+                actor=None, data=_referral_input(form), channel=ReferralChannel.WEB, context=audit_context(request)
             )
         except InsynError as exc:
             apply_domain_error(form, exc)
@@ -149,7 +150,7 @@ def participant_home(request: HttpRequest) -> HttpResponse:
         audit_record(
             actor=user,
             action=AuditAction.PARTICIPANT_LIST,
-            request=request,
+            context=audit_context(request),
             object_type="enrolment",
             object_id=f"{len(active)} deltagare",
             municipality_slug=municipality_of_unit(active[0].programme_unit).slug,
@@ -179,7 +180,9 @@ def referral_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         channel = ReferralChannel.PAPER if request.POST.get("channel") == "paper" else ReferralChannel.PHONE
         try:
-            referral = referral_submit(actor=user, data=_referral_input(form), channel=channel, request=request)
+            referral = referral_submit(
+                actor=user, data=_referral_input(form), channel=channel, context=audit_context(request)
+            )
         except InsynError as exc:
             apply_domain_error(form, exc)
         else:
@@ -212,7 +215,7 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
             if accept_form.is_valid():
                 try:
                     enrolment = referral_accept(
-                        actor=user, referral=referral, request=request, **accept_form.cleaned_data
+                        actor=user, referral=referral, context=audit_context(request), **accept_form.cleaned_data
                     )
                 except InsynError as exc:
                     apply_domain_error(accept_form, exc)
@@ -228,7 +231,7 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
                         referral=referral,
                         reason=decline_form.cleaned_data["reason"],
                         withdrawn=decline_form.cleaned_data["outcome"] == "withdrawn",
-                        request=request,
+                        context=audit_context(request),
                     )
                 except InsynError as exc:
                     apply_domain_error(decline_form, exc)
@@ -238,7 +241,7 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     audit_record(
         actor=user,
         action=AuditAction.REFERRAL_VIEW,
-        request=request,
+        context=audit_context(request),
         object_type="referral",
         object_id=referral.receipt_number,
         person_code=referral.person.code if referral.person else "",
@@ -330,7 +333,7 @@ def participant_detail(request: HttpRequest, participant_code: str) -> HttpRespo
     audit_record(
         actor=current_user(request),
         action=AuditAction.PARTICIPANT_VIEW,
-        request=request,
+        context=audit_context(request),
         object_type="enrolment",
         object_id=enrolment.code,
         person_code=enrolment.code,
@@ -374,7 +377,7 @@ def participant_activity(request: HttpRequest, participant_code: str) -> HttpRes
         participant_code,
         form_key="activity_form",
         build=lambda e, data: ActivityForm(data, programme=e.programme_unit.programme, prefix="activity"),
-        save=lambda u, e, f: activity_add(actor=u, enrolment=e, request=request, **f.cleaned_data),
+        save=lambda u, e, f: activity_add(actor=u, enrolment=e, context=audit_context(request), **f.cleaned_data),
         success="Aktiviteten är registrerad.",
     )
 
@@ -389,7 +392,7 @@ def participant_measurement(request: HttpRequest, participant_code: str) -> Http
             date=form.cleaned_data["date"],
             kind=form.cleaned_data["kind"],
             answers=form.answers(),
-            request=request,
+            context=audit_context(request),
         )
 
     return _participant_post(
@@ -409,7 +412,7 @@ def participant_goal(request: HttpRequest, participant_code: str) -> HttpRespons
         participant_code,
         form_key="goal_form",
         build=lambda e, data: GoalForm(data, programme=e.programme_unit.programme, prefix="goal"),
-        save=lambda u, e, f: goal_add(actor=u, enrolment=e, request=request, **f.cleaned_data),
+        save=lambda u, e, f: goal_add(actor=u, enrolment=e, context=audit_context(request), **f.cleaned_data),
         success="Målet är tillagt i handlingsplanen.",
     )
 
@@ -421,7 +424,7 @@ def participant_meeting(request: HttpRequest, participant_code: str) -> HttpResp
         participant_code,
         form_key="meeting_form",
         build=lambda e, data: MeetingForm(data, prefix="meeting"),
-        save=lambda u, e, f: meeting_record(actor=u, enrolment=e, request=request, **f.cleaned_data),
+        save=lambda u, e, f: meeting_record(actor=u, enrolment=e, context=audit_context(request), **f.cleaned_data),
         success="Flerpartsmötet är registrerat.",
     )
 
@@ -433,7 +436,7 @@ def participant_leader(request: HttpRequest, participant_code: str) -> HttpRespo
         participant_code,
         form_key="leader_form",
         build=lambda e, data: LeaderForm(data, leaders=_leaders(current_user(request), e), prefix="leader"),
-        save=lambda u, e, f: leader_change(actor=u, enrolment=e, request=request, **f.cleaned_data),
+        save=lambda u, e, f: leader_change(actor=u, enrolment=e, context=audit_context(request), **f.cleaned_data),
         success="Bytet av ansvarig ledare är registrerat.",
     )
 
@@ -445,7 +448,9 @@ def participant_start_variables(request: HttpRequest, participant_code: str) -> 
         participant_code,
         form_key="start_form",
         build=lambda e, data: StartVariablesForm(data, prefix="start"),
-        save=lambda u, e, f: enrolment_update_start_variables(actor=u, enrolment=e, request=request, **f.cleaned_data),
+        save=lambda u, e, f: enrolment_update_start_variables(
+            actor=u, enrolment=e, context=audit_context(request), **f.cleaned_data
+        ),
         success="Uppgifterna vid start är sparade.",
     )
 
@@ -457,7 +462,7 @@ def participant_exit(request: HttpRequest, participant_code: str) -> HttpRespons
         participant_code,
         form_key="exit_form",
         build=lambda e, data: ExitForm(data, prefix="exit"),
-        save=lambda u, e, f: enrolment_exit(actor=u, enrolment=e, request=request, **f.cleaned_data),
+        save=lambda u, e, f: enrolment_exit(actor=u, enrolment=e, context=audit_context(request), **f.cleaned_data),
         success="Deltagaren är utskriven. Ta fram avslutsdokumentationen.",
     )
 
@@ -469,7 +474,9 @@ def participant_exit_document(request: HttpRequest, participant_code: str) -> Ht
         participant_code,
         form_key="document_form",
         build=lambda e, data: ExitDocumentForm(data, prefix="document"),
-        save=lambda u, e, f: exit_document_record(actor=u, enrolment=e, request=request, **f.cleaned_data),
+        save=lambda u, e, f: exit_document_record(
+            actor=u, enrolment=e, context=audit_context(request), **f.cleaned_data
+        ),
         success="Avslutsdokumentationen är registrerad.",
     )
 
@@ -487,7 +494,7 @@ def participant_exit_pdf(request: HttpRequest, participant_code: str) -> HttpRes
     audit_record(
         actor=user,
         action=AuditAction.PARTICIPANT_EXPORT,
-        request=request,
+        context=audit_context(request),
         object_type="exit_document",
         object_id=enrolment.code,
         person_code=enrolment.code,

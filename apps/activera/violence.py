@@ -20,10 +20,10 @@ from typing import IO, Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, F, PositiveIntegerField, Value, When
-from django.http import HttpRequest
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.audit.context import AuditContext
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from insyn.errors import ImportFailed, ImportProblem, ValidationFailed
@@ -141,7 +141,7 @@ def _write_batch(
     tertial: int,
     counts: Counter[tuple[str, str]],
     forms: int,
-    request: HttpRequest | None,
+    context: AuditContext | None,
 ) -> ViolenceBatchResult:
     """Add a validated batch to the tertial's counts, with its audit row, in one transaction."""
     questions = violence_question_codes(programme_unit.programme)
@@ -182,7 +182,7 @@ def _write_batch(
         audit_record(
             actor=actor,
             action=AuditAction.DELIVERY_CHANGE,
-            request=request,
+            context=context,
             object_type="violence_batch",
             object_id=f"{programme_unit.unit.slug} {tertial_label(year, tertial)}",
             municipality_slug=municipality_of_unit(programme_unit).slug,
@@ -209,7 +209,7 @@ def violence_batch_record(
     year: int,
     tertial: int,
     forms: Sequence[Mapping[str, str]],
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     today: datetime.date | None = None,
 ) -> ViolenceBatchResult:
     """Add a batch of filled-in forms to the tertial's counts, all or nothing. Each form maps
@@ -242,7 +242,7 @@ def violence_batch_record(
         tertial=tertial,
         counts=counts,
         forms=len(forms),
-        request=request,
+        context=context,
     )
 
 
@@ -303,7 +303,7 @@ def violence_batch_import(
     tertial: int,
     filename: str,
     data: bytes | IO[bytes],
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     today: datetime.date | None = None,
 ) -> ViolenceBatchResult:
     """Import a batch of paper forms from CSV or XLSX: one row per form, one column per question
@@ -334,7 +334,7 @@ def violence_batch_import(
         tertial=tertial,
         counts=counts,
         forms=forms,
-        request=request,
+        context=context,
     )
 
 

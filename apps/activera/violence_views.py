@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.access import current_user, page
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
+from apps.audit.context import audit_context
 from apps.core.forms import apply_domain_error
 from apps.core.xlsx import XLSX_MIME, download_response
 from insyn.errors import ImportFailed, InsynError, ValidationFailed
@@ -107,7 +108,7 @@ def violence_batches(request: HttpRequest) -> HttpResponse:
                 tertial=form.cleaned_data["tertial"],
                 filename=upload.name,
                 data=upload.file,
-                request=request,
+                context=audit_context(request),
             )
         except ImportFailed as exc:
             problems = [str(problem) for problem in exc.problems]

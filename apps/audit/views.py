@@ -7,6 +7,7 @@ from django.shortcuts import render
 from apps.accounts.access import page
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
+from apps.audit.context import audit_context
 
 from .forms import AuditSearchForm
 from .models import AuditAction
@@ -28,7 +29,7 @@ def audit_search(request: HttpRequest) -> HttpResponse:
     audit_record(
         actor=request.user,
         action=AuditAction.AUDIT_VIEW,
-        request=request,
+        context=audit_context(request),
         object_type="audit",
         details={key: str(value) for key, value in filters.items()},
     )

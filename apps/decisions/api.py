@@ -15,6 +15,7 @@ from apps.accounts.access import current_user
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
 from apps.accounts.selectors import has_permission, municipalities_with
+from apps.audit.context import audit_context
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.core.api import PAGE_PARAMETERS, page_of, results_schema
@@ -97,7 +98,7 @@ class DecisionListApi(APIView):
             audit_record(
                 actor=user,
                 action=AuditAction.DECISION_LIST,
-                request=request._request,
+                context=audit_context(request._request),
                 object_type="decision",
                 municipality_slug=slug,
                 details={"codes": sorted({d.person.code for d in decisions if d.municipality.slug == slug})},
@@ -126,7 +127,7 @@ class DecisionListApi(APIView):
             caseworker=data["caseworker"],
             delay_reason=data["delay_reason"],
             delay_reason_text=data["delay_reason_text"],
-            request=request._request,
+            context=audit_context(request._request),
         )
         return Response(DecisionSerializer(decision).data, status=201)
 
@@ -139,7 +140,7 @@ class DecisionDetailApi(APIView):
         audit_record(
             actor=user,
             action=AuditAction.DECISION_VIEW,
-            request=request._request,
+            context=audit_context(request._request),
             object_type="decision",
             object_id=str(decision.pk),
             person_code=decision.person.code,
@@ -155,7 +156,9 @@ class DecisionEventApi(APIView):
         decision = get_decision_for_user(user, decision_id)
         serializer = EventSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        decision_event_add(actor=user, decision=decision, request=request._request, **serializer.validated_data)
+        decision_event_add(
+            actor=user, decision=decision, context=audit_context(request._request), **serializer.validated_data
+        )
         return Response(DecisionSerializer(get_decision_for_user(user, decision_id)).data, status=201)
 
 
@@ -189,7 +192,7 @@ class DecisionImportApi(APIView):
             municipality=municipality,
             filename=upload.name or "",
             data=upload.file,
-            request=request._request,
+            context=audit_context(request._request),
         )
         return Response({"created": result.created, "updated": result.updated})
 
@@ -302,7 +305,7 @@ class ReportListApi(APIView):
             municipality=municipality,
             quarter=Quarter.parse(data["quarter"]),
             as_of=data["as_of"],
-            request=request._request,
+            context=audit_context(request._request),
         )
         return Response({"id": report.pk, **exports.report_json(report)}, status=201)
 
@@ -312,7 +315,9 @@ class ReportDetailApi(APIView):
     def get(self, request: Request, report_id: int) -> Response:
         user = current_user(request)
         report = get_report_for_user(user, report_id)
-        report_access_record(actor=user, action=AuditAction.REPORT_VIEW, report=report, request=request._request)
+        report_access_record(
+            actor=user, action=AuditAction.REPORT_VIEW, report=report, context=audit_context(request._request)
+        )
         return Response({"id": report.pk, **exports.report_json(report)})
 
 
@@ -323,7 +328,7 @@ class ReportSubmitApi(APIView):
         report = get_report_for_user(user, report_id)
         if report.municipality not in municipalities_with(user, Permission.DECISION_MANAGE):
             raise Http404
-        report = report_submit(actor=user, report=report, request=request._request)
+        report = report_submit(actor=user, report=report, context=audit_context(request._request))
         return Response({"id": report.pk, **exports.report_json(report)})
 
 

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
 from apps.accounts.selectors import municipalities_with
+from apps.audit.context import AuditContext
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.organisations.models import Organisation
@@ -297,12 +297,12 @@ def _require_manage(actor: User | None, municipality: Organisation) -> None:
         raise NotPermitted("Du får inte rapportera till IVO för den kommunen.")
 
 
-def _audit_entry(actor: User | None, entry: IvoEntry, request: HttpRequest | None, **details: object) -> None:
+def _audit_entry(actor: User | None, entry: IvoEntry, context: AuditContext | None, **details: object) -> None:
     # Entering the report in IVO's e-service hands the individual data to IVO: logged as that.
     audit_record(
         actor=actor,
         action=AuditAction.IVO_INDIVIDUAL_EXPORT,
-        request=request,
+        context=context,
         object_type="ivo_entry",
         object_id=str(entry.pk),
         person_code=entry.decision.person.code,
@@ -338,7 +338,7 @@ def ivo_entry_record(
     report: QuarterlyReport,
     row: ReportRow,
     entered_on: datetime.date | None,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     today: datetime.date | None = None,
 ) -> IvoEntry:
     """Record that the individual report of `row` has been entered in IVO's e-service."""
@@ -375,7 +375,7 @@ def ivo_entry_record(
             entered_on=entered_on,
             entered_by=actor,
         )
-        _audit_entry(actor, entry, request, quarter=f"{report.year}Q{report.quarter}", section=row.section)
+        _audit_entry(actor, entry, context, quarter=f"{report.year}Q{report.quarter}", section=row.section)
     return entry
 
 
@@ -408,7 +408,7 @@ def ivo_closure_record(
     actor: User | None,
     decision: Decision,
     entered_on: datetime.date | None,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     today: datetime.date | None = None,
 ) -> IvoEntry:
     """Record that the execution (or end) of a wait already reported to IVO was reported in the
@@ -441,5 +441,5 @@ def ivo_closure_record(
             entered_on=entered_on,
             entered_by=actor,
         )
-        _audit_entry(actor, entry, request, outcome=episode.outcome.value, date=episode.end.isoformat())
+        _audit_entry(actor, entry, context, outcome=episode.outcome.value, date=episode.end.isoformat())
     return entry

@@ -10,13 +10,13 @@ import io
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
 from apps.accounts.selectors import municipalities_with
+from apps.audit.context import AuditContext
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.organisations.models import Organisation
@@ -31,12 +31,12 @@ def _require(actor: User | None, municipality: Organisation) -> None:
         raise NotPermitted("Du får inte registrera nämndens beslut i den kommunen.")
 
 
-def _audit(actor: User | None, report: QuarterlyReport, request: HttpRequest | None, **details: object) -> None:
+def _audit(actor: User | None, report: QuarterlyReport, context: AuditContext | None, **details: object) -> None:
     # The nämnd's decision and the dispatch are the last steps of submitting the report.
     audit_record(
         actor=actor,
         action=AuditAction.REPORT_SUBMIT,
-        request=request,
+        context=context,
         object_type="quarterly_report",
         object_id=str(report.pk),
         municipality_slug=report.municipality.slug,
@@ -57,7 +57,7 @@ def committee_settings_save(
     manager_name: str = "",
     manager_title: str = "Förvaltningschef",
     approver_name: str = "",
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> CommitteeSettings:
     """Save what the nämnd's documents say about the nämnd itself (created on first save)."""
     _require(actor, municipality)
@@ -81,7 +81,7 @@ def committee_settings_save(
         audit_record(
             actor=actor,
             action=AuditAction.REFERENCE_DATA_CHANGE,
-            request=request,
+            context=context,
             object_type="committee_settings",
             object_id=str(settings.pk),
             municipality_slug=municipality.slug,
@@ -136,7 +136,7 @@ def committee_decision_record(
     diary_number: str,
     decision_text: str,
     working_committee_on: datetime.date | None = None,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     today: datetime.date | None = None,
 ) -> CommitteeDecision:
     """Record (or correct, until it is dispatched) the nämnd's decision on a submitted report."""
@@ -182,7 +182,7 @@ def committee_decision_record(
         _audit(
             actor,
             report,
-            request,
+            context,
             step="nämndens beslut",
             decided_on=decided_on.isoformat(),
             paragraph=paragraph,
@@ -196,7 +196,7 @@ def committee_decision_dispatch(
     actor: User | None,
     report: QuarterlyReport,
     dispatched_on: datetime.date,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     today: datetime.date | None = None,
 ) -> CommitteeDecision:
     """Record that the protokollsutdrag was sent to the council and the auditors."""
@@ -221,7 +221,7 @@ def committee_decision_dispatch(
         decision.dispatched_on = dispatched_on
         decision.dispatched_by = actor
         decision.save(update_fields=["dispatched_on", "dispatched_by"])
-        _audit(actor, report, request, step="expedierat", dispatched_on=dispatched_on.isoformat(), to=RECIPIENTS)
+        _audit(actor, report, context, step="expedierat", dispatched_on=dispatched_on.isoformat(), to=RECIPIENTS)
     return decision
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from apps.accounts.access import current_user, page
 from apps.accounts.roles import Permission
 from apps.accounts.selectors import municipalities_with
+from apps.audit.context import audit_context
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.core.forms import apply_domain_error
@@ -94,7 +95,7 @@ def report_memo(request: HttpRequest, report_id: int) -> HttpResponse:
             actor=current_user(request),
             action=AuditAction.REPORT_EXPORT,
             report=report,
-            request=request,
+            context=audit_context(request),
             details={"format": f"memo-{data['format']}"},
         )
         if data["format"] == "pdf":
@@ -121,7 +122,7 @@ def report_individuals(request: HttpRequest, report_id: int, *, entry_form: IvoE
             actor=user,
             action=AuditAction.IVO_INDIVIDUAL_EXPORT,
             report=report,
-            request=request,
+            context=audit_context(request),
             details={"codes": codes, "format": fmt},
         )
         name = f"ivo-individrapporter-{report.municipality.slug}-{report.year}Q{report.quarter}"
@@ -130,7 +131,11 @@ def report_individuals(request: HttpRequest, report_id: int, *, entry_form: IvoE
             return download(content, filename=f"{name}.json", content_type="application/json")
         return download(ivo.ivo_xlsx(report), filename=f"{name}.xlsx", content_type=XLSX_MIME)
     report_access_record(
-        actor=user, action=AuditAction.IVO_INDIVIDUAL_VIEW, report=report, request=request, details={"codes": codes}
+        actor=user,
+        action=AuditAction.IVO_INDIVIDUAL_VIEW,
+        report=report,
+        context=audit_context(request),
+        details={"codes": codes},
     )
     can_record = report.municipality in municipalities_with(user, Permission.DECISION_MANAGE)
     return render(
@@ -164,7 +169,7 @@ def ivo_entry_view(request: HttpRequest, report_id: int) -> HttpResponse:
                     report=report,
                     row=row,
                     entered_on=form.cleaned_data["entered_on"],
-                    request=request,
+                    context=audit_context(request),
                 )
             except InsynError as exc:
                 apply_domain_error(form, exc)
@@ -186,7 +191,7 @@ def report_preview(request: HttpRequest) -> HttpResponse:
     audit_record(
         actor=user,
         action=AuditAction.REPORT_VIEW,
-        request=request,
+        context=audit_context(request),
         object_type="quarterly_report_preview",
         object_id=f"{view.report.year}Q{view.report.quarter}",
         municipality_slug=municipality.slug,
@@ -222,7 +227,7 @@ def committee_decision_view(request: HttpRequest, report_id: int) -> HttpRespons
     if request.method == "POST" and form.is_valid():
         try:
             minutes.committee_decision_record(
-                actor=current_user(request), report=report, request=request, **form.cleaned_data
+                actor=current_user(request), report=report, context=audit_context(request), **form.cleaned_data
             )
         except InsynError as exc:
             apply_domain_error(form, exc)
@@ -268,7 +273,7 @@ def committee_minutes(request: HttpRequest, report_id: int) -> HttpResponse:
         actor=current_user(request),
         action=AuditAction.REPORT_EXPORT,
         report=report,
-        request=request,
+        context=audit_context(request),
         details={"format": f"protokollsutdrag-{fmt}"},
     )
     name = f"protokollsutdrag-{report.municipality.slug}-{report.year}Q{report.quarter}"
@@ -289,7 +294,7 @@ def committee_dispatch(request: HttpRequest, report_id: int) -> HttpResponse:
                 actor=current_user(request),
                 report=report,
                 dispatched_on=form.cleaned_data["dispatched_on"],
-                request=request,
+                context=audit_context(request),
             )
         except InsynError as exc:
             messages.error(request, " ".join([exc.message, *(m for ms in exc.fields.values() for m in ms)]))
@@ -323,7 +328,7 @@ def committee_settings_edit(request: HttpRequest, municipality: str) -> HttpResp
             minutes.committee_settings_save(
                 actor=current_user(request),
                 municipality=organisation,
-                request=request,
+                context=audit_context(request),
                 **{name: form.cleaned_data[name] for name in minutes.SETTINGS_FIELDS},
             )
         except InsynError as error:

@@ -9,12 +9,12 @@ from typing import IO, Any
 from django import forms
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
 from apps.accounts.selectors import municipalities_with
+from apps.audit.context import AuditContext
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record, audit_record_many
 from apps.core.concurrency import bump_version, update_if_unchanged
@@ -56,12 +56,12 @@ def _require(
 
 
 def _audit(
-    actor: User | None, action: AuditAction, decision: Decision, request: HttpRequest | None, **details: object
+    actor: User | None, action: AuditAction, decision: Decision, context: AuditContext | None, **details: object
 ) -> None:
     audit_record(
         actor=actor,
         action=action,
-        request=request,
+        context=context,
         object_type="decision",
         object_id=str(decision.pk),
         person_code=decision.person.code,
@@ -134,7 +134,7 @@ def decision_create(
     interim_support: str = "",
     ivo_area: str = "",
     protected_identity: bool = False,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     today: datetime.date | None = None,
 ) -> Decision:
     _require(actor, municipality)
@@ -174,7 +174,7 @@ def decision_create(
                 protected_identity=protected_identity,
                 created_by=actor,
             )
-            _audit(actor, AuditAction.DECISION_CREATE, decision, request)
+            _audit(actor, AuditAction.DECISION_CREATE, decision, context)
     except IntegrityError as exc:
         raise Conflict(f"Referensen {reference} registrerades samtidigt av någon annan.") from exc
     return decision
@@ -192,7 +192,7 @@ def decision_update_waiting(
     ivo_area: str | None = None,
     protected_identity: bool | None = None,
     expected_version: int | None = None,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Decision:
     """Update what is known while the person waits: reason, consequences, support meanwhile, and
     what IVO's e-service asks besides (inriktning, protected identity; None: unchanged).
@@ -227,7 +227,7 @@ def decision_update_waiting(
             what=f"Beslutet {decision.reference}",
             audit_object=("decision", str(decision.pk)),
         )
-        _audit(actor, AuditAction.DECISION_UPDATE, decision, request)
+        _audit(actor, AuditAction.DECISION_UPDATE, decision, context)
     return decision
 
 
@@ -240,7 +240,7 @@ def decision_event_add(
     missing_part: str = "",
     end_reason: str = "",
     end_reason_text: str = "",
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     today: datetime.date | None = None,
 ) -> DecisionEvent:
     _require(actor, decision.municipality)
@@ -283,7 +283,7 @@ def decision_event_add(
             recorded_by=actor,
         )
         bump_version(decision)
-        _audit(actor, AuditAction.DECISION_EVENT, decision, request, event=event_kind.value, date=date.isoformat())
+        _audit(actor, AuditAction.DECISION_EVENT, decision, context, event=event_kind.value, date=date.isoformat())
     return event
 
 
@@ -294,7 +294,7 @@ def decision_offer_add(
     offered_on: datetime.date | None,
     declined: bool,
     note: str = "",
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     today: datetime.date | None = None,
 ) -> InsatsOffer:
     """Record that an insats was offered. A declined offer does not end the decision."""
@@ -317,7 +317,7 @@ def decision_offer_add(
             decision=decision, offered_on=offered_on, declined=declined, note=note.strip(), recorded_by=actor
         )
         bump_version(decision)
-        _audit(actor, AuditAction.DECISION_UPDATE, decision, request, offer=offered_on.isoformat(), declined=declined)
+        _audit(actor, AuditAction.DECISION_UPDATE, decision, context, offer=offered_on.isoformat(), declined=declined)
     return offer
 
 
@@ -357,7 +357,7 @@ def report_prepare(
     municipality: Organisation,
     quarter: Quarter,
     as_of: datetime.date,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     today: datetime.date | None = None,
 ) -> QuarterlyReport:
     """Create the draft report for a quarter, or recompute the existing draft as of `as_of`."""
@@ -399,7 +399,7 @@ def report_prepare(
         audit_record(
             actor=actor,
             action=AuditAction.REPORT_COMPUTE,
-            request=request,
+            context=context,
             object_type="quarterly_report",
             object_id=str(report.pk),
             municipality_slug=municipality.slug,
@@ -409,7 +409,7 @@ def report_prepare(
 
 
 def report_submit(
-    *, actor: User | None, report: QuarterlyReport, request: HttpRequest | None = None
+    *, actor: User | None, report: QuarterlyReport, context: AuditContext | None = None
 ) -> QuarterlyReport:
     """Recompute the draft one last time and freeze it. Who and when goes to the audit log."""
     _require(actor, report.municipality)
@@ -431,7 +431,7 @@ def report_submit(
         audit_record(
             actor=actor,
             action=AuditAction.REPORT_SUBMIT,
-            request=request,
+            context=context,
             object_type="quarterly_report",
             object_id=str(report.pk),
             municipality_slug=report.municipality.slug,
@@ -624,7 +624,7 @@ def decisions_import(
     municipality: Organisation,
     filename: str,
     data: bytes | IO[bytes],
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     today: datetime.date | None = None,
 ) -> ImportResult:
     """Import a register, all or nothing: any invalid row and nothing is saved; the error lists
@@ -682,7 +682,7 @@ def decisions_import(
                     if plan is not None:
                         plans.append(plan)
                 if not problem_count:
-                    _write_import_batch(plans, actor=actor, municipality=municipality, request=request, result=result)
+                    _write_import_batch(plans, actor=actor, municipality=municipality, context=context, result=result)
         except TableError as exc:
             problem_count += 1
             problems.append(ImportProblem(0, "", str(exc)))
@@ -704,7 +704,7 @@ def _write_import_batch(
     *,
     actor: User | None,
     municipality: Organisation,
-    request: HttpRequest | None,
+    context: AuditContext | None,
     result: ImportResult,
 ) -> None:
     """Write one validated batch with a fixed number of statements, whatever its size."""
@@ -717,7 +717,7 @@ def _write_import_batch(
     for plan in plans:
         names.setdefault(plan.identity_digits, (plan.first_name, plan.last_name))
     people, _created_people = people_register_many(
-        actor=actor, municipality=municipality, people=names, request=request
+        actor=actor, municipality=municipality, people=names, context=context
     )
     existing = {
         reference: (pk, version)
@@ -788,7 +788,7 @@ def _write_import_batch(
     audit_record_many(
         actor=actor,
         action=AuditAction.DECISION_IMPORT,
-        request=request,
+        context=context,
         entries=[
             {
                 "object_type": "decision",
@@ -812,14 +812,14 @@ def _write_import_batch(
 
 
 def legal_basis_save(
-    *, actor: User, form: forms.ModelForm[LegalBasis], request: HttpRequest | None = None
+    *, actor: User, form: forms.ModelForm[LegalBasis], context: AuditContext | None = None
 ) -> LegalBasis:
     with transaction.atomic():
         basis = form.save()
         audit_record(
             actor=actor,
             action=AuditAction.REFERENCE_DATA_CHANGE,
-            request=request,
+            context=context,
             object_type="legal_basis",
             object_id=basis.code,
             details={
@@ -832,14 +832,14 @@ def legal_basis_save(
 
 
 def decision_type_save(
-    *, actor: User, form: forms.ModelForm[DecisionType], request: HttpRequest | None = None
+    *, actor: User, form: forms.ModelForm[DecisionType], context: AuditContext | None = None
 ) -> DecisionType:
     with transaction.atomic():
         decision_type = form.save()
         audit_record(
             actor=actor,
             action=AuditAction.REFERENCE_DATA_CHANGE,
-            request=request,
+            context=context,
             object_type="decision_type",
             object_id=str(decision_type.pk),
             details={"name": decision_type.name, "legal_bases": [b.code for b in decision_type.legal_bases.all()]},
@@ -852,14 +852,14 @@ def report_access_record(
     actor: User,
     report: QuarterlyReport,
     action: AuditAction,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     details: dict[str, object] | None = None,
 ) -> None:
     """Log that `actor` was shown or given a report (or IVO's individual data from it)."""
     audit_record(
         actor=actor,
         action=action,
-        request=request,
+        context=context,
         object_type="quarterly_report",
         object_id=str(report.pk),
         municipality_slug=report.municipality.slug,

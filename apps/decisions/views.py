@@ -15,6 +15,7 @@ from apps.accounts.access import current_user, page
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
 from apps.accounts.selectors import has_permission, municipalities_with
+from apps.audit.context import audit_context
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.core.forms import apply_domain_error
@@ -87,7 +88,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
         audit_record(
             actor=user,
             action=AuditAction.DECISION_LIST,
-            request=request,
+            context=audit_context(request),
             object_type="decision",
             object_id=f"{len(shown)} beslut",
             municipality_slug=shown[0].municipality.slug,
@@ -125,7 +126,7 @@ def decision_create_view(request: HttpRequest) -> HttpResponse:
                     delay_reason_text=form.cleaned_data["delay_reason_text"],
                     ivo_area=form.cleaned_data["ivo_area"],
                     protected_identity=form.cleaned_data["protected_identity"],
-                    request=request,
+                    context=audit_context(request),
                 )
             except InsynError as exc:
                 apply_domain_error(form, exc)
@@ -173,7 +174,7 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
     audit_record(
         actor=current_user(request),
         action=AuditAction.DECISION_VIEW,
-        request=request,
+        context=audit_context(request),
         object_type="decision",
         object_id=str(decision.pk),
         person_code=decision.person.code,
@@ -199,7 +200,7 @@ def _decision_form_post(
     form = form_class(request.POST)
     if form.is_valid():
         try:
-            service(actor=current_user(request), decision=decision, request=request, **form.cleaned_data)
+            service(actor=current_user(request), decision=decision, context=audit_context(request), **form.cleaned_data)
         except InsynError as exc:
             apply_domain_error(form, exc)
         else:
@@ -275,7 +276,7 @@ def decision_import_view(request: HttpRequest) -> HttpResponse:
                 municipality=form.cleaned_data["municipality"],
                 filename=upload.name,
                 data=upload.file,
-                request=request,
+                context=audit_context(request),
             )
         except InsynError as exc:
             apply_domain_error(form, exc)
@@ -305,7 +306,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
                     municipality=form.cleaned_data["municipality"],
                     quarter=Quarter.parse(form.cleaned_data["quarter"]),
                     as_of=form.cleaned_data["as_of"],
-                    request=request,
+                    context=audit_context(request),
                 )
             except InsynError as exc:
                 apply_domain_error(form, exc)
@@ -319,7 +320,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
     user = current_user(request)
     report = get_report_for_user(user, report_id)
-    report_access_record(actor=user, action=AuditAction.REPORT_VIEW, report=report, request=request)
+    report_access_record(actor=user, action=AuditAction.REPORT_VIEW, report=report, context=audit_context(request))
     municipality_ids = {m.pk for m in municipalities_with(user, Permission.DECISION_MANAGE)}
     return render(
         request,
@@ -356,7 +357,7 @@ def report_recompute(request: HttpRequest, report_id: int) -> HttpResponse:
             municipality=report.municipality,
             quarter=Quarter(report.year, report.quarter),
             as_of=as_of,
-            request=request,
+            context=audit_context(request),
         )
     except ValueError:
         messages.error(request, "Ange rapporteringstillfället som ÅÅÅÅ-MM-DD.")
@@ -373,7 +374,7 @@ def report_submit_view(request: HttpRequest, report_id: int) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
-        report_submit(actor=current_user(request), report=report, request=request)
+        report_submit(actor=current_user(request), report=report, context=audit_context(request))
     except InsynError as exc:
         messages.error(request, exc.message)
     else:
@@ -396,7 +397,11 @@ def report_download(request: HttpRequest, report_id: int, fmt: str) -> HttpRespo
     else:
         raise Http404
     report_access_record(
-        actor=user, action=AuditAction.REPORT_EXPORT, report=report, request=request, details={"format": fmt}
+        actor=user,
+        action=AuditAction.REPORT_EXPORT,
+        report=report,
+        context=audit_context(request),
+        details={"format": fmt},
     )
     return response
 
@@ -423,7 +428,7 @@ def legal_basis_edit(request: HttpRequest, basis_id: int | None = None) -> HttpR
     instance = get_object_or_404(LegalBasis, pk=basis_id) if basis_id else None
     form = LegalBasisForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        legal_basis_save(actor=current_user(request), form=form, request=request)
+        legal_basis_save(actor=current_user(request), form=form, context=audit_context(request))
         messages.success(request, "Lagrummet är sparat.")
         return redirect("decisions:reference_data")
     return render(request, "decisions/reference_form.html", {"form": form, "title": "Lagrum"})
@@ -434,7 +439,7 @@ def decision_type_edit(request: HttpRequest, type_id: int | None = None) -> Http
     instance = get_object_or_404(DecisionType, pk=type_id) if type_id else None
     form = DecisionTypeForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        decision_type_save(actor=current_user(request), form=form, request=request)
+        decision_type_save(actor=current_user(request), form=form, context=audit_context(request))
         messages.success(request, "Beslutstypen är sparad.")
         return redirect("decisions:reference_data")
     return render(request, "decisions/reference_form.html", {"form": form, "title": "Typ av beslut"})

@@ -7,11 +7,11 @@ import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 
 from apps.accounts.models import User
 from apps.activera.deliveries import delivery_terms_set
 from apps.activera.models import ProgrammeUnit
+from apps.audit.context import AuditContext
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.organisations.models import Organisation, OrganisationKind
@@ -54,11 +54,11 @@ def _audit(
     *,
     object_type: str,
     object_id: str,
-    request: HttpRequest | None,
+    context: AuditContext | None,
     details: dict[str, Any] | None = None,
 ) -> None:
     audit_record(
-        actor=actor, action=action, request=request, object_type=object_type, object_id=object_id, details=details
+        actor=actor, action=action, context=context, object_type=object_type, object_id=object_id, details=details
     )
 
 
@@ -77,7 +77,7 @@ def budget_create(
     year: int,
     state_allocation: int,
     allocation_note: str = "",
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Budget:
     """A new year's budget; the municipalities' populations are taken from the register as they
     are now, with their reference date, and kept with the budget."""
@@ -114,7 +114,7 @@ def budget_create(
                 AuditAction.BUDGET_CHANGE,
                 object_type="budget",
                 object_id=str(budget.pk),
-                request=request,
+                context=context,
                 details={"year": year, "state_allocation": state_allocation},
             )
     except IntegrityError as exc:
@@ -131,7 +131,7 @@ def budget_update(
     state_allocation: int,
     allocation_note: str = "",
     adopted_on: datetime.date | None = None,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Budget:
     require_economy_access(actor, budget.forbund)
     with transaction.atomic():
@@ -144,7 +144,7 @@ def budget_update(
             AuditAction.BUDGET_CHANGE,
             object_type="budget",
             object_id=str(budget.pk),
-            request=request,
+            context=context,
             details={"state_allocation": state_allocation},
         )
     return budget
@@ -156,7 +156,7 @@ def budget_populations_set(
     budget: Budget,
     population_date: datetime.date,
     populations: dict[int, int],
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Budget:
     """Replace the populations the split is computed from (all members at once, one reference date)."""
     require_economy_access(actor, budget.forbund)
@@ -179,7 +179,7 @@ def budget_populations_set(
             AuditAction.BUDGET_CHANGE,
             object_type="budget",
             object_id=str(budget.pk),
-            request=request,
+            context=context,
             details={"population_date": population_date.isoformat()},
         )
     return budget
@@ -209,7 +209,7 @@ def budget_line_add(
     amount: int | None,
     places: int | None = None,
     executor: Organisation | None = None,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> BudgetLine:
     require_economy_access(actor, budget.forbund)
     _validate_line(group, places, executor)
@@ -231,13 +231,13 @@ def budget_line_add(
             AuditAction.BUDGET_CHANGE,
             object_type="budget_line",
             object_id=str(line.pk),
-            request=request,
+            context=context,
             details={"budget": budget.pk, "amount": amount},
         )
     return line
 
 
-def budget_line_delete(*, actor: User | None, line: BudgetLine, request: HttpRequest | None = None) -> None:
+def budget_line_delete(*, actor: User | None, line: BudgetLine, context: AuditContext | None = None) -> None:
     require_economy_access(actor, line.budget.forbund)
     with transaction.atomic():
         _audit(
@@ -245,7 +245,7 @@ def budget_line_delete(*, actor: User | None, line: BudgetLine, request: HttpReq
             AuditAction.BUDGET_CHANGE,
             object_type="budget_line",
             object_id=str(line.pk),
-            request=request,
+            context=context,
             details={"deleted": line.label, "amount": line.amount},
         )
         line.delete()
@@ -258,7 +258,7 @@ def budget_copy(
     year: int,
     state_allocation: int,
     allocation_note: str = "",
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Budget:
     """The following year on the same model (seed 004: applied 2024 and 2025): the lines of
     `source` with the new year's allocation; the lines burdening equity are not carried over."""
@@ -269,7 +269,7 @@ def budget_copy(
             year=year,
             state_allocation=state_allocation,
             allocation_note=allocation_note,
-            request=request,
+            context=context,
         )
         BudgetLine.objects.bulk_create(
             [
@@ -334,7 +334,7 @@ def agreement_create(
     signed_by_forbund_on: datetime.date | None = None,
     signed_by_executor_on: datetime.date | None = None,
     due_dates_move_to_working_day: bool = False,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Agreement:
     """An agreement with its deliverables and its three tertial invoices. Without an amount or
     places, the budget line's are used."""
@@ -397,7 +397,7 @@ def agreement_create(
                 AuditAction.AGREEMENT_CHANGE,
                 object_type="agreement",
                 object_id=str(agreement.pk),
-                request=request,
+                context=context,
                 details={"year": year, "max_amount": max_amount, "places": places},
             )
     except IntegrityError as exc:
@@ -423,7 +423,7 @@ def agreement_update(
     due_dates_move_to_working_day: bool = False,
     monthly_unprotected: bool = False,
     unprotected_clause: str = "",
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Agreement:
     """Change the agreement. A new sum re-splits the invoices, which is refused once one is sent.
     Whether the monthly referral counts go unprotected is the agreement's term, recorded with the
@@ -464,14 +464,14 @@ def agreement_update(
             year=agreement.year,
             monthly_unprotected=monthly_unprotected,
             clause=unprotected_clause,
-            request=request,
+            context=context,
         )
         _audit(
             actor,
             AuditAction.AGREEMENT_CHANGE,
             object_type="agreement",
             object_id=str(agreement.pk),
-            request=request,
+            context=context,
             details={"max_amount": max_amount, "places": places},
         )
     return agreement
@@ -483,7 +483,7 @@ def invoice_mark(
     invoice: Invoice,
     status: str,
     on_date: datetime.date,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Invoice:
     """to send → sent (with the date sent) → paid (with the date paid, not before it was sent)."""
     require_economy_access(actor, invoice.agreement.forbund)
@@ -507,13 +507,13 @@ def invoice_mark(
             AuditAction.INVOICE_CHANGE,
             object_type="invoice",
             object_id=str(invoice.pk),
-            request=request,
+            context=context,
             details={"status": status, "date": on_date.isoformat()},
         )
     return invoice
 
 
-def budget_load(*, actor: User | None, name: str, request: HttpRequest | None = None) -> Budget:
+def budget_load(*, actor: User | None, name: str, context: AuditContext | None = None) -> Budget:
     """Load a budget shipped as data (apps/forbund/data/<name>.json), e.g. the plan for 2023."""
     import json
     from pathlib import Path
@@ -530,7 +530,7 @@ def budget_load(*, actor: User | None, name: str, request: HttpRequest | None = 
             year=data["year"],
             state_allocation=data["state_allocation"],
             allocation_note=data.get("allocation_note", ""),
-            request=request,
+            context=context,
         )
         for line in data["lines"]:
             budget_line_add(
@@ -541,7 +541,7 @@ def budget_load(*, actor: User | None, name: str, request: HttpRequest | None = 
                 amount=line.get("amount"),
                 places=line.get("places"),
                 executor=Organisation.objects.get(slug=line["executor"]) if line.get("executor") else None,
-                request=request,
+                context=context,
             )
     return budget
 

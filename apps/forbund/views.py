@@ -19,6 +19,7 @@ from apps.accounts.roles import Permission
 from apps.activera.deliveries import parse_period
 from apps.activera.models import DeliveryKind
 from apps.activera.releases import latest_release, period_label
+from apps.audit.context import audit_context
 from apps.core.forms import apply_domain_error
 from apps.core.views import bad_request
 from apps.core.xlsx import XLSX_MIME, download_response
@@ -101,7 +102,7 @@ def budget_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             budget = services.budget_create(
-                actor=current_user(request), forbund=forbund, request=request, **form.cleaned_data
+                actor=current_user(request), forbund=forbund, context=audit_context(request), **form.cleaned_data
             )
         except InsynError as exc:
             apply_domain_error(form, exc)
@@ -154,7 +155,9 @@ def budget_detail(request: HttpRequest, budget_id: int) -> HttpResponse:
         form = BudgetUpdateForm(request.POST, prefix="budget")
         if form.is_valid():
             try:
-                services.budget_update(actor=current_user(request), budget=budget, request=request, **form.cleaned_data)
+                services.budget_update(
+                    actor=current_user(request), budget=budget, context=audit_context(request), **form.cleaned_data
+                )
             except InsynError as exc:
                 apply_domain_error(form, exc)
             else:
@@ -194,7 +197,7 @@ def budget_line_add(request: HttpRequest, budget_id: int) -> HttpResponse:
         form_key="line_form",
         build=lambda budget: BudgetLineForm(request.POST, prefix="line", forbund=budget.forbund),
         save=lambda budget, form: services.budget_line_add(
-            actor=current_user(request), budget=budget, request=request, **form.cleaned_data
+            actor=current_user(request), budget=budget, context=audit_context(request), **form.cleaned_data
         ),
     )
 
@@ -213,7 +216,7 @@ def budget_populations(request: HttpRequest, budget_id: int) -> HttpResponse:
             budget=budget,
             population_date=form.cleaned_data["population_date"],
             populations=form.populations(),
-            request=request,
+            context=audit_context(request),
         ),
     )
 
@@ -226,7 +229,7 @@ def budget_copy(request: HttpRequest, budget_id: int) -> HttpResponse:
         form_key="copy_form",
         build=lambda budget: BudgetCopyForm(request.POST, prefix="copy"),
         save=lambda budget, form: services.budget_copy(
-            actor=current_user(request), source=budget, request=request, **form.cleaned_data
+            actor=current_user(request), source=budget, context=audit_context(request), **form.cleaned_data
         ),
     )
 
@@ -237,7 +240,7 @@ def budget_line_delete(request: HttpRequest, budget_id: int, line_id: int) -> Ht
     line = get_budget_line_for_user(current_user(request), budget, line_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    services.budget_line_delete(actor=current_user(request), line=line, request=request)
+    services.budget_line_delete(actor=current_user(request), line=line, context=audit_context(request))
     messages.success(request, f"Posten ”{line.label}” är borttagen.")
     return redirect("forbund:budget", budget_id=budget.pk)
 
@@ -258,7 +261,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             agreement = services.agreement_create(
-                actor=current_user(request), forbund=forbund, request=request, **form.cleaned_data
+                actor=current_user(request), forbund=forbund, context=audit_context(request), **form.cleaned_data
             )
         except InsynError as exc:
             apply_domain_error(form, exc)
@@ -336,7 +339,10 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.agreement_update(
-                    actor=current_user(request), agreement=agreement, request=request, **form.cleaned_data
+                    actor=current_user(request),
+                    agreement=agreement,
+                    context=audit_context(request),
+                    **form.cleaned_data,
                 )
             except InsynError as exc:
                 apply_domain_error(form, exc)
@@ -355,7 +361,9 @@ def invoice_mark(request: HttpRequest, invoice_id: int) -> HttpResponse:
     form = InvoiceMarkForm(request.POST, prefix=f"invoice-{invoice.pk}")
     if form.is_valid():
         try:
-            services.invoice_mark(actor=current_user(request), invoice=invoice, request=request, **form.cleaned_data)
+            services.invoice_mark(
+                actor=current_user(request), invoice=invoice, context=audit_context(request), **form.cleaned_data
+            )
         except InsynError as exc:
             apply_domain_error(form, exc)
         else:

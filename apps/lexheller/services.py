@@ -7,10 +7,10 @@ import datetime
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.audit.context import AuditContext
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.core.text_guard import OutgoingTextRefused, guard_outgoing_text
@@ -40,7 +40,7 @@ def _move(
     refusal: str,
     note: str = "",
     changes: dict[str, object] | None = None,
-    request: HttpRequest | None,
+    context: AuditContext | None,
 ) -> None:
     """Change the status (and `changes`) inside the caller's transaction; refuse a move the
     workflow does not have, leaving the report as it was."""
@@ -55,7 +55,7 @@ def _move(
     audit_record(
         actor=actor,
         action=AuditAction.LEXHELLER_CHANGE,
-        request=request,
+        context=context,
         object_type="lexheller",
         object_id=report.number,
         details={"from": current, "to": to},
@@ -74,7 +74,7 @@ def report_file(
     consequence: str,
     proposal: str = "",
     names_confirmed: bool = False,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     today: datetime.date | None = None,
 ) -> Report:
     """File a report. Every text leaves the filer's municipality, so all of them pass the guard at once
@@ -138,7 +138,7 @@ def report_file(
                 audit_record(
                     actor=actor,
                     action=AuditAction.LEXHELLER_FILE,
-                    request=request,
+                    context=context,
                     object_type="lexheller",
                     object_id=report.number,
                 )
@@ -148,7 +148,7 @@ def report_file(
     raise Conflict("Rapporten kunde inte numreras just nu. Försök igen.")
 
 
-def report_investigate(*, actor: User, report: Report, request: HttpRequest | None = None) -> Report:
+def report_investigate(*, actor: User, report: Report, context: AuditContext | None = None) -> Report:
     _require_admin(actor, report)
     with transaction.atomic():
         _move(
@@ -157,13 +157,13 @@ def report_investigate(*, actor: User, report: Report, request: HttpRequest | No
             to=ReportStatus.INVESTIGATING,
             allowed_from=[ReportStatus.RECEIVED],
             refusal="bara en mottagen rapport kan börja utredas.",
-            request=request,
+            context=context,
         )
     return report
 
 
 def report_ask(
-    *, actor: User, report: Report, text: str, names_confirmed: bool = False, request: HttpRequest | None = None
+    *, actor: User, report: Report, text: str, names_confirmed: bool = False, context: AuditContext | None = None
 ) -> Message:
     """A question to the reporter; asking starts the investigation of a received report."""
     _require_admin(actor, report)
@@ -178,7 +178,7 @@ def report_ask(
                 to=ReportStatus.INVESTIGATING,
                 allowed_from=[ReportStatus.RECEIVED],
                 refusal="",
-                request=request,
+                context=context,
             )
         elif report.status != ReportStatus.INVESTIGATING:
             raise Conflict("Frågor till rapportören ställs medan rapporten utreds.")
@@ -188,7 +188,7 @@ def report_ask(
 
 
 def report_reply(
-    *, actor: User, report: Report, text: str, names_confirmed: bool = False, request: HttpRequest | None = None
+    *, actor: User, report: Report, text: str, names_confirmed: bool = False, context: AuditContext | None = None
 ) -> Message:
     if report.reporter_id != actor.pk:
         raise NotPermitted("Bara den som lämnade rapporten kan svara på frågorna.")
@@ -204,7 +204,7 @@ def report_reply(
         audit_record(
             actor=actor,
             action=AuditAction.LEXHELLER_CHANGE,
-            request=request,
+            context=context,
             object_type="lexheller",
             object_id=report.number,
             details={"reply": message.pk},
@@ -218,7 +218,7 @@ def report_raise(
     report: Report,
     meeting: BugMeeting,
     accept_short_notice: bool = False,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     today: datetime.date | None = None,
 ) -> Report:
     """Raise the report to a BUG meeting. Reports should reach BUG at least two weeks before the
@@ -252,7 +252,7 @@ def report_raise(
             allowed_from=[ReportStatus.RECEIVED, ReportStatus.INVESTIGATING],
             refusal="bara en mottagen eller utredd rapport kan lyftas till BUG.",
             note=note,
-            request=request,
+            context=context,
         )
     return report
 
@@ -263,7 +263,7 @@ def report_answer(
     report: Report,
     answer: str,
     names_confirmed: bool = False,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     today: datetime.date | None = None,
 ) -> Report:
     _require_admin(actor, report)
@@ -281,12 +281,12 @@ def report_answer(
             to=ReportStatus.ANSWERED,
             allowed_from=[ReportStatus.RAISED],
             refusal="bara en rapport som lyfts till BUG kan besvaras.",
-            request=request,
+            context=context,
         )
     return report
 
 
-def report_publish(*, actor: User, report: Report, request: HttpRequest | None = None) -> Report:
+def report_publish(*, actor: User, report: Report, context: AuditContext | None = None) -> Report:
     _require_admin(actor, report)
     with transaction.atomic():
         _move(
@@ -296,13 +296,13 @@ def report_publish(*, actor: User, report: Report, request: HttpRequest | None =
             to=ReportStatus.PUBLISHED,
             allowed_from=[ReportStatus.ANSWERED],
             refusal="bara en besvarad rapport kan publiceras.",
-            request=request,
+            context=context,
         )
     return report
 
 
 def report_close(
-    *, actor: User, report: Report, reason: str, names_confirmed: bool = False, request: HttpRequest | None = None
+    *, actor: User, report: Report, reason: str, names_confirmed: bool = False, context: AuditContext | None = None
 ) -> Report:
     """Close an open report. The reason is shown with the report to its reporter and the administrators
     (and kept in the history), so it passes the guard like every other text."""
@@ -319,7 +319,7 @@ def report_close(
             allowed_from=OPEN_STATUSES,
             refusal="den kan inte avslutas.",
             note=reason.strip(),
-            request=request,
+            context=context,
         )
     return report
 
@@ -330,7 +330,7 @@ def bug_meeting_create(
     forbund: Organisation,
     date: datetime.date,
     place: str = "",
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> BugMeeting:
     _require_admin(actor, forbund)
     try:
@@ -339,7 +339,7 @@ def bug_meeting_create(
             audit_record(
                 actor=actor,
                 action=AuditAction.BUG_MEETING_CHANGE,
-                request=request,
+                context=context,
                 object_type="bug_meeting",
                 object_id=str(meeting.pk),
                 details={"date": date.isoformat()},

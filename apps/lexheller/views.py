@@ -17,6 +17,7 @@ from django.utils import timezone
 from apps.accounts.access import current_user, page
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
+from apps.audit.context import audit_context
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.core.forms import apply_domain_error
@@ -75,7 +76,7 @@ def report_file(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            report = services.report_file(actor=user, request=request, **form.cleaned_data)
+            report = services.report_file(actor=user, context=audit_context(request), **form.cleaned_data)
         except InsynError as exc:
             apply_text_guard_error(form, exc)
         else:
@@ -142,7 +143,11 @@ def report_detail(request: HttpRequest, lexheller_id: int) -> HttpResponse:
     user = current_user(request)
     report = get_report_for_user(user, lexheller_id)
     audit_record(
-        actor=user, action=AuditAction.LEXHELLER_VIEW, request=request, object_type="lexheller", object_id=report.number
+        actor=user,
+        action=AuditAction.LEXHELLER_VIEW,
+        context=audit_context(request),
+        object_type="lexheller",
+        object_id=report.number,
     )
     return _detail(request, report, _forms(report, user))
 
@@ -160,7 +165,7 @@ def report_action(request: HttpRequest, lexheller_id: int, action: str) -> HttpR
     form = forms_[form_key]
     if form.is_valid():
         try:
-            service(actor=user, report=report, request=request, **form.cleaned_data)
+            service(actor=user, report=report, context=audit_context(request), **form.cleaned_data)
         except InsynError as exc:
             apply_text_guard_error(form, exc)
         else:
@@ -177,7 +182,9 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = services.bug_meeting_create(actor=user, forbund=forbund, request=request, **form.cleaned_data)
+            meeting = services.bug_meeting_create(
+                actor=user, forbund=forbund, context=audit_context(request), **form.cleaned_data
+            )
         except InsynError as exc:
             apply_domain_error(form, exc)
         else:

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
 from apps.accounts.selectors import has_permission
+from apps.audit.context import audit_context
 from apps.audit.models import AuditAction
 from apps.core.api import PAGE_PARAMETERS, page_of, results_schema
 from apps.organisations.models import Organisation
@@ -79,7 +80,7 @@ class PersonListApi(APIView):
                 actor=user,
                 people=people,
                 action=AuditAction.PERSON_SEARCH if query else AuditAction.PERSON_LIST,
-                request=request._request,
+                context=audit_context(request._request),
             )
         return Response({"results": PersonSerializer(people, many=True).data, "next": next_page})
 
@@ -104,7 +105,7 @@ class PersonListApi(APIView):
             identity_number=data["identity_number"],
             first_name=data["first_name"],
             last_name=data["last_name"],
-            request=request._request,
+            context=audit_context(request._request),
         )
         return Response(PersonDetailSerializer(person).data, status=201)
 
@@ -115,5 +116,7 @@ class PersonDetailApi(APIView):
         user = request.user
         assert isinstance(user, User)
         person = get_person_for_user(user, code)
-        person_access_record(actor=user, people=[person], action=AuditAction.PERSON_VIEW, request=request._request)
+        person_access_record(
+            actor=user, people=[person], action=AuditAction.PERSON_VIEW, context=audit_context(request._request)
+        )
         return Response(PersonDetailSerializer(person).data)

@@ -4,11 +4,11 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
 from apps.accounts.selectors import municipalities_with
+from apps.audit.context import AuditContext
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record, audit_record_many
 from apps.organisations.models import Organisation
@@ -30,7 +30,7 @@ def person_create(
     identity_number: str,
     first_name: str,
     last_name: str,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     require_names: bool = True,
 ) -> Person:
     """Register a person in a municipality's registry. `actor` None means a trusted script.
@@ -57,15 +57,15 @@ def person_create(
             f"Personen finns redan i registret med koden {existing.code}.",
             fields={"identity_number": [f"Finns redan som {existing.code}."]},
         )
-    context = number_context(municipality.slug)
+    aad = number_context(municipality.slug)
     ring = keyring()
     for _attempt in range(CODE_ATTEMPTS):
         person = Person(
             municipality=municipality,
             code=generate_code(municipality.code_prefix),
-            identity_number_encrypted=ring.encrypt(number.digits, context=context),
+            identity_number_encrypted=ring.encrypt(number.digits, context=aad),
             key_id=ring.active_key_id,
-            identity_number_hash=ring.lookup_hash(number.digits, context=context),
+            identity_number_hash=ring.lookup_hash(number.digits, context=aad),
             birth_year=number.birth_year,
             legal_sex=number.legal_sex.value,
             is_coordination_number=number.is_coordination_number,
@@ -79,7 +79,7 @@ def person_create(
                 audit_record(
                     actor=actor,
                     action=AuditAction.PERSON_CREATE,
-                    request=request,
+                    context=context,
                     object_type="person",
                     object_id=person.code,
                     person_code=person.code,
@@ -103,7 +103,7 @@ def people_register_many(
     actor: User | None,
     municipality: Organisation,
     people: dict[str, tuple[str, str]],
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> tuple[dict[str, RegisteredPerson], int]:
     """The registry's people for many identity numbers at once (digits → (first, last name)):
     those already registered are looked up, the others registered, in a few statements. For imports;
@@ -112,9 +112,9 @@ def people_register_many(
 
     if actor is not None and municipality not in municipalities_with(actor, Permission.PERSON_MANAGE):
         raise NotPermitted("Du får inte registrera personer i den kommunen.")
-    context = number_context(municipality.slug)
+    aad = number_context(municipality.slug)
     ring = keyring()
-    hashes = {digits: ring.lookup_hash(digits, context=context) for digits in people}
+    hashes = {digits: ring.lookup_hash(digits, context=aad) for digits in people}
     found = {
         digest: RegisteredPerson(pk, code)
         for digest, pk, code in Person.objects.filter(
@@ -132,7 +132,7 @@ def people_register_many(
             {
                 "municipality_id": municipality.pk,
                 "code": code,
-                "identity_number_encrypted": ring.encrypt(number.digits, context=context),
+                "identity_number_encrypted": ring.encrypt(number.digits, context=aad),
                 "key_id": ring.active_key_id,
                 "identity_number_hash": hashes[digits],
                 "birth_year": number.birth_year,
@@ -147,7 +147,7 @@ def people_register_many(
     audit_record_many(
         actor=actor,
         action=AuditAction.PERSON_CREATE,
-        request=request,
+        context=context,
         entries=[
             {
                 "object_type": "person",
@@ -184,7 +184,7 @@ def person_access_record(
     actor: User,
     people: Iterable[Person],
     action: AuditAction,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     details: dict[str, object] | None = None,
 ) -> None:
     """Log that `actor` was shown personal data of `people`: one row per municipality touched."""
@@ -195,7 +195,7 @@ def person_access_record(
         audit_record(
             actor=actor,
             action=action,
-            request=request,
+            context=context,
             object_type="person",
             object_id=codes[0] if len(codes) == 1 else f"{len(codes)} personer",
             person_code=codes[0] if len(codes) == 1 else "",

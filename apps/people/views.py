@@ -8,6 +8,7 @@ from apps.accounts.access import page
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
 from apps.accounts.selectors import has_permission, municipalities_with
+from apps.audit.context import audit_context
 from apps.audit.models import AuditAction
 from apps.core.forms import apply_domain_error
 from apps.core.xlsx import xlsx_response
@@ -34,7 +35,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
             actor=request.user,
             people=shown,
             action=AuditAction.PERSON_SEARCH if query else AuditAction.PERSON_LIST,
-            request=request,
+            context=audit_context(request),
         )
     return render(
         request,
@@ -63,7 +64,7 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
                 identity_number=form.cleaned_data["identity_number"],
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
-                request=request,
+                context=audit_context(request),
             )
         except InsynError as exc:
             apply_domain_error(form, exc)
@@ -76,7 +77,9 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, code: str) -> HttpResponse:
     assert isinstance(request.user, User)
     person = get_person_for_user(request.user, code)
-    person_access_record(actor=request.user, people=[person], action=AuditAction.PERSON_VIEW, request=request)
+    person_access_record(
+        actor=request.user, people=[person], action=AuditAction.PERSON_VIEW, context=audit_context(request)
+    )
     return render(request, "people/detail.html", {"person": person, "identity_number": identity_number_of(person)})
 
 
@@ -85,7 +88,11 @@ def person_export(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
     people = list(people_for_user(request.user, permission=Permission.PERSON_EXPORT))
     person_access_record(
-        actor=request.user, people=people, action=AuditAction.PERSON_EXPORT, request=request, details={"format": "xlsx"}
+        actor=request.user,
+        people=people,
+        action=AuditAction.PERSON_EXPORT,
+        context=audit_context(request),
+        details={"format": "xlsx"},
     )
     rows: list[list[Value]] = [
         [

@@ -7,12 +7,12 @@ import datetime
 from pathlib import Path
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
 from apps.accounts.selectors import municipalities_with
+from apps.audit.context import AuditContext
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.organisations.models import Organisation
@@ -59,13 +59,13 @@ def _audit(
     object_type: str,
     object_id: str,
     code: str = "",
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     **details: object,
 ) -> None:
     audit_record(
         actor=actor,
         action=action,
-        request=request,
+        context=context,
         object_type=object_type,
         object_id=object_id,
         person_code=code,

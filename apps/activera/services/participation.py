@@ -6,9 +6,9 @@ import datetime
 from collections.abc import Mapping
 
 from django.db import transaction
-from django.http import HttpRequest
 
 from apps.accounts.models import User
+from apps.audit.context import AuditContext
 from apps.audit.models import AuditAction
 from apps.core.concurrency import update_if_unchanged
 from insyn.errors import ValidationFailed
@@ -78,7 +78,7 @@ def activity_add(
     mode: str,
     digital: bool,
     attended: bool,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     today: datetime.date | None = None,
 ) -> Activity:
     require_unit_access(actor, enrolment.programme_unit)
@@ -99,7 +99,7 @@ def activity_add(
             object_type="activity",
             object_id=str(activity.pk),
             code=enrolment.code,
-            request=request,
+            context=context,
         )
     return activity
 
@@ -111,7 +111,7 @@ def measurement_add(
     date: datetime.date | None,
     kind: str,
     answers: Mapping[str, int | None],
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     today: datetime.date | None = None,
 ) -> Measurement:
     """One answer per indicator on the programme's scale; the first measurement is made during the
@@ -156,7 +156,7 @@ def measurement_add(
             object_type="measurement",
             object_id=str(measurement.pk),
             code=enrolment.code,
-            request=request,
+            context=context,
             kind=kind,
         )
     return measurement
@@ -170,7 +170,7 @@ def goal_add(
     goal: str,
     activities: str,
     review_date: datetime.date | None,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> ActionPlanGoal:
     require_unit_access(actor, enrolment.programme_unit)
     programme = enrolment.programme_unit.programme
@@ -203,7 +203,7 @@ def goal_add(
             object_type="action_plan",
             object_id=str(item.pk),
             code=enrolment.code,
-            request=request,
+            context=context,
         )
     return item
 
@@ -215,7 +215,7 @@ def meeting_record(
     date: datetime.date | None,
     parties: list[str],
     decision: str,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     today: datetime.date | None = None,
 ) -> MultiPartyMeeting:
     require_unit_access(actor, enrolment.programme_unit)
@@ -254,7 +254,7 @@ def meeting_record(
             object_type="meeting",
             object_id=str(meeting.pk),
             code=enrolment.code,
-            request=request,
+            context=context,
             decision=decision,
         )
     return meeting
@@ -267,7 +267,7 @@ def leader_change(
     leader: User,
     from_date: datetime.date | None,
     reason: str,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> LeaderChange:
     require_unit_access(actor, enrolment.programme_unit)
     errors: dict[str, list[str]] = {}
@@ -293,7 +293,7 @@ def leader_change(
             object_type="leader_change",
             object_id=str(change.pk),
             code=enrolment.code,
-            request=request,
+            context=context,
         )
     return change
 
@@ -307,7 +307,7 @@ def enrolment_exit(
     occupation_after: str,
     income_after: str,
     expected_version: int | None = None,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     today: datetime.date | None = None,
 ) -> Enrolment:
     require_unit_access(actor, enrolment.programme_unit)
@@ -363,7 +363,7 @@ def enrolment_exit(
             object_type="enrolment",
             object_id=enrolment.code,
             code=enrolment.code,
-            request=request,
+            context=context,
         )
     return enrolment
 
@@ -374,7 +374,7 @@ def exit_document_record(
     enrolment: Enrolment,
     given_on: datetime.date | None,
     sent_on: datetime.date | None,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Enrolment:
     require_unit_access(actor, enrolment.programme_unit)
     if enrolment.exit_date is None:
@@ -393,7 +393,7 @@ def exit_document_record(
             object_type="exit_document",
             object_id=enrolment.code,
             code=enrolment.code,
-            request=request,
+            context=context,
         )
     return enrolment
 
@@ -407,7 +407,7 @@ def enrolment_update_start_variables(
     time_without_work: str,
     born_in: str,
     expected_version: int | None = None,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Enrolment:
     require_unit_access(actor, enrolment.programme_unit)
     with transaction.atomic():
@@ -429,7 +429,7 @@ def enrolment_update_start_variables(
             object_type="enrolment",
             object_id=enrolment.code,
             code=enrolment.code,
-            request=request,
+            context=context,
             variables="start",
         )
     return enrolment

@@ -11,14 +11,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
 from apps.accounts.selectors import municipalities_with
+from apps.audit.context import AuditContext
 from apps.audit.models import AuditAction
-from apps.audit.services import client_ip
 from apps.organisations.models import Organisation
 from apps.people.models import Person
 from apps.people.selectors import find_person, identity_number_of
@@ -77,16 +76,16 @@ def _receipt_number() -> str:
     return "IA-" + "".join(secrets.choice(ALPHABET) for _ in range(8))
 
 
-def _address_digest(request: HttpRequest | None) -> str:
-    address = client_ip(request) or "unknown"
+def _address_digest(context: AuditContext | None) -> str:
+    address = (context.address if context else None) or "unknown"
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
 
 
-def public_form_allowed(request: HttpRequest | None, *, now: datetime.datetime | None = None) -> bool:
+def public_form_allowed(context: AuditContext | None, *, now: datetime.datetime | None = None) -> bool:
     now = now or timezone.now()
     since = now - datetime.timedelta(hours=1)
     return (
-        PublicSubmission.objects.filter(address_digest=_address_digest(request), submitted_at__gte=since).count()
+        PublicSubmission.objects.filter(address_digest=_address_digest(context), submitted_at__gte=since).count()
         < PUBLIC_FORM_LIMIT_PER_HOUR
     )
 
@@ -140,7 +139,7 @@ def referral_submit(
     data: ReferralInput,
     channel: str,
     received_on: datetime.date | None = None,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     today: datetime.date | None = None,
 ) -> Referral:
     """Register a referral, from the public form (actor None, channel web) or by staff.
@@ -150,7 +149,7 @@ def referral_submit(
     today = today or _today()
     if actor is not None:
         require_unit_access(actor, data.programme_unit)
-    elif channel == ReferralChannel.WEB and request is not None and not public_form_allowed(request):
+    elif channel == ReferralChannel.WEB and context is not None and not public_form_allowed(context):
         raise Conflict("För många anmälningar från samma adress. Försök igen om en timme eller ring utföraren.")
     errors, number = _validate_referral(data, today=today)
     received_on = received_on or today
@@ -170,7 +169,7 @@ def referral_submit(
                 identity_number=number.digits,
                 first_name=data.first_name,
                 last_name=data.last_name,
-                request=request,
+                context=context,
             )
         birth_year = number.birth_year if number is not None else data.birth_year
         assert birth_year is not None and data.residence is not None
@@ -207,8 +206,8 @@ def referral_submit(
                 continue  # a receipt number collision; draw again
         if referral is None:
             raise Conflict("Kunde inte ta fram ett kvittensnummer; försök igen.")
-        if channel == ReferralChannel.WEB and request is not None:
-            PublicSubmission.objects.create(address_digest=_address_digest(request), submitted_at=timezone.now())
+        if channel == ReferralChannel.WEB and context is not None:
+            PublicSubmission.objects.create(address_digest=_address_digest(context), submitted_at=timezone.now())
         _audit(
             actor,
             AuditAction.REFERRAL_CREATE,
@@ -216,7 +215,7 @@ def referral_submit(
             object_type="referral",
             object_id=referral.receipt_number,
             code=person.code if person else "",
-            request=request,
+            context=context,
             channel=channel,
         )
     return referral
@@ -234,7 +233,7 @@ def referral_decline(
     reason: str,
     date: datetime.date | None = None,
     withdrawn: bool = False,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Referral:
     require_unit_access(actor, referral.programme_unit)
     _require_received(referral)
@@ -255,7 +254,7 @@ def referral_decline(
             object_type="referral",
             object_id=referral.receipt_number,
             code=referral.person.code if referral.person else "",
-            request=request,
+            context=context,
             status=referral.status,
         )
     return referral
@@ -302,7 +301,7 @@ def referral_accept(
     extent_percent: int,
     leader: User | None,
     override_reason: str = "",
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     today: datetime.date | None = None,
 ) -> Enrolment:
     """Accept a referral: check eligibility and the programme's limits, then enrol. A failed
@@ -385,7 +384,7 @@ def referral_accept(
             object_type="enrolment",
             object_id=enrolment.code,
             code=enrolment.code,
-            request=request,
+            context=context,
             override=bool(eligibility),
         )
     return enrolment
