@@ -19,94 +19,33 @@ import argparse
 import datetime
 import json
 import os
-import random
 import string
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import INSYN, PG_SERVER, WORK, fresh_database, psql, save
-
-TODAY = datetime.date(2026, 11, 1)
-FIRST_DAY = datetime.date(2017, 1, 1)
-DAYS = (TODAY - FIRST_DAY).days
-MUNICIPALITIES, FORBUND = 290, 80
-DECISIONS, PARTICIPANTS, ANSWERS, ACTIVITIES, QUESTIONNAIRES = 1_000_000, 500_000, 3_000_000, 2_000_000, 200_000
-POPULATION = 10_500_000
-MARKER = "bench_dataset"
-
-
-@dataclass
-class Counts:
-    rows: dict[str, int] = field(default_factory=dict)
-
-    def add(self, table: str, number: int) -> None:
-        self.rows[table] = self.rows.get(table, 0) + number
-
-
-def populations(rng: random.Random) -> list[int]:
-    """A long tail like Sweden's: a few large cities, many small municipalities."""
-    weights = sorted((rng.lognormvariate(0, 1.1) for _ in range(MUNICIPALITIES)), reverse=True)
-    weights[0] *= 3  # the capital: about a tenth of the country, as Stockholm
-    total = sum(weights)
-    return [max(2_000, round(POPULATION * w / total)) for w in weights]
+from bench.dataset import (
+    DECISIONS,
+    FIRST_DAY,
+    FORBUND,
+    MARKER,
+    MUNICIPALITIES,
+    PARTICIPANTS,
+    QUESTIONNAIRES,
+    TODAY,
+    day,
+    plus,
+    populations,
+    share,
+)
+from bench.dataset_participants import ParticipantRows
 
 
-def share(total: int, weights: list[int]) -> list[int]:
-    """`total` split by `weights`, whole numbers that add up exactly."""
-    whole = sum(weights)
-    parts = [total * w // whole for w in weights]
-    for index in range(total - sum(parts)):
-        parts[index % len(parts)] += 1
-    return parts
-
-
-def day(rng: random.Random, start: datetime.date = FIRST_DAY, span: int = DAYS) -> datetime.date:
-    return start + datetime.timedelta(days=rng.randrange(span))
-
-
-def plus(date: datetime.date, days: int) -> datetime.date:
-    return date + datetime.timedelta(days=days)
-
-
-class Generator:
-    def __init__(self, *, scale: float, seed: int) -> None:
-        import django
-
-        django.setup()
-        from apps.people.crypto import keyring
-        from lib.pseudonyms import ALPHABET
-
-        self.scale = scale
-        self.rng = random.Random(seed)
-        self.ring = keyring()
-        self.alphabet = ALPHABET
-        self.counts = Counts()
-        self.timings: dict[str, float] = {}
-
-    def n(self, full: int) -> int:
-        return max(1, round(full * self.scale))
-
-    # --- helpers -------------------------------------------------------------------------
-
-    def insert(self, model: Any, rows: Any, *, fields: list[str]) -> list[int]:
-        from apps.core.bulk import bulk_insert
-
-        ids = bulk_insert(model, rows, fields=fields)
-        self.counts.add(model._meta.db_table, len(ids))
-        return ids
-
-    def code(self, prefix: str, taken: set[str]) -> str:
-        while True:
-            code = prefix + "-" + "".join(self.rng.choice(self.alphabet) for _ in range(6))
-            if code not in taken:
-                taken.add(code)
-                return code
-
+class Generator(ParticipantRows):
     # --- the tree ------------------------------------------------------------------------
 
     def organisations(self) -> list[dict[str, Any]]:
@@ -229,44 +168,6 @@ class Generator:
 
     # --- people ----------------------------------------------------------------------------
 
-    def people(self, municipality: dict[str, Any], count: int, codes: set[str]) -> list[tuple[int, str, int, str]]:
-        """Registers `count` people; returns (id, code, birth year, legal sex) for each."""
-        from apps.home.management.commands.demo import FIRST_NAMES_F, FIRST_NAMES_M, LAST_NAMES
-        from apps.people.crypto import number_context
-        from apps.people.models import Person
-        from lib.identity_numbers import LegalSex, fictional_number
-
-        rng, ring = self.rng, self.ring
-        context = number_context(municipality["slug"])
-        seen: set[str] = municipality.setdefault("numbers", set())
-        rows: list[dict[str, Any]] = []
-        while len(rows) < count:
-            female = rng.random() < 0.5
-            born = datetime.date(1958, 1, 1) + datetime.timedelta(days=rng.randrange(365 * 50))
-            digits = fictional_number(
-                born, serial=rng.randrange(100), legal_sex=LegalSex.FEMALE if female else LegalSex.MALE
-            )
-            if digits in seen:
-                continue
-            seen.add(digits)
-            rows.append(
-                {
-                    "municipality_id": municipality["id"],
-                    "code": self.code(municipality["code_prefix"], codes),
-                    "identity_number_encrypted": ring.encrypt(digits, context=context),
-                    "key_id": ring.active_key_id,
-                    "identity_number_hash": ring.lookup_hash(digits, context=context),
-                    "birth_year": born.year,
-                    "legal_sex": "female" if female else "male",
-                    "first_name": rng.choice(FIRST_NAMES_F if female else FIRST_NAMES_M),
-                    "last_name": rng.choice(LAST_NAMES),
-                }
-            )
-        ids = self.insert(Person, rows, fields=list(rows[0]))
-        return [(pk, r["code"], r["birth_year"], r["legal_sex"]) for pk, r in zip(ids, rows, strict=True)]
-
-    # --- decisions -------------------------------------------------------------------------
-
     def decision_reference_data(self) -> None:
         from apps.decisions.models import DecisionType, LegalBasisKind
 
@@ -342,163 +243,6 @@ class Generator:
                 for kind, date, reason in events
             ),
             fields=["decision_id", "kind", "date", "end_reason"],
-        )
-
-    # --- participants ----------------------------------------------------------------------
-
-    def participants(self, municipality: dict[str, Any], count: int, codes: set[str], receipts: set[str]) -> None:
-        from apps.activera.models import (
-            Activity,
-            BornIn,
-            EducationLevel,
-            Enrolment,
-            ExitReason,
-            IncomeSource,
-            Measurement,
-            MeasurementAnswer,
-            OccupationAfter,
-            Referral,
-            ReferringParty,
-            TimeWithoutWork,
-        )
-
-        if not count:
-            return
-        rng = self.rng
-        people = self.people(municipality, count, codes)
-        anonymous = set(rng.sample(range(count), count // 20))
-        unit, programme = municipality["programme_unit_id"], municipality["programme_id"]
-        parties, educations = ReferringParty.values, EducationLevel.values
-        incomes, times, born = IncomeSource.values, TimeWithoutWork.values, BornIn.values
-        exits, occupations = ExitReason.values, OccupationAfter.values
-        referrals, enrolments = [], []
-        for index, (person_id, code, birth_year, _sex) in enumerate(people):
-            start = day(rng, span=DAYS - 30)
-            received = plus(start, -rng.randrange(3, 40))
-            gender = rng.choices(["kvinna", "man", "annat"], weights=[55, 43, 2])[0]
-            party = rng.choice(parties)
-            is_anonymous = index in anonymous
-            referrals.append(
-                {
-                    "programme_unit_id": unit,
-                    "receipt_number": self.receipt(receipts),
-                    "received_on": received,
-                    "channel": rng.choice(["web", "phone", "paper"]),
-                    "person_id": None if is_anonymous else person_id,
-                    "anonymous": is_anonymous,
-                    "gender": gender,
-                    "birth_year": birth_year,
-                    "residence_id": municipality["id"],
-                    "consent": not is_anonymous,
-                    "referring_party": party,
-                    "status": "accepted",
-                    "status_date": start,
-                }
-            )
-            weeks = rng.randrange(6, 25)
-            exit_date = plus(start, weeks * 7 + rng.randrange(-20, 8))
-            exited = exit_date <= TODAY and exit_date >= start
-            enrolments.append(
-                {
-                    "programme_unit_id": unit,
-                    "person_id": None if is_anonymous else person_id,
-                    "code": self.code(municipality["code_prefix"], codes) if is_anonymous else code,
-                    "gender": gender,
-                    "birth_year": birth_year,
-                    "residence_id": municipality["id"],
-                    "referring_party": party,
-                    "start_date": start,
-                    "planned_end_date": plus(start, weeks * 7),
-                    "extent_percent": rng.choice([25, 40, 50]),
-                    "education_level": rng.choice(educations),
-                    "income_before": rng.choice(incomes),
-                    "time_without_work": rng.choice(times),
-                    "born_in": rng.choice(born),
-                    "exit_date": exit_date if exited else None,
-                    "exit_reason": rng.choice(exits) if exited else "",
-                    "occupation_after": rng.choice(occupations) if exited else "",
-                    "income_after": rng.choice(incomes) if exited else "",
-                }
-            )
-        referral_ids = self.insert(Referral, referrals, fields=list(referrals[0]))
-        for enrolment, referral_id in zip(enrolments, referral_ids, strict=True):
-            enrolment["referral_id"] = referral_id
-        enrolment_ids = self.insert(Enrolment, enrolments, fields=list(enrolments[0]))
-
-        # Measured twice (at start and at exit) for two in five: 8 indicators × 2 × 187 500 = 3 million answers.
-        indicators = self.indicators[programme]
-        measured = [
-            (pk, e) for pk, e in zip(enrolment_ids, enrolments, strict=True) if e["exit_date"] and rng.random() < 0.39
-        ]
-        measurement_rows, answers = [], []
-        for pk, enrolment in measured:
-            first = [rng.randint(1, 4) for _ in indicators]
-            measurement_rows.append({"enrolment_id": pk, "date": plus(enrolment["start_date"], 3), "kind": "first"})
-            answers.append(first)
-            measurement_rows.append({"enrolment_id": pk, "date": enrolment["exit_date"], "kind": "exit"})
-            answers.append([min(5, max(1, v + rng.choice([-1, 0, 0, 1, 1, 2]))) for v in first])
-        measurement_ids = self.insert(Measurement, measurement_rows, fields=["enrolment_id", "date", "kind"])
-        self.insert(
-            MeasurementAnswer,
-            (
-                {"measurement_id": m, "indicator_id": i, "value": v}
-                for m, values in zip(measurement_ids, answers, strict=True)
-                for i, v in zip(indicators, values, strict=True)
-            ),
-            fields=["measurement_id", "indicator_id", "value"],
-        )
-        types = self.activity_types[programme]
-        self.insert(
-            Activity,
-            (
-                {
-                    "enrolment_id": pk,
-                    "date": plus(e["start_date"], rng.randrange(0, 7 * 6)),
-                    "activity_type_id": rng.choice(types),
-                    "mode": rng.choice(["individual", "group"]),
-                    "digital": rng.random() < 0.2,
-                    "attended": rng.random() < 0.9,
-                }
-                for pk, e in zip(enrolment_ids, enrolments, strict=True)
-                for _ in range(rng.randrange(0, 9))
-            ),
-            fields=["enrolment_id", "date", "activity_type_id", "mode", "digital", "attended"],
-        )
-
-    def receipt(self, taken: set[str]) -> str:
-        while True:
-            number = "IA-" + "".join(self.rng.choice(self.alphabet) for _ in range(8))
-            if number not in taken:
-                taken.add(number)
-                return number
-
-    def violence(self, municipality: dict[str, Any], questionnaires: int) -> None:
-        """Questionnaires spread over the tertials; each answers every question."""
-        from apps.activera.models import ViolenceTally
-
-        rng = self.rng
-        tallies: dict[tuple[int, int, str, str], int] = {}
-        for _ in range(questionnaires):
-            answered = day(rng)
-            tertial = (answered.month - 1) // 4 + 1
-            for question in self.questions:
-                answer = rng.choices(["ja", "nej", "vill_inte_svara"], weights=[15, 80, 5])[0]
-                key = (answered.year, tertial, question, answer)
-                tallies[key] = tallies.get(key, 0) + 1
-        self.insert(
-            ViolenceTally,
-            (
-                {
-                    "programme_unit_id": municipality["programme_unit_id"],
-                    "year": y,
-                    "tertial": t,
-                    "question": q,
-                    "answer": a,
-                    "count": c,
-                }
-                for (y, t, q, a), c in sorted(tallies.items())
-            ),
-            fields=["programme_unit_id", "year", "tertial", "question", "answer", "count"],
         )
 
     # --- the run ---------------------------------------------------------------------------

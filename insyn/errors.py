@@ -38,6 +38,18 @@ class EditConflict(Conflict):
         self.current_version = current_version
 
 
+class FieldProblems(dict[str, list[str]]):
+    """The one collector of what is wrong with an input, field by field: a service gathers every
+    problem before it refuses, so the user sees them all at once, then `raise_if_any`."""
+
+    def add(self, field: str, message: str) -> None:
+        self.setdefault(field, []).append(message)
+
+    def raise_if_any(self, message: str) -> None:
+        if self:
+            raise ValidationFailed(message, fields=dict(self))
+
+
 @dataclass(frozen=True)
 class ImportProblem:
     row: int

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from apps.activera import views as activera_views
 from apps.core import views as core_views
+from apps.home.oversight_urls import audit_patterns, organisation_patterns
 
 # URL names reachable without logging in. The URL-walk test treats every other route as
 # private, so a new view is protected (or the test fails) without anyone remembering.
@@ -25,8 +26,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("konto/", include("apps.accounts.urls")),
     path("personer/", include("apps.people.urls")),
-    path("organisationer/", include("apps.organisations.urls")),
-    path("logg/", include("apps.audit.urls")),
+    path("organisationer/", include(organisation_patterns)),
+    path("logg/", include(audit_patterns)),
     path("beslut/", include("apps.decisions.urls")),
     path("deltagare/", include("apps.activera.urls")),
     path("forbund/", include("apps.forbund.urls")),

@@ -66,9 +66,6 @@ class IdentityNumber:
     def birth_year(self) -> int:
         return self.birth_date.year
 
-    def formatted(self) -> str:
-        return f"{self.digits[:8]}-{self.digits[8:]}"
-
 
 def _luhn_ok(nine_plus_check: str) -> bool:
     return luhn_check_digit(nine_plus_check[:-1]) == int(nine_plus_check[-1])

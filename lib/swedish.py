@@ -21,13 +21,6 @@ MONTHS = (
 _SWEDISH_ORDER = str.maketrans("åäöéü", "{|}ey")
 
 
-def month_name(month: int) -> str:
-    """The month's name, 1 = januari."""
-    if not 1 <= month <= 12:
-        raise ValueError(f"month {month} is not 1–12")
-    return MONTHS[month - 1]
-
-
 def swedish_key(text: str) -> str:
     """Sort key placing å, ä, ö after z, in that order (é as e, ü as y, as Swedish dictionaries do)."""
     return text.lower().translate(_SWEDISH_ORDER)

@@ -7,10 +7,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.audit.context import audit_context
 from apps.core.api import PAGE_PARAMETERS, page_of, results_schema
 
 from .access import current_user
+from .api_access import api_audit_context
 from .models import User
 from .selectors import api_tokens_for_user, get_api_token_for_user, grants_of
 from .services import api_token_revoke
@@ -85,7 +85,5 @@ class ApiTokenDetailApi(APIView):
     )
     def delete(self, request: Request, token_key: str) -> Response:
         user = current_user(request)
-        api_token_revoke(
-            token=get_api_token_for_user(user, token_key), actor=user, context=audit_context(request._request)
-        )
+        api_token_revoke(token=get_api_token_for_user(user, token_key), actor=user, context=api_audit_context(request))
         return Response(status=204)

@@ -25,27 +25,62 @@ class GrantScope:
     forbund: Organisation | None
 
 
+class Access:
+    """What one user may do, and where, worked out once: the grants are read in one query and each
+    permission's municipalities once, then kept on the user object for the rest of the request.
+    Every selector and service asks through it (`access_of(actor)`), so a request that checks the
+    same permission many times (a referral's acceptance does six times) reads it once."""
+
+    def __init__(self, user: User) -> None:
+        self.grants = [
+            GrantScope(
+                role=Role(grant.role),
+                organisation=grant.organisation,
+                municipality=municipality_of(grant.organisation),
+                forbund=forbund_of(grant.organisation),
+            )
+            for grant in RoleGrant.objects.filter(user=user).select_related("organisation__parent__parent__parent")
+        ]
+        self._municipalities: dict[Permission, list[Organisation]] = {}
+
+    def municipalities(self, permission: Permission) -> list[Organisation]:
+        if permission not in self._municipalities:
+            self._municipalities[permission] = self._municipalities_with(permission)
+        return self._municipalities[permission]
+
+    def _municipalities_with(self, permission: Permission) -> list[Organisation]:
+        found: dict[int, Organisation] = {}
+        forbund_ids: set[int] = set()
+        for grant in self.grants:
+            if permission not in ROLE_PERMISSIONS[grant.role]:
+                continue
+            if grant.municipality is not None:
+                found[grant.municipality.pk] = grant.municipality
+            elif permission not in PERSONAL_DATA_PERMISSIONS and grant.forbund is not None:
+                forbund_ids.add(grant.forbund.pk)
+        if forbund_ids:
+            for org in Organisation.objects.filter(parent_id__in=forbund_ids, kind=OrganisationKind.MUNICIPALITY):
+                found[org.pk] = org
+        return sorted(found.values(), key=lambda org: org.name)
+
+
+def access_of(user: User) -> Access:
+    cached: Access | None = getattr(user, "_insyn_access", None)
+    if cached is None:
+        cached = Access(user)
+        user._insyn_access = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def grants_of(user: User) -> list[GrantScope]:
-    """The user's grants with their municipality and förbund, cached on the user for the request."""
-    cached: list[GrantScope] | None = getattr(user, "_insyn_grants", None)
-    if cached is not None:
-        return cached
-    grants = [
-        GrantScope(
-            role=Role(grant.role),
-            organisation=grant.organisation,
-            municipality=municipality_of(grant.organisation),
-            forbund=forbund_of(grant.organisation),
-        )
-        for grant in RoleGrant.objects.filter(user=user).select_related("organisation__parent__parent__parent")
-    ]
-    user._insyn_grants = grants  # type: ignore[attr-defined]
-    return grants
+    """The user's grants with their municipality and förbund."""
+    return access_of(user).grants
 
 
 def forget_grants(user: User) -> None:
-    if hasattr(user, "_insyn_grants"):
-        del user._insyn_grants
+    """After a grant is given or taken away: the next question reads the grants again."""
+    if hasattr(user, "_insyn_access"):
+        del user._insyn_access
 
 
 def has_permission(user: User | AnonymousUser, permission: Permission) -> bool:
@@ -64,19 +99,7 @@ def municipalities_with(user: User | AnonymousUser, permission: Permission) -> l
     if not user.is_authenticated:
         return []
     assert isinstance(user, User)
-    found: dict[int, Organisation] = {}
-    forbund_ids: set[int] = set()
-    for grant in grants_of(user):
-        if permission not in ROLE_PERMISSIONS[grant.role]:
-            continue
-        if grant.municipality is not None:
-            found[grant.municipality.pk] = grant.municipality
-        elif permission not in PERSONAL_DATA_PERMISSIONS and grant.forbund is not None:
-            forbund_ids.add(grant.forbund.pk)
-    if forbund_ids:
-        for org in Organisation.objects.filter(parent_id__in=forbund_ids, kind=OrganisationKind.MUNICIPALITY):
-            found[org.pk] = org
-    return sorted(found.values(), key=lambda org: org.name)
+    return list(access_of(user).municipalities(permission))
 
 
 def holds_forbund_wide(user: User | AnonymousUser, permission: Permission) -> bool:

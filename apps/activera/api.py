@@ -6,16 +6,14 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.access import current_user
+from apps.accounts.api_access import RequiresPermission, api_audit_context
 from apps.accounts.roles import Permission
-from apps.accounts.selectors import has_permission
-from apps.audit.context import audit_context
-from apps.audit.models import AuditAction
-from apps.audit.services import audit_record
 from apps.core.api import PAGE_PARAMETERS, page_of, results_schema
 
 from .deliveries import delivery_submit, narrative_save, parse_period, validate_period
@@ -23,7 +21,7 @@ from .models import Delivery, Enrolment
 from .presentation import cells_of
 from .releases import released_period
 from .selectors import enrolments_for_user, forbund_programmes, get_enrolment_for_user, progression, units_for_user
-from .services import municipality_of_unit
+from .services import enrolment_list_record, enrolment_view_record, municipality_of_unit
 
 
 class ParticipantSerializer(serializers.Serializer[Enrolment]):
@@ -43,6 +41,9 @@ class ParticipantSerializer(serializers.Serializer[Enrolment]):
 
 
 class ParticipantListApi(APIView):
+    permission_classes = [IsAuthenticated, RequiresPermission]
+    required_permission = Permission.PARTICIPANT_MANAGE
+
     @extend_schema(
         operation_id="participants_list",
         responses=results_schema("ParticipantList", ParticipantSerializer),
@@ -51,18 +52,8 @@ class ParticipantListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         user = current_user(request)
-        if not has_permission(user, Permission.PARTICIPANT_MANAGE):
-            raise PermissionDenied
         enrolments, next_page = page_of(request, enrolments_for_user(user))
-        for slug in {municipality_of_unit(e.programme_unit).slug for e in enrolments}:
-            audit_record(
-                actor=user,
-                action=AuditAction.PARTICIPANT_LIST,
-                context=audit_context(request._request),
-                object_type="enrolment",
-                municipality_slug=slug,
-                details={"codes": [e.code for e in enrolments if municipality_of_unit(e.programme_unit).slug == slug]},
-            )
+        enrolment_list_record(actor=user, enrolments=enrolments, context=api_audit_context(request))
         return Response({"results": ParticipantSerializer(enrolments, many=True).data, "next": next_page})  # type: ignore[arg-type]
 
 
@@ -80,15 +71,7 @@ class ParticipantDetailApi(APIView):
     def get(self, request: Request, participant_code: str) -> Response:
         user = current_user(request)
         enrolment = get_enrolment_for_user(user, participant_code)
-        audit_record(
-            actor=user,
-            action=AuditAction.PARTICIPANT_VIEW,
-            context=audit_context(request._request),
-            object_type="enrolment",
-            object_id=enrolment.code,
-            person_code=enrolment.code,
-            municipality_slug=municipality_of_unit(enrolment.programme_unit).slug,
-        )
+        enrolment_view_record(actor=user, enrolment=enrolment, context=api_audit_context(request))
         measurements, rows = progression(enrolment)
         data: list[dict[str, Any]] = [
             {
@@ -180,6 +163,9 @@ class DeliveryInputSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class DeliveryCreateApi(APIView):
+    permission_classes = [IsAuthenticated, RequiresPermission]
+    required_permission = Permission.PARTICIPANT_MANAGE
+
     @extend_schema(
         operation_id="deliveries_create",
         summary="Lämna in en leverans till förbundet (eller spara verksamhetsberättelsen)",
@@ -191,8 +177,6 @@ class DeliveryCreateApi(APIView):
     )
     def post(self, request: Request) -> Response:
         user = current_user(request)
-        if not has_permission(user, Permission.PARTICIPANT_MANAGE):
-            raise PermissionDenied
         payload = DeliveryInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -206,7 +190,7 @@ class DeliveryCreateApi(APIView):
                 year=data["year"],
                 text=data.get("narrative", ""),
                 names_confirmed=data["names_confirmed"],
-                context=audit_context(request._request),
+                context=api_audit_context(request),
             )
             return Response({"narrative": narrative.text})
         delivery = delivery_submit(
@@ -217,6 +201,6 @@ class DeliveryCreateApi(APIView):
             period=data["period"],
             narrative=data.get("narrative"),
             names_confirmed=data["names_confirmed"],
-            context=audit_context(request._request),
+            context=api_audit_context(request),
         )
         return Response(DeliverySerializer(delivery).data, status=201)

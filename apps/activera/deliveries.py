@@ -18,7 +18,7 @@ from apps.accounts.selectors import grants_of
 from apps.audit.context import AuditContext
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
-from insyn.errors import Conflict, ValidationFailed
+from insyn.errors import Conflict, FieldProblems, ValidationFailed
 from lib.spreadsheet import safe_text
 
 from .models import Delivery, DeliveryKind, DeliveryTerms, ForbundRelease, Narrative, Programme, ProgrammeUnit
@@ -47,7 +47,7 @@ def period_end(kind: str, year: int, period: int) -> datetime.date:
 
 def validate_period(kind: str, year: int, period: int) -> None:
     """Every problem with a delivery's period at once, in Swedish, by field."""
-    errors: dict[str, list[str]] = {}
+    errors = FieldProblems()
     if kind not in DeliveryKind.values:
         errors["kind"] = ["Välj leverans: monthly, tertial, interim eller annual."]
     elif kind == DeliveryKind.MONTHLY and not 1 <= period <= 12:
@@ -58,13 +58,12 @@ def validate_period(kind: str, year: int, period: int) -> None:
         errors["period"] = ["Del- och helår har ingen månad eller tertial."]
     if not FIRST_YEAR <= year <= LAST_YEAR:
         errors["year"] = [f"Ange ett år mellan {FIRST_YEAR} och {LAST_YEAR}."]
-    if errors:
-        raise ValidationFailed("Perioden finns inte.", fields=errors)
+    errors.raise_if_any("Perioden finns inte.")
 
 
 def parse_period(kind: str | None, year: str | None, period: str | None) -> tuple[str, int, int]:
     """Parse and validate a period given as text (query string, API)."""
-    errors: dict[str, list[str]] = {}
+    errors = FieldProblems()
     parsed: dict[str, int] = {}
     for name, text in (("year", year), ("period", period)):
         if text in (None, ""):
@@ -74,8 +73,7 @@ def parse_period(kind: str | None, year: str | None, period: str | None) -> tupl
             parsed[name] = int(str(text))
         except ValueError:
             errors[name] = ["Ange ett heltal."]
-    if errors:
-        raise ValidationFailed("Perioden finns inte.", fields=errors)
+    errors.raise_if_any("Perioden finns inte.")
     validate_period(kind or "", parsed["year"], parsed["period"])
     return kind or "", parsed["year"], parsed["period"]
 

@@ -7,34 +7,18 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from apps.organisations.models import Organisation, OrganisationKind
+from apps.organisations.models import Organisation
 from lib.spreadsheet import Sheet, Value, workbook_bytes
 
-from .models import DeliveryKind, Programme, ProgrammeUnit
+# units_of and forbund_of_slug are read in delivery_selectors; the management command finds them here.
+from .delivery_selectors import forbund_of_slug as forbund_of_slug
+from .delivery_selectors import programme_of
+from .delivery_selectors import units_of as units_of
+from .models import DeliveryKind
 from .presentation import KIND_TITLES, UNPROTECTED_NOTE
 from .releases import period_label, released_period, unit_label
 
 NOTHING_DELIVERED = "Inga inlämnade leveranser för perioden."
-
-
-def units_of(municipality: Organisation) -> list[ProgrammeUnit]:
-    return list(ProgrammeUnit.objects.filter(unit__parent=municipality).select_related("programme", "unit__parent"))
-
-
-def units_of_forbund(forbund: Organisation) -> list[ProgrammeUnit]:
-    return list(
-        ProgrammeUnit.objects.filter(programme__forbund=forbund)
-        .select_related("programme", "unit__parent")
-        .order_by("unit__parent__name")
-    )
-
-
-def forbund_of_slug(slug: str) -> Organisation:
-    return Organisation.objects.get(slug=slug, kind=OrganisationKind.FORBUND)
-
-
-def programme_of(forbund: Organisation) -> Programme | None:
-    return Programme.objects.filter(forbund=forbund).select_related("forbund").order_by("pk").first()
 
 
 def period_report(*, forbund: Organisation, kind: str, year: int, period: int = 0) -> dict[str, Any]:

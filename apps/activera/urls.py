@@ -1,8 +1,15 @@
-from django.urls import path
+from django.urls import URLPattern, path
 
 from . import delivery_views, views, violence_views
 
 app_name = "activera"
+
+
+def _participant_form(segment: str, action: str) -> URLPattern:
+    """A form of the participant page, posted to its own address, named for its action."""
+    return path(f"<str:participant_code>/{segment}/", views.participant_post, {"action": action}, name=action)
+
+
 urlpatterns = [
     path("", views.participant_home, name="home"),
     path("anmalningar/", views.referral_list, name="referrals"),
@@ -12,14 +19,14 @@ urlpatterns = [
     path("vald/mall.xlsx", violence_views.violence_template_xlsx_view, name="violence_template_xlsx"),
     path("vald/mall.csv", violence_views.violence_template_csv_view, name="violence_template_csv"),
     path("<str:participant_code>/", views.participant_detail, name="participant"),
-    path("<str:participant_code>/aktivitet/", views.participant_activity, name="activity"),
-    path("<str:participant_code>/matning/", views.participant_measurement, name="measurement"),
-    path("<str:participant_code>/mal/", views.participant_goal, name="goal"),
-    path("<str:participant_code>/mote/", views.participant_meeting, name="meeting"),
-    path("<str:participant_code>/ledare/", views.participant_leader, name="leader"),
-    path("<str:participant_code>/start/", views.participant_start_variables, name="start_variables"),
-    path("<str:participant_code>/avslut/", views.participant_exit, name="exit"),
-    path("<str:participant_code>/avslutsdokument/", views.participant_exit_document, name="exit_document"),
+    _participant_form("aktivitet", "activity"),
+    _participant_form("matning", "measurement"),
+    _participant_form("mal", "goal"),
+    _participant_form("mote", "meeting"),
+    _participant_form("ledare", "leader"),
+    _participant_form("start", "start_variables"),
+    _participant_form("avslut", "exit"),
+    _participant_form("avslutsdokument", "exit_document"),
     path("<str:participant_code>/avslut.pdf", views.participant_exit_pdf, name="exit_pdf"),
 ]
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -18,11 +19,8 @@ from apps.accounts.access import current_user, page
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
 from apps.accounts.selectors import municipalities_with
-from apps.audit.context import audit_context
-from apps.audit.models import AuditAction
-from apps.audit.services import audit_record
-from apps.core.forms import apply_domain_error
-from insyn.errors import InsynError
+from apps.audit.context import AuditContext, audit_context
+from apps.core.forms import submit_form
 
 from .forms import (
     AcceptForm,
@@ -52,7 +50,10 @@ from .services import (
     ReferralInput,
     activity_add,
     enrolment_exit,
+    enrolment_list_record,
     enrolment_update_start_variables,
+    enrolment_view_record,
+    exit_document_export_record,
     exit_document_record,
     goal_add,
     leader_change,
@@ -62,6 +63,7 @@ from .services import (
     referral_accept,
     referral_decline,
     referral_submit,
+    referral_view_record,
 )
 
 
@@ -109,13 +111,14 @@ def public_referral(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data["website"]:
             # A robot filled in the hidden field: answer as if it worked, keep nothing.
             return render(request, "activera/public_receipt.html", {"receipt": None})
-        try:
-            referral = referral_submit(
+        submitted = submit_form(
+            form,
+            lambda: referral_submit(
                 actor=None, data=_referral_input(form), channel=ReferralChannel.WEB, context=audit_context(request)
-            )
-        except InsynError as exc:
-            apply_domain_error(form, exc)
-        else:
+            ),
+        )
+        if submitted.saved:
+            referral = submitted.value
             return render(
                 request,
                 "activera/public_receipt.html",
@@ -146,16 +149,7 @@ def participant_home(request: HttpRequest) -> HttpResponse:
     ).get_page(request.GET.get("sida"))
     active = list(page_obj)
     rows = [{"enrolment": e, "warnings": enrolment_warnings(e, today)} for e in active]
-    if active:
-        audit_record(
-            actor=user,
-            action=AuditAction.PARTICIPANT_LIST,
-            context=audit_context(request),
-            object_type="enrolment",
-            object_id=f"{len(active)} deltagare",
-            municipality_slug=municipality_of_unit(active[0].programme_unit).slug,
-            details={"codes": [e.code for e in active]},
-        )
+    enrolment_list_record(actor=user, enrolments=active, context=audit_context(request), per_municipality=False)
     return render(
         request,
         "activera/home.html",
@@ -179,15 +173,15 @@ def referral_create(request: HttpRequest) -> HttpResponse:
     form = ReferralForm(request.POST or None, programme=programme, units=list(units_for_user(user)))
     if request.method == "POST" and form.is_valid():
         channel = ReferralChannel.PAPER if request.POST.get("channel") == "paper" else ReferralChannel.PHONE
-        try:
-            referral = referral_submit(
+        submitted = submit_form(
+            form,
+            lambda: referral_submit(
                 actor=user, data=_referral_input(form), channel=channel, context=audit_context(request)
-            )
-        except InsynError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, f"Anmälan {referral.receipt_number} är registrerad.")
-            return redirect("activera:referral", referral_id=referral.pk)
+            ),
+        )
+        if submitted.saved:
+            messages.success(request, f"Anmälan {submitted.value.receipt_number} är registrerad.")
+            return redirect("activera:referral", referral_id=submitted.value.pk)
     return render(request, "activera/referral_create.html", {"form": form})
 
 
@@ -212,41 +206,31 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("action") == "accept":
             accept_form = AcceptForm(request.POST, leaders=_leaders(user, referral.programme_unit))
-            if accept_form.is_valid():
-                try:
-                    enrolment = referral_accept(
-                        actor=user, referral=referral, context=audit_context(request), **accept_form.cleaned_data
-                    )
-                except InsynError as exc:
-                    apply_domain_error(accept_form, exc)
-                else:
-                    messages.success(request, f"Deltagaren är inskriven med koden {enrolment.code}.")
-                    return redirect("activera:participant", participant_code=enrolment.code)
+            accepted = submit_form(
+                accept_form,
+                lambda: referral_accept(
+                    actor=user, referral=referral, context=audit_context(request), **accept_form.cleaned_data
+                ),
+            )
+            if accepted.saved:
+                messages.success(request, f"Deltagaren är inskriven med koden {accepted.value.code}.")
+                return redirect("activera:participant", participant_code=accepted.value.code)
         else:
             decline_form = DeclineForm(request.POST)
-            if decline_form.is_valid():
-                try:
-                    referral_decline(
-                        actor=user,
-                        referral=referral,
-                        reason=decline_form.cleaned_data["reason"],
-                        withdrawn=decline_form.cleaned_data["outcome"] == "withdrawn",
-                        context=audit_context(request),
-                    )
-                except InsynError as exc:
-                    apply_domain_error(decline_form, exc)
-                else:
-                    messages.success(request, "Anmälan är avslutad.")
-                    return redirect("activera:home")
-    audit_record(
-        actor=user,
-        action=AuditAction.REFERRAL_VIEW,
-        context=audit_context(request),
-        object_type="referral",
-        object_id=referral.receipt_number,
-        person_code=referral.person.code if referral.person else "",
-        municipality_slug=municipality_of_unit(referral.programme_unit).slug,
-    )
+            declined = submit_form(
+                decline_form,
+                lambda: referral_decline(
+                    actor=user,
+                    referral=referral,
+                    reason=decline_form.cleaned_data["reason"],
+                    withdrawn=decline_form.cleaned_data["outcome"] == "withdrawn",
+                    context=audit_context(request),
+                ),
+            )
+            if declined.saved:
+                messages.success(request, "Anmälan är avslutad.")
+                return redirect("activera:home")
+    referral_view_record(actor=user, referral=referral, context=audit_context(request))
     criteria = [
         (c["label"], c["code"] in referral.criteria_confirmed)
         for c in referral.programme_unit.programme.eligibility_criteria
@@ -330,155 +314,108 @@ def _participant_context(request: HttpRequest, code: str, **forms_: Any) -> dict
 def participant_detail(request: HttpRequest, participant_code: str) -> HttpResponse:
     context = _participant_context(request, participant_code)
     enrolment: Enrolment = context["enrolment"]
-    audit_record(
-        actor=current_user(request),
-        action=AuditAction.PARTICIPANT_VIEW,
-        context=audit_context(request),
-        object_type="enrolment",
-        object_id=enrolment.code,
-        person_code=enrolment.code,
-        municipality_slug=municipality_of_unit(enrolment.programme_unit).slug,
-    )
+    enrolment_view_record(actor=current_user(request), enrolment=enrolment, context=audit_context(request))
     return render(request, "activera/participant.html", context)
 
 
-def _participant_post(
-    request: HttpRequest,
-    participant_code: str,
-    *,
-    form_key: str,
-    build: Callable[[Enrolment, Any], forms.Form],
-    save: Callable[[User, Enrolment, forms.Form], object],
-    success: str,
-) -> HttpResponse:
+@dataclass(frozen=True)
+class ParticipantForm:
+    """One of the participant page's forms: its key on the page, how it is built from the posted
+    data, how the service is called, and what the user is told when it is saved."""
+
+    form_key: str
+    build: Callable[[HttpRequest, Enrolment, Any], forms.Form]
+    save: Callable[[User, Enrolment, forms.Form, AuditContext], object]
+    success: str
+
+
+def _saving(service: Callable[..., object]) -> Callable[[User, Enrolment, forms.Form, AuditContext], object]:
+    """The usual call: the service takes the form's fields by name."""
+    return lambda user, enrolment, form, context: service(
+        actor=user, enrolment=enrolment, context=context, **form.cleaned_data
+    )
+
+
+def _measurement_save(user: User, enrolment: Enrolment, form: forms.Form, context: AuditContext) -> object:
+    assert isinstance(form, MeasurementForm)
+    return measurement_add(
+        actor=user,
+        enrolment=enrolment,
+        date=form.cleaned_data["date"],
+        kind=form.cleaned_data["kind"],
+        answers=form.answers(),
+        context=context,
+    )
+
+
+PARTICIPANT_FORMS = {
+    "activity": ParticipantForm(
+        "activity_form",
+        lambda request, e, data: ActivityForm(data, programme=e.programme_unit.programme, prefix="activity"),
+        _saving(activity_add),
+        "Aktiviteten är registrerad.",
+    ),
+    "measurement": ParticipantForm(
+        "measurement_form",
+        lambda request, e, data: MeasurementForm(data, programme=e.programme_unit.programme, prefix="measurement"),
+        _measurement_save,
+        "Mätningen är registrerad.",
+    ),
+    "goal": ParticipantForm(
+        "goal_form",
+        lambda request, e, data: GoalForm(data, programme=e.programme_unit.programme, prefix="goal"),
+        _saving(goal_add),
+        "Målet är tillagt i handlingsplanen.",
+    ),
+    "meeting": ParticipantForm(
+        "meeting_form",
+        lambda request, e, data: MeetingForm(data, prefix="meeting"),
+        _saving(meeting_record),
+        "Flerpartsmötet är registrerat.",
+    ),
+    "leader": ParticipantForm(
+        "leader_form",
+        lambda request, e, data: LeaderForm(data, leaders=_leaders(current_user(request), e), prefix="leader"),
+        _saving(leader_change),
+        "Bytet av ansvarig ledare är registrerat.",
+    ),
+    "start_variables": ParticipantForm(
+        "start_form",
+        lambda request, e, data: StartVariablesForm(data, prefix="start"),
+        _saving(enrolment_update_start_variables),
+        "Uppgifterna vid start är sparade.",
+    ),
+    "exit": ParticipantForm(
+        "exit_form",
+        lambda request, e, data: ExitForm(data, prefix="exit"),
+        _saving(enrolment_exit),
+        "Deltagaren är utskriven. Ta fram avslutsdokumentationen.",
+    ),
+    "exit_document": ParticipantForm(
+        "document_form",
+        lambda request, e, data: ExitDocumentForm(data, prefix="document"),
+        _saving(exit_document_record),
+        "Avslutsdokumentationen är registrerad.",
+    ),
+}
+
+
+@page(Permission.PARTICIPANT_MANAGE)
+def participant_post(request: HttpRequest, participant_code: str, action: str) -> HttpResponse:
     """The participant page's forms: look the participant up first (404 for outsiders), then save
     through a service, or show the page again with the errors and what was typed."""
     user = current_user(request)
     enrolment = get_enrolment_for_user(user, participant_code)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    form = build(enrolment, request.POST)
-    if form.is_valid():
-        try:
-            save(user, enrolment, form)
-        except InsynError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect("activera:participant", participant_code=enrolment.code)
-    context = _participant_context(request, participant_code, **{form_key: form})
+    posted = PARTICIPANT_FORMS[action]
+    form = posted.build(request, enrolment, request.POST)
+    saved = submit_form(form, lambda: posted.save(user, enrolment, form, audit_context(request)))
+    if saved.saved:
+        messages.success(request, posted.success)
+        return redirect("activera:participant", participant_code=enrolment.code)
+    context = _participant_context(request, participant_code, **{posted.form_key: form})
     return render(request, "activera/participant.html", context, status=400)
-
-
-@page(Permission.PARTICIPANT_MANAGE)
-def participant_activity(request: HttpRequest, participant_code: str) -> HttpResponse:
-    return _participant_post(
-        request,
-        participant_code,
-        form_key="activity_form",
-        build=lambda e, data: ActivityForm(data, programme=e.programme_unit.programme, prefix="activity"),
-        save=lambda u, e, f: activity_add(actor=u, enrolment=e, context=audit_context(request), **f.cleaned_data),
-        success="Aktiviteten är registrerad.",
-    )
-
-
-@page(Permission.PARTICIPANT_MANAGE)
-def participant_measurement(request: HttpRequest, participant_code: str) -> HttpResponse:
-    def save(user: User, enrolment: Enrolment, form: forms.Form) -> object:
-        assert isinstance(form, MeasurementForm)
-        return measurement_add(
-            actor=user,
-            enrolment=enrolment,
-            date=form.cleaned_data["date"],
-            kind=form.cleaned_data["kind"],
-            answers=form.answers(),
-            context=audit_context(request),
-        )
-
-    return _participant_post(
-        request,
-        participant_code,
-        form_key="measurement_form",
-        build=lambda e, data: MeasurementForm(data, programme=e.programme_unit.programme, prefix="measurement"),
-        save=save,
-        success="Mätningen är registrerad.",
-    )
-
-
-@page(Permission.PARTICIPANT_MANAGE)
-def participant_goal(request: HttpRequest, participant_code: str) -> HttpResponse:
-    return _participant_post(
-        request,
-        participant_code,
-        form_key="goal_form",
-        build=lambda e, data: GoalForm(data, programme=e.programme_unit.programme, prefix="goal"),
-        save=lambda u, e, f: goal_add(actor=u, enrolment=e, context=audit_context(request), **f.cleaned_data),
-        success="Målet är tillagt i handlingsplanen.",
-    )
-
-
-@page(Permission.PARTICIPANT_MANAGE)
-def participant_meeting(request: HttpRequest, participant_code: str) -> HttpResponse:
-    return _participant_post(
-        request,
-        participant_code,
-        form_key="meeting_form",
-        build=lambda e, data: MeetingForm(data, prefix="meeting"),
-        save=lambda u, e, f: meeting_record(actor=u, enrolment=e, context=audit_context(request), **f.cleaned_data),
-        success="Flerpartsmötet är registrerat.",
-    )
-
-
-@page(Permission.PARTICIPANT_MANAGE)
-def participant_leader(request: HttpRequest, participant_code: str) -> HttpResponse:
-    return _participant_post(
-        request,
-        participant_code,
-        form_key="leader_form",
-        build=lambda e, data: LeaderForm(data, leaders=_leaders(current_user(request), e), prefix="leader"),
-        save=lambda u, e, f: leader_change(actor=u, enrolment=e, context=audit_context(request), **f.cleaned_data),
-        success="Bytet av ansvarig ledare är registrerat.",
-    )
-
-
-@page(Permission.PARTICIPANT_MANAGE)
-def participant_start_variables(request: HttpRequest, participant_code: str) -> HttpResponse:
-    return _participant_post(
-        request,
-        participant_code,
-        form_key="start_form",
-        build=lambda e, data: StartVariablesForm(data, prefix="start"),
-        save=lambda u, e, f: enrolment_update_start_variables(
-            actor=u, enrolment=e, context=audit_context(request), **f.cleaned_data
-        ),
-        success="Uppgifterna vid start är sparade.",
-    )
-
-
-@page(Permission.PARTICIPANT_MANAGE)
-def participant_exit(request: HttpRequest, participant_code: str) -> HttpResponse:
-    return _participant_post(
-        request,
-        participant_code,
-        form_key="exit_form",
-        build=lambda e, data: ExitForm(data, prefix="exit"),
-        save=lambda u, e, f: enrolment_exit(actor=u, enrolment=e, context=audit_context(request), **f.cleaned_data),
-        success="Deltagaren är utskriven. Ta fram avslutsdokumentationen.",
-    )
-
-
-@page(Permission.PARTICIPANT_MANAGE)
-def participant_exit_document(request: HttpRequest, participant_code: str) -> HttpResponse:
-    return _participant_post(
-        request,
-        participant_code,
-        form_key="document_form",
-        build=lambda e, data: ExitDocumentForm(data, prefix="document"),
-        save=lambda u, e, f: exit_document_record(
-            actor=u, enrolment=e, context=audit_context(request), **f.cleaned_data
-        ),
-        success="Avslutsdokumentationen är registrerad.",
-    )
 
 
 @page(Permission.PARTICIPANT_MANAGE)
@@ -491,16 +428,7 @@ def participant_exit_pdf(request: HttpRequest, participant_code: str) -> HttpRes
     if enrolment.exit_date is None:
         raise Http404("Deltagaren är inte utskriven.")
     html = render_to_string("activera/exit_document.html", context)
-    audit_record(
-        actor=user,
-        action=AuditAction.PARTICIPANT_EXPORT,
-        context=audit_context(request),
-        object_type="exit_document",
-        object_id=enrolment.code,
-        person_code=enrolment.code,
-        municipality_slug=municipality_of_unit(enrolment.programme_unit).slug,
-        details={"format": "pdf"},
-    )
+    exit_document_export_record(actor=user, enrolment=enrolment, context=audit_context(request))
     response = HttpResponse(bytes(HTML(string=html).write_pdf()), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="avslut-{enrolment.code}.pdf"'
     return response

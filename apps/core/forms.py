@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
@@ -42,6 +43,40 @@ def apply_domain_error(form: forms.BaseForm, error: InsynError) -> None:
         data = form.data.copy()
         data[form.add_prefix(VERSION_FIELD)] = str(error.current_version)
         form.data = data
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Submission(Generic[T]):
+    """What became of a posted form: saved (with the service's answer) or shown again with errors."""
+
+    saved: bool
+    answer: Any = None
+
+    @property
+    def value(self) -> T:
+        assert self.saved, "a form that was not saved has no answer"
+        return self.answer
+
+
+def submit_form(
+    form: forms.BaseForm,
+    save: Callable[[], T],
+    *,
+    on_error: Callable[[forms.BaseForm, InsynError], None] = apply_domain_error,
+) -> Submission[T]:
+    """The one way a view saves a posted form: when the form is valid, `save()` calls the service;
+    a domain error goes onto the form (`on_error`), so the page shows every problem together with
+    what was typed, and nothing is saved."""
+    if not form.is_valid():
+        return Submission(saved=False)
+    try:
+        return Submission(saved=True, answer=save())
+    except InsynError as error:
+        on_error(form, error)
+        return Submission(saved=False)
 
 
 DATE_ERRORS = {"invalid": _("Ange datum som ÅÅÅÅ-MM-DD."), "required": _("Ange datum.")}

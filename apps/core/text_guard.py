@@ -230,7 +230,7 @@ class NamesConfirmationMixin(_FormBase):
         return cleaned
 
 
-def apply_text_guard_error(form: forms.Form, error: InsynError) -> None:
+def apply_text_guard_error(form: forms.BaseForm, error: InsynError) -> None:
     """Show a domain error on the form; for a refusal with names, add the checkbox first."""
     if isinstance(error, OutgoingTextRefused) and error.names_fingerprint and isinstance(form, NamesConfirmationMixin):
         form.show_names_confirmation(error.names_fingerprint)

@@ -5,19 +5,18 @@ from typing import Any
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.access import current_user
+from apps.accounts.api_access import RequiresPermission, api_audit_context
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
-from apps.accounts.selectors import has_permission, municipalities_with
-from apps.audit.context import audit_context
+from apps.accounts.selectors import municipalities_with
 from apps.audit.models import AuditAction
-from apps.audit.services import audit_record
 from apps.core.api import PAGE_PARAMETERS, page_of, results_schema
 from apps.organisations.models import Organisation
 from apps.people.selectors import search_people
@@ -30,16 +29,13 @@ from .selectors import decisions_for_user, get_decision_for_user, get_report_for
 from .services import (
     decision_create,
     decision_event_add,
+    decision_list_record,
+    decision_view_record,
     decisions_import,
     report_access_record,
     report_prepare,
     report_submit,
 )
-
-
-def _require(user: User, permission: Permission) -> None:
-    if not has_permission(user, permission):
-        raise PermissionDenied
 
 
 def _municipality(user: User, slug: str, permission: Permission) -> Organisation:
@@ -84,6 +80,9 @@ class DecisionCreateSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class DecisionListApi(APIView):
+    permission_classes = [IsAuthenticated, RequiresPermission]
+    required_permission = Permission.DECISION_MANAGE
+
     @extend_schema(
         operation_id="decisions_list",
         responses=results_schema("DecisionList", DecisionSerializer),
@@ -92,17 +91,8 @@ class DecisionListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         user = current_user(request)
-        _require(user, Permission.DECISION_MANAGE)
         decisions, next_page = page_of(request, decisions_for_user(user).prefetch_related("events"))
-        for slug in {d.municipality.slug for d in decisions}:
-            audit_record(
-                actor=user,
-                action=AuditAction.DECISION_LIST,
-                context=audit_context(request._request),
-                object_type="decision",
-                municipality_slug=slug,
-                details={"codes": sorted({d.person.code for d in decisions if d.municipality.slug == slug})},
-            )
+        decision_list_record(actor=user, decisions=decisions, context=api_audit_context(request))
         return Response({"results": DecisionSerializer(decisions, many=True).data, "next": next_page})  # type: ignore[arg-type]
 
     @extend_schema(
@@ -110,7 +100,6 @@ class DecisionListApi(APIView):
     )
     def post(self, request: Request) -> Response:
         user = current_user(request)
-        _require(user, Permission.DECISION_MANAGE)
         serializer = DecisionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -127,7 +116,7 @@ class DecisionListApi(APIView):
             caseworker=data["caseworker"],
             delay_reason=data["delay_reason"],
             delay_reason_text=data["delay_reason_text"],
-            context=audit_context(request._request),
+            context=api_audit_context(request),
         )
         return Response(DecisionSerializer(decision).data, status=201)
 
@@ -137,15 +126,7 @@ class DecisionDetailApi(APIView):
     def get(self, request: Request, decision_id: int) -> Response:
         user = current_user(request)
         decision = get_decision_for_user(user, decision_id)
-        audit_record(
-            actor=user,
-            action=AuditAction.DECISION_VIEW,
-            context=audit_context(request._request),
-            object_type="decision",
-            object_id=str(decision.pk),
-            person_code=decision.person.code,
-            municipality_slug=decision.municipality.slug,
-        )
+        decision_view_record(actor=user, decision=decision, context=api_audit_context(request))
         return Response(DecisionSerializer(decision).data)
 
 
@@ -157,13 +138,15 @@ class DecisionEventApi(APIView):
         serializer = EventSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         decision_event_add(
-            actor=user, decision=decision, context=audit_context(request._request), **serializer.validated_data
+            actor=user, decision=decision, context=api_audit_context(request), **serializer.validated_data
         )
         return Response(DecisionSerializer(get_decision_for_user(user, decision_id)).data, status=201)
 
 
 class DecisionImportApi(APIView):
     parser_classes = [MultiPartParser]
+    permission_classes = [IsAuthenticated, RequiresPermission]
+    required_permission = Permission.DECISION_MANAGE
 
     @extend_schema(
         request={
@@ -182,7 +165,6 @@ class DecisionImportApi(APIView):
     )
     def post(self, request: Request) -> Response:
         user = current_user(request)
-        _require(user, Permission.DECISION_MANAGE)
         municipality = _municipality(user, str(request.data.get("municipality", "")), Permission.DECISION_MANAGE)
         upload = request.FILES.get("file")
         if upload is None:
@@ -192,7 +174,7 @@ class DecisionImportApi(APIView):
             municipality=municipality,
             filename=upload.name or "",
             data=upload.file,
-            context=audit_context(request._request),
+            context=api_audit_context(request),
         )
         return Response({"created": result.created, "updated": result.updated})
 
@@ -267,6 +249,9 @@ class ReportPrepareSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class ReportListApi(APIView):
+    permission_classes = [IsAuthenticated, RequiresPermission]
+    required_permission = {"get": Permission.DECISION_REPORT_VIEW, "post": Permission.DECISION_MANAGE}
+
     @extend_schema(
         summary="Kvartalsrapporter",
         operation_id="reports_list",
@@ -274,7 +259,6 @@ class ReportListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         user = current_user(request)
-        _require(user, Permission.DECISION_REPORT_VIEW)
         return Response(
             {
                 "results": [
@@ -295,7 +279,6 @@ class ReportListApi(APIView):
     )
     def post(self, request: Request) -> Response:
         user = current_user(request)
-        _require(user, Permission.DECISION_MANAGE)
         serializer = ReportPrepareSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -305,7 +288,7 @@ class ReportListApi(APIView):
             municipality=municipality,
             quarter=Quarter.parse(data["quarter"]),
             as_of=data["as_of"],
-            context=audit_context(request._request),
+            context=api_audit_context(request),
         )
         return Response({"id": report.pk, **exports.report_json(report)}, status=201)
 
@@ -316,7 +299,7 @@ class ReportDetailApi(APIView):
         user = current_user(request)
         report = get_report_for_user(user, report_id)
         report_access_record(
-            actor=user, action=AuditAction.REPORT_VIEW, report=report, context=audit_context(request._request)
+            actor=user, action=AuditAction.REPORT_VIEW, report=report, context=api_audit_context(request)
         )
         return Response({"id": report.pk, **exports.report_json(report)})
 
@@ -328,7 +311,7 @@ class ReportSubmitApi(APIView):
         report = get_report_for_user(user, report_id)
         if report.municipality not in municipalities_with(user, Permission.DECISION_MANAGE):
             raise Http404
-        report = report_submit(actor=user, report=report, context=audit_context(request._request))
+        report = report_submit(actor=user, report=report, context=api_audit_context(request))
         return Response({"id": report.pk, **exports.report_json(report)})
 
 

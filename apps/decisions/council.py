@@ -131,10 +131,6 @@ class CouncilTable:
         return [row for section in self.sections for row in section.rows]
 
     @property
-    def any_protected(self) -> bool:
-        return any(row.protected for row in self.rows) or any(s.protected for s in self.sections)
-
-    @property
     def note(self) -> str:
         return (
             f"{HIDDEN} = fördelningen på kvinnor och män visas inte när ett antal är 1–{self.threshold - 1} "

@@ -13,17 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.accounts.roles import Permission
-from apps.accounts.selectors import municipalities_with
 from apps.audit.context import AuditContext
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.organisations.models import Organisation
 from apps.people.models import Person
-from insyn.errors import Conflict, NotPermitted, ValidationFailed
+from insyn.errors import Conflict, ValidationFailed
 from lib.nonexecution import MONTHS_ALLOWED, Episode, EventKind, Outcome, Section
 from lib.quarters import Quarter, add_months
 from lib.spreadsheet import Sheet, Value, workbook_bytes
@@ -39,6 +36,7 @@ from .models import (
     ReportStatus,
 )
 from .selectors import decision_episodes
+from .services.common import local_today, require_municipality
 
 # --- The identifier IVO takes instead of the personnummer ------------------------------------
 
@@ -143,10 +141,6 @@ class IvoReport:
     @property
     def grouped(self) -> list[tuple[str, list[tuple[str, str]]]]:
         return [(group, [(label, self.fields[label]) for g, label in FIELDS if g == group]) for group in GROUPS]
-
-    @property
-    def is_closure(self) -> bool:
-        return self.row.section == Section.EXECUTED_OR_ENDED or self.row.closed
 
     @property
     def entered_text(self) -> str:
@@ -293,8 +287,7 @@ def ivo_xlsx(report: QuarterlyReport) -> bytes:
 
 
 def _require_manage(actor: User | None, municipality: Organisation) -> None:
-    if actor is not None and municipality not in municipalities_with(actor, Permission.DECISION_MANAGE):
-        raise NotPermitted("Du får inte rapportera till IVO för den kommunen.")
+    require_municipality(actor, municipality, refusal="Du får inte rapportera till IVO för den kommunen.")
 
 
 def _audit_entry(actor: User | None, entry: IvoEntry, context: AuditContext | None, **details: object) -> None:
@@ -348,7 +341,7 @@ def ivo_entry_record(
     closure = row.section == Section.EXECUTED_OR_ENDED or row.closed
     _check_entered_on(
         entered_on,
-        today=today or timezone.localdate(),
+        today=today or local_today(),
         not_before=row.outcome_date if closure else add_months(row.episode_start, MONTHS_ALLOWED),
     )
     assert entered_on is not None
@@ -428,7 +421,7 @@ def ivo_closure_record(
             )
         episode = due[-1]
         assert episode.end is not None and episode.outcome is not None
-        _check_entered_on(entered_on, today=today or timezone.localdate(), not_before=episode.end)
+        _check_entered_on(entered_on, today=today or local_today(), not_before=episode.end)
         assert entered_on is not None
         entry = IvoEntry.objects.create(
             municipality=decision.municipality,

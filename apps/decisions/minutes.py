@@ -11,36 +11,27 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.accounts.roles import Permission
-from apps.accounts.selectors import municipalities_with
 from apps.audit.context import AuditContext
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.organisations.models import Organisation
-from insyn.errors import Conflict, NotPermitted, ValidationFailed
+from insyn.errors import Conflict, FieldProblems, ValidationFailed
 
 from .memo import RECIPIENTS, add_appendix, add_case, case_context
 from .models import CommitteeDecision, CommitteeSettings, QuarterlyReport
+from .services.common import audit_report, local_today, require_municipality
 
 
 def _require(actor: User | None, municipality: Organisation) -> None:
-    if actor is not None and municipality not in municipalities_with(actor, Permission.DECISION_MANAGE):
-        raise NotPermitted("Du får inte registrera nämndens beslut i den kommunen.")
+    require_municipality(actor, municipality, refusal="Du får inte registrera nämndens beslut i den kommunen.")
 
 
 def _audit(actor: User | None, report: QuarterlyReport, context: AuditContext | None, **details: object) -> None:
     # The nämnd's decision and the dispatch are the last steps of submitting the report.
-    audit_record(
-        actor=actor,
-        action=AuditAction.REPORT_SUBMIT,
-        context=context,
-        object_type="quarterly_report",
-        object_id=str(report.pk),
-        municipality_slug=report.municipality.slug,
-        details={"quarter": f"{report.year}Q{report.quarter}", **details},
+    audit_report(
+        actor, AuditAction.REPORT_SUBMIT, report, context, {"quarter": f"{report.year}Q{report.quarter}", **details}
     )
 
 
@@ -69,13 +60,12 @@ def committee_settings_save(
         "manager_title": manager_title.strip(),
         "approver_name": approver_name.strip(),
     }
-    errors: dict[str, list[str]] = {}
+    errors = FieldProblems()
     if not values["committee_name"]:
         errors["committee_name"] = ["Ange nämndens namn."]
     if not values["manager_title"]:
         errors["manager_title"] = ["Ange förvaltningschefens titel."]
-    if errors:
-        raise ValidationFailed("Nämndens uppgifter kunde inte sparas.", fields=errors)
+    errors.raise_if_any("Nämndens uppgifter kunde inte sparas.")
     with transaction.atomic():
         settings, _created = CommitteeSettings.objects.update_or_create(municipality=municipality, defaults=values)
         audit_record(
@@ -103,11 +93,11 @@ def committee_decision_date_errors(
     decided_on: datetime.date | None,
     working_committee_on: datetime.date | None,
     today: datetime.date | None = None,
-) -> dict[str, list[str]]:
+) -> FieldProblems:
     """The rules for the dates of the nämnd's decision, per field; a date not given is not checked
     (the form says it is missing), so the page can name these together with the form's errors."""
-    today = today or timezone.localdate()
-    errors: dict[str, list[str]] = {}
+    today = today or local_today()
+    errors = FieldProblems()
     if decided_on is not None:
         if decided_on > today:
             errors["decided_on"] = ["Sammanträdesdatumet kan inte ligga i framtiden."]
@@ -152,8 +142,7 @@ def committee_decision_record(
         errors["diary_number"] = ["Ange diarienummer."]
     if not decision_text.strip():
         errors["decision_text"] = ["Skriv nämndens beslut."]
-    if errors:
-        raise ValidationFailed("Nämndens beslut kunde inte sparas.", fields=errors)
+    errors.raise_if_any("Nämndens beslut kunde inte sparas.")
     with transaction.atomic():
         existing = CommitteeDecision.objects.select_for_update().filter(report=report).first()
         if existing is not None and existing.dispatched_on is not None:
@@ -207,7 +196,7 @@ def committee_decision_dispatch(
             raise Conflict("Registrera nämndens beslut först; sedan kan protokollsutdraget expedieras.")
         if decision.dispatched_on is not None:
             raise Conflict(f"Protokollsutdraget är redan expedierat {decision.dispatched_on.isoformat()}.")
-        if dispatched_on > (today or timezone.localdate()):
+        if dispatched_on > (today or local_today()):
             raise ValidationFailed("Fel datum.", fields={"dispatched_on": ["Datumet kan inte ligga i framtiden."]})
         if dispatched_on < decision.decided_on:
             raise ValidationFailed(

@@ -16,8 +16,7 @@ from apps.accounts.roles import Permission
 from apps.accounts.selectors import municipalities_with
 from apps.audit.context import audit_context
 from apps.audit.models import AuditAction
-from apps.audit.services import audit_record
-from apps.core.forms import apply_domain_error
+from apps.core.forms import submit_form
 from apps.core.http import download
 from apps.core.xlsx import XLSX_MIME
 from apps.organisations.models import Organisation
@@ -35,7 +34,7 @@ from .forms import (
 from .models import CommitteeSettings, QuarterlyReport
 from .preview import preview_view
 from .selectors import get_report_for_user
-from .services import report_access_record
+from .services import report_access_record, report_preview_view_record
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -163,17 +162,17 @@ def ivo_entry_view(request: HttpRequest, report_id: int) -> HttpResponse:
         if row is None:
             form.add_error(None, "Raden finns inte i rapporten; ladda om sidan.")
         else:
-            try:
-                ivo.ivo_entry_record(
+            entered = submit_form(
+                form,
+                lambda: ivo.ivo_entry_record(
                     actor=current_user(request),
                     report=report,
                     row=row,
                     entered_on=form.cleaned_data["entered_on"],
                     context=audit_context(request),
-                )
-            except InsynError as exc:
-                apply_domain_error(form, exc)
-            else:
+                ),
+            )
+            if entered.saved:
                 messages.success(request, f"Individrapporten för {row.reference} är markerad som inrapporterad.")
                 return redirect("decisions:report_ivo", report_id=report.pk)
     return report_individuals(request, report_id=report.pk, entry_form=form)
@@ -188,14 +187,13 @@ def report_preview(request: HttpRequest) -> HttpResponse:
     municipality = _municipality_of(request, request.GET.get("kommun"))
     today = timezone.localdate()
     view = preview_view(municipality, today)
-    audit_record(
+    report_preview_view_record(
         actor=user,
-        action=AuditAction.REPORT_VIEW,
+        municipality=municipality,
+        year=view.report.year,
+        quarter=view.report.quarter,
+        today=today,
         context=audit_context(request),
-        object_type="quarterly_report_preview",
-        object_id=f"{view.report.year}Q{view.report.quarter}",
-        municipality_slug=municipality.slug,
-        details={"preview": True, "as_of": today.isoformat()},
     )
     return render(
         request,
@@ -225,13 +223,13 @@ def committee_decision_view(request: HttpRequest, report_id: int) -> HttpRespons
     )
     form = CommitteeDecisionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            minutes.committee_decision_record(
+        recorded = submit_form(
+            form,
+            lambda: minutes.committee_decision_record(
                 actor=current_user(request), report=report, context=audit_context(request), **form.cleaned_data
-            )
-        except InsynError as exc:
-            apply_domain_error(form, exc)
-        else:
+            ),
+        )
+        if recorded.saved:
             messages.success(request, "Nämndens beslut är registrerat. Protokollsutdraget kan nu skapas.")
             return redirect("decisions:committee_decision", report_id=report.pk)
     elif request.method == "POST":
@@ -323,17 +321,17 @@ def committee_settings_edit(request: HttpRequest, municipality: str) -> HttpResp
         municipality=organisation
     )
     form = CommitteeSettingsForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        try:
-            minutes.committee_settings_save(
+    if request.method == "POST":
+        saved = submit_form(
+            form,
+            lambda: minutes.committee_settings_save(
                 actor=current_user(request),
                 municipality=organisation,
                 context=audit_context(request),
                 **{name: form.cleaned_data[name] for name in minutes.SETTINGS_FIELDS},
-            )
-        except InsynError as error:
-            apply_domain_error(form, error)
-        else:
+            ),
+        )
+        if saved.saved:
             messages.success(request, "Nämndens uppgifter är sparade.")
             return redirect("decisions:committee_settings", municipality=organisation.slug)
     return render(

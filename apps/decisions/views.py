@@ -17,8 +17,7 @@ from apps.accounts.roles import Permission
 from apps.accounts.selectors import has_permission, municipalities_with
 from apps.audit.context import audit_context
 from apps.audit.models import AuditAction
-from apps.audit.services import audit_record
-from apps.core.forms import apply_domain_error
+from apps.core.forms import submit_form
 from apps.core.http import download
 from apps.core.xlsx import XLSX_MIME
 from apps.people.models import Person
@@ -52,9 +51,11 @@ from .selectors import (
 from .services import (
     decision_create,
     decision_event_add,
+    decision_list_record,
     decision_offer_add,
     decision_type_save,
     decision_update_waiting,
+    decision_view_record,
     decisions_import,
     legal_basis_save,
     report_access_record,
@@ -84,16 +85,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
         episodes = decision_episodes(decision)
         current = episodes[-1] if episodes else None
         rows.append({"decision": decision, "episode": current})
-    if shown:
-        audit_record(
-            actor=user,
-            action=AuditAction.DECISION_LIST,
-            context=audit_context(request),
-            object_type="decision",
-            object_id=f"{len(shown)} beslut",
-            municipality_slug=shown[0].municipality.slug,
-            details={"codes": sorted({d.person.code for d in shown})},
-        )
+    decision_list_record(actor=user, decisions=shown, context=audit_context(request), per_municipality=False)
     return render(
         request,
         "decisions/list.html",
@@ -112,27 +104,28 @@ def decision_create_view(request: HttpRequest) -> HttpResponse:
         if person is None:
             form.add_error("person", "Personen finns inte i kommunens personregister. Registrera personen först.")
         else:
-            try:
-                decision = decision_create(
+            data = form.cleaned_data
+            created = submit_form(
+                form,
+                lambda: decision_create(
                     actor=user,
                     municipality=municipality,
-                    reference=form.cleaned_data["reference"],
+                    reference=data["reference"],
                     person=person,
-                    decision_date=form.cleaned_data["decision_date"],
-                    decision_type=form.cleaned_data["decision_type"],
-                    legal_basis=form.cleaned_data["legal_basis"],
-                    caseworker=form.cleaned_data["caseworker"],
-                    delay_reason=form.cleaned_data["delay_reason"],
-                    delay_reason_text=form.cleaned_data["delay_reason_text"],
-                    ivo_area=form.cleaned_data["ivo_area"],
-                    protected_identity=form.cleaned_data["protected_identity"],
+                    decision_date=data["decision_date"],
+                    decision_type=data["decision_type"],
+                    legal_basis=data["legal_basis"],
+                    caseworker=data["caseworker"],
+                    delay_reason=data["delay_reason"],
+                    delay_reason_text=data["delay_reason_text"],
+                    ivo_area=data["ivo_area"],
+                    protected_identity=data["protected_identity"],
                     context=audit_context(request),
-                )
-            except InsynError as exc:
-                apply_domain_error(form, exc)
-            else:
+                ),
+            )
+            if created.saved:
                 messages.success(request, "Beslutet är registrerat.")
-                return redirect("decisions:detail", decision_id=decision.pk)
+                return redirect("decisions:detail", decision_id=created.value.pk)
     return render(request, "decisions/create.html", {"form": form})
 
 
@@ -171,92 +164,45 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
     context = _detail_context(request, decision_id)
     decision = context["decision"]
     assert isinstance(decision, Decision)
-    audit_record(
-        actor=current_user(request),
-        action=AuditAction.DECISION_VIEW,
-        context=audit_context(request),
-        object_type="decision",
-        object_id=str(decision.pk),
-        person_code=decision.person.code,
-        municipality_slug=decision.municipality.slug,
-    )
+    decision_view_record(actor=current_user(request), decision=decision, context=audit_context(request))
     return render(request, "decisions/detail.html", context)
 
 
-def _decision_form_post(
-    request: HttpRequest,
-    decision_id: int,
-    *,
-    form_class: type[forms.Form],
-    form_key: str,
-    service: Callable[..., object],
-    success: str,
-) -> HttpResponse:
+# The detail page's forms: the form, its key on the page, the service, and what the user is told.
+DECISION_FORMS: dict[str, tuple[type[forms.Form], str, Callable[..., object], str]] = {
+    "event": (EventForm, "event_form", decision_event_add, "Händelsen är registrerad."),
+    "offer": (OfferForm, "offer_form", decision_offer_add, "Erbjudandet är registrerat."),
+    "waiting": (WaitingForm, "waiting_form", decision_update_waiting, "Uppgifterna om väntetiden är sparade."),
+    # An execution (or end) reported to IVO as soon as it happens, before the quarter's report.
+    "ivo_closure": (
+        IvoClosureForm,
+        "closure_form",
+        ivo_closure_record,
+        "Det är registrerat att verkställigheten är rapporterad till IVO.",
+    ),
+}
+
+
+@page(Permission.DECISION_MANAGE)
+def decision_form_post(request: HttpRequest, decision_id: int, action: str) -> HttpResponse:
     """The detail page's forms: look the decision up first (404 for outsiders), then save
     through the service, or show the page again with the errors and what was typed."""
     decision = get_decision_for_user(current_user(request), decision_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    form_class, form_key, service, success = DECISION_FORMS[action]
     form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            service(actor=current_user(request), decision=decision, context=audit_context(request), **form.cleaned_data)
-        except InsynError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect("decisions:detail", decision_id=decision.pk)
+    saved = submit_form(
+        form,
+        lambda: service(
+            actor=current_user(request), decision=decision, context=audit_context(request), **form.cleaned_data
+        ),
+    )
+    if saved.saved:
+        messages.success(request, success)
+        return redirect("decisions:detail", decision_id=decision.pk)
     context = _detail_context(request, decision_id, **{form_key: form})
     return render(request, "decisions/detail.html", context, status=400)
-
-
-@page(Permission.DECISION_MANAGE)
-def decision_event_view(request: HttpRequest, decision_id: int) -> HttpResponse:
-    return _decision_form_post(
-        request,
-        decision_id,
-        form_class=EventForm,
-        form_key="event_form",
-        service=decision_event_add,
-        success="Händelsen är registrerad.",
-    )
-
-
-@page(Permission.DECISION_MANAGE)
-def decision_offer_view(request: HttpRequest, decision_id: int) -> HttpResponse:
-    return _decision_form_post(
-        request,
-        decision_id,
-        form_class=OfferForm,
-        form_key="offer_form",
-        service=decision_offer_add,
-        success="Erbjudandet är registrerat.",
-    )
-
-
-@page(Permission.DECISION_MANAGE)
-def decision_waiting_view(request: HttpRequest, decision_id: int) -> HttpResponse:
-    return _decision_form_post(
-        request,
-        decision_id,
-        form_class=WaitingForm,
-        form_key="waiting_form",
-        service=decision_update_waiting,
-        success="Uppgifterna om väntetiden är sparade.",
-    )
-
-
-@page(Permission.DECISION_MANAGE)
-def decision_ivo_closure_view(request: HttpRequest, decision_id: int) -> HttpResponse:
-    """Report an execution (or end) to IVO as soon as it happens, before the quarter's report."""
-    return _decision_form_post(
-        request,
-        decision_id,
-        form_class=IvoClosureForm,
-        form_key="closure_form",
-        service=ivo_closure_record,
-        success="Det är registrerat att verkställigheten är rapporterad till IVO.",
-    )
 
 
 @page(Permission.DECISION_MANAGE)
@@ -268,18 +214,18 @@ def decision_import_view(request: HttpRequest) -> HttpResponse:
         municipalities=municipalities_with(user, Permission.DECISION_MANAGE),
     )
     result = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = decisions_import(
+    if request.method == "POST":
+        imported = submit_form(
+            form,
+            lambda: decisions_import(
                 actor=user,
                 municipality=form.cleaned_data["municipality"],
-                filename=upload.name,
-                data=upload.file,
+                filename=form.cleaned_data["file"].name,
+                data=form.cleaned_data["file"].file,
                 context=audit_context(request),
-            )
-        except InsynError as exc:
-            apply_domain_error(form, exc)
+            ),
+        )
+        result = imported.value if imported.saved else None
     return render(request, "decisions/import.html", {"form": form, "result": result})
 
 
@@ -299,19 +245,19 @@ def report_list(request: HttpRequest) -> HttpResponse:
             municipalities=municipalities_with(user, Permission.DECISION_MANAGE),
             initial={"quarter": str(last_quarter), "as_of": today},
         )
-        if request.method == "POST" and form.is_valid():
-            try:
-                report = report_prepare(
+        if request.method == "POST":
+            prepared = submit_form(
+                form,
+                lambda: report_prepare(
                     actor=user,
                     municipality=form.cleaned_data["municipality"],
                     quarter=Quarter.parse(form.cleaned_data["quarter"]),
                     as_of=form.cleaned_data["as_of"],
                     context=audit_context(request),
-                )
-            except InsynError as exc:
-                apply_domain_error(form, exc)
-            else:
-                return redirect("decisions:report", report_id=report.pk)
+                ),
+            )
+            if prepared.saved:
+                return redirect("decisions:report", report_id=prepared.value.pk)
     reports = reports_for_user(user)
     return render(request, "decisions/report_list.html", {"reports": reports, "form": form, "can_manage": can_manage})
 

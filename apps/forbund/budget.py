@@ -100,11 +100,6 @@ class BudgetOverview:
         return self.group(BudgetGroup.EQUITY).amount
 
     @property
-    def operating_balance(self) -> int:
-        """Contributions minus the three groups: what the year's allocation leaves, or lacks."""
-        return self.financing.total - self.operating_costs
-
-    @property
     def equity_change(self) -> int:
         """The plan's "Total summa": negative is the "minskat EK"."""
         return self.financing.total - self.operating_costs - self.equity_costs

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from apps.activera.exports import programme_of
+from apps.activera.delivery_selectors import programme_of
 from apps.activera.models import DeliveryKind, Gender, ReferringParty
 from apps.activera.releases import MONTHS, released_period, unit_label
 from apps.organisations.models import Organisation

@@ -10,6 +10,7 @@ import random
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.accounts.roles import Role
 from apps.activera.deliveries import delivery_submit, period_close, period_end
 from apps.activera.models import Delivery, DeliveryKind, Programme, ProgrammeUnit
 from apps.organisations.models import Organisation
@@ -60,7 +61,7 @@ def _close_overdue_periods(programme: Programme, *, today: datetime.date) -> Non
     """As the office would: a period some executor never delivered is compiled a month after its
     due date with those that did."""
     officer = User.objects.filter(
-        role_grants__organisation=programme.forbund, role_grants__role="forbund_officer"
+        role_grants__organisation=programme.forbund, role_grants__role=Role.FORBUND_OFFICER
     ).first()
     if officer is None:
         return
@@ -91,7 +92,7 @@ def _invoice_history(agreement: Agreement, today: datetime.date) -> None:
 
 def _deliveries(unit: ProgrammeUnit, *, today: datetime.date, rng: random.Random) -> None:
     submitter = User.objects.filter(
-        role_grants__organisation=unit.unit, role_grants__role="executor_caseworker"
+        role_grants__organisation=unit.unit, role_grants__role=Role.EXECUTOR_CASEWORKER
     ).first()
     if submitter is None:
         return

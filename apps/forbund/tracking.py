@@ -8,9 +8,9 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils import timezone
 
+from apps.activera.delivery_selectors import submitted_by_period
 from apps.activera.models import Delivery
 from lib.deadlines import due_date, is_late
 from lib.participation import tertial_bounds
@@ -109,15 +109,7 @@ def expected_deliveries(agreements: Iterable[Agreement], today: datetime.date | 
         .exclude(kind=DeliverableKind.LEXHELLER)
         .select_related("agreement__programme_unit__unit__parent")
     )
-    condition = Q(pk__in=[])
-    for agreement in agreements:
-        condition |= Q(programme_unit_id=agreement.programme_unit_id, year=agreement.year)
-    submitted = {
-        (d.programme_unit_id, d.kind, d.year, d.period): d
-        for d in Delivery.objects.filter(condition).only(
-            "pk", "programme_unit_id", "kind", "year", "period", "submitted_at"
-        )
-    }
+    submitted = submitted_by_period((a.programme_unit_id, a.year) for a in agreements)
     result = []
     for deliverable in deliverables:
         agreement = deliverable.agreement

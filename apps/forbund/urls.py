@@ -1,8 +1,6 @@
 from django.urls import path
 
-from apps.activera import delivery_views
-
-from . import views
+from . import delivery_views, views
 
 app_name = "forbund"
 urlpatterns = [

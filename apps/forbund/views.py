@@ -17,10 +17,11 @@ from django.utils import timezone
 from apps.accounts.access import current_user, page
 from apps.accounts.roles import Permission
 from apps.activera.deliveries import parse_period
+from apps.activera.delivery_views import error_text
 from apps.activera.models import DeliveryKind
 from apps.activera.releases import latest_release, period_label
 from apps.audit.context import audit_context
-from apps.core.forms import apply_domain_error
+from apps.core.forms import submit_form
 from apps.core.views import bad_request
 from apps.core.xlsx import XLSX_MIME, download_response
 from apps.organisations.models import Organisation
@@ -75,8 +76,7 @@ def _year(request: HttpRequest) -> int:
 class ParamError(Exception):
     def __init__(self, error: InsynError) -> None:
         super().__init__(error.message)
-        details = " ".join(m for ms in error.fields.values() for m in ms)
-        self.text = f"{error.message} {details}".strip()
+        self.text = error_text(error)
 
 
 def _answers_bad_parameters(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -99,16 +99,16 @@ def _answers_bad_parameters(view: Callable[..., HttpResponse]) -> Callable[..., 
 def budget_list(request: HttpRequest) -> HttpResponse:
     forbund = _forbund(request)
     form = BudgetCreateForm(request.POST or None, initial={"year": timezone.localdate().year + 1})
-    if request.method == "POST" and form.is_valid():
-        try:
-            budget = services.budget_create(
+    if request.method == "POST":
+        created = submit_form(
+            form,
+            lambda: services.budget_create(
                 actor=current_user(request), forbund=forbund, context=audit_context(request), **form.cleaned_data
-            )
-        except InsynError as exc:
-            apply_domain_error(form, exc)
-        else:
+            ),
+        )
+        if created.saved:
             messages.success(request, "Budgeten är skapad. Lägg till budgetposterna.")
-            return redirect("forbund:budget", budget_id=budget.pk)
+            return redirect("forbund:budget", budget_id=created.value.pk)
     budgets = [budget_overview(b) for b in budgets_for_user(current_user(request)).filter(forbund=forbund)]
     return render(
         request,
@@ -153,16 +153,15 @@ def budget_detail(request: HttpRequest, budget_id: int) -> HttpResponse:
     budget = get_budget_for_user(current_user(request), budget_id)
     if request.method == "POST":
         form = BudgetUpdateForm(request.POST, prefix="budget")
-        if form.is_valid():
-            try:
-                services.budget_update(
-                    actor=current_user(request), budget=budget, context=audit_context(request), **form.cleaned_data
-                )
-            except InsynError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, "Budgeten är sparad.")
-                return redirect("forbund:budget", budget_id=budget.pk)
+        saved = submit_form(
+            form,
+            lambda: services.budget_update(
+                actor=current_user(request), budget=budget, context=audit_context(request), **form.cleaned_data
+            ),
+        )
+        if saved.saved:
+            messages.success(request, "Budgeten är sparad.")
+            return redirect("forbund:budget", budget_id=budget.pk)
         return _budget_page(request, budget_id, 400, update_form=form)
     fmt = request.GET.get("format")
     if fmt == "xlsx":
@@ -177,15 +176,12 @@ def _budget_post(
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = build(budget)
-    if form.is_valid():
-        try:
-            result = save(budget, form)
-        except InsynError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, "Sparat.")
-            target = result.pk if hasattr(result, "year") else budget.pk
-            return redirect("forbund:budget", budget_id=target)
+    saved = submit_form(form, lambda: save(budget, form))
+    if saved.saved:
+        messages.success(request, "Sparat.")
+        result = saved.value
+        target = result.pk if hasattr(result, "year") else budget.pk
+        return redirect("forbund:budget", budget_id=target)
     return _budget_page(request, budget_id, 400, **{form_key: form})
 
 
@@ -258,16 +254,16 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         forbund=forbund,
         initial={"year": year, "period_start": datetime.date(year, 1, 1), "period_end": datetime.date(year, 12, 31)},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            agreement = services.agreement_create(
+    if request.method == "POST":
+        created = submit_form(
+            form,
+            lambda: services.agreement_create(
                 actor=current_user(request), forbund=forbund, context=audit_context(request), **form.cleaned_data
-            )
-        except InsynError as exc:
-            apply_domain_error(form, exc)
-        else:
+            ),
+        )
+        if created.saved:
             messages.success(request, "Överenskommelsen är registrerad med tre tertialfakturor.")
-            return redirect("forbund:agreement", agreement_id=agreement.pk)
+            return redirect("forbund:agreement", agreement_id=created.value.pk)
     agreements = agreements_for_user(current_user(request)).prefetch_related("invoices")
     return render(
         request,
@@ -336,19 +332,15 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
     agreement = get_agreement_for_user(current_user(request), agreement_id)
     if request.method == "POST":
         form = AgreementUpdateForm(request.POST, prefix="agreement", forbund=agreement.forbund)
-        if form.is_valid():
-            try:
-                services.agreement_update(
-                    actor=current_user(request),
-                    agreement=agreement,
-                    context=audit_context(request),
-                    **form.cleaned_data,
-                )
-            except InsynError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, "Överenskommelsen är sparad.")
-                return redirect("forbund:agreement", agreement_id=agreement.pk)
+        saved = submit_form(
+            form,
+            lambda: services.agreement_update(
+                actor=current_user(request), agreement=agreement, context=audit_context(request), **form.cleaned_data
+            ),
+        )
+        if saved.saved:
+            messages.success(request, "Överenskommelsen är sparad.")
+            return redirect("forbund:agreement", agreement_id=agreement.pk)
         return _agreement_page(request, agreement_id, 400, update_form=form)
     return _agreement_page(request, agreement_id)
 
@@ -359,16 +351,15 @@ def invoice_mark(request: HttpRequest, invoice_id: int) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = InvoiceMarkForm(request.POST, prefix=f"invoice-{invoice.pk}")
-    if form.is_valid():
-        try:
-            services.invoice_mark(
-                actor=current_user(request), invoice=invoice, context=audit_context(request), **form.cleaned_data
-            )
-        except InsynError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, f"Faktura {invoice.number} är markerad.")
-            return redirect("forbund:agreement", agreement_id=invoice.agreement_id)
+    saved = submit_form(
+        form,
+        lambda: services.invoice_mark(
+            actor=current_user(request), invoice=invoice, context=audit_context(request), **form.cleaned_data
+        ),
+    )
+    if saved.saved:
+        messages.success(request, f"Faktura {invoice.number} är markerad.")
+        return redirect("forbund:agreement", agreement_id=invoice.agreement_id)
     return _agreement_page(request, invoice.agreement_id, 400, invoice_form=form, invoice_pk=invoice.pk)
 
 

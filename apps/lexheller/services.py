@@ -16,7 +16,7 @@ from apps.audit.services import audit_record
 from apps.core.text_guard import OutgoingTextRefused, guard_outgoing_text
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import forbund_of
-from insyn.errors import Conflict, NotPermitted, ValidationFailed
+from insyn.errors import Conflict, FieldProblems, NotPermitted, ValidationFailed
 
 from .models import BugMeeting, Message, MessageKind, Report, ReportStatus, Transition
 from .selectors import admin_forbunds, authority_choices, reporting_organisations
@@ -62,6 +62,17 @@ def _move(
     )
 
 
+def report_view_record(*, actor: User, report: Report, context: AuditContext | None = None) -> None:
+    """Log that `actor` was shown a report."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.LEXHELLER_VIEW,
+        context=context,
+        object_type="lexheller",
+        object_id=report.number,
+    )
+
+
 def report_file(
     *,
     actor: User,
@@ -85,7 +96,7 @@ def report_file(
     forbund = forbund_of(reporting_organisation)
     assert forbund is not None
     authorities = list(authorities)
-    errors: dict[str, list[str]] = {}
+    errors = FieldProblems()
     if not title.strip():
         errors["title"] = ["Ge rapporten en kort rubrik."]
     for name, text in (("description", description), ("cause", cause), ("consequence", consequence)):
@@ -111,8 +122,7 @@ def report_file(
         )
     except OutgoingTextRefused as refused:
         raise refused.with_errors(errors) from None  # one round: what is missing and what must go
-    if errors:
-        raise ValidationFailed("Rapporten är inte fullständig.", fields=errors)
+    errors.raise_if_any("Rapporten är inte fullständig.")
     year = timezone.localdate().year
     for _attempt in range(3):
         serial = Report.objects.filter(forbund=forbund, number__startswith=f"LH-{year}-").count() + 1

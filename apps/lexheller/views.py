@@ -18,13 +18,10 @@ from apps.accounts.access import current_user, page
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
 from apps.audit.context import audit_context
-from apps.audit.models import AuditAction
-from apps.audit.services import audit_record
-from apps.core.forms import apply_domain_error
+from apps.core.forms import submit_form
 from apps.core.text_guard import apply_text_guard_error
 from apps.core.xlsx import XLSX_MIME, download_response
 from apps.organisations.selectors import forbund_of
-from insyn.errors import InsynError
 
 from . import services
 from .compilation import agenda_pdf, compilation_xlsx, compile_reports
@@ -74,14 +71,15 @@ def report_file(request: HttpRequest) -> HttpResponse:
         authorities=authority_choices(forbund),
         initial={"incident_date": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            report = services.report_file(actor=user, context=audit_context(request), **form.cleaned_data)
-        except InsynError as exc:
-            apply_text_guard_error(form, exc)
-        else:
-            messages.success(request, f"Rapport {report.number} är inlämnad. Tack!")
-            return redirect("lexheller:detail", lexheller_id=report.pk)
+    if request.method == "POST":
+        filed = submit_form(
+            form,
+            lambda: services.report_file(actor=user, context=audit_context(request), **form.cleaned_data),
+            on_error=apply_text_guard_error,
+        )
+        if filed.saved:
+            messages.success(request, f"Rapport {filed.value.number} är inlämnad. Tack!")
+            return redirect("lexheller:detail", lexheller_id=filed.value.pk)
     return render(request, "lexheller/file.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -142,13 +140,7 @@ def _detail(request: HttpRequest, report: Report, forms_: dict[str, forms.Form],
 def report_detail(request: HttpRequest, lexheller_id: int) -> HttpResponse:
     user = current_user(request)
     report = get_report_for_user(user, lexheller_id)
-    audit_record(
-        actor=user,
-        action=AuditAction.LEXHELLER_VIEW,
-        context=audit_context(request),
-        object_type="lexheller",
-        object_id=report.number,
-    )
+    services.report_view_record(actor=user, report=report, context=audit_context(request))
     return _detail(request, report, _forms(report, user))
 
 
@@ -163,14 +155,14 @@ def report_action(request: HttpRequest, lexheller_id: int, action: str) -> HttpR
     form_key, service, success = ACTIONS[action]
     forms_ = _forms(report, user, request.POST, only=form_key)
     form = forms_[form_key]
-    if form.is_valid():
-        try:
-            service(actor=user, report=report, context=audit_context(request), **form.cleaned_data)
-        except InsynError as exc:
-            apply_text_guard_error(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect("lexheller:detail", lexheller_id=report.pk)
+    done = submit_form(
+        form,
+        lambda: service(actor=user, report=report, context=audit_context(request), **form.cleaned_data),
+        on_error=apply_text_guard_error,
+    )
+    if done.saved:
+        messages.success(request, success)
+        return redirect("lexheller:detail", lexheller_id=report.pk)
     report.refresh_from_db()
     return _detail(request, report, forms_, status=400)
 
@@ -180,15 +172,15 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     forbund = admin_forbunds(user)[0]
     form = MeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.bug_meeting_create(
+    if request.method == "POST":
+        created = submit_form(
+            form,
+            lambda: services.bug_meeting_create(
                 actor=user, forbund=forbund, context=audit_context(request), **form.cleaned_data
-            )
-        except InsynError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, f"BUG-mötet {meeting.date.isoformat()} är registrerat.")
+            ),
+        )
+        if created.saved:
+            messages.success(request, f"BUG-mötet {created.value.date.isoformat()} är registrerat.")
             return redirect("lexheller:meetings")
     return render(
         request,

@@ -4,15 +4,14 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.accounts.api_access import RequiresPermission, api_audit_context
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
-from apps.accounts.selectors import has_permission
-from apps.audit.context import audit_context
 from apps.audit.models import AuditAction
 from apps.core.api import PAGE_PARAMETERS, page_of, results_schema
 from apps.organisations.models import Organisation
@@ -57,12 +56,10 @@ class PersonCreateSerializer(serializers.Serializer[dict[str, Any]]):
     last_name = serializers.CharField(max_length=100)
 
 
-def _require(user: User, permission: Permission) -> None:
-    if not has_permission(user, permission):
-        raise PermissionDenied
-
-
 class PersonListApi(APIView):
+    permission_classes = [IsAuthenticated, RequiresPermission]
+    required_permission = {"get": Permission.PERSON_VIEW, "post": Permission.PERSON_MANAGE}
+
     @extend_schema(
         operation_id="people_list",
         responses=results_schema("PersonList", PersonSerializer),
@@ -72,7 +69,6 @@ class PersonListApi(APIView):
     def get(self, request: Request) -> Response:
         user = request.user
         assert isinstance(user, User)
-        _require(user, Permission.PERSON_VIEW)
         query = str(request.query_params.get("q", ""))
         people, next_page = page_of(request, search_people(user, query))
         if people:
@@ -80,7 +76,7 @@ class PersonListApi(APIView):
                 actor=user,
                 people=people,
                 action=AuditAction.PERSON_SEARCH if query else AuditAction.PERSON_LIST,
-                context=audit_context(request._request),
+                context=api_audit_context(request),
             )
         return Response({"results": PersonSerializer(people, many=True).data, "next": next_page})
 
@@ -90,7 +86,6 @@ class PersonListApi(APIView):
     def post(self, request: Request) -> Response:
         user = request.user
         assert isinstance(user, User)
-        _require(user, Permission.PERSON_MANAGE)
         serializer = PersonCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -105,7 +100,7 @@ class PersonListApi(APIView):
             identity_number=data["identity_number"],
             first_name=data["first_name"],
             last_name=data["last_name"],
-            context=audit_context(request._request),
+            context=api_audit_context(request),
         )
         return Response(PersonDetailSerializer(person).data, status=201)
 
@@ -117,6 +112,6 @@ class PersonDetailApi(APIView):
         assert isinstance(user, User)
         person = get_person_for_user(user, code)
         person_access_record(
-            actor=user, people=[person], action=AuditAction.PERSON_VIEW, context=audit_context(request._request)
+            actor=user, people=[person], action=AuditAction.PERSON_VIEW, context=api_audit_context(request)
         )
         return Response(PersonDetailSerializer(person).data)

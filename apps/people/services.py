@@ -12,7 +12,7 @@ from apps.audit.context import AuditContext
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record, audit_record_many
 from apps.organisations.models import Organisation
-from insyn.errors import Conflict, NotPermitted, ValidationFailed
+from insyn.errors import Conflict, FieldProblems, NotPermitted, ValidationFailed
 from lib.identity_numbers import InvalidIdentityNumber, parse_identity_number
 from lib.pseudonyms import generate_code
 
@@ -39,7 +39,7 @@ def person_create(
         raise NotPermitted("Du får inte registrera personer i den kommunen.")
     if not municipality.is_municipality:
         raise ValidationFailed("En person hör till en kommun.", fields={"municipality": ["Välj en kommun."]})
-    errors: dict[str, list[str]] = {}
+    errors = FieldProblems()
     try:
         number = parse_identity_number(identity_number)
     except InvalidIdentityNumber as exc:
@@ -49,8 +49,7 @@ def person_create(
         errors["first_name"] = ["Ange förnamn."]
     if require_names and not last_name:
         errors["last_name"] = ["Ange efternamn."]
-    if errors:
-        raise ValidationFailed("Personen kunde inte registreras.", fields=errors)
+    errors.raise_if_any("Personen kunde inte registreras.")
     existing = find_person(municipality, number.digits)
     if existing is not None:
         raise Conflict(

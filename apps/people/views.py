@@ -4,15 +4,14 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from apps.accounts.access import page
+from apps.accounts.access import current_user, page
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
 from apps.accounts.selectors import has_permission, municipalities_with
 from apps.audit.context import audit_context
 from apps.audit.models import AuditAction
-from apps.core.forms import apply_domain_error
+from apps.core.forms import submit_form
 from apps.core.xlsx import xlsx_response
-from insyn.errors import InsynError
 from lib.spreadsheet import Value
 
 from .forms import PersonForm, SearchForm
@@ -53,23 +52,23 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 @page(Permission.PERSON_MANAGE)
 def person_create_view(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)
-    municipalities = municipalities_with(request.user, Permission.PERSON_MANAGE)
+    user = current_user(request)
+    municipalities = municipalities_with(user, Permission.PERSON_MANAGE)
     form = PersonForm(request.POST or None, municipalities=municipalities)
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = person_create(
-                actor=request.user,
+    if request.method == "POST":
+        created = submit_form(
+            form,
+            lambda: person_create(
+                actor=user,
                 municipality=form.cleaned_data["municipality"],
                 identity_number=form.cleaned_data["identity_number"],
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
                 context=audit_context(request),
-            )
-        except InsynError as exc:
-            apply_domain_error(form, exc)
-        else:
-            return redirect("people:detail", code=person.code)
+            ),
+        )
+        if created.saved:
+            return redirect("people:detail", code=created.value.code)
     return render(request, "people/create.html", {"form": form})
 
 

@@ -1,5 +1,5 @@
 """Write lib/data/swedish_names.txt: common Swedish given names and surnames, for the name warning
-of lib/sensitive_text.py.
+of lib/sensitive_text/names.py.
 
 The lists are those of Faker's sv_SE person provider (MIT licence), which come from public name
 statistics: the 500 most common given names of women and of men from Isof (Institutet för språk och
@@ -22,7 +22,7 @@ def main() -> None:
     surnames = sorted(set(Provider.last_names))
     out = sys.stdout
     out.write(
-        "# Common Swedish given names and surnames, one a line, for the name warning of lib/sensitive_text.py.\n"
+        "# Common Swedish given names and surnames, one a line, for the name warning of lib/sensitive_text/names.py.\n"
         "# Given names: the 500 most common of women and of men, Isof (Institutet för språk och folkminnen),\n"
         "#   name statistics 2023, https://www.isof.se/namn/personnamn/namnstatistik\n"
         "# Surnames: the 500 most common, Skatteverket, name statistics 2025,\n"

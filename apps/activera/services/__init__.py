@@ -1,5 +1,5 @@
-"""Every write of the participant follow-up, by sub-domain (docs/architecture.md). Import from
-here or from the module itself."""
+"""Every write of the participant follow-up, by sub-domain (docs/architecture.md), and the audit
+rows of its reads (`reads`). Import from here or from the module itself."""
 
 from .common import (
     DATA_DIR,
@@ -27,6 +27,12 @@ from .participation import (
 from .programme import (
     programme_load,
 )
+from .reads import (
+    enrolment_list_record,
+    enrolment_view_record,
+    exit_document_export_record,
+    referral_view_record,
+)
 from .referrals import (
     ReferralInput,
     eligibility_problems,
@@ -47,7 +53,10 @@ __all__ = [
     "activity_add",
     "eligibility_problems",
     "enrolment_exit",
+    "enrolment_list_record",
     "enrolment_update_start_variables",
+    "enrolment_view_record",
+    "exit_document_export_record",
     "exit_document_record",
     "goal_add",
     "leader_change",
@@ -60,5 +69,6 @@ __all__ = [
     "referral_accept",
     "referral_decline",
     "referral_submit",
+    "referral_view_record",
     "require_unit_access",
 ]

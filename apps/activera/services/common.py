@@ -17,9 +17,10 @@ from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import municipality_of
-from insyn.errors import NotPermitted
+from insyn.errors import FieldProblems, NotPermitted
 
 from ..models import (
+    Enrolment,
     ProgrammeUnit,
 )
 
@@ -31,10 +32,11 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _errors(problems: list[Any]) -> dict[str, list[str]]:
-    fields: dict[str, list[str]] = {}
+def _errors(problems: list[Any]) -> FieldProblems:
+    """The rules' problems (lib.participation) collected by field."""
+    fields = FieldProblems()
     for problem in problems:
-        fields.setdefault(problem.field, []).append(problem.message)
+        fields.add(problem.field, problem.message)
     return fields
 
 
@@ -49,6 +51,29 @@ def require_unit_access(
 ) -> None:
     if actor is not None and municipality_of_unit(programme_unit) not in municipalities_with(actor, permission):
         raise NotPermitted("Du får inte arbeta med deltagare i den kommunen.")
+
+
+def _audit_participant(
+    actor: User | None,
+    enrolment: Enrolment,
+    object_type: str,
+    object_id: object,
+    *,
+    context: AuditContext | None,
+    action: AuditAction = AuditAction.PARTICIPANT_UPDATE,
+    **details: object,
+) -> None:
+    """The audit row of a change to one participant: under the participant's code and municipality."""
+    _audit(
+        actor,
+        action,
+        unit=enrolment.programme_unit,
+        object_type=object_type,
+        object_id=str(object_id),
+        code=enrolment.code,
+        context=context,
+        **details,
+    )
 
 
 def _audit(

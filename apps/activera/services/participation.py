@@ -11,7 +11,7 @@ from apps.accounts.models import User
 from apps.audit.context import AuditContext
 from apps.audit.models import AuditAction
 from apps.core.concurrency import update_if_unchanged
-from insyn.errors import ValidationFailed
+from insyn.errors import FieldProblems, ValidationFailed
 from lib.participation import Problem, date_limit_problems, introduction_problems, weeks_after
 
 from ..models import (
@@ -30,7 +30,7 @@ from ..models import (
     OccupationAfter,
 )
 from .common import (
-    _audit,
+    _audit_participant,
     _errors,
     _today,
     require_unit_access,
@@ -48,9 +48,9 @@ def _meeting(enrolment: Enrolment) -> MultiPartyMeeting | None:
 
 def _dated_entry_problems(
     enrolment: Enrolment, day: datetime.date | None, *, field: str, label: str, today: datetime.date
-) -> dict[str, list[str]]:
+) -> FieldProblems:
     if day is None:
-        return {field: ["Ange datum."]}
+        return FieldProblems({field: ["Ange datum."]})
     programme = enrolment.programme_unit.programme
     problems = date_limit_problems(
         field=field, day=day, start=enrolment.start_date, max_weeks=programme.max_weeks, today=today, label=label
@@ -84,23 +84,14 @@ def activity_add(
     require_unit_access(actor, enrolment.programme_unit)
     errors = _dated_entry_problems(enrolment, date, field="date", label="Aktiviteten", today=today or _today())
     if activity_type.programme_id != enrolment.programme_unit.programme_id:
-        errors.setdefault("activity_type", []).append("Aktiviteten hör inte till programmet.")
-    if errors:
-        raise ValidationFailed("Aktiviteten kunde inte sparas.", fields=errors)
+        errors.add("activity_type", "Aktiviteten hör inte till programmet.")
+    errors.raise_if_any("Aktiviteten kunde inte sparas.")
     assert date is not None
     with transaction.atomic():
         activity = Activity.objects.create(
             enrolment=enrolment, date=date, activity_type=activity_type, mode=mode, digital=digital, attended=attended
         )
-        _audit(
-            actor,
-            AuditAction.PARTICIPANT_UPDATE,
-            unit=enrolment.programme_unit,
-            object_type="activity",
-            object_id=str(activity.pk),
-            code=enrolment.code,
-            context=context,
-        )
+        _audit_participant(actor, enrolment, "activity", activity.pk, context=context)
     return activity
 
 
@@ -120,45 +111,33 @@ def measurement_add(
     programme = enrolment.programme_unit.programme
     errors = _dated_entry_problems(enrolment, date, field="date", label="Mätningen", today=today or _today())
     if kind not in MeasurementKind.values:
-        errors.setdefault("kind", []).append("Välj slag av mätning.")
+        errors.add("kind", "Välj slag av mätning.")
     existing_first = enrolment.measurements.filter(kind=MeasurementKind.FIRST).exists()
     if kind == MeasurementKind.FIRST and existing_first:
-        errors.setdefault("kind", []).append("Den första mätningen är redan gjord.")
+        errors.add("kind", "Den första mätningen är redan gjord.")
     if kind != MeasurementKind.FIRST and not existing_first:
-        errors.setdefault("kind", []).append("Gör den första mätningen först.")
+        errors.add("kind", "Gör den första mätningen först.")
     if (
         kind == MeasurementKind.FIRST
         and date is not None
         and date > weeks_after(enrolment.start_date, programme.intro_max_weeks)
     ):
-        errors.setdefault("date", []).append("Den första mätningen görs under introduktionen.")
+        errors.add("date", "Den första mätningen görs under introduktionen.")
     indicators = list(programme.indicators.all())
     for indicator in indicators:
         value = answers.get(indicator.code)
         if value is None:
-            errors.setdefault(f"indicator_{indicator.code}", []).append("Ange ett värde.")
+            errors.add(f"indicator_{indicator.code}", "Ange ett värde.")
         elif not programme.scale_min <= value <= programme.scale_max:
-            errors.setdefault(f"indicator_{indicator.code}", []).append(
-                f"Värdet ska vara {programme.scale_min}–{programme.scale_max}."
-            )
-    if errors:
-        raise ValidationFailed("Mätningen kunde inte sparas.", fields=errors)
+            errors.add(f"indicator_{indicator.code}", f"Värdet ska vara {programme.scale_min}–{programme.scale_max}.")
+    errors.raise_if_any("Mätningen kunde inte sparas.")
     assert date is not None
     with transaction.atomic():
         measurement = Measurement.objects.create(enrolment=enrolment, date=date, kind=kind)
         MeasurementAnswer.objects.bulk_create(
             [MeasurementAnswer(measurement=measurement, indicator=i, value=answers[i.code]) for i in indicators]  # type: ignore[misc]
         )
-        _audit(
-            actor,
-            AuditAction.PARTICIPANT_UPDATE,
-            unit=enrolment.programme_unit,
-            object_type="measurement",
-            object_id=str(measurement.pk),
-            code=enrolment.code,
-            context=context,
-            kind=kind,
-        )
+        _audit_participant(actor, enrolment, "measurement", measurement.pk, context=context, kind=kind)
     return measurement
 
 
@@ -174,19 +153,19 @@ def goal_add(
 ) -> ActionPlanGoal:
     require_unit_access(actor, enrolment.programme_unit)
     programme = enrolment.programme_unit.programme
-    errors: dict[str, list[str]] = {}
+    errors = FieldProblems()
     if not enrolment.measurements.filter(kind=MeasurementKind.FIRST).exists():
-        errors.setdefault("goal", []).append("Handlingsplanen bygger på den första mätningen: gör den först.")
+        errors.add("goal", "Handlingsplanen bygger på den första mätningen: gör den först.")
     if not goal.strip():
-        errors.setdefault("goal", []).append("Beskriv målet.")
+        errors.add("goal", "Beskriv målet.")
     if review_date is None:
-        errors.setdefault("review_date", []).append("Ange när målet följs upp.")
+        errors.add("review_date", "Ange när målet följs upp.")
     elif review_date > weeks_after(enrolment.start_date, programme.max_weeks):
-        errors.setdefault("review_date", []).append(
-            f"Uppföljningen kan inte ligga efter {weeks_after(enrolment.start_date, programme.max_weeks)}."
+        errors.add(
+            "review_date",
+            f"Uppföljningen kan inte ligga efter {weeks_after(enrolment.start_date, programme.max_weeks)}.",
         )
-    if errors:
-        raise ValidationFailed("Målet kunde inte sparas.", fields=errors)
+    errors.raise_if_any("Målet kunde inte sparas.")
     assert review_date is not None
     with transaction.atomic():
         item = ActionPlanGoal.objects.create(
@@ -196,15 +175,7 @@ def goal_add(
             activities=activities.strip(),
             review_date=review_date,
         )
-        _audit(
-            actor,
-            AuditAction.PARTICIPANT_UPDATE,
-            unit=enrolment.programme_unit,
-            object_type="action_plan",
-            object_id=str(item.pk),
-            code=enrolment.code,
-            context=context,
-        )
+        _audit_participant(actor, enrolment, "action_plan", item.pk, context=context)
     return item
 
 
@@ -220,11 +191,11 @@ def meeting_record(
 ) -> MultiPartyMeeting:
     require_unit_access(actor, enrolment.programme_unit)
     programme = enrolment.programme_unit.programme
-    errors: dict[str, list[str]] = {}
+    errors = FieldProblems()
     if _meeting(enrolment) is not None:
-        errors.setdefault("date", []).append("Flerpartsmötet är redan registrerat.")
+        errors.add("date", "Flerpartsmötet är redan registrerat.")
     if date is None:
-        errors.setdefault("date", []).append("Ange datum.")
+        errors.add("date", "Ange datum.")
     else:
         errors.update(
             _errors(
@@ -239,24 +210,14 @@ def meeting_record(
             )
         )
     if decision not in MeetingDecision.values:
-        errors.setdefault("decision", []).append("Ange mötets beslut.")
+        errors.add("decision", "Ange mötets beslut.")
     if not parties:
-        errors.setdefault("parties", []).append("Ange vilka parter som var med.")
-    if errors:
-        raise ValidationFailed("Mötet kunde inte sparas.", fields=errors)
+        errors.add("parties", "Ange vilka parter som var med.")
+    errors.raise_if_any("Mötet kunde inte sparas.")
     assert date is not None
     with transaction.atomic():
         meeting = MultiPartyMeeting.objects.create(enrolment=enrolment, date=date, parties=parties, decision=decision)
-        _audit(
-            actor,
-            AuditAction.PARTICIPANT_UPDATE,
-            unit=enrolment.programme_unit,
-            object_type="meeting",
-            object_id=str(meeting.pk),
-            code=enrolment.code,
-            context=context,
-            decision=decision,
-        )
+        _audit_participant(actor, enrolment, "meeting", meeting.pk, context=context, decision=decision)
     return meeting
 
 
@@ -270,15 +231,14 @@ def leader_change(
     context: AuditContext | None = None,
 ) -> LeaderChange:
     require_unit_access(actor, enrolment.programme_unit)
-    errors: dict[str, list[str]] = {}
+    errors = FieldProblems()
     if not reason.strip():
         errors["reason"] = ["Ange skälet till bytet: samma ledare ska följa deltagaren hela vägen."]
     if from_date is None or from_date < enrolment.start_date:
         errors["from_date"] = ["Ange ett datum från och med starten."]
     if leader.pk == enrolment.leader_id:
         errors["leader"] = ["Det är redan deltagarens ansvariga ledare."]
-    if errors:
-        raise ValidationFailed("Bytet kunde inte sparas.", fields=errors)
+    errors.raise_if_any("Bytet kunde inte sparas.")
     assert from_date is not None
     with transaction.atomic():
         change = LeaderChange.objects.create(
@@ -286,15 +246,7 @@ def leader_change(
         )
         enrolment.leader = leader
         enrolment.save(update_fields=["leader"])
-        _audit(
-            actor,
-            AuditAction.PARTICIPANT_UPDATE,
-            unit=enrolment.programme_unit,
-            object_type="leader_change",
-            object_id=str(change.pk),
-            code=enrolment.code,
-            context=context,
-        )
+        _audit_participant(actor, enrolment, "leader_change", change.pk, context=context)
     return change
 
 
@@ -312,7 +264,7 @@ def enrolment_exit(
 ) -> Enrolment:
     require_unit_access(actor, enrolment.programme_unit)
     programme = enrolment.programme_unit.programme
-    errors: dict[str, list[str]] = {}
+    errors = FieldProblems()
     if enrolment.exit_date is not None:
         errors["exit_date"] = ["Deltagaren är redan utskriven."]
     elif exit_date is None:
@@ -332,13 +284,12 @@ def enrolment_exit(
         )
         last = enrolment.activities.order_by("-date").values_list("date", flat=True).first()
         if last and exit_date < last:
-            errors.setdefault("exit_date", []).append(f"Det finns en aktivitet {last} efter slutdatumet.")
+            errors.add("exit_date", f"Det finns en aktivitet {last} efter slutdatumet.")
     if exit_reason not in ExitReason.values:
         errors["exit_reason"] = ["Välj avslutsorsak."]
     if occupation_after not in OccupationAfter.values:
         errors["occupation_after"] = ["Välj sysselsättning efter avslut."]
-    if errors:
-        raise ValidationFailed("Utskrivningen kunde inte sparas.", fields=errors)
+    errors.raise_if_any("Utskrivningen kunde inte sparas.")
     with transaction.atomic():
         enrolment.exit_date = exit_date
         enrolment.exit_reason = exit_reason
@@ -356,14 +307,8 @@ def enrolment_exit(
             what=f"Deltagaren {enrolment.code}",
             audit_object=("enrolment", enrolment.code),
         )
-        _audit(
-            actor,
-            AuditAction.PARTICIPANT_EXIT,
-            unit=enrolment.programme_unit,
-            object_type="enrolment",
-            object_id=enrolment.code,
-            code=enrolment.code,
-            context=context,
+        _audit_participant(
+            actor, enrolment, "enrolment", enrolment.code, context=context, action=AuditAction.PARTICIPANT_EXIT
         )
     return enrolment
 
@@ -386,15 +331,7 @@ def exit_document_record(
         enrolment.exit_document_given_on = given_on
         enrolment.exit_document_sent_on = sent_on
         enrolment.save(update_fields=["exit_document_given_on", "exit_document_sent_on"])
-        _audit(
-            actor,
-            AuditAction.PARTICIPANT_UPDATE,
-            unit=enrolment.programme_unit,
-            object_type="exit_document",
-            object_id=enrolment.code,
-            code=enrolment.code,
-            context=context,
-        )
+        _audit_participant(actor, enrolment, "exit_document", enrolment.code, context=context)
     return enrolment
 
 
@@ -422,14 +359,5 @@ def enrolment_update_start_variables(
             what=f"Deltagaren {enrolment.code}",
             audit_object=("enrolment", enrolment.code),
         )
-        _audit(
-            actor,
-            AuditAction.PARTICIPANT_UPDATE,
-            unit=enrolment.programme_unit,
-            object_type="enrolment",
-            object_id=enrolment.code,
-            code=enrolment.code,
-            context=context,
-            variables="start",
-        )
+        _audit_participant(actor, enrolment, "enrolment", enrolment.code, context=context, variables="start")
     return enrolment

@@ -22,7 +22,7 @@ from apps.organisations.models import Organisation
 from apps.people.models import Person
 from apps.people.selectors import find_person, identity_number_of
 from apps.people.services import person_create
-from insyn.errors import Conflict, ValidationFailed
+from insyn.errors import Conflict, FieldProblems, ValidationFailed
 from lib.identity_numbers import InvalidIdentityNumber, parse_identity_number
 from lib.participation import age_problems, weeks_after
 from lib.pseudonyms import ALPHABET, generate_participant_code
@@ -90,11 +90,8 @@ def public_form_allowed(context: AuditContext | None, *, now: datetime.datetime 
     )
 
 
-def _validate_referral(data: ReferralInput, *, today: datetime.date) -> tuple[dict[str, list[str]], Any]:
-    errors: dict[str, list[str]] = {}
-
-    def add(name: str, message: str) -> None:
-        errors.setdefault(name, []).append(message)
+def _validate_referral(data: ReferralInput, *, today: datetime.date) -> tuple[FieldProblems, Any]:
+    errors = FieldProblems()
 
     programme = data.programme_unit.programme
     anonymous = not data.consent or data.protected_identity
@@ -103,33 +100,33 @@ def _validate_referral(data: ReferralInput, *, today: datetime.date) -> tuple[di
         try:
             number = parse_identity_number(data.identity_number, today=today)
         except InvalidIdentityNumber as exc:
-            add("identity_number", exc.message)
+            errors.add("identity_number", exc.message)
         if not data.first_name.strip():
-            add("first_name", "Ange förnamn.")
+            errors.add("first_name", "Ange förnamn.")
         if not data.last_name.strip():
-            add("last_name", "Ange efternamn.")
+            errors.add("last_name", "Ange efternamn.")
     elif data.birth_year is None and not data.identity_number:
-        add("birth_year", "Ange födelseår när personen registreras anonymt.")
+        errors.add("birth_year", "Ange födelseår när personen registreras anonymt.")
     elif data.identity_number and data.birth_year is None:
         try:
             number = parse_identity_number(data.identity_number, today=today)
         except InvalidIdentityNumber as exc:
-            add("identity_number", exc.message)
+            errors.add("identity_number", exc.message)
     if data.gender not in Gender.values:
-        add("gender", "Välj kön.")
+        errors.add("gender", "Välj kön.")
     if data.residence is None or data.residence.parent_id != programme.forbund_id or not data.residence.is_municipality:
-        add("residence", "Personen måste vara folkbokförd i någon av förbundets kommuner.")
+        errors.add("residence", "Personen måste vara folkbokförd i någon av förbundets kommuner.")
     if data.referring_party not in ReferringParty.values:
-        add("referring_party", "Välj vem som gör anmälan.")
+        errors.add("referring_party", "Välj vem som gör anmälan.")
     if data.referring_party and data.referring_party != ReferringParty.SELF and not data.referrer_name.strip():
-        add("referrer_name", "Ange remittentens namn.")
+        errors.add("referrer_name", "Ange remittentens namn.")
     known = {c["code"] for c in programme.eligibility_criteria}
     if set(data.criteria_confirmed) - known:
-        add("criteria_confirmed", "Okänt kriterium.")
+        errors.add("criteria_confirmed", "Okänt kriterium.")
     if data.sip_held and data.sip_date is None:
-        add("sip_date", "Ange när SIP/SAMSIP-mötet hölls.")
+        errors.add("sip_date", "Ange när SIP/SAMSIP-mötet hölls.")
     if data.sip_date is not None and data.sip_date > today:
-        add("sip_date", "Datumet kan inte ligga i framtiden.")
+        errors.add("sip_date", "Datumet kan inte ligga i framtiden.")
     return errors, number
 
 
@@ -154,9 +151,8 @@ def referral_submit(
     errors, number = _validate_referral(data, today=today)
     received_on = received_on or today
     if received_on > today:
-        errors.setdefault("received_on", []).append("Datumet kan inte ligga i framtiden.")
-    if errors:
-        raise ValidationFailed("Anmälan kunde inte tas emot.", fields=errors)
+        errors.add("received_on", "Datumet kan inte ligga i framtiden.")
+    errors.raise_if_any("Anmälan kunde inte tas emot.")
     anonymous = not data.consent or data.protected_identity
     municipality = municipality_of_unit(data.programme_unit)
     with transaction.atomic():
@@ -311,31 +307,28 @@ def referral_accept(
     programme = unit.programme
     require_unit_access(actor, unit)
     _require_received(referral)
-    errors: dict[str, list[str]] = {}
+    errors = FieldProblems()
     if start_date > today:
-        errors.setdefault("start_date", []).append(
-            "Startdatumet kan inte ligga i framtiden; registrera starten när den sker."
-        )
+        errors.add("start_date", "Startdatumet kan inte ligga i framtiden; registrera starten när den sker.")
     if start_date < referral.received_on:
-        errors.setdefault("start_date", []).append("Startdatumet kan inte ligga före anmälan.")
+        errors.add("start_date", "Startdatumet kan inte ligga före anmälan.")
     limit = weeks_after(start_date, programme.max_weeks)
     if planned_end_date > limit:
-        errors.setdefault("planned_end_date", []).append(
+        errors.add(
+            "planned_end_date",
             f"Planerat slut kan inte ligga efter {limit.isoformat()}: "
-            f"deltagandet får vara högst {programme.max_weeks} veckor."
+            f"deltagandet får vara högst {programme.max_weeks} veckor.",
         )
     if planned_end_date < start_date:
-        errors.setdefault("planned_end_date", []).append("Planerat slut kan inte ligga före start.")
+        errors.add("planned_end_date", "Planerat slut kan inte ligga före start.")
     if not 1 <= extent_percent <= programme.max_extent_percent:
-        errors.setdefault("extent_percent", []).append(
-            f"Omfattningen ska vara 1–{programme.max_extent_percent} procent av heltid."
-        )
+        errors.add("extent_percent", f"Omfattningen ska vara 1–{programme.max_extent_percent} procent av heltid.")
     if leader is None and actor is not None:
-        errors.setdefault("leader", []).append("Välj ansvarig ledare.")
+        errors.add("leader", "Välj ansvarig ledare.")
     elif leader is not None and municipality_of_unit(unit) not in municipalities_with(
         leader, Permission.PARTICIPANT_MANAGE
     ):
-        errors.setdefault("leader", []).append("Ansvarig ledare ska arbeta hos utföraren.")
+        errors.add("leader", "Ansvarig ledare ska arbeta hos utföraren.")
     eligibility = eligibility_problems(referral, start_date=start_date)
     override = override_reason.strip()
     may_override = actor is not None and municipality_of_unit(unit) in municipalities_with(
@@ -344,16 +337,16 @@ def referral_accept(
     if eligibility and not override:
         # Every unmet criterion, and on the override field what it takes to enrol anyway.
         for field, message in eligibility:
-            errors.setdefault(field if field != "residence" else "criteria", []).append(message)
-        errors.setdefault("override_reason", []).append(
+            errors.add(field if field != "residence" else "criteria", message)
+        errors.add(
+            "override_reason",
             "Motivering krävs för att göra undantag från kriterierna."
             if may_override
-            else "Kriterierna är inte uppfyllda; bara ansvarig chef kan göra undantag, med en motivering."
+            else "Kriterierna är inte uppfyllda; bara ansvarig chef kan göra undantag, med en motivering.",
         )
     if eligibility and override and not may_override:
-        errors.setdefault("override_reason", []).append("Bara ansvarig chef kan göra undantag från kriterierna.")
-    if errors:
-        raise ValidationFailed("Deltagaren kunde inte skrivas in.", fields=errors)
+        errors.add("override_reason", "Bara ansvarig chef kan göra undantag från kriterierna.")
+    errors.raise_if_any("Deltagaren kunde inte skrivas in.")
     with transaction.atomic():
         prefix = municipality_of_unit(unit).code_prefix
         enrolment = Enrolment.objects.create(

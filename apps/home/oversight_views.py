@@ -1,33 +1,35 @@
+"""Pages that look across the foundation: the audit log's search and the organisation tree. They
+sit in the top app because they read users, grants and organisations, which sit above the log."""
+
 from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from apps.accounts.access import page
-from apps.accounts.models import User
+from apps.accounts.access import current_user, page
 from apps.accounts.roles import Permission
 from apps.audit.context import audit_context
+from apps.audit.models import AuditAction
+from apps.audit.services import audit_record
+from apps.organisations.selectors import organisation_tree
 
+from .audit_log import describe_events, search_audit_events
 from .forms import AuditSearchForm
-from .models import AuditAction
-from .naming import describe_events
-from .selectors import search_audit_events
-from .services import audit_record
 
 PAGE_SIZE = 100
 
 
 @page(Permission.AUDIT_VIEW)
 def audit_search(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)
+    user = current_user(request)
     form = AuditSearchForm(request.GET or None)
     filters = {k: v for k, v in form.cleaned_data.items() if v} if form.is_valid() else {}
-    events = search_audit_events(request.user, **filters) if (form.is_valid() or not request.GET) else None
+    events = search_audit_events(user, **filters) if (form.is_valid() or not request.GET) else None
     page_obj = Paginator(events, PAGE_SIZE).get_page(request.GET.get("sida")) if events is not None else None
     # Reading the log is itself logged, with the search terms.
     audit_record(
-        actor=request.user,
+        actor=user,
         action=AuditAction.AUDIT_VIEW,
         context=audit_context(request),
         object_type="audit",
@@ -35,3 +37,9 @@ def audit_search(request: HttpRequest) -> HttpResponse:
     )
     rows = describe_events(page_obj) if page_obj is not None else []
     return render(request, "audit/search.html", {"form": form, "page_obj": page_obj, "rows": rows})
+
+
+@page(Permission.ORGANISATION_VIEW)
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    # Structure only (names, kinds, population): public facts about public bodies.
+    return render(request, "organisations/list.html", {"tree": organisation_tree()})

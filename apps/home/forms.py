@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditAction
+from apps.audit.models import AuditAction
 
 
 class AuditSearchForm(forms.Form):

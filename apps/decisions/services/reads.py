@@ -1,0 +1,83 @@
+"""Reads of personal data in the register: the audit rows of a decision and of a list of them
+shown. The page and the API call the same function, so both log the same row."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+
+from apps.accounts.models import User
+from apps.audit.context import AuditContext
+from apps.audit.models import AuditAction
+from apps.audit.services import audit_record
+from apps.organisations.models import Organisation
+
+from ..models import Decision
+
+
+def decision_view_record(*, actor: User, decision: Decision, context: AuditContext | None = None) -> None:
+    """Log that `actor` was shown one decision."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.DECISION_VIEW,
+        context=context,
+        object_type="decision",
+        object_id=str(decision.pk),
+        person_code=decision.person.code,
+        municipality_slug=decision.municipality.slug,
+    )
+
+
+def decision_list_record(
+    *,
+    actor: User,
+    decisions: Sequence[Decision],
+    context: AuditContext | None = None,
+    per_municipality: bool = True,
+) -> None:
+    """Log that `actor` was shown a list of decisions (nothing when it is empty): one row per
+    municipality touched with its people's codes, or with `per_municipality=False` (the register's
+    page) one row for the page, "N beslut", under the first decision's municipality."""
+    if not decisions:
+        return
+    if not per_municipality:
+        audit_record(
+            actor=actor,
+            action=AuditAction.DECISION_LIST,
+            context=context,
+            object_type="decision",
+            object_id=f"{len(decisions)} beslut",
+            municipality_slug=decisions[0].municipality.slug,
+            details={"codes": sorted({d.person.code for d in decisions})},
+        )
+        return
+    for slug in {d.municipality.slug for d in decisions}:
+        audit_record(
+            actor=actor,
+            action=AuditAction.DECISION_LIST,
+            context=context,
+            object_type="decision",
+            municipality_slug=slug,
+            details={"codes": sorted({d.person.code for d in decisions if d.municipality.slug == slug})},
+        )
+
+
+def report_preview_view_record(
+    *,
+    actor: User,
+    municipality: Organisation,
+    year: int,
+    quarter: int,
+    today: datetime.date,
+    context: AuditContext | None = None,
+) -> None:
+    """Log that `actor` was shown the running quarter's preview, which names its people by code."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.REPORT_VIEW,
+        context=context,
+        object_type="quarterly_report_preview",
+        object_id=f"{year}Q{quarter}",
+        municipality_slug=municipality.slug,
+        details={"preview": True, "as_of": today.isoformat()},
+    )
