@@ -15,8 +15,9 @@ from django.utils import timezone
 from apps.accounts.access import current_user, page
 from apps.accounts.roles import Permission
 from apps.audit.context import audit_context
+from apps.core.http import download
 from apps.core.views import bad_request
-from apps.core.xlsx import XLSX_MIME, download_response
+from apps.core.xlsx import XLSX_MIME
 from insyn.errors import InsynError
 
 from .deliveries import content_csv, delivery_submit, narrative_save, parse_period, preview_content
@@ -32,17 +33,16 @@ def error_text(exc: InsynError) -> str:
     return f"{exc.message} {details}".strip()
 
 
-def download(content: dict[str, Any], fmt: str, name: str) -> HttpResponse:
+def delivery_download(content: dict[str, Any], fmt: str, name: str) -> HttpResponse:
+    """A delivery in the format asked for (404 for any other)."""
     if fmt == "json":
-        return download_response(
-            json.dumps(content, ensure_ascii=False, indent=2).encode(), f"{name}.json", "application/json"
-        )
+        return download(json.dumps(content, ensure_ascii=False, indent=2).encode(), f"{name}.json", "application/json")
     if fmt == "csv":
-        return download_response(content_csv(content), f"{name}.csv", "text/csv; charset=utf-8")
+        return download(content_csv(content), f"{name}.csv", "text/csv; charset=utf-8")
     if fmt == "xlsx":
-        return download_response(content_xlsx(content), f"{name}.xlsx", XLSX_MIME)
+        return download(content_xlsx(content), f"{name}.xlsx", XLSX_MIME)
     if fmt == "pdf":
-        return download_response(content_pdf(content), f"{name}.pdf", "application/pdf")
+        return download(content_pdf(content), f"{name}.pdf", "application/pdf")
     raise Http404
 
 
@@ -118,7 +118,7 @@ def delivery_preview(request: HttpRequest) -> HttpResponse:
         if submitted is not None:
             return redirect(f"{submitted_url(submitted)}?format={fmt}")
         assert content is not None
-        return download(content, fmt, file_name(kind, year, period, unit.unit.slug))
+        return delivery_download(content, fmt, file_name(kind, year, period, unit.unit.slug))
     if submitted is not None:
         return redirect("activera:delivery", delivery_id=submitted.pk)
     assert content is not None
@@ -185,7 +185,7 @@ def show_delivery(request: HttpRequest, delivery: Delivery, *, forbund_view: boo
     fmt = request.GET.get("format")
     if fmt:
         who = delivery.programme_unit.unit.slug
-        return download(content, fmt, file_name(delivery.kind, delivery.year, delivery.period, who))
+        return delivery_download(content, fmt, file_name(delivery.kind, delivery.year, delivery.period, who))
     return render(
         request,
         "activera/delivery.html",

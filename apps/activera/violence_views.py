@@ -17,7 +17,8 @@ from apps.accounts.models import User
 from apps.accounts.roles import Permission
 from apps.audit.context import audit_context
 from apps.core.forms import apply_domain_error
-from apps.core.xlsx import XLSX_MIME, download_response
+from apps.core.http import download
+from apps.core.xlsx import XLSX_MIME
 from insyn.errors import ImportFailed, InsynError, ValidationFailed
 from lib.participation import tertial_of
 
@@ -146,11 +147,9 @@ def _programme_of(request: HttpRequest) -> Programme:
 
 @page(Permission.PARTICIPANT_MANAGE)
 def violence_template_xlsx_view(request: HttpRequest) -> HttpResponse:
-    return download_response(violence_template_xlsx(_programme_of(request)), "formular-vald.xlsx", XLSX_MIME)
+    return download(violence_template_xlsx(_programme_of(request)), "formular-vald.xlsx", XLSX_MIME)
 
 
 @page(Permission.PARTICIPANT_MANAGE)
 def violence_template_csv_view(request: HttpRequest) -> HttpResponse:
-    return download_response(
-        violence_template_csv(_programme_of(request)), "formular-vald.csv", "text/csv; charset=utf-8"
-    )
+    return download(violence_template_csv(_programme_of(request)), "formular-vald.csv", "text/csv; charset=utf-8")

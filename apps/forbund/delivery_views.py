@@ -27,8 +27,9 @@ from apps.activera.models import DeliveryKind, Programme
 from apps.activera.releases import owing_units, period_label
 from apps.activera.selectors import forbund_programmes
 from apps.audit.context import audit_context
+from apps.core.http import download
 from apps.core.views import bad_request
-from apps.core.xlsx import XLSX_MIME, download_response
+from apps.core.xlsx import XLSX_MIME
 from insyn.errors import InsynError
 
 
@@ -118,9 +119,9 @@ def forbund_statistics(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format")
     name = file_name(kind, year, 0, programme.forbund.slug)
     if fmt == "xlsx":
-        return download_response(report_xlsx(report), f"{name}.xlsx", XLSX_MIME)
+        return download(report_xlsx(report), f"{name}.xlsx", XLSX_MIME)
     if fmt == "pdf":
-        return download_response(report_pdf(report), f"{name}.pdf", "application/pdf")
+        return download(report_pdf(report), f"{name}.pdf", "application/pdf")
     if fmt:
         return bad_request(request, reason="Välj format: xlsx eller pdf.")
     overview = []
@@ -196,4 +197,4 @@ def forbund_nns_export(request: HttpRequest) -> HttpResponse:
                 [key, safe_text(label), *["–" if v is None else v for v in cells], "–" if total is None else total]
             )
     name = f"nns-vald-{programme.forbund.slug}-{year}-t{tertial}.csv"
-    return download_response(("\ufeff" + buffer.getvalue()).encode("utf-8"), name, "text/csv; charset=utf-8")
+    return download(("\ufeff" + buffer.getvalue()).encode("utf-8"), name, "text/csv; charset=utf-8")

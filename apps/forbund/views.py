@@ -22,8 +22,9 @@ from apps.activera.models import DeliveryKind
 from apps.activera.releases import latest_release, period_label
 from apps.audit.context import audit_context
 from apps.core.forms import submit_form
+from apps.core.http import download
 from apps.core.views import bad_request
-from apps.core.xlsx import XLSX_MIME, download_response
+from apps.core.xlsx import XLSX_MIME
 from apps.organisations.models import Organisation
 from insyn.errors import InsynError
 from lib.money import ROUNDING_RULE
@@ -165,7 +166,7 @@ def budget_detail(request: HttpRequest, budget_id: int) -> HttpResponse:
         return _budget_page(request, budget_id, 400, update_form=form)
     fmt = request.GET.get("format")
     if fmt == "xlsx":
-        return download_response(budget_xlsx(budget_overview(budget)), f"budget-{budget.year}.xlsx", XLSX_MIME)
+        return download(budget_xlsx(budget_overview(budget)), f"budget-{budget.year}.xlsx", XLSX_MIME)
     return _budget_page(request, budget_id)
 
 
@@ -366,7 +367,7 @@ def invoice_mark(request: HttpRequest, invoice_id: int) -> HttpResponse:
 @page(Permission.FORBUND_ECONOMY_MANAGE)
 def invoice_document(request: HttpRequest, invoice_id: int) -> HttpResponse:
     invoice = get_invoice_for_user(current_user(request), invoice_id)
-    return download_response(invoice_pdf(invoice), f"fakturaunderlag-{invoice.number}.pdf", "application/pdf")
+    return download(invoice_pdf(invoice), f"fakturaunderlag-{invoice.number}.pdf", "application/pdf")
 
 
 # --- Delivery tracking and consolidated statistics ---------------------------------------------
@@ -394,9 +395,9 @@ def delivery_tracking(request: HttpRequest) -> HttpResponse:
 def _export(request: HttpRequest, *, name: str, title: str, subtitle: str, tables: list[Any]) -> HttpResponse | None:
     fmt = request.GET.get("format")
     if fmt == "xlsx":
-        return download_response(wide_tables_xlsx(tables), f"{name}.xlsx", XLSX_MIME)
+        return download(wide_tables_xlsx(tables), f"{name}.xlsx", XLSX_MIME)
     if fmt == "pdf":
-        return download_response(
+        return download(
             wide_tables_pdf(title=title, subtitle=subtitle, tables=tables), f"{name}.pdf", "application/pdf"
         )
     return None

@@ -19,8 +19,9 @@ from apps.accounts.models import User
 from apps.accounts.roles import Permission
 from apps.audit.context import audit_context
 from apps.core.forms import submit_form
+from apps.core.http import download
 from apps.core.text_guard import apply_text_guard_error
-from apps.core.xlsx import XLSX_MIME, download_response
+from apps.core.xlsx import XLSX_MIME
 from apps.organisations.selectors import forbund_of
 
 from . import services
@@ -194,7 +195,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 def meeting_agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_user(current_user(request), meeting_id)
     if request.GET.get("format") == "pdf":
-        return download_response(agenda_pdf(meeting), f"bug-{meeting.date.isoformat()}.pdf", "application/pdf")
+        return download(agenda_pdf(meeting), f"bug-{meeting.date.isoformat()}.pdf", "application/pdf")
     reports = (
         meeting.reports.select_related("reporting_organisation").prefetch_related("authorities").order_by("number")
     )
@@ -213,7 +214,7 @@ def compilation(request: HttpRequest) -> HttpResponse:
             form.add_error("end", "Slutdatum kan inte vara före startdatum.")
     data = compile_reports(forbund=forbund, start=start, end=end)
     if request.GET.get("format") == "xlsx" and not form.errors:
-        return download_response(compilation_xlsx(data), f"lexheller-{start}-{end}.xlsx", XLSX_MIME)
+        return download(compilation_xlsx(data), f"lexheller-{start}-{end}.xlsx", XLSX_MIME)
     return render(
         request,
         "lexheller/compilation.html",
