@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from apps.accounts.models import User
+from apps.accounts.roles import Role
 from apps.organisations.models import Organisation
 
 from .models import Report
@@ -136,7 +137,7 @@ SITUATIONS = [
 def load_demo_lexheller(*, forbund: Organisation, today: datetime.date) -> None:
     if Report.objects.filter(forbund=forbund).exists():
         return
-    admin = User.objects.filter(role_grants__role="lexheller_admin", role_grants__organisation=forbund).first()
+    admin = User.objects.filter(role_grants__role=Role.LEXHELLER_ADMIN, role_grants__organisation=forbund).first()
     if admin is None:
         return
     past = bug_meeting_create(actor=admin, forbund=forbund, date=today - datetime.timedelta(days=40), place="Mölndal")
