@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "apps.activera",
     "apps.forbund",
     "apps.lexheller",
+    "apps.yearend",
     "apps.home",
 ]
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("deltagare/", include("apps.activera.urls")),
     path("forbund/", include("apps.forbund.urls")),
     path("lexheller/", include("apps.lexheller.urls")),
+    path("arsbokslut/", include("apps.yearend.urls")),
     path("anmalan/", activera_views.public_referral, name="public_referral"),
     path("api/v1/", include("insyn.api_urls")),
 ]

@@ -86,6 +86,26 @@ def auditor_lerum(insjoriket) -> User:
 
 
 @pytest.fixture
+def controller_alingsas(insjoriket) -> User:
+    """The nämnd's verksamhetscontroller: writes the årsbokslut."""
+    return make_user("sofia.controller", "yearend_controller", "alingsas")
+
+
+@pytest.fixture
+def head_alingsas(insjoriket) -> User:
+    """The förvaltningschef: approves the årsbokslut (the godkännare line carries the full name)."""
+    user = make_user("karin.chef", "administration_head", "alingsas")
+    user.first_name, user.last_name = "Karin", "Alvermalm Dahlgren"
+    user.save(update_fields=["first_name", "last_name"])
+    return user
+
+
+@pytest.fixture
+def controller_lerum(insjoriket) -> User:
+    return make_user("lukas.controller", "yearend_controller", "lerum")
+
+
+@pytest.fixture
 def system_admin(insjoriket) -> User:
     return make_user("sam.admin", "system_admin", "insjoriket")
 

@@ -46,6 +46,20 @@ def _enrolment_in_alingsas():
     )
 
 
+def _year_report_in_alingsas():
+    from apps.organisations.models import Organisation
+    from apps.yearend.models import CouncilGoal, NamndGoal
+    from apps.yearend.services.editing import report_text_save
+    from apps.yearend.services.reports import year_report_ensure
+
+    namnd = Organisation.objects.get(slug="alingsas-socialnamnd")
+    report = year_report_ensure(actor=None, namnd=namnd, year=2022, period="annual")
+    council_goal = CouncilGoal.objects.create(namnd=namnd, year=2022, number=2, title="Goda livsmiljöer")
+    goal = NamndGoal.objects.create(council_goal=council_goal, position=1, title="Hemligt nämndsmål i Alingsås")
+    report_text_save(actor=None, report=report, key="verksamhet", body="Hemlig verksamhetstext i Alingsås")
+    return report, goal
+
+
 @dataclass(frozen=True)
 class Route:
     template: str
@@ -96,6 +110,10 @@ PARAM_FACTORIES: dict[str, Callable[[dict], str]] = {
     "meeting_id": lambda objects: str(objects["meeting"].pk),
     # An Alingsås caseworker's API token: only its owner and system administrators reach it.
     "token_key": lambda objects: objects["api_token"].token_key,
+    # The Alingsås nämnd's årsbokslut, one of its texts and one of its goals.
+    "year_report_id": lambda objects: str(objects["year_report"].pk),
+    "text_key": lambda objects: "verksamhet",
+    "goal_id": lambda objects: str(objects["year_goal"].pk),
 }
 
 
@@ -157,7 +175,10 @@ def alingsas_objects(person_alingsas: Person) -> dict:
         today=FAR_FUTURE,
     )
     admin = make_user("walk.lexadmin", "lexheller_admin", "insjoriket")
+    year_report, year_goal = _year_report_in_alingsas()
     return {
+        "year_report": year_report,
+        "year_goal": year_goal,
         "budget": seed_budget_2023(),
         "agreement": agreement_for("alingsas"),
         "lexheller": lexheller,
@@ -210,6 +231,8 @@ def test_another_municipalitys_users_get_404_and_see_nothing(route, alingsas_obj
         alingsas_objects["referral"].receipt_number,
         alingsas_objects["lexheller"].title,
         alingsas_objects["api_token"].token_key,
+        alingsas_objects["year_goal"].title,
+        "Hemlig verksamhetstext i Alingsås",
     ]
     for user in (caseworker_lerum, auditor_lerum):
         if route.is_api:

@@ -15,6 +15,8 @@ class Role(models.TextChoices):
     FORBUND_OFFICER = "forbund_officer", _("Förbundskansliet")
     LEXHELLER_REPORTER = "lexheller_reporter", _("Rapportör Lex Heller")
     LEXHELLER_ADMIN = "lexheller_admin", _("Administratör Lex Heller")
+    YEAREND_CONTROLLER = "yearend_controller", _("Verksamhetscontroller (nämndens årsbokslut)")
+    ADMINISTRATION_HEAD = "administration_head", _("Förvaltningschef")
     SYSTEM_ADMIN = "system_admin", _("Systemadministratör")
 
 
@@ -36,6 +38,9 @@ class Permission(models.TextChoices):
     FORBUND_ECONOMY_MANAGE = "forbund_economy.manage", _("Hantera förbundets budget, överenskommelser och fakturor")
     LEXHELLER_ADMINISTER = "lexheller.administer", _("Administrera Lex Heller-rapporter och BUG-möten")
     LEXHELLER_VIEW_PUBLISHED = "lexheller.view_published", _("Läsa publicerade Lex Heller-rapporter")
+    YEAREND_VIEW = "yearend.view", _("Läsa nämndens årsbokslut och delårsbokslut")
+    YEAREND_EDIT = "yearend.edit", _("Skriva nämndens årsbokslut och läsa in underlag")
+    YEAREND_APPROVE = "yearend.approve", _("Godkänna nämndens årsbokslut (godkännare)")
 
 
 # Permissions that reach personal data. They apply only inside the municipality of the grant:
@@ -91,6 +96,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ORGANISATION_VIEW,
             Permission.STATISTICS_VIEW,
             Permission.DECISION_REPORT_VIEW,
+            Permission.YEAREND_VIEW,
         }
     ),
     Role.FORBUND_OFFICER: frozenset(
@@ -103,6 +109,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.LEXHELLER_REPORTER: frozenset({Permission.LEXHELLER_REPORT}),
     Role.LEXHELLER_ADMIN: frozenset({Permission.LEXHELLER_REPORT, Permission.LEXHELLER_ADMINISTER}),
+    Role.YEAREND_CONTROLLER: frozenset(
+        {Permission.ORGANISATION_VIEW, Permission.YEAREND_VIEW, Permission.YEAREND_EDIT}
+    ),
+    Role.ADMINISTRATION_HEAD: frozenset(
+        {Permission.ORGANISATION_VIEW, Permission.YEAREND_VIEW, Permission.YEAREND_EDIT, Permission.YEAREND_APPROVE}
+    ),
     Role.SYSTEM_ADMIN: frozenset(
         {
             Permission.AUDIT_VIEW,

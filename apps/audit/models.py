@@ -79,6 +79,10 @@ class AuditAction(models.TextChoices):
     BUG_MEETING_CHANGE = "bug_meeting.change", _("BUG-möte ändrat")
     BACKUP_CREATE = "backup.create", _("Säkerhetskopia skapad")
     BACKUP_RESTORE = "backup.restore", _("Säkerhetskopia återläst")
+    YEAREND_IMPORT = "yearend.import", _("Underlag till årsbokslut inläst")
+    YEAREND_CHANGE = "yearend.change", _("Årsbokslut ändrat")
+    YEAREND_APPROVE = "yearend.approve", _("Årsbokslut godkänt")
+    YEAREND_EXPORT = "yearend.export", _("Årsbokslut exporterat")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

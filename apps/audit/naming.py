@@ -44,6 +44,8 @@ KINDS = {
     "referral": "Intresseanmälan",
     "user": "Användare",
     "violence_batch": "Enkäter om våld",
+    "year_report": "Årsbokslut eller delårsbokslut",
+    "yearend_figures": "Underlag till årsbokslut",
 }
 GONE = "finns inte längre"
 

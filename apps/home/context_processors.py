@@ -24,6 +24,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((reverse("decisions:list"), _("Beslut")))
         if has_permission(user, Permission.DECISION_REPORT_VIEW):
             items.append((reverse("decisions:reports"), _("Kvartalsrapporter")))
+        if has_permission(user, Permission.YEAREND_VIEW):
+            items.append((reverse("yearend:list"), _("Årsbokslut")))
         if has_permission(user, Permission.FORBUND_ECONOMY_MANAGE):
             items.append((reverse("forbund:budgets"), _("Budget")))
             items.append((reverse("forbund:agreements"), _("Överenskommelser")))

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from apps.accounts.access import page
 from apps.accounts.models import User
-from apps.accounts.roles import Role
-from apps.accounts.selectors import grants_of
+from apps.accounts.roles import Permission, Role
+from apps.accounts.selectors import grants_of, has_permission
 from apps.activera.selectors import enrolment_warnings, enrolments_for_user, received_referrals
 from apps.decisions.selectors import deadline_overview, next_ivo_window
 from apps.forbund.selectors import agreements_for_user
@@ -17,6 +17,7 @@ from apps.forbund.tracking import tracking_summary
 from apps.lexheller.models import Report
 from apps.lexheller.selectors import admin_forbunds
 from apps.lexheller.services import OPEN_STATUSES
+from apps.yearend.selectors import upcoming_deadlines
 
 
 @page()
@@ -63,4 +64,9 @@ def start(request: HttpRequest) -> HttpResponse:
         context["lexheller_open"] = Report.objects.filter(
             forbund__in=admin_forbunds(request.user), status__in=OPEN_STATUSES
         ).count()
+    if has_permission(request.user, Permission.YEAREND_EDIT) or has_permission(
+        request.user, Permission.YEAREND_APPROVE
+    ):
+        context["yearend_deadlines"] = upcoming_deadlines(request.user, timezone.localdate())
+        context["is_yearend"] = True
     return render(request, "home/start.html", context)

@@ -27,6 +27,7 @@ from apps.organisations.models import Organisation, OrganisationKind
 from apps.organisations.services import organisation_load_structure
 from apps.people.models import Person
 from apps.people.services import person_create
+from apps.yearend.demo import load_yearend_demo
 from insyn.errors import Conflict
 from lib.identity_numbers import LegalSex, fictional_number
 
@@ -43,6 +44,13 @@ DEMO_USERS: list[tuple[str, Role, str, str]] = [
     ("kansli", Role.FORBUND_OFFICER, "insjoriket", "Förbundskansliet Insjöriket"),
     ("lexheller", Role.LEXHELLER_REPORTER, "forsakringskassan", "Rapportör Lex Heller Försäkringskassan"),
     ("lexheller.admin", Role.LEXHELLER_ADMIN, "insjoriket", "Administratör Lex Heller"),
+    ("controller.alingsas", Role.YEAREND_CONTROLLER, "alingsas", "Verksamhetscontroller Socialförvaltningen Alingsås"),
+    (
+        "forvaltningschef.alingsas",
+        Role.ADMINISTRATION_HEAD,
+        "alingsas",
+        "Förvaltningschef Socialförvaltningen Alingsås",
+    ),
     ("admin", Role.SYSTEM_ADMIN, "insjoriket", "Systemadministratör"),
 ]
 
@@ -157,6 +165,7 @@ class Command(BaseCommand):
         forbund = Organisation.objects.get(slug="insjoriket")
         load_demo_forbund(forbund=forbund, today=today, rng=rng)
         load_demo_lexheller(forbund=forbund, today=today)
+        load_yearend_demo(today=today)
         audit_record(actor=None, action=AuditAction.DEMO_LOAD, object_type="demo", object_id="insjoriket")
         self.stdout.write("Demodata inläst.")
 

@@ -1,0 +1,67 @@
+"""The editable texts of a report and where each stands in the document. One table, so the page,
+the services and the documents agree on the keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from apps.organisations.models import Organisation
+
+
+@dataclass(frozen=True)
+class TextSection:
+    key: str
+    label: str
+
+
+MEMO_TEXTS = [
+    TextSection("memo_case", "Ärendebeskrivning"),
+    TextSection("memo_statement", "Förvaltningens yttrande"),
+    TextSection("memo_economy", "Ekonomisk bedömning"),
+    TextSection("memo_proposal", "Förslag till beslut"),
+]
+REPORT_TEXTS = [
+    TextSection("verksamhet", "Verksamhet"),
+    TextSection("agenda2030", "Socialnämndens arbete kopplat till Agenda 2030"),
+    TextSection("goals_intro", "Uppföljning av socialnämndens mål, inledning"),
+    TextSection("control_intro", "Uppföljning av internkontroll"),
+    TextSection("control_immediate", "Omedelbara åtgärder"),
+    TextSection("providers_intro", "Uppföljning av privata utförare"),
+    TextSection("providers_comment", "Bilaga 2, kommentar till uppföljningen"),
+    TextSection("drift_summary", "Drift: inledande sammanfattning"),
+    TextSection("drift_outcome", "Drift: utfall för perioden"),
+    TextSection("drift_comparison", "Drift: jämförelse mellan åren"),
+    TextSection("prognosis_comment", "Prognos och prognosförändring"),
+    TextSection("investments_outcome", "Investeringar: utfall för perioden"),
+    TextSection("investments_comparison", "Investeringar: jämförelse mellan åren"),
+    TextSection("staff_comment", "Personalstatistik"),
+    TextSection("recruitment", "Rekryteringsbehov och kompetensförsörjning"),
+    TextSection("work_environment", "Arbetsmiljö"),
+    TextSection("injuries_comment", "Arbetsskador och tillbud"),
+    TextSection("sick_leave_comment", "Sjukfrånvaro"),
+]
+TEXT_KEYS = {section.key for section in MEMO_TEXTS + REPORT_TEXTS}
+
+
+def goal_text_key(goal_pk: int) -> str:
+    return f"goal-{goal_pk}"
+
+
+def is_text_key(key: str) -> bool:
+    return key in TEXT_KEYS or (key.startswith("goal-") and key[5:].isdigit())
+
+
+def label_of(key: str) -> str:
+    for section in MEMO_TEXTS + REPORT_TEXTS:
+        if section.key == key:
+            return section.label
+    return "Kommentar/analys av mål"
+
+
+def namnd_title(namnd: Organisation) -> str:
+    """ "Socialnämnden" from "Socialnämnden Alingsås": the body's own name without the place."""
+    return namnd.name.split(" ")[0] if namnd.name.startswith("Socialnämnden") else namnd.name
+
+
+def genitive(name: str) -> str:
+    return name if name.endswith("s") else f"{name}s"

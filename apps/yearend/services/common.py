@@ -1,0 +1,57 @@
+"""What the year-end services share: finding the nämnd, the check that the actor may work in its
+municipality, and the audit row."""
+
+from __future__ import annotations
+
+from apps.accounts.models import User
+from apps.accounts.roles import Permission
+from apps.accounts.selectors import municipalities_with
+from apps.audit.context import AuditContext
+from apps.audit.models import AuditAction
+from apps.audit.services import audit_record
+from apps.organisations.models import Organisation, OrganisationKind
+from insyn.errors import NotPermitted, ValidationFailed
+
+NOT_PERMITTED = "Du får inte arbeta med den nämndens årsbokslut."
+
+
+def namnd_by_slug(slug: str) -> Organisation:
+    namnd = (
+        Organisation.objects.filter(slug=slug, kind=OrganisationKind.SOCIAL_COMMITTEE).select_related("parent").first()
+    )
+    if namnd is None:
+        known = ", ".join(
+            Organisation.objects.filter(kind=OrganisationKind.SOCIAL_COMMITTEE)
+            .order_by("slug")
+            .values_list("slug", flat=True)
+        )
+        raise ValidationFailed(f"Det finns ingen nämnd med kortnamnet {slug!r}. Kända nämnder: {known or 'inga'}.")
+    return namnd
+
+
+def require_namnd(actor: User | None, namnd: Organisation, permission: Permission = Permission.YEAREND_EDIT) -> None:
+    """Refuse an actor without `permission` in the nämnd's municipality; no actor (the command
+    line, the demo) may do anything."""
+    if actor is not None and namnd.parent not in municipalities_with(actor, permission):
+        raise NotPermitted(NOT_PERMITTED)
+
+
+def audit_yearend(
+    *,
+    actor: User | None,
+    action: AuditAction,
+    namnd: Organisation,
+    object_type: str,
+    object_id: object,
+    context: AuditContext | None,
+    **details: object,
+) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        context=context,
+        object_type=object_type,
+        object_id=str(object_id),
+        municipality_slug=namnd.parent.slug if namnd.parent else "",
+        details={"namnd": namnd.slug, **details},
+    )

@@ -1,0 +1,101 @@
+"""Personalstatistik, arbetsskador och tillbud, sjukfrånvaro: the year against the year before,
+the difference computed from the unrounded values (seed 002: women 8,8 → 11,6, difference 2,9)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from apps.organisations.models import Organisation
+from lib.report_numbers import format_number, share_percent
+
+from ..models import SickLeaveFigure, SickLeaveGroup, StaffFigure, StaffMeasure
+from .base import DASH, Row, Table
+
+
+def _figures(namnd: Organisation, year: int, period: str) -> dict[tuple[int, str], Decimal]:
+    rows = StaffFigure.objects.filter(namnd=namnd, year__in=[year - 1, year], period=period)
+    return {(row.year, row.measure): row.value for row in rows}
+
+
+def _compare(before: Decimal | None, now: Decimal | None, decimals: int, suffix: str = "") -> list[str]:
+    def shown(value: Decimal | None) -> str:
+        return DASH if value is None else format_number(value, decimals) + suffix
+
+    difference = None if before is None or now is None else now - before
+    return [shown(before), shown(now), shown(difference)]
+
+
+# (label, measure, decimals, suffix, kind); measure None: a heading or a footnote row.
+STAFF_LAYOUT: list[tuple[str, StaffMeasure | None, int, str, str]] = [
+    ("Antal anställda", None, 0, "", "heading"),
+    ("Tillsvidareanställda", StaffMeasure.PERMANENT_EMPLOYEES, 0, "", "line"),
+    ("Visstidsanställda", StaffMeasure.TEMPORARY_EMPLOYEES, 0, "", "line"),
+    ("Antal årsarbetare", None, 0, "", "heading"),
+    ("Tillsvidareanställda", StaffMeasure.PERMANENT_FTE, 1, "", "line"),
+    ("Visstidsanställda", StaffMeasure.TEMPORARY_FTE, 1, "", "line"),
+    ("Sysselsättningsgrad *", None, 0, "", "heading"),
+    ("Tillsvidareanställda", StaffMeasure.EMPLOYMENT_RATE, 0, "%", "line"),
+    ("*utifrån vad som framgår i anställningsavtalet", None, 0, "", "note"),
+    ("Medelålder", None, 0, "", "heading"),
+    ("Tillsvidareanställda", StaffMeasure.MEAN_AGE, 1, "", "line"),
+    ("Utförd tid av timavlönade*", None, 0, "", "heading"),
+    ("*omräknat till heltidsarbetare", StaffMeasure.HOURLY_PAID, 1, "", "line"),
+    ("Fyllnad och övertid*", None, 0, "", "heading"),
+    ("Fyllnad", StaffMeasure.EXTRA_TIME, 1, "", "line"),
+    ("Övertid", StaffMeasure.OVERTIME, 1, "", "line"),
+    ("*omräknat till heltidsarbetare", None, 0, "", "note"),
+    ("Personalomsättning*", StaffMeasure.TURNOVER, 1, "%", "sum"),
+    ("*exkluderat pensionsavgångar", None, 0, "", "note"),
+]
+
+
+def staff_table(namnd: Organisation, year: int, period: str = "annual") -> Table:
+    figures = _figures(namnd, year, period)
+    rows = []
+    for label, measure, decimals, suffix, kind in STAFF_LAYOUT:
+        if measure is None:
+            rows.append(Row(label, ["", "", ""], kind=kind))
+            continue
+        before, now = figures.get((year - 1, measure.value)), figures.get((year, measure.value))
+        rows.append(Row(label, _compare(before, now, decimals, suffix), kind=kind))
+    return Table(
+        key="personalstatistik",
+        title="Personalstatistik",
+        columns=["", str(year - 1), str(year), "Differens"],
+        rows=rows,
+    )
+
+
+def injuries_table(namnd: Organisation, year: int, period: str = "annual") -> Table:
+    figures = _figures(namnd, year, period)
+    rows = [
+        Row(label, _compare(figures.get((year - 1, m.value)), figures.get((year, m.value)), 0))
+        for label, m in (("Arbetsskador", StaffMeasure.WORK_INJURIES), ("Tillbud", StaffMeasure.INCIDENTS))
+    ]
+    return Table(
+        key="arbetsskador",
+        title="Arbetsskador och tillbud",
+        columns=["Arbetsskador och tillbud", str(year - 1), str(year), "Differens"],
+        rows=rows,
+    )
+
+
+def sick_leave_percentages(namnd: Organisation, year: int, period: str = "annual") -> dict[tuple[int, str], Decimal]:
+    rows = SickLeaveFigure.objects.filter(namnd=namnd, year__in=[year - 1, year], period=period)
+    return {(row.year, row.group): share_percent(row.sick_hours, row.ordinary_hours) for row in rows}
+
+
+def sick_leave_table(namnd: Organisation, year: int, period: str = "annual") -> Table:
+    shares = sick_leave_percentages(namnd, year, period)
+    rows = [
+        Row(str(group.label), _compare(shares.get((year - 1, group.value)), shares.get((year, group.value)), 1))
+        for group in SickLeaveGroup
+    ]
+    until = "31 augusti" if period == "interim" else "31 december"
+    return Table(
+        key="sjukfranvaro",
+        title="Sjukfrånvaro",
+        columns=["Sjukfrånvaro* (%)", str(year - 1), str(year), "Differens"],
+        rows=rows,
+        notes=[f"*Avser perioden 1 januari - {until}"],
+    )

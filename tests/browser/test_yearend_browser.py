@@ -1,0 +1,116 @@
+"""The controller's year in Chromium: open the årsbokslut, write a goal's analysis, decide an
+assessment against Insyn's proposal (first without a reason, then with one), the förvaltningschef
+approves, and the three downloads. axe checks the pages on the way. The yearend roles see no
+personal data, so they log in without a second factor (SECOND_FACTOR_ROLES)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from apps.accounts.roles import SECOND_FACTOR_ROLES, Role
+from apps.yearend.example import load_example
+from apps.yearend.models import GoalAssessment, ReportStatus, ReportText, SignalStep, YearReport
+from apps.yearend.selectors import goal_proposals, report_goals
+from tests.browser.test_login_and_accessibility import assert_accessible
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _login(page, user) -> None:
+    page.context.clear_cookies()
+    page.goto("/konto/logga-in/")
+    page.get_by_label("Användarnamn").fill(user.username)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(lambda url: url.endswith("/"))
+
+
+def _download(page, name: str) -> bytes:
+    with page.expect_download() as info:
+        page.get_by_role("link", name=name).click()
+    path = info.value.path()
+    return Path(path).read_bytes()
+
+
+def test_the_controllers_year_from_draft_to_approved_and_downloaded(
+    page, insjoriket, controller_alingsas, head_alingsas, pdf_support
+):
+    assert Role.YEAREND_CONTROLLER not in SECOND_FACTOR_ROLES
+    assert Role.ADMINISTRATION_HEAD not in SECOND_FACTOR_ROLES
+    # The plan and the figures of seed 002 (goals, key figures, ledger, staff); the report itself
+    # is opened by the controller on the page.
+    load_example("alingsas-2022").delete()
+
+    _login(page, controller_alingsas)
+    assert "ska vara hos kommunstyrelsen senast" in page.locator("main").inner_text()
+    page.get_by_role("link", name="Årsbokslut", exact=True).click()
+    page.wait_for_url("**/arsbokslut/")
+    assert_accessible(page)
+    page.get_by_label("År", exact=True).fill("2022")
+    page.get_by_label("Slag").select_option(label="Årsbokslut")
+    page.get_by_role("button", name="Öppna rapporten").click()
+    page.wait_for_url("**/arsbokslut/*/")
+    report = YearReport.objects.get(namnd__slug="alingsas-socialnamnd", year=2022, period="annual")
+    assert page.locator("h1").inner_text() == "Socialnämndens årsbokslut 2022"
+    assert "6 194" in page.locator("main").inner_text()
+    assert_accessible(page)
+
+    proposals = goal_proposals(report)
+    goal = next(g for g in report_goals(report) if proposals[g.pk] is not None)
+    proposal = proposals[goal.pk]
+    assert proposal is not None
+    other = SignalStep.objects.filter(municipality=report.namnd.parent).exclude(pk=proposal.pk).first()
+    assert other is not None
+    article = page.locator(f"#goal-{goal.pk}")
+
+    # The goal's analysis.
+    article.locator("summary", has_text="Ändra texten").click()
+    article.get_by_label("Text: Kommentar/analys").fill("Målet följs upp med nya nyckeltal.\n\nAnalysen i två stycken.")
+    article.get_by_role("button", name="Spara texten").click()
+    page.wait_for_url(f"**/arsbokslut/{report.pk}/#text-goal-{goal.pk}")
+    assert "Texten ”Kommentar/analys av mål” är sparad." in page.locator(".messages").inner_text()
+    body = ReportText.objects.get(report=report, key=f"goal-{goal.pk}").body
+    assert body == "Målet följs upp med nya nyckeltal.\n\nAnalysen i två stycken."
+
+    # An assessment against the proposal: without a reason it is refused, with one it is saved.
+    article = page.locator(f"#goal-{goal.pk}")
+    article.locator("summary", has_text="Ändra bedömningen").click()
+    article.get_by_label("Bedömning", exact=True).select_option(label=f"{other.symbol} {other.label}")
+    article.get_by_role("button", name="Spara bedömningen").click()
+    summary = page.locator("[data-error-summary]")
+    assert summary.is_visible()
+    assert f"avviker från förslaget ({proposal.label})" in summary.inner_text()
+    assert not GoalAssessment.objects.filter(report=report, goal=goal, decided=other).exists()
+    assert_accessible(page)
+    article = page.locator(f"#goal-{goal.pk}")
+    article.get_by_label("Skäl om bedömningen avviker från förslaget").fill("Nyckeltalen fångar inte årets arbete.")
+    article.get_by_role("button", name="Spara bedömningen").click()
+    page.wait_for_url(f"**/arsbokslut/{report.pk}/#goal-{goal.pk}")
+    saved = GoalAssessment.objects.get(report=report, goal=goal)
+    assert (saved.decided, saved.proposed, saved.reason) == (other, proposal, "Nyckeltalen fångar inte årets arbete.")
+    assert other.label in page.locator(f"#goal-{goal.pk} .assessment").inner_text()
+    assert page.get_by_role("button", name="Godkänn rapporten").count() == 0
+
+    # The förvaltningschef approves.
+    _login(page, head_alingsas)
+    page.goto(f"/arsbokslut/{report.pk}/")
+    page.get_by_role("button", name="Godkänn rapporten").click()
+    page.wait_for_url(f"**/arsbokslut/{report.pk}/#approval")
+    report.refresh_from_db()
+    assert report.status == ReportStatus.APPROVED
+    assert (
+        f"Karin Alvermalm Dahlgren, Godkännare tjänsteskrivelse, {report.approved_on.isoformat()}"
+        in page.locator("#approval").inner_text()
+    )
+    assert_accessible(page)
+
+    # The downloads.
+    json_bytes = _download(page, "JSON med tabellerna")
+    assert json_bytes and b'"approver_line": "Karin Alvermalm Dahlgren' in json_bytes
+    docx = _download(page, "Word (DOCX), redigerbar")
+    assert docx.startswith(b"PK")
+    pdf = _download(page, "PDF för arkivet")
+    assert pdf.startswith(b"%PDF")
