@@ -192,3 +192,20 @@ def reference_data(transactional_db) -> None:
     from django.apps import apps
 
     importlib.import_module("apps.decisions.migrations.0002_seed_reference_data").seed(apps, None)
+
+
+@pytest.fixture
+def approved(insjoriket):
+    """Seed 002's årsbokslut 2022 as `insyn yearend load-example alingsas-2022` leaves it: approved."""
+    from apps.yearend.example import load_example
+
+    return load_example("alingsas-2022")
+
+
+@pytest.fixture
+def report(approved, head_alingsas):
+    """The same årsbokslut opened again as a draft, so the year-end pages' tests can work on it
+    (a module with reports of its own defines its own `report`)."""
+    from apps.yearend.services.editing import year_report_reopen
+
+    return year_report_reopen(actor=head_alingsas, report=approved)

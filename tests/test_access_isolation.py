@@ -60,6 +60,36 @@ def _year_report_in_alingsas():
     return report, goal
 
 
+def _key_figure_of(goal):
+    from apps.yearend.models import KeyFigure, KeyFigureTable
+
+    table, _ = KeyFigureTable.objects.get_or_create(council_goal=goal.council_goal, position=1)
+    figure, _ = KeyFigure.objects.get_or_create(
+        table=table, position=1, defaults={"name": "Nyckeltal", "source": "Källa"}
+    )
+    return figure
+
+
+def _control_of(report):
+    """A control point of the report's year with its follow-up and an inner table, and a Bilaga 2 row."""
+    from apps.yearend.models import ControlFollowUp, ControlPoint, ControlResultTable, ProviderFollowUp
+
+    point, _ = ControlPoint.objects.get_or_create(
+        namnd=report.namnd, year=report.year, position=1, defaults={"risk": "Risk", "checked": "C", "method": "M"}
+    )
+    follow_up, _ = ControlFollowUp.objects.get_or_create(
+        point=point, period=report.period, defaults={"assessment": "with_remark"}
+    )
+    table, _ = ControlResultTable.objects.get_or_create(follow_up=follow_up, position=1, defaults={"title": "T"})
+    provider, _ = ProviderFollowUp.objects.get_or_create(
+        namnd=report.namnd,
+        year=report.year,
+        position=1,
+        defaults={"agreement": "Avtal", "followed_up": "F", "met_requirements": True},
+    )
+    return {"point": point, "table": table, "provider": provider}
+
+
 @dataclass(frozen=True)
 class Route:
     template: str
@@ -114,6 +144,14 @@ PARAM_FACTORIES: dict[str, Callable[[dict], str]] = {
     "year_report_id": lambda objects: str(objects["year_report"].pk),
     "text_key": lambda objects: "verksamhet",
     "goal_id": lambda objects: str(objects["year_goal"].pk),
+    # The goal's council goal, and a key figure table and key figure under it (made when asked for).
+    "council_goal_id": lambda objects: str(objects["year_goal"].council_goal_id),
+    "key_figure_table_id": lambda objects: str(_key_figure_of(objects["year_goal"]).table_id),
+    "key_figure_id": lambda objects: str(_key_figure_of(objects["year_goal"]).pk),
+    # The report year's internal control: a point, a table inside its result, a Bilaga 2 row.
+    "control_point_id": lambda objects: str(_control_of(objects["year_report"])["point"].pk),
+    "result_table_id": lambda objects: str(_control_of(objects["year_report"])["table"].pk),
+    "provider_id": lambda objects: str(_control_of(objects["year_report"])["provider"].pk),
 }
 
 

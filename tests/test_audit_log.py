@@ -107,3 +107,19 @@ def test_the_log_page_uses_a_fixed_number_of_queries(auditor_alingsas, caseworke
         response = client.get("/logg/")
     assert response.status_code == 200
     assert len(many) == len(few)
+
+
+def test_the_next_page_link_keeps_the_search_and_holds_one_page_number(auditor_alingsas, monkeypatch):
+    from apps.home import oversight_views
+
+    monkeypatch.setattr(oversight_views, "PAGE_SIZE", 2)
+    for _ in range(5):
+        _event()
+    client = verified_client(auditor_alingsas)
+    first = client.get("/logg/", {"action": "person.view"}).content.decode()
+    assert 'href="?action=person.view&amp;sida=2"' in first
+    second = client.get("/logg/", {"action": "person.view", "sida": "2"}).content.decode()
+    assert 'href="?action=person.view&amp;sida=3"' in second
+    assert second.count("sida=") == 1
+    last = client.get("/logg/", {"action": "person.view", "sida": "3"}).content.decode()
+    assert "sida=" not in last

@@ -1,5 +1,7 @@
 """Key figures computed from Insyn's own data: the decisions the quarterly reports listed as not
-executed in time, and ACTivera's participants and exits, counted in the nämnd's municipality."""
+executed in time, counted in the nämnd's municipality, and ACTivera's participants and exits as the
+year's annual delivery was released to the förbund (the årsbokslut is public: it must not print
+what the release hides)."""
 
 from __future__ import annotations
 
@@ -8,15 +10,16 @@ from decimal import Decimal
 
 import pytest
 
-from apps.activera.models import Enrolment
+from apps.activera.models import Delivery, Enrolment
 from apps.activera.services import enrolment_exit
 from apps.audit.models import AuditAction, AuditEvent
 from apps.decisions.services import report_prepare, report_submit
 from apps.organisations.models import Organisation
-from apps.yearend.computed import COMPUTED_MEASURES, computed_value, computed_values_refresh
+from apps.yearend.computed import COMPUTED_MEASURES, HIDDEN, computed_value, computed_values_refresh
 from apps.yearend.models import CouncilGoal, KeyFigure, KeyFigureOrigin, KeyFigureTable, KeyFigureValue
 from insyn.errors import NotPermitted, ValidationFailed
 from lib.quarters import Quarter
+from tests.activera_helpers import deliver, deliver_all
 from tests.conftest import make_user
 from tests.decisions_helpers import FAR_FUTURE, decide, event
 from tests.test_decision_reports_seed_example import build_alingsas_history, submit_all
@@ -154,26 +157,51 @@ def participants(activera, caseworker_alingsas, caseworker_lerum):
     enrol(6, "kvinna", D(2025, 3, 3), slug="lerum")  # another municipality's unit
 
 
-def test_activera_participants_and_exits_are_counted_in_the_nämnds_municipality(namnd, participants):
-    def values(year: int) -> list[Decimal | None]:
-        keys = [
-            "activera_participants",
-            "activera_participants_women",
-            "activera_participants_men",
-            "activera_exits",
-        ]
-        return [computed_value(key, namnd=namnd, year=year) for key in keys]
-
-    assert values(2025) == [4, 1, 2, 1]
-    assert values(2026) == [4, 1, 2, 2]
-    # The agreement covers 2024, without participants; none covers 2022.
-    assert values(2024) == [0, 0, 0, 0]
-    assert values(2022) == [None, None, None, None]
+def released_participants(namnd: Organisation, year: int) -> dict:
+    delivery = Delivery.objects.get(
+        kind="annual", year=year, released_at__isnull=False, programme_unit__unit__parent=namnd.parent
+    )
+    return next(t for t in delivery.content["tables"] if t["key"] == "participants")
 
 
-def test_refreshing_activera_figures_leaves_a_year_without_agreement_missing(namnd, participants):
+ACTIVERA_KEYS = ["activera_participants", "activera_participants_women", "activera_participants_men", "activera_exits"]
+
+
+def activera_values(namnd: Organisation, year: int) -> list[Decimal | str | None]:
+    return [computed_value(key, namnd=namnd, year=year) for key in ACTIVERA_KEYS]
+
+
+def test_activera_counts_wait_for_the_annual_delivery_to_be_released(namnd, participants):
+    assert activera_values(namnd, 2025) == [None, None, None, None]
+    deliver("alingsas", "annual", 2025)
+    # Delivered but not yet released: the other executors owe the year too.
+    assert activera_values(namnd, 2025) == [None, None, None, None]
+
+
+def test_activera_counts_are_exactly_what_the_release_shows_the_förbund(namnd, participants):
+    deliver_all("annual", 2025)
+    table = released_participants(namnd, 2025)
+
+    def shown(value: int | None) -> Decimal | str:
+        return HIDDEN if value is None else Decimal(value)
+
+    active, exited = table["row_keys"].index("active"), table["row_keys"].index("exited")
+    expected = [
+        shown(table["row_totals"][active]),
+        shown(table["cells"][active][table["column_keys"].index("kvinna")]),
+        shown(table["cells"][active][table["column_keys"].index("man")]),
+        shown(table["row_totals"][exited]),
+    ]
+    assert activera_values(namnd, 2025) == expected
+    # Alingsås had one woman and two men in 2025: the public report must not print them.
+    assert expected[1] == HIDDEN and expected[2] == HIDDEN
+
+
+def test_a_hidden_count_is_stored_as_text_and_shown_as_visas_ej(namnd, participants):
+    deliver_all("annual", 2025)
     women = figure(namnd, 2025, "activera_participants_women")
-    exits = figure(namnd, 2025, "activera_exits")
-    assert computed_values_refresh(namnd=namnd, year=2025) == 6
-    assert outcomes(women) == {2025: Decimal(1), 2024: Decimal(0), 2023: Decimal(0)}
-    assert outcomes(exits) == {2025: Decimal(1), 2024: Decimal(0), 2023: Decimal(0)}
+    computed_values_refresh(namnd=namnd, year=2025)
+    value = KeyFigureValue.objects.get(key_figure=women, year=2025)
+    assert value.value is None and value.text == "visas ej" and value.origin == KeyFigureOrigin.COMPUTED
+    # Years without a released annual delivery have no outcome.
+    assert set(KeyFigureValue.objects.filter(key_figure=women).values_list("year", flat=True)) == {2025}

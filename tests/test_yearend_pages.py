@@ -13,27 +13,18 @@ from django.utils import timezone
 
 from apps.audit.models import AuditAction, AuditEvent
 from apps.yearend.document import build_document, due_date
-from apps.yearend.example import load_example
 from apps.yearend.models import GoalAssessment, ReportStatus, ReportText, SignalStep, YearReport
 from apps.yearend.selectors import goal_proposals, report_goals, upcoming_deadlines
 from apps.yearend.services.editing import (
     goal_assessment_decide,
     report_text_save,
     year_report_approve,
-    year_report_reopen,
 )
 from apps.yearend.services.reports import year_report_ensure
 from insyn.errors import Conflict, NotPermitted, ValidationFailed
 from lib.swedish import MONTHS
 from tests.conftest import verified_client
 from tests.test_pages_are_in_swedish import english_on
-
-
-@pytest.fixture
-def report(insjoriket, head_alingsas) -> YearReport:
-    """Seed 002's årsbokslut 2022, opened again as a draft so it can be worked on."""
-    approved = load_example("alingsas-2022")
-    return year_report_reopen(actor=head_alingsas, report=approved)
 
 
 def _urls(report: YearReport) -> dict[str, str]:

@@ -57,6 +57,7 @@ def test_interim_sick_leave_covers_january_to_august(namnd):
     figures_import(actor=None, namnd=namnd, kind="sickleave", filename="s.csv", data=data, period="interim")
     table = sick_leave_table(namnd, 2026, "interim")
     assert table.notes == ["*Avser perioden 1 januari - 31 augusti"]
+    assert table.columns == ["Sjukfrånvaro* (%)", "jan–aug 2025", "jan–aug 2026", "Differens"]
     assert table.row("Total sjukfrånvaro").cells == ["-", "5,0", "-"]
 
 

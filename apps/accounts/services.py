@@ -206,3 +206,19 @@ def totp_device_confirm(*, device: TOTPDevice, token: str, context: AuditContext
             object_id=device.user.username,
         )
     return True
+
+
+def sign_in_event_record(
+    *, action: AuditAction, context: AuditContext | None, user: User | None = None, username: str = ""
+) -> None:
+    """Log a step of signing in or out (password, second factor, lockout, logout). A failed
+    password has no user: the name that was tried is logged instead."""
+    name = user.get_username() if user is not None else username
+    audit_record(
+        actor=user,
+        actor_username=name,
+        action=action,
+        context=context,
+        object_type="user",
+        object_id=name,
+    )

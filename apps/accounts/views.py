@@ -22,7 +22,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from apps.accounts.access import page
 from apps.audit.context import audit_context
 from apps.audit.models import AuditAction
-from apps.audit.services import audit_record
 
 from .access import current_user
 from .forms import ApiTokenFilterForm, LoginForm, TokenForm
@@ -35,7 +34,7 @@ from .selectors import (
     may_manage_every_api_token,
     second_factor_pending,
 )
-from .services import api_token_revoke, totp_device_confirm, totp_device_start_enrolment
+from .services import api_token_revoke, sign_in_event_record, totp_device_confirm, totp_device_start_enrolment
 
 GENERIC_LOGIN_ERROR = "Fel användarnamn eller lösenord."
 
@@ -68,25 +67,16 @@ def login_view(request: HttpRequest) -> HttpResponse:
         user = authenticate(request, username=username, password=form.cleaned_data["password"])
         if user is None:
             locked = bool(getattr(request, "axes_locked_out", False))
-            audit_record(
-                actor=None,
-                actor_username=username,
+            sign_in_event_record(
                 action=AuditAction.LOGIN_LOCKED if locked else AuditAction.LOGIN_FAILURE,
                 context=audit_context(request),
-                object_type="user",
-                object_id=username,
+                username=username,
             )
             form.add_error(None, GENERIC_LOGIN_ERROR)
         else:
             assert isinstance(user, User)
             login(request, user)
-            audit_record(
-                actor=user,
-                action=AuditAction.LOGIN_SUCCESS,
-                context=audit_context(request),
-                object_type="user",
-                object_id=user.username,
-            )
+            sign_in_event_record(action=AuditAction.LOGIN_SUCCESS, context=audit_context(request), user=user)
             return _after_password(request, user)
     return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
 
@@ -132,21 +122,9 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             _second_factor_given(request, device)
-            audit_record(
-                actor=user,
-                action=AuditAction.OTP_SUCCESS,
-                context=audit_context(request),
-                object_type="user",
-                object_id=user.username,
-            )
+            sign_in_event_record(action=AuditAction.OTP_SUCCESS, context=audit_context(request), user=user)
             return redirect(_next_url(request))
-        audit_record(
-            actor=user,
-            action=AuditAction.OTP_FAILURE,
-            context=audit_context(request),
-            object_type="user",
-            object_id=user.username,
-        )
+        sign_in_event_record(action=AuditAction.OTP_FAILURE, context=audit_context(request), user=user)
         form.add_error("token", _("Koden stämmer inte. Vänta på nästa kod och försök igen."))
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
 
@@ -192,13 +170,7 @@ def _base32_secret(device: TOTPDevice) -> str:
 def logout_view(request: HttpRequest) -> HttpResponse:
     user = _pending_user(request)
     if user is not None:
-        audit_record(
-            actor=user,
-            action=AuditAction.LOGOUT,
-            context=audit_context(request),
-            object_type="user",
-            object_id=user.username,
-        )
+        sign_in_event_record(action=AuditAction.LOGOUT, context=audit_context(request), user=user)
     logout(request)
     return redirect(reverse("accounts:login"))
 

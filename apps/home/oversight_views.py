@@ -36,7 +36,16 @@ def audit_search(request: HttpRequest) -> HttpResponse:
         details={key: str(value) for key, value in filters.items()},
     )
     rows = describe_events(page_obj) if page_obj is not None else []
-    return render(request, "audit/search.html", {"form": form, "page_obj": page_obj, "rows": rows})
+    # The next page's link keeps the search and replaces the page number (not one more "sida=").
+    query = request.GET.copy()
+    query.pop("sida", None)
+    next_query = ""
+    if page_obj is not None and page_obj.has_next():
+        query["sida"] = str(page_obj.next_page_number())
+        next_query = query.urlencode()
+    return render(
+        request, "audit/search.html", {"form": form, "page_obj": page_obj, "rows": rows, "next_query": next_query}
+    )
 
 
 @page(Permission.ORGANISATION_VIEW)

@@ -7,26 +7,26 @@ measure is a count over the nämnd's own municipality, read where it lives:
 - the decision register: the favourable decisions reported as not executed within three months
   (sections 1 and 2 of the year's submitted quarterly reports, each decision counted once however
   many quarters list it – the statistics of seed 000);
-- ACTivera: the participants of the municipality's own unit active in the year (started by its
-  end and not left before its start, as the förbund's statistics count them), by gender, and
-  those who left in the year.
+- ACTivera: the participants of the municipality's own unit active in the year, by gender, and
+  those who left in the year, **as the year's annual delivery was released to the förbund**.
 
-These are aggregates inside the municipality; no personal data leaves it. A year without the data
-to count (no submitted quarterly report, no ACTivera agreement covering it) has no outcome ("-").
+The årsbokslut is a public document. Its decision counts are coarser than the quarterly reports the
+council already receives; its ACTivera counts are exactly the released ones, so that nothing in it
+undoes the protection of what the förbund publishes: a count the release hides is "visas ej"
+here too. A year without the data (no submitted quarterly report, no released annual delivery) has
+no outcome ("-").
 """
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
 
 from apps.accounts.models import User
-from apps.activera.models import Enrolment, Gender, ProgrammeUnit
+from apps.activera.models import Delivery, DeliveryKind, Gender
 from apps.audit.context import AuditContext
 from apps.audit.models import AuditAction
 from apps.decisions.models import QuarterlyReport, ReportRow, ReportStatus
@@ -46,11 +46,11 @@ class Measure:
     label: str
     source: str
     # (the nämnd's municipality, year) → the outcome, or None when there is nothing to count.
-    compute: Callable[[Organisation, int], Decimal | None]
+    compute: Callable[[Organisation, int], Decimal | str | None]
 
 
-def _decisions_reported(sections: tuple[Section, ...]) -> Callable[[Organisation, int], Decimal | None]:
-    def compute(municipality: Organisation, year: int) -> Decimal | None:
+def _decisions_reported(sections: tuple[Section, ...]) -> Callable[[Organisation, int], Decimal | str | None]:
+    def compute(municipality: Organisation, year: int) -> Decimal | str | None:
         reports = QuarterlyReport.objects.filter(municipality=municipality, year=year, status=ReportStatus.SUBMITTED)
         if not reports.exists():
             return None
@@ -60,26 +60,40 @@ def _decisions_reported(sections: tuple[Section, ...]) -> Callable[[Organisation
     return compute
 
 
-def _units(municipality: Organisation, year: int) -> list[ProgrammeUnit]:
-    """The municipality's own ACTivera units with an agreement covering part of the year."""
-    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    return list(ProgrammeUnit.objects.filter(unit__parent=municipality, period_start__lte=last, period_end__gte=first))
+# What the årsbokslut shows of a count the förbund's release hides (its "–"): the report is a public
+# document, so it must not print what the joint protection of the release withholds.
+HIDDEN = "visas ej"
 
 
-def _activera(*, exited: bool, gender: str | None = None) -> Callable[[Organisation, int], Decimal | None]:
-    def compute(municipality: Organisation, year: int) -> Decimal | None:
-        units = _units(municipality, year)
-        if not units:
+def _released_participants(row: str, column: str | None = None) -> Callable[[Organisation, int], Decimal | str | None]:
+    """A cell of the "Deltagare per kön" table (row "active" or "exited"; a gender column, or the
+    row's total) of the municipality's annual ACTivera deliveries **as released to the förbund**:
+    the årsbokslut is published, so it shows exactly what the förbund already shows, protected
+    jointly with everything else (apps/activera/releases.py), and nothing before the release."""
+
+    def compute(municipality: Organisation, year: int) -> Decimal | str | None:
+        deliveries = list(
+            Delivery.objects.filter(
+                kind=DeliveryKind.ANNUAL,
+                year=year,
+                released_at__isnull=False,
+                programme_unit__unit__parent=municipality,
+            ).order_by("pk")
+        )
+        if not deliveries:
             return None
-        first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-        enrolments = Enrolment.objects.filter(programme_unit__in=units)
-        if exited:
-            enrolments = enrolments.filter(exit_date__range=(first, last))
-        else:
-            enrolments = enrolments.filter(Q(exit_date__isnull=True) | Q(exit_date__gte=first), start_date__lte=last)
-        if gender is not None:
-            enrolments = enrolments.filter(gender=gender)
-        return Decimal(enrolments.count())
+        total = 0
+        for delivery in deliveries:
+            table = next(t for t in delivery.content["tables"] if t["key"] == "participants")
+            index = table["row_keys"].index(row)
+            if column is None:
+                value = table["row_totals"][index]
+            else:
+                value = table["cells"][index][table["column_keys"].index(column)]
+            if value is None:
+                return HIDDEN
+            total += int(value)
+        return Decimal(total)
 
     return compute
 
@@ -100,18 +114,22 @@ COMPUTED_MEASURES: dict[str, Measure] = {
         DECISIONS_SOURCE,
         _decisions_reported((Section.INTERRUPTED,)),
     ),
-    "activera_participants": Measure("Antal deltagare i ACTivera under året", ACTIVERA_SOURCE, _activera(exited=False)),
+    "activera_participants": Measure(
+        "Antal deltagare i ACTivera under året", ACTIVERA_SOURCE, _released_participants("active")
+    ),
     "activera_participants_women": Measure(
-        "Antal deltagare i ACTivera under året, kvinnor", ACTIVERA_SOURCE, _activera(exited=False, gender=Gender.WOMAN)
+        "Antal deltagare i ACTivera under året, kvinnor",
+        ACTIVERA_SOURCE,
+        _released_participants("active", Gender.WOMAN),
     ),
     "activera_participants_men": Measure(
-        "Antal deltagare i ACTivera under året, män", ACTIVERA_SOURCE, _activera(exited=False, gender=Gender.MAN)
+        "Antal deltagare i ACTivera under året, män", ACTIVERA_SOURCE, _released_participants("active", Gender.MAN)
     ),
-    "activera_exits": Measure("Antal avslut i ACTivera under året", ACTIVERA_SOURCE, _activera(exited=True)),
+    "activera_exits": Measure("Antal avslut i ACTivera under året", ACTIVERA_SOURCE, _released_participants("exited")),
 }
 
 
-def computed_value(measure: str, *, namnd: Organisation, year: int) -> Decimal | None:
+def computed_value(measure: str, *, namnd: Organisation, year: int) -> Decimal | str | None:
     """One measure's outcome for the nämnd's municipality in a year."""
     if measure not in COMPUTED_MEASURES:
         raise ValidationFailed(f"Insyn kan inte beräkna {measure!r}; kända mått: {', '.join(COMPUTED_MEASURES)}.")
@@ -138,7 +156,7 @@ def computed_values_refresh(
             f"Insyn kan inte beräkna {', '.join(unknown)}; kända mått: {', '.join(COMPUTED_MEASURES)}."
         )
     years = (year, year - 1, year - 2)
-    cache: dict[tuple[str, int], Decimal | None] = {}
+    cache: dict[tuple[str, int], Decimal | str | None] = {}
     written = 0
     with transaction.atomic():
         for figure in figures:
@@ -153,7 +171,11 @@ def computed_values_refresh(
                 KeyFigureValue.objects.update_or_create(
                     key_figure=figure,
                     year=y,
-                    defaults={"value": value, "text": "", "origin": KeyFigureOrigin.COMPUTED},
+                    defaults=(
+                        {"value": None, "text": value, "origin": KeyFigureOrigin.COMPUTED}
+                        if isinstance(value, str)
+                        else {"value": value, "text": "", "origin": KeyFigureOrigin.COMPUTED}
+                    ),
                 )
                 written += 1
         if figures:

@@ -9,7 +9,6 @@ Every figure is fictional, of about the size of seed 002's nämnd."""
 from __future__ import annotations
 
 import datetime
-import json
 from decimal import Decimal
 
 from django.conf import settings
@@ -18,24 +17,32 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.accounts.models import User
-from apps.accounts.roles import Role
 from apps.accounts.services import user_create
 from apps.organisations.models import Organisation, OrganisationKind
 from lib.report_numbers import format_number, share_percent
 from lib.targets import meets, proposed_step
 
-from .computed import COMPUTED_MEASURES, computed_values_refresh
+from .computed import computed_values_refresh
+from .demo_data import (
+    CONTROL_POINTS,
+    INVESTMENTS,
+    LEDGER,
+    MANAGER,
+    OFFICER,
+    PROGNOSES,
+    PROVIDERS,
+    SICK_LEAVE,
+    SIGNAL_STEPS,
+    STAFF,
+    YEAREND_DEMO_USERS,
+)
+from .demo_goals import goals_for_year, kolada_file
 from .models import (
     ControlFollowUp,
     ControlPoint,
     ControlResultTable,
-    CouncilGoal,
     GoalAssessment,
     GovernanceSettings,
-    KeyFigure,
-    KeyFigureOrigin,
-    KeyFigureTable,
-    KeyFigureValue,
     LedgerFigure,
     NamndGoal,
     Period,
@@ -46,196 +53,10 @@ from .models import (
     YearReport,
 )
 from .models.control import ControlAssessment
+from .services.editing import approval_snapshot
 from .services.imports import figures_import
 from .services.kolada import kolada_import, kommunkod_of
 from .services.reports import year_report_ensure
-
-# One login per role, as the demo command's table: (username, role, organisation, full name).
-YEAREND_DEMO_USERS: list[tuple[str, Role, str, str]] = [
-    ("controller.alingsas", Role.YEAREND_CONTROLLER, "alingsas", "Verksamhetscontroller Socialförvaltningen Alingsås"),
-    (
-        "forvaltningschef.alingsas",
-        Role.ADMINISTRATION_HEAD,
-        "alingsas",
-        "Förvaltningschef Socialförvaltningen Alingsås",
-    ),
-]
-OFFICER = ("Lena Sandberg", "0322-61 67 80")
-MANAGER = "Maria Holm"
-
-# Lowest first; every colour reaches 4.5:1 against white, and the label and symbol go with it.
-SIGNAL_STEPS = [
-    ("Ej uppfyllt", "#b42318", "✕"),
-    ("Delvis uppfyllt", "#8a5a00", "◐"),
-    ("Helt uppfyllt", "#067647", "✓"),
-]
-
-# The ledger in kronor per kontogrupp: (budget, outcome) for the year before last, last year, and
-# January–August of last year and of this year.
-LEDGER: dict[str, dict[str, tuple[str, str]]] = {
-    "before": {
-        "intakter": ("13950000", "15412337.50"),
-        "personalkostnader": ("-127400000", "-122986204.15"),
-        "lokalhyror": ("-12900000", "-12113870"),
-        "kop_av_tjanster": ("-60300000", "-64025418.60"),
-        "ovriga_kostnader": ("-32150000", "-34420113.20"),
-        "kommunbidrag": ("218800000", "218800000"),
-        "finansnetto": ("0", "-3112.40"),
-    },
-    "last": {
-        "intakter": ("14300000", "16128904.30"),
-        "personalkostnader": ("-132650000", "-128402577.85"),
-        "lokalhyror": ("-13100000", "-12694310"),
-        "kop_av_tjanster": ("-62400000", "-66873042.10"),
-        "ovriga_kostnader": ("-33050000", "-33917466.45"),
-        "kommunbidrag": ("226900000", "226900000"),
-        "finansnetto": ("0", "-1877.90"),
-    },
-    "last_interim": {
-        "intakter": ("9533333", "11204117.80"),
-        "personalkostnader": ("-88433333", "-84118392.40"),
-        "lokalhyror": ("-8733333", "-8466120"),
-        "kop_av_tjanster": ("-41600000", "-43129884.65"),
-        "ovriga_kostnader": ("-22033334", "-21876540.15"),
-        "kommunbidrag": ("151266667", "151266667"),
-        "finansnetto": ("0", "-1204.10"),
-    },
-    "current_interim": {
-        "intakter": ("9866667", "10587342.25"),
-        "personalkostnader": ("-91866667", "-89934810.70"),
-        "lokalhyror": ("-9000000", "-8894255"),
-        "kop_av_tjanster": ("-43200000", "-46318907.35"),
-        "ovriga_kostnader": ("-22800000", "-23102688.90"),
-        "kommunbidrag": ("157000000", "157000000"),
-        "finansnetto": ("0", "-950.60"),
-    },
-}
-INVESTMENTS: dict[str, dict[str, tuple[str, str]]] = {
-    "before": {
-        "expansion": ("0", "0"),
-        "image": ("0", "0"),
-        "inventarier": ("250000", "212480"),
-        "it_utrustning": ("150000", "186930"),
-        "transportmedel": ("0", "0"),
-        "maskiner": ("0", "0"),
-        "lokalanpassning": ("200000", "0"),
-    },
-    "last": {
-        "expansion": ("0", "0"),
-        "image": ("0", "0"),
-        "inventarier": ("300000", "341275"),
-        "it_utrustning": ("150000", "98640"),
-        "transportmedel": ("0", "61200"),
-        "maskiner": ("0", "0"),
-        "lokalanpassning": ("200000", "143900"),
-    },
-    "last_interim": {
-        "inventarier": ("200000", "118420"),
-        "it_utrustning": ("100000", "54310"),
-        "lokalanpassning": ("133333", "0"),
-    },
-    "current_interim": {
-        "inventarier": ("200000", "87950"),
-        "it_utrustning": ("100000", "121480"),
-        "lokalanpassning": ("133333", "96300"),
-    },
-}
-# The forecasts of the year's result (kronor) at each reconciliation, in order.
-PROGNOSES = {
-    "last": [("Fördjupad månadsuppföljning", "1500000"), ("Delårsbokslut", "2800000")],
-    "current": [("Fördjupad månadsuppföljning", "900000"), ("Delårsbokslut", "-1200000")],
-}
-STAFF: dict[str, dict[str, str]] = {
-    "before": {
-        "tillsvidareanstallda": "165",
-        "visstidsanstallda": "12",
-        "arsarbetare_tillsvidare": "162.4",
-        "arsarbetare_visstid": "10.2",
-        "sysselsattningsgrad": "98.7",
-        "medelalder": "45.9",
-        "timavlonade": "5.8",
-        "fyllnad": "0.2",
-        "overtid": "0.5",
-        "personalomsattning": "12.9",
-        "arbetsskador": "3",
-        "tillbud": "19",
-    },
-    "last": {
-        "tillsvidareanstallda": "169",
-        "visstidsanstallda": "10",
-        "arsarbetare_tillsvidare": "166.1",
-        "arsarbetare_visstid": "8.7",
-        "sysselsattningsgrad": "98.9",
-        "medelalder": "45.4",
-        "timavlonade": "5.1",
-        "fyllnad": "0.2",
-        "overtid": "0.4",
-        "personalomsattning": "11.6",
-        "arbetsskador": "1",
-        "tillbud": "23",
-    },
-}
-STAFF["last_interim"] = {**STAFF["last"], "personalomsattning": "7.9", "arbetsskador": "1", "tillbud": "15"}
-STAFF["current_interim"] = {
-    **STAFF["last"],
-    "tillsvidareanstallda": "171",
-    "visstidsanstallda": "9",
-    "arsarbetare_tillsvidare": "168.3",
-    "arsarbetare_visstid": "7.9",
-    "personalomsattning": "7.1",
-    "arbetsskador": "0",
-    "tillbud": "12",
-}
-# Sick hours and ordinary hours per group.
-SICK_LEAVE: dict[str, dict[str, tuple[str, str]]] = {
-    "before": {
-        "totalt": ("27410", "301200"),
-        "kvinnor": ("24380", "240100"),
-        "man": ("3030", "61100"),
-        "under_30": ("1690", "37400"),
-        "30_49": ("16450", "152900"),
-        "50_plus": ("9270", "110900"),
-        "dag_1_14": ("8130", "301200"),
-        "dag_15_59": ("3810", "301200"),
-        "dag_60_plus": ("15470", "301200"),
-    },
-    "last": {
-        "totalt": ("25640", "306900"),
-        "kvinnor": ("22310", "244800"),
-        "man": ("3330", "62100"),
-        "under_30": ("1880", "39100"),
-        "30_49": ("15020", "155200"),
-        "50_plus": ("8740", "112600"),
-        "dag_1_14": ("8470", "306900"),
-        "dag_15_59": ("3350", "306900"),
-        "dag_60_plus": ("13820", "306900"),
-    },
-    "last_interim": {
-        "totalt": ("17180", "203400"),
-        "kvinnor": ("15020", "162300"),
-        "man": ("2160", "41100"),
-        "under_30": ("1210", "25900"),
-        "30_49": ("10060", "102800"),
-        "50_plus": ("5910", "74700"),
-        "dag_1_14": ("5490", "203400"),
-        "dag_15_59": ("2280", "203400"),
-        "dag_60_plus": ("9410", "203400"),
-    },
-    "current_interim": {
-        "totalt": ("16230", "207100"),
-        "kvinnor": ("13950", "165200"),
-        "man": ("2280", "41900"),
-        "under_30": ("1320", "26800"),
-        "30_49": ("9380", "104100"),
-        "50_plus": ("5530", "76200"),
-        "dag_1_14": ("5760", "207100"),
-        "dag_15_59": ("2010", "207100"),
-        "dag_60_plus": ("8460", "207100"),
-    },
-}
-# Kolada's N31807 (ej återaktualiserade vuxna med försörjningsstöd ett år efter avslut, %) for the
-# three years before this one; this year's is not published until next spring.
-KOLADA_N31807 = {3: ("79.0", "81.0", "77.0"), 2: ("83.0", "84.0", "82.0"), 1: ("84.0", "86.0", "82.0")}
 
 
 def _csv(header: str, rows: list[str]) -> bytes:
@@ -306,203 +127,6 @@ def _import_figures(namnd: Organisation, last: int, current: int) -> None:
         rows = [f"{year};{occasion};{amount}" for occasion, amount in PROGNOSES[key]]
         data = _csv("år;avstämningstillfälle;prognos_kr", rows)
         figures_import(actor=None, namnd=namnd, kind="prognoses", filename=f"prognoser-{year}.csv", data=data)
-
-
-def _key_figure(table: KeyFigureTable, goal: NamndGoal | None, **fields: object) -> KeyFigure:
-    figure, _ = KeyFigure.objects.get_or_create(
-        table=table, position=table.key_figures.count() + 1, defaults={"goal": goal, **fields}
-    )
-    return figure
-
-
-def _manual(figure: KeyFigure, values: dict[int, str]) -> None:
-    for year, value in values.items():
-        number, text = (None, value) if not value[0].isdigit() else (Decimal(value), "")
-        KeyFigureValue.objects.update_or_create(
-            key_figure=figure, year=year, defaults={"value": number, "text": text, "origin": KeyFigureOrigin.MANUAL}
-        )
-
-
-def _computed(table: KeyFigureTable, goal: NamndGoal, measure: str, **fields: object) -> KeyFigure:
-    spec = COMPUTED_MEASURES[measure]
-    return _key_figure(table, goal, name=spec.label, source=spec.source, computed_measure=measure, **fields)
-
-
-def _households(current: int) -> dict[int, str]:
-    return {current: "244", current - 1: "241", current - 2: "236", current - 3: "248"}
-
-
-def _answered(current: int) -> dict[int, str]:
-    return {current - 1: "75", current - 2: "83", current - 3: "67"}
-
-
-def _influence(current: int) -> dict[int, str]:
-    return {current - 1: "19.4", current - 2: "18.6", current - 3: "Ej jämförbart*"}
-
-
-def _goals(namnd: Organisation, year: int, *, current: int) -> list[NamndGoal]:
-    """The council's goals 2 and 3 of the year, the nämnd's goals under them and their key figures."""
-    measured_at = "31 aug" if year == current else "31 dec"
-    two, _ = CouncilGoal.objects.get_or_create(
-        namnd=namnd,
-        year=year,
-        number=2,
-        defaults={
-            "title": (
-                "I Alingsås finns goda livsmiljöer genom en långsiktig ekologisk, social och ekonomisk "
-                "hållbar utveckling"
-            )
-        },
-    )
-    three, _ = CouncilGoal.objects.get_or_create(
-        namnd=namnd,
-        year=year,
-        number=3,
-        defaults={"title": "Alingsåsarna har inflytande, får god service och ett gott bemötande från kommunen"},
-    )
-    self_supporting, _ = NamndGoal.objects.get_or_create(
-        council_goal=two,
-        position=1,
-        defaults={
-            "title": "Antal hushåll som blir självförsörjande ska öka",
-            "indicator": (
-                "Ej återaktualiserade vuxna personer med försörjningsstöd ett år efter avslutat "
-                "försörjningsstöd, andel (%)"
-            ),
-            "agenda2030": "Mål 1. Ingen fattigdom\nMål 3. God hälsa och välbefinnande",
-        },
-    )
-    work, _ = NamndGoal.objects.get_or_create(
-        council_goal=two,
-        position=2,
-        defaults={
-            "title": "Fler invånare långt från arbetsmarknaden närmar sig arbete eller studier",
-            "indicator": "Nämndsmålet omhändertar en risk i nämndens väsentlighets- och riskanalys: "
-            "att personer med långvarigt försörjningsstöd inte får arbetsrehabiliterande insatser.",
-            "agenda2030": "Mål 8. Anständiga arbetsvillkor och ekonomisk tillväxt",
-        },
-    )
-    in_time, _ = NamndGoal.objects.get_or_create(
-        council_goal=three,
-        position=1,
-        defaults={
-            "title": "Beviljade insatser ska verkställas i tid",
-            "indicator": "Nämndsmålet omhändertar en risk i nämndens väsentlighets- och riskanalys: "
-            "att gynnande beslut inte verkställs inom tre månader.",
-            "agenda2030": "Mål 16. Fredliga och inkluderande samhällen",
-        },
-    )
-    phone, _ = NamndGoal.objects.get_or_create(
-        council_goal=three,
-        position=2,
-        defaults={
-            "title": (
-                "Andelen som tar kontakt med socialförvaltningen via telefon och som får direkt svar "
-                "på en enkel fråga ska öka"
-            ),
-            "indicator": "Andel som tar kontakt med kommunen via telefon och som får ett svar på en enkel fråga (%)",
-            "agenda2030": "Mål 16. Fredliga och inkluderande samhällen",
-        },
-    )
-
-    table, _ = KeyFigureTable.objects.get_or_create(
-        council_goal=two, position=1, defaults={"after_goal": self_supporting, "measured_at": measured_at}
-    )
-    households = _key_figure(
-        table,
-        self_supporting,
-        name="Antal hushåll med utbetalt försörjningsstöd",
-        source="Verksamhetssystem Procapita Lifecare",
-        target_direction="le",
-        target_value=Decimal(230),
-        show_direction=False,
-    )
-    _manual(households, {y: v for y, v in _households(current).items() if year - 2 <= y <= year})
-    _key_figure(
-        table,
-        self_supporting,
-        name=(
-            "Ej återaktualiserade vuxna personer med försörjningsstöd ett år efter avslutat försörjningsstöd, andel (%)"
-        ),
-        source="Hämtat från verksamhetssystemet, rapporteras in till Kolada",
-        target_direction="ge",
-        target_value=Decimal(85),
-        kolada_kpi="N31807",
-        kolada_gender="T",
-    )
-
-    table, _ = KeyFigureTable.objects.get_or_create(
-        council_goal=two, position=2, defaults={"after_goal": work, "measured_at": measured_at}
-    )
-    _computed(table, work, "activera_participants", target_direction="ge", target_value=Decimal(60))
-    _computed(table, work, "activera_participants_women")
-    _computed(table, work, "activera_participants_men")
-    _computed(table, work, "activera_exits")
-
-    table, _ = KeyFigureTable.objects.get_or_create(
-        council_goal=three, position=1, defaults={"after_goal": in_time, "measured_at": measured_at}
-    )
-    _computed(table, in_time, "decisions_not_executed", target_direction="le", target_value=Decimal(20))
-
-    table, _ = KeyFigureTable.objects.get_or_create(
-        council_goal=three,
-        position=2,
-        defaults={
-            "footnote": (
-                "* Frågorna om insyn och inflytande ändrades i Medborgarundersökningen, varför en direkt "
-                "jämförelse med tidigare år inte är möjlig."
-            )
-        },
-    )
-    answered = _key_figure(
-        table,
-        phone,
-        name="Andel som tar kontakt med kommunen via telefon som får ett direkt svar på en enkel fråga, "
-        "individ/familj (%)",
-        source="Servicemätning e-post och telefoni (Profitel)",
-        target_direction="ge",
-        target_value=Decimal(75),
-    )
-    # The service measurement is made in the autumn: the interim has no value of its own year.
-    _manual(answered, {y: v for y, v in _answered(current).items() if year - 2 <= y <= year})
-    influence = _key_figure(
-        table,
-        None,
-        name="Andel invånare som upplever att de har möjlighet till insyn och inflytande över kommunens "
-        "beslut och verksamheter (%)",
-        source="Medborgarundersökningen (SCB)",
-        target_direction="gt",
-        target_value=Decimal(19),
-        decimals=1,
-    )
-    _manual(influence, {y: v for y, v in _influence(current).items() if year - 2 <= y <= year})
-    return [self_supporting, work, in_time, phone]
-
-
-def _kolada_file(kommunkod: str, current: int) -> bytes:
-    """The answer of api.kolada.se/v2/data/kpi/N31807/municipality/{kommunkod}/year/… as saved."""
-    values = []
-    for back, (total, women, men) in sorted(KOLADA_N31807.items(), reverse=True):
-        genders = [("K", women), ("M", men), ("T", total)]
-        values.append(
-            {
-                "kpi": "N31807",
-                "municipality": kommunkod,
-                "period": current - back,
-                "values": [
-                    {"count": 1, "gender": gender, "status": "", "value": float(value)} for gender, value in genders
-                ],
-            }
-        )
-    values.append(
-        {
-            "kpi": "N31807",
-            "municipality": kommunkod,
-            "period": current,
-            "values": [{"count": 0, "gender": g, "status": "Saknas", "value": None} for g in ("K", "M", "T")],
-        }
-    )
-    return json.dumps({"count": len(values), "values": values, "next_page": None}).encode()
 
 
 def _assess(report: YearReport, goals: list[NamndGoal], steps: list[SignalStep], head: User) -> None:
@@ -618,31 +242,6 @@ def _texts(report: YearReport, goals: list[NamndGoal], controller: User) -> None
         ReportText.objects.update_or_create(report=report, key=key, defaults={"body": body, "updated_by": controller})
 
 
-CONTROL_POINTS = [
-    (
-        "Att digitaliseringen går långsamt",
-        "Att andelen e-ansökningar om försörjningsstöd ökar enligt plan",
-        "Kontroll av antal e-ansökningar",
-        ("without_remark", "Andelen e-ansökningar var 44 procent vid delåret."),
-        ("with_remark", "Andelen e-ansökningar var 47 procent vid årets slut; målet 55 procent nåddes inte."),
-    ),
-    (
-        "Att volymerna inom myndighetsutövningen inte minskar",
-        "Att antal inledda utredningar minskar inom barn och unga",
-        "Kontroll av antal inledda utredningar",
-        ("without_remark", "Antal inledda utredningar ligger i nivå med föregående år."),
-        ("without_remark", "Andelen inledda utredningar i relation till orosanmälningar har minskat."),
-    ),
-    (
-        "Att vi inte har en effektiv och rättssäker myndighetsutövning",
-        "Att antal överklaganden som går nämnden emot inte överstiger tre per månad",
-        "Kontroll av antal överklaganden som går nämnden emot",
-        ("without_remark", "Inga överklaganden har gått nämnden emot under perioden."),
-        ("without_remark", "Två överklaganden har gått nämnden emot under året."),
-    ),
-]
-
-
 def _control(namnd: Organisation, last: int, current: int) -> None:
     points = []
     for position, (risk, checked, method, interim, annual) in enumerate(CONTROL_POINTS, start=1):
@@ -703,12 +302,6 @@ def _control(namnd: Organisation, last: int, current: int) -> None:
     )
 
 
-PROVIDERS = [
-    "Adda Inköpscentral AB – Konsulentstödd familjehemsvård",
-    "Adda Inköpscentral AB – HVB – Vuxna med missbruk",
-]
-
-
 def _providers(namnd: Organisation, last: int) -> None:
     for position, agreement in enumerate(PROVIDERS, start=1):
         ProviderFollowUp.objects.get_or_create(
@@ -736,7 +329,7 @@ def _report(namnd: Organisation, year: int, period: Period, head: User | None) -
     report.manager_name = MANAGER
     if head is not None:
         report.decision_date = memo + datetime.timedelta(days=7)
-        report.status = ReportStatus.APPROVED
+        # Approved (frozen) once its goals, texts and control are in place: load_yearend_demo.
         report.approved_by = head
         report.approver_name = MANAGER
         report.approved_on = memo
@@ -763,9 +356,9 @@ def load_yearend_demo(*, today: datetime.date | None = None) -> YearReport | Non
     with transaction.atomic():
         steps = _styrmodell(namnd.parent)
         _import_figures(namnd, last, current)
-        annual_goals = _goals(namnd, last, current=current)
-        interim_goals = _goals(namnd, current, current=current)
-        kolada_import(actor=None, namnd=namnd, data=_kolada_file(kommunkod_of(namnd) or "1489", current))
+        annual_goals = goals_for_year(namnd, last, current=current)
+        interim_goals = goals_for_year(namnd, current, current=current)
+        kolada_import(actor=None, namnd=namnd, data=kolada_file(kommunkod_of(namnd) or "1489", current))
         computed_values_refresh(namnd=namnd, year=last)
         computed_values_refresh(namnd=namnd, year=current)
         annual = _report(namnd, last, Period.ANNUAL, head)
@@ -775,4 +368,7 @@ def load_yearend_demo(*, today: datetime.date | None = None) -> YearReport | Non
         _texts(interim, interim_goals, controller)
         _control(namnd, last, current)
         _providers(namnd, last)
+        annual.status = ReportStatus.APPROVED
+        annual.approved_content = approval_snapshot(annual)
+        annual.save(update_fields=["status", "approved_content"])
     return annual

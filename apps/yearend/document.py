@@ -8,8 +8,8 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from .models import GovernanceSettings, Period, ReportText, SignalStep, YearReport
-from .sections import genitive, namnd_title
+from .models import GovernanceSettings, Period, ReportStatus, ReportText, SignalStep, YearReport
+from .sections import SECTION_TEXT_KEYS, genitive, namnd_title
 from .tables import Table
 from .tables.control import control_counts, control_table, providers_table
 from .tables.economy import drift_table, investments_table, prognosis_table, result_summary
@@ -19,6 +19,7 @@ from .tables.staff import injuries_table, sick_leave_table, staff_table
 
 @dataclass
 class GoalBlock:
+    goal_id: int
     indicator: str
     title: str
     analysis: list[str]
@@ -29,6 +30,7 @@ class GoalBlock:
     def as_json(self) -> dict[str, Any]:
         return {
             "type": "goal",
+            "goal_id": self.goal_id,
             "indicator": self.indicator,
             "title": self.title,
             "analysis": self.analysis,
@@ -36,6 +38,18 @@ class GoalBlock:
             "assessment": self.assessment,
             "tables": [t.as_json() for t in self.tables],
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> GoalBlock:
+        return cls(
+            goal_id=data["goal_id"],
+            indicator=data["indicator"],
+            title=data["title"],
+            analysis=list(data["analysis"]),
+            agenda2030=list(data["agenda2030"]),
+            assessment=data["assessment"],
+            tables=[Table.from_json(t) for t in data["tables"]],
+        )
 
 
 @dataclass
@@ -50,6 +64,8 @@ class Section:
     # Text written after the tables (the seed comments its staff tables below them).
     after: list[str] = field(default_factory=list)
     page_break_before: bool = False
+    # The editable text (sections.py) the section's paragraphs, or its `after`, come from.
+    text_key: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -60,7 +76,25 @@ class Section:
             "tables": [t.as_json() for t in self.tables],
             "goals": [g.as_json() for g in self.goals],
             "after": self.after,
+            "in_toc": self.in_toc,
+            "page_break_before": self.page_break_before,
+            "text_key": self.text_key,
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Section:
+        return cls(
+            key=data["key"],
+            title=data["title"],
+            level=data["level"],
+            paragraphs=list(data["paragraphs"]),
+            tables=[Table.from_json(t) for t in data["tables"]],
+            goals=[GoalBlock.from_json(g) for g in data["goals"]],
+            in_toc=data["in_toc"],
+            after=list(data["after"]),
+            page_break_before=data["page_break_before"],
+            text_key=data["text_key"],
+        )
 
 
 @dataclass
@@ -86,6 +120,20 @@ class YearendDocument:
             "sections": [s.as_json() for s in self.sections],
             "tables": [t.as_json() for t in self.all_tables()],
         }
+
+
+def document_of(report: YearReport) -> YearendDocument:
+    """The report's document: as approved when it is approved (frozen), else built from today's
+    data."""
+    if report.status == ReportStatus.APPROVED and report.approved_content:
+        content = report.approved_content
+        return YearendDocument(
+            report=report,
+            head=dict(content["document"]),
+            memo=dict(content["memo"]),
+            sections=[Section.from_json(s) for s in content["sections"]],
+        )
+    return build_document(report)
 
 
 def paragraphs(text: str) -> list[str]:
@@ -152,6 +200,7 @@ def _goal_blocks(view: CouncilGoalView) -> list[GoalBlock]:
         decided = goal_view.decided
         blocks.append(
             GoalBlock(
+                goal_id=goal_view.goal.pk,
                 indicator=goal_view.goal.indicator,
                 title=goal_view.goal.title,
                 analysis=paragraphs(goal_view.analysis),
@@ -290,6 +339,8 @@ def build_document(report: YearReport) -> YearendDocument:
             page_break_before=True,
         ),
     ]
+    for section in sections:
+        section.text_key = SECTION_TEXT_KEYS.get(section.key)
     memo["result"] = summary
     memo["controls"] = {"without_remark": clean, "followed_up": followed}
     return YearendDocument(report=report, head=head, memo=memo, sections=sections)

@@ -43,6 +43,7 @@ from .models import (
     YearReport,
 )
 from .services.common import audit_yearend, require_namnd
+from .services.editing import approval_snapshot
 from .services.imports import figures_import
 from .tables.goals import figure_meets_target, values_for
 
@@ -247,7 +248,9 @@ def load_example(name: str, *, actor: User | None = None, context: AuditContext 
                 "manager_name": head["manager_name"],
                 "manager_title": head["manager_title"],
                 "recipients": head["recipients"],
-                "status": ReportStatus.APPROVED,
+                # Approved at the end, once everything it shows is in place.
+                "status": ReportStatus.DRAFT,
+                "approved_content": None,
                 "approver_name": head["approver_name"],
                 "approved_on": _date(head["approved_on"]),
             },
@@ -279,6 +282,10 @@ def load_example(name: str, *, actor: User | None = None, context: AuditContext 
                 reason=spec["reason"],
                 decided_at=now,
             )
+        # The seed's report is approved: freeze it as it now stands (services/editing.py).
+        report.status = ReportStatus.APPROVED
+        report.approved_content = approval_snapshot(report)
+        report.save(update_fields=["status", "approved_content"])
         audit_yearend(
             actor=actor,
             action=AuditAction.YEAREND_IMPORT,

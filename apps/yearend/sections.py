@@ -40,6 +40,27 @@ REPORT_TEXTS = [
     TextSection("injuries_comment", "Arbetsskador och tillbud"),
     TextSection("sick_leave_comment", "Sjukfrånvaro"),
 ]
+# Where each editable text stands in the document: the document's section key → the text's key.
+SECTION_TEXT_KEYS = {
+    "verksamhet": "verksamhet",
+    "agenda2030": "agenda2030",
+    "mal": "goals_intro",
+    "internkontroll": "control_intro",
+    "omedelbara": "control_immediate",
+    "privata": "providers_intro",
+    "drift_summary": "drift_summary",
+    "drift_outcome": "drift_outcome",
+    "drift_comparison": "drift_comparison",
+    "prognos": "prognosis_comment",
+    "investments_outcome": "investments_outcome",
+    "investments_comparison": "investments_comparison",
+    "personalstatistik": "staff_comment",
+    "rekrytering": "recruitment",
+    "arbetsmiljo": "work_environment",
+    "arbetsskador": "injuries_comment",
+    "sjukfranvaro": "sick_leave_comment",
+    "bilaga2": "providers_comment",
+}
 TEXT_KEYS = {section.key for section in MEMO_TEXTS + REPORT_TEXTS}
 
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path("<int:year_report_id>/uppgifter/", views.head_save, name="head"),
     path("<int:year_report_id>/godkann/", views.approve, name="approve"),
     path("<int:year_report_id>/oppna-igen/", views.reopen, name="reopen"),
+    path("<int:year_report_id>/underlag/", include("apps.yearend.import_urls")),
+    path("<int:year_report_id>/mal-och-nyckeltal/", include("apps.yearend.goal_urls")),
+    path("<int:year_report_id>/internkontroll/", include("apps.yearend.control_urls")),
 ]

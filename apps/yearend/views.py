@@ -25,7 +25,7 @@ from apps.core.forms import submit_form
 from apps.core.http import download
 from insyn.errors import InsynError
 
-from .document import GoalBlock, Section, YearendDocument, build_document, due_date, paragraphs, texts_of
+from .document import GoalBlock, Section, YearendDocument, document_of, due_date, paragraphs, texts_of
 from .forms import GoalAssessmentForm, ReportTextForm, YearReportCreateForm, YearReportHeadForm
 from .models import GoalAssessment, NamndGoal, Period, ReportStatus, YearReport
 from .sections import MEMO_TEXTS, REPORT_TEXTS, goal_text_key, is_text_key, label_of
@@ -53,28 +53,6 @@ from .services.editing import (
 )
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-# Where each editable text stands in the document: the document's section key → the text's key.
-SECTION_TEXTS = {
-    "verksamhet": "verksamhet",
-    "agenda2030": "agenda2030",
-    "mal": "goals_intro",
-    "internkontroll": "control_intro",
-    "omedelbara": "control_immediate",
-    "privata": "providers_intro",
-    "drift_summary": "drift_summary",
-    "drift_outcome": "drift_outcome",
-    "drift_comparison": "drift_comparison",
-    "prognos": "prognosis_comment",
-    "investments_outcome": "investments_outcome",
-    "investments_comparison": "investments_comparison",
-    "personalstatistik": "staff_comment",
-    "rekrytering": "recruitment",
-    "arbetsmiljo": "work_environment",
-    "arbetsskador": "injuries_comment",
-    "sjukfranvaro": "sick_leave_comment",
-    "bilaga2": "providers_comment",
-}
 
 
 # --- The list -------------------------------------------------------------------------------------
@@ -194,15 +172,12 @@ def _goal_rows(
     scale = signal_scale(report)
     proposals = goal_proposal_details(report, goals, scale)
     assessments = goal_assessments_of(report)
-    blocks = {s.key: s.goals for s in document.sections if s.key.startswith("council-goal-")}
+    blocks = {block.goal_id: block for s in document.sections for block in s.goals}
     rows: dict[int, list[GoalRow]] = {}
     for goal in goals:
         number = goal.council_goal.number
         under = rows.setdefault(number, [])
-        candidates = blocks.get(f"council-goal-{number}", [])
-        block = candidates[len(under)] if len(under) < len(candidates) else None
-        if block is not None and block.title != goal.title:
-            block = next((b for b in candidates if b.title == goal.title), None)
+        block = blocks.get(goal.pk)
         assessment = assessments.get(goal.pk)
         form = bound.get(f"goal-{goal.pk}")
         if form is None and can_edit:
@@ -234,14 +209,14 @@ def _report_context(request: HttpRequest, report: YearReport, bound: dict[str, f
     user = current_user(request)
     may_edit = may_on_report(user, report, Permission.YEAREND_EDIT)
     can_edit = may_edit and report.status == ReportStatus.DRAFT
-    document = build_document(report)
+    document = document_of(report)
     texts = texts_of(report)
     histories = text_histories(report)
     goal_rows = _goal_rows(report, document, texts, histories, can_edit, bound)
     placed: set[str] = set()
     blocks = []
     for section in document.sections:
-        key = SECTION_TEXTS.get(section.key)
+        key = section.text_key
         text = _text_block(key, texts, histories, can_edit, bound) if key else None
         if key:
             placed.add(key)
@@ -286,7 +261,7 @@ def _filename(report: YearReport, extension: str) -> str:
 
 
 def _download(request: HttpRequest, report: YearReport, fmt: str) -> HttpResponse:
-    document = build_document(report)
+    document = document_of(report)
     if fmt == "json":
         response: HttpResponse = JsonResponse(
             document.as_json(), json_dumps_params={"ensure_ascii": False, "indent": 2}

@@ -1,7 +1,8 @@
-"""The controller's year in Chromium: open the årsbokslut, write a goal's analysis, decide an
-assessment against Insyn's proposal (first without a reason, then with one), the förvaltningschef
-approves, and the three downloads. axe checks the pages on the way. The yearend roles see no
-personal data, so they log in without a second factor (SECOND_FACTOR_ROLES)."""
+"""The controller's year in Chromium: open the årsbokslut, load the year's figures through the import
+page (a wrong file first, then seed 002's files), write a goal's analysis, decide an assessment
+against Insyn's proposal (first without a reason, then with one), the förvaltningschef approves,
+and the three downloads. axe checks the pages on the way. The yearend roles see no personal data,
+so they log in without a second factor (SECOND_FACTOR_ROLES)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,21 @@ from pathlib import Path
 import pytest
 
 from apps.accounts.roles import SECOND_FACTOR_ROLES, Role
-from apps.yearend.example import load_example
-from apps.yearend.models import GoalAssessment, ReportStatus, ReportText, SignalStep, YearReport
+from apps.yearend.example import EXAMPLES, FIGURE_FILES, load_example
+from apps.yearend.models import (
+    GoalAssessment,
+    InvestmentFigure,
+    LedgerFigure,
+    PrognosisFigure,
+    ReportStatus,
+    ReportText,
+    SickLeaveFigure,
+    SignalStep,
+    StaffFigure,
+    YearReport,
+)
 from apps.yearend.selectors import goal_proposals, report_goals
+from apps.yearend.services.imports import KINDS
 from tests.browser.test_login_and_accessibility import assert_accessible
 from tests.conftest import PASSWORD
 
@@ -40,9 +53,11 @@ def test_the_controllers_year_from_draft_to_approved_and_downloaded(
 ):
     assert Role.YEAREND_CONTROLLER not in SECOND_FACTOR_ROLES
     assert Role.ADMINISTRATION_HEAD not in SECOND_FACTOR_ROLES
-    # The plan and the figures of seed 002 (goals, key figures, ledger, staff); the report itself
-    # is opened by the controller on the page.
+    # The plan of seed 002 (goals, key figures, texts); its figures (ledger, staff) are loaded by
+    # the controller through the import page, and the report itself is opened on the page.
     load_example("alingsas-2022").delete()
+    for model in (LedgerFigure, InvestmentFigure, PrognosisFigure, StaffFigure, SickLeaveFigure):
+        model.objects.filter(namnd__slug="alingsas-socialnamnd").delete()
 
     _login(page, controller_alingsas)
     assert "ska vara hos kommunstyrelsen senast" in page.locator("main").inner_text()
@@ -55,8 +70,43 @@ def test_the_controllers_year_from_draft_to_approved_and_downloaded(
     page.wait_for_url("**/arsbokslut/*/")
     report = YearReport.objects.get(namnd__slug="alingsas-socialnamnd", year=2022, period="annual")
     assert page.locator("h1").inner_text() == "Socialnämndens årsbokslut 2022"
-    assert "6 194" in page.locator("main").inner_text()
+    assert "6 194" not in page.locator("main").inner_text()
     assert_accessible(page)
+
+    # The year's figures through the import page: a wrong file shows every problem and loads
+    # nothing, then seed 002's five files.
+    page.get_by_role("link", name="Läs in underlag").click()
+    page.wait_for_url(f"**/arsbokslut/{report.pk}/underlag/")
+    assert page.locator("h1").inner_text() == "Läs in underlag"
+    assert_accessible(page)
+    economy = page.locator("#kind-economy")
+    economy.get_by_label("Fil med driftredovisning (CSV eller XLSX)").set_input_files(
+        files=[{"name": "drift.csv", "mimeType": "text/csv", "buffer": "år;kontogrupp\n2022;lon\n".encode()}]
+    )
+    economy.get_by_role("button", name="Läs in driftredovisning").click()
+    summary = page.locator("[data-error-summary]")
+    assert summary.is_visible()
+    assert "Inget lästes in" in summary.inner_text()
+    assert "Rad 1, kolumn budget_kr: Kolumnen saknas" in summary.inner_text()
+    assert not LedgerFigure.objects.filter(namnd=report.namnd).exists()
+    assert_accessible(page)
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.id") == "id_economy-file"
+    for kind, filename in FIGURE_FILES:
+        block = page.locator(f"#kind-{kind}")
+        block.get_by_label(f"Fil med {KINDS[kind].label} (CSV eller XLSX)").set_input_files(
+            str(EXAMPLES / "alingsas-2022" / filename)
+        )
+        block.get_by_role("button", name=f"Läs in {KINDS[kind].label}").click()
+        page.wait_for_url(f"**/arsbokslut/{report.pk}/underlag/#main")
+        assert "lästes in" in page.locator(".messages").inner_text(), kind
+    assert "18 rader sjukfrånvaro lästes in (2021, 2022)." in page.locator(".messages").inner_text()
+    loaded = page.locator("#loaded").inner_text()
+    assert "Driftredovisning\t7\t7" in loaded or "Driftredovisning 7 7" in " ".join(loaded.split())
+    assert_accessible(page)
+    page.get_by_role("link", name="Tillbaka till rapporten").click()
+    page.wait_for_url(f"**/arsbokslut/{report.pk}/")
+    assert "6 194" in page.locator("main").inner_text()
 
     proposals = goal_proposals(report)
     goal = next(g for g in report_goals(report) if proposals[g.pk] is not None)

@@ -35,20 +35,10 @@ def enrolment_list_record(
     per_municipality: bool = True,
 ) -> None:
     """Log that `actor` was shown a list of participants (nothing when it is empty): one row per
-    municipality touched, or with `per_municipality=False` (the start page) one row for the page,
-    "N deltagare", under the first participant's municipality."""
+    municipality touched with its participants' codes, so each municipality's log holds what was
+    shown of its own. With `per_municipality=False` (the start page) each row also names the page,
+    "N deltagare", N counting that municipality's participants."""
     if not enrolments:
-        return
-    if not per_municipality:
-        audit_record(
-            actor=actor,
-            action=AuditAction.PARTICIPANT_LIST,
-            context=context,
-            object_type="enrolment",
-            object_id=f"{len(enrolments)} deltagare",
-            municipality_slug=municipality_of_unit(enrolments[0].programme_unit).slug,
-            details={"codes": [e.code for e in enrolments]},
-        )
         return
     by_municipality: dict[str, list[str]] = {}
     for enrolment in enrolments:
@@ -59,6 +49,7 @@ def enrolment_list_record(
             action=AuditAction.PARTICIPANT_LIST,
             context=context,
             object_type="enrolment",
+            object_id="" if per_municipality else f"{len(codes)} deltagare",
             municipality_slug=slug,
             details={"codes": codes},
         )

@@ -36,29 +36,23 @@ def decision_list_record(
     per_municipality: bool = True,
 ) -> None:
     """Log that `actor` was shown a list of decisions (nothing when it is empty): one row per
-    municipality touched with its people's codes, or with `per_municipality=False` (the register's
-    page) one row for the page, "N beslut", under the first decision's municipality."""
+    municipality touched with its people's codes, so each municipality's log holds what was shown of
+    its own people. With `per_municipality=False` (the register's page) each row also names the
+    page, "N beslut", N counting that municipality's decisions."""
     if not decisions:
         return
-    if not per_municipality:
+    by_municipality: dict[str, list[Decision]] = {}
+    for decision in decisions:
+        by_municipality.setdefault(decision.municipality.slug, []).append(decision)
+    for slug, shown in by_municipality.items():
         audit_record(
             actor=actor,
             action=AuditAction.DECISION_LIST,
             context=context,
             object_type="decision",
-            object_id=f"{len(decisions)} beslut",
-            municipality_slug=decisions[0].municipality.slug,
-            details={"codes": sorted({d.person.code for d in decisions})},
-        )
-        return
-    for slug in {d.municipality.slug for d in decisions}:
-        audit_record(
-            actor=actor,
-            action=AuditAction.DECISION_LIST,
-            context=context,
-            object_type="decision",
+            object_id="" if per_municipality else f"{len(shown)} beslut",
             municipality_slug=slug,
-            details={"codes": sorted({d.person.code for d in decisions if d.municipality.slug == slug})},
+            details={"codes": sorted({d.person.code for d in shown})},
         )
 
 

@@ -105,6 +105,9 @@ class YearReport(models.Model):
     )
     approver_name = models.CharField(_("godkännare"), max_length=120, blank=True)
     approved_on = models.DateField(_("godkänd"), null=True, blank=True)
+    # The document as it was approved (document.py's JSON): an approved report is frozen, so a
+    # later import of its years' figures, or a change to next year's plan, does not change it.
+    approved_content = models.JSONField(_("godkänt innehåll"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -119,7 +122,8 @@ class YearReport(models.Model):
             ),
             models.CheckConstraint(
                 name="year_report_approval_complete",
-                condition=Q(status="draft") | Q(approved_on__isnull=False) & ~Q(approver_name=""),
+                condition=Q(status="draft")
+                | Q(approved_on__isnull=False, approved_content__isnull=False) & ~Q(approver_name=""),
             ),
             models.CheckConstraint(name="year_report_year_sensible", condition=Q(year__gte=2000, year__lte=2100)),
         ]

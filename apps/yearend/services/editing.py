@@ -5,6 +5,7 @@ and the approval. Each write is one transaction with its audit row."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +17,7 @@ from apps.audit.models import AuditAction
 from apps.organisations.models import Organisation
 from insyn.errors import Conflict, FieldProblems, ValidationFailed
 
+from ..document import build_document
 from ..models import GoalAssessment, NamndGoal, ReportStatus, ReportText, ReportTextVersion, SignalStep, YearReport
 from ..sections import is_text_key, label_of
 from ..selectors import goal_proposals, report_goals, signal_scale
@@ -247,6 +249,12 @@ def year_report_head_save(
 # --- Approval ---------------------------------------------------------------------------------------
 
 
+def approval_snapshot(report: YearReport) -> dict[str, Any]:
+    """The document as approved, with the approval's own fields already set on `report`: what the
+    downloads show from now on, whatever is imported or changed later."""
+    return build_document(report).as_json()
+
+
 def year_report_approve(*, actor: User, report: YearReport, context: AuditContext | None = None) -> YearReport:
     """The förvaltningschef approves the report: the godkännare line of the tjänsteskrivelse
     carries their name and the day. An approved report is frozen until it is reopened."""
@@ -259,8 +267,11 @@ def year_report_approve(*, actor: User, report: YearReport, context: AuditContex
         locked.approved_by = actor
         locked.approver_name = actor.get_full_name() or actor.get_username()
         locked.approved_on = timezone.localdate()
+        locked.approved_content = approval_snapshot(locked)
         locked.version += 1
-        locked.save(update_fields=["status", "approved_by", "approver_name", "approved_on", "version"])
+        locked.save(
+            update_fields=["status", "approved_by", "approver_name", "approved_on", "approved_content", "version"]
+        )
         audit_yearend(
             actor=actor,
             action=AuditAction.YEAREND_APPROVE,
@@ -286,8 +297,11 @@ def year_report_reopen(*, actor: User, report: YearReport, context: AuditContext
         locked.approved_by = None
         locked.approver_name = ""
         locked.approved_on = None
+        locked.approved_content = None
         locked.version += 1
-        locked.save(update_fields=["status", "approved_by", "approver_name", "approved_on", "version"])
+        locked.save(
+            update_fields=["status", "approved_by", "approver_name", "approved_on", "approved_content", "version"]
+        )
         audit_yearend(
             actor=actor,
             action=AuditAction.YEAREND_APPROVE,

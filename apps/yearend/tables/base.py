@@ -26,6 +26,15 @@ class Row:
             data["tables"] = [table.as_json() for table in self.inner]
         return data
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Row:
+        return cls(
+            label=data["label"],
+            cells=list(data["cells"]),
+            kind=data["kind"],
+            inner=[Table.from_json(t) for t in data.get("tables", [])],
+        )
+
 
 @dataclass(frozen=True)
 class Table:
@@ -44,7 +53,19 @@ class Table:
             "columns": list(self.columns),
             "rows": [row.as_json() for row in self.rows],
             "notes": list(self.notes),
+            "numeric_from": self.numeric_from,
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Table:
+        return cls(
+            key=data["key"],
+            title=data["title"],
+            columns=list(data["columns"]),
+            rows=[Row.from_json(r) for r in data["rows"]],
+            notes=list(data["notes"]),
+            numeric_from=data.get("numeric_from", 1),
+        )
 
     def row(self, label: str) -> Row:
         """The first row with `label` (tests and the page's summaries read rows by name)."""

@@ -12,6 +12,12 @@ from ..models import SickLeaveFigure, SickLeaveGroup, StaffFigure, StaffMeasure
 from .base import DASH, Row, Table
 
 
+def _years(year: int, period: str) -> list[str]:
+    """The two columns compared: the years, or their January–August in a delårsbokslut."""
+    prefix = "jan–aug " if period == "interim" else ""
+    return [f"{prefix}{year - 1}", f"{prefix}{year}"]
+
+
 def _figures(namnd: Organisation, year: int, period: str) -> dict[tuple[int, str], Decimal]:
     rows = StaffFigure.objects.filter(namnd=namnd, year__in=[year - 1, year], period=period)
     return {(row.year, row.measure): row.value for row in rows}
@@ -61,7 +67,7 @@ def staff_table(namnd: Organisation, year: int, period: str = "annual") -> Table
     return Table(
         key="personalstatistik",
         title="Personalstatistik",
-        columns=["", str(year - 1), str(year), "Differens"],
+        columns=["", *_years(year, period), "Differens"],
         rows=rows,
     )
 
@@ -75,7 +81,7 @@ def injuries_table(namnd: Organisation, year: int, period: str = "annual") -> Ta
     return Table(
         key="arbetsskador",
         title="Arbetsskador och tillbud",
-        columns=["Arbetsskador och tillbud", str(year - 1), str(year), "Differens"],
+        columns=["Arbetsskador och tillbud", *_years(year, period), "Differens"],
         rows=rows,
     )
 
@@ -95,7 +101,7 @@ def sick_leave_table(namnd: Organisation, year: int, period: str = "annual") -> 
     return Table(
         key="sjukfranvaro",
         title="Sjukfrånvaro",
-        columns=["Sjukfrånvaro* (%)", str(year - 1), str(year), "Differens"],
+        columns=["Sjukfrånvaro* (%)", *_years(year, period), "Differens"],
         rows=rows,
         notes=[f"*Avser perioden 1 januari - {until}"],
     )

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from insyn.errors import ImportFailed, InsynError
 
-from ...document import build_document
+from ...document import document_of
 from ...models import Period, YearReport
 from ...services.common import namnd_by_slug
 from ...services.imports import KINDS, figures_import
@@ -102,7 +102,7 @@ class Command(BaseCommand):
                 f"{namnd.name} har inget {Period(period).label.lower()} för {options['year']}; skapa det på sidan "
                 "Årsbokslut eller läs in ett exempel."
             )
-        document = build_document(report)
+        document = document_of(report)
         fmt = options["format"]
         content: bytes
         if fmt == "json":
