@@ -480,3 +480,27 @@ def test_the_interim_report_follows_up_the_same_plan_for_its_own_period(report, 
         ("interim", "without_remark"),
     ]
     assert "Uppföljning vid delårsbokslutet" in client.get(_base(interim)).content.decode()
+
+
+def test_personal_data_in_a_result_or_a_provider_row_is_refused_field_by_field(report, controller_alingsas):
+    point = ControlPoint.objects.filter(namnd=report.namnd, year=report.year).first()
+    with pytest.raises(ValidationFailed) as caught:
+        control_follow_up_save(
+            actor=controller_alingsas,
+            report=report,
+            point=point,
+            assessment="with_remark",
+            result="Ärendet gällde 19790126-1698, ring 070-123 45 67.",
+        )
+    assert set(caught.value.fields) == {"result"}
+    with pytest.raises(ValidationFailed) as caught:
+        provider_follow_up_save(
+            actor=controller_alingsas,
+            report=report,
+            provider=None,
+            agreement="Familjehem AB",
+            followed_up="Tillstånd",
+            met_requirements=False,
+            shortcomings="Kontakta anna.svensson@example.se",
+        )
+    assert set(caught.value.fields) == {"shortcomings"}

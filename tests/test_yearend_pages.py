@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -381,3 +382,29 @@ def test_a_new_report_starts_with_the_proposals_and_a_moved_proposal_clears_an_u
     goal_assessments_propose(report=interim)
     moved = GoalAssessment.objects.get(report=interim, goal=goal)
     assert moved.proposed == proposal and moved.decided is None
+
+
+def test_a_text_with_a_personnummer_is_refused_and_nothing_is_saved(report, controller_alingsas):
+    client = verified_client(controller_alingsas)
+    url = f"/arsbokslut/{report.pk}/texter/verksamhet/"
+    before = ReportText.objects.get(report=report, key="verksamhet").body
+    response = client.post(url, {"text-verksamhet-body": "Anna Svensson 19790126-1698 tel 070-123 45 67"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "personnummer" in body.lower()
+    assert ReportText.objects.get(report=report, key="verksamhet").body == before
+
+
+def test_a_text_with_a_likely_name_needs_the_confirmation_before_it_is_saved(report, controller_alingsas):
+    client = verified_client(controller_alingsas)
+    url = f"/arsbokslut/{report.pk}/texter/verksamhet/"
+    text = "Förvaltningschefen Karin Alvermalm presenterade arbetet för nämnden."
+    first = client.post(url, {"text-verksamhet-body": text})
+    assert first.status_code == 400
+    assert "Jag har kontrollerat att namnen inte pekar ut någon enskild person" in first.content.decode()
+    assert ReportText.objects.get(report=report, key="verksamhet").body != text
+    fingerprint = re.search(r'name="text-verksamhet-names_confirmed" value="([^"]+)"', first.content.decode())
+    assert fingerprint is not None
+    second = client.post(url, {"text-verksamhet-body": text, "text-verksamhet-names_confirmed": fingerprint.group(1)})
+    assert second.status_code == 302
+    assert ReportText.objects.get(report=report, key="verksamhet").body == text

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import date_field
+from apps.core.text_guard import NamesConfirmationMixin
 from apps.organisations.models import Organisation
 
 from .models import Period, SignalStep, YearReport
@@ -57,7 +58,9 @@ class YearReportCreateForm(forms.Form):
         field.queryset = Organisation.objects.filter(pk__in=[n.pk for n in namnds]).order_by("name")
 
 
-class ReportTextForm(forms.Form):
+class ReportTextForm(NamesConfirmationMixin, forms.Form):
+    # The årsbokslut is published: its texts pass the guard for outgoing text.
+    guarded_fields = ("body",)
     body = forms.CharField(
         label=_("Text"),
         required=False,

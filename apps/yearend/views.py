@@ -23,6 +23,7 @@ from apps.accounts.roles import Permission
 from apps.audit.context import audit_context
 from apps.core.forms import submit_form
 from apps.core.http import download
+from apps.core.text_guard import apply_text_guard_error
 from insyn.errors import InsynError
 
 from .document import GoalBlock, Section, YearendDocument, document_of, due_date, paragraphs, texts_of
@@ -322,8 +323,14 @@ def text_save(request: HttpRequest, year_report_id: int, text_key: str) -> HttpR
     saved = submit_form(
         form,
         lambda: report_text_save(
-            actor=user, report=report, key=text_key, body=form.cleaned_data["body"], context=audit_context(request)
+            actor=user,
+            report=report,
+            key=text_key,
+            body=form.cleaned_data["body"],
+            names_confirmed=form.cleaned_data["names_confirmed"],
+            context=audit_context(request),
         ),
+        on_error=apply_text_guard_error,
     )
     if saved.saved:
         messages.success(request, _("Texten ”%(label)s” är sparad.") % {"label": label_of(text_key)})

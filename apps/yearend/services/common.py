@@ -9,8 +9,9 @@ from apps.accounts.selectors import municipalities_with
 from apps.audit.context import AuditContext
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
+from apps.core.text_guard import OutgoingTextRefused, guard_outgoing_text
 from apps.organisations.models import Organisation, OrganisationKind
-from insyn.errors import NotPermitted, ValidationFailed
+from insyn.errors import FieldProblems, NotPermitted, ValidationFailed
 
 NOT_PERMITTED = "Du får inte arbeta med den nämndens årsbokslut."
 
@@ -55,3 +56,17 @@ def audit_yearend(
         municipality_slug=namnd.parent.slug if namnd.parent else "",
         details={"namnd": namnd.slug, **details},
     )
+
+
+def guard_published_text(problems: FieldProblems, fields: dict[str, str]) -> None:
+    """The årsbokslut is published: refuse personal data (personnummer, phone numbers, e-mail
+    addresses) in any of its texts, field by field, in the same round as the caller's own checks.
+    Likely names are checked with the user's confirmation on the report's long texts
+    (services/editing.py); plan rows such as a control point or a provider name officials and
+    agreements by design, so names are not asked about there."""
+    try:
+        guard_outgoing_text(fields, names_confirmed=True)
+    except OutgoingTextRefused as refused:
+        for field, messages in refused.fields.items():
+            for message in messages:
+                problems.add(field, message)

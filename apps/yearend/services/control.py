@@ -26,7 +26,7 @@ from ..models import (
     YearReport,
 )
 from ..models.control import ControlAssessment
-from .common import audit_yearend, require_namnd
+from .common import audit_yearend, guard_published_text, require_namnd
 
 YEAR_APPROVED = (
     "{year} års plan ingår i ett godkänt årsbokslut eller delårsbokslut och kan inte ändras. "
@@ -122,6 +122,7 @@ def control_point_save(
     _required(problems, "checked", checked, "Ange vad som kontrolleras.")
     _required(problems, "frequency", frequency, "Ange hur ofta punkten följs upp.", 120)
     _required(problems, "method", method, "Ange metoden.")
+    guard_published_text(problems, {"risk": risk, "checked": checked, "frequency": frequency, "method": method})
     if position is not None and position < 1:
         problems.add("position", "Ordningen börjar på 1.")
     problems.raise_if_any("Kontrollpunkten kunde inte sparas.")
@@ -182,6 +183,7 @@ def control_follow_up_save(
         raise ValidationFailed("Kontrollpunkten hör inte till rapportens nämnd och år.")
     if assessment not in ControlAssessment.values:
         problems.add("assessment", "Välj om kontrollen är genomförd utan eller med anmärkning.")
+    guard_published_text(problems, {"result": result})
     problems.raise_if_any("Uppföljningen kunde inte sparas.")
     with transaction.atomic():
         locked = _report_open(report)
@@ -426,6 +428,16 @@ def provider_follow_up_save(
         problems.add(
             "shortcomings", "Har leverantören inte uppfyllt kraven (Nej), beskriv vilka brister som iakttagits."
         )
+    guard_published_text(
+        problems,
+        {
+            "agreement": agreement,
+            "followed_up": followed_up,
+            "shortcomings": shortcomings,
+            "effect": effect,
+            "measures": measures,
+        },
+    )
     if position is not None and position < 1:
         problems.add("position", "Ordningen börjar på 1.")
     problems.raise_if_any("Uppföljningen av den privata utföraren kunde inte sparas.")

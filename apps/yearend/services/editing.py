@@ -14,6 +14,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import Permission
 from apps.audit.context import AuditContext
 from apps.audit.models import AuditAction
+from apps.core.text_guard import guard_outgoing_text
 from apps.organisations.models import Organisation
 from insyn.errors import Conflict, FieldProblems, ValidationFailed
 
@@ -56,14 +57,23 @@ def year_report_start(
 
 
 def report_text_save(
-    *, actor: User | None, report: YearReport, key: str, body: str, context: AuditContext | None = None
+    *,
+    actor: User | None,
+    report: YearReport,
+    key: str,
+    body: str,
+    names_confirmed: bool = False,
+    context: AuditContext | None = None,
 ) -> ReportText:
     """Save one text of the report; the text it replaces is kept as a version with its author
-    and time, so the page can show who changed what and when."""
+    and time, so the page can show who changed what and when. The årsbokslut is published: the
+    text passes the guard for outgoing text (apps/core/text_guard.py) – personal data is refused,
+    likely names need `names_confirmed`."""
     require_namnd(actor, report.namnd, Permission.YEAREND_EDIT)
     if not is_text_key(key) or (key.startswith("goal-") and _goal_of_report(report, int(key[5:])) is None):
         raise ValidationFailed("Rapporten har ingen sådan text.", fields={"body": ["Rapporten har ingen sådan text."]})
     body = body.replace("\r\n", "\n").strip()
+    guard_outgoing_text({"body": body}, names_confirmed=names_confirmed)
     with transaction.atomic():
         locked = _locked_draft(report)
         text = ReportText.objects.select_for_update().filter(report=locked, key=key).first()

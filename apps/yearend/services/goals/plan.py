@@ -21,7 +21,7 @@ from ...models import (
     ReportText,
     YearReport,
 )
-from ..common import audit_yearend, require_namnd
+from ..common import audit_yearend, guard_published_text, require_namnd
 from ._shared import (
     NOT_SAVED,
     _approved_decisions,
@@ -119,6 +119,7 @@ def namnd_goal_save(
     title = _text(problems, "title", title, limit=400, required="Skriv nämndens mål.")
     indicator = _text(problems, "indicator", indicator, limit=2000)
     agenda2030 = _text(problems, "agenda2030", agenda2030, limit=4000)
+    guard_published_text(problems, {"title": title, "indicator": indicator, "agenda2030": agenda2030})
     if position is not None and position < 1:
         problems.add("position", "Ange ordningen som ett heltal från 1.")
     problems.raise_if_any(NOT_SAVED)
