@@ -52,3 +52,17 @@ def test_reopening_lets_the_report_follow_the_data_again_and_a_new_approval_free
     assert memo["approver_line"].startswith(head_alingsas.get_full_name())
     assert document_of(report).as_json()["document"]["status"] == "Godkänd av förvaltningschef"
     assert result_row(document_of(report)) == moved
+
+
+def test_a_report_with_a_goal_not_assessed_cannot_be_approved(report, head_alingsas):
+    from apps.yearend.models import GoalAssessment
+    from insyn.errors import ValidationFailed
+
+    undecided = GoalAssessment.objects.filter(report=report).select_related("goal").first()
+    GoalAssessment.objects.filter(pk=undecided.pk).update(decided=None, reason="")
+    with pytest.raises(ValidationFailed) as caught:
+        year_report_approve(actor=head_alingsas, report=report)
+    assert caught.value.message.startswith("Bedöm alla mål innan rapporten godkänns. Inte bedömda: ")
+    assert undecided.goal.title in caught.value.message
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT and report.approved_content is None

@@ -180,7 +180,12 @@ def row_texts(table, label: str) -> list[str]:
 
 
 def pdf_texts(reader: PdfReader) -> list[str]:
-    return [page.extract_text() for page in reader.pages]
+    """Each page's text without the draft's marks (tested on their own below)."""
+    marks = {"UTKAST", "UTKAST – inte godkänt av förvaltningschefen"}
+    return [
+        "\n".join(line for line in page.extract_text().split("\n") if line.strip() not in marks)
+        for page in reader.pages
+    ]
 
 
 def flat(text: str) -> str:
@@ -380,3 +385,8 @@ def test_the_seed_examples_result_row_reads_the_same_in_the_docx_and_the_pdf(ins
     assert row_texts(table_with(docx_document, "Belopp i tkr"), "Årets resultat") == expected
     lines = "\n".join(pdf_texts(PdfReader(io.BytesIO(yearend_pdf(document))))).splitlines()
     assert " ".join(expected) in lines
+
+
+def test_a_draft_says_so_on_every_page_and_on_the_first_line_of_the_docx(pdf, docx):
+    assert all("UTKAST" in page.extract_text().split("\n") for page in pdf.pages)
+    assert docx.paragraphs[0].text == "UTKAST – inte godkänt av förvaltningschefen"

@@ -408,3 +408,16 @@ def test_a_text_with_a_likely_name_needs_the_confirmation_before_it_is_saved(rep
     second = client.post(url, {"text-verksamhet-body": text, "text-verksamhet-names_confirmed": fingerprint.group(1)})
     assert second.status_code == 302
     assert ReportText.objects.get(report=report, key="verksamhet").body == text
+
+
+def test_a_report_past_its_date_without_approval_is_listed_as_late_first(insjoriket, controller_alingsas):
+    from apps.organisations.models import Organisation
+
+    namnd = Organisation.objects.get(slug="alingsas-socialnamnd")
+    late = year_report_ensure(actor=None, namnd=namnd, year=2026, period="interim")
+    deadlines = upcoming_deadlines(controller_alingsas, datetime.date(2026, 12, 1))
+    first = deadlines[0]
+    assert (first.year, first.period, first.overdue, first.report) == (2026, "interim", True, late)
+    assert [(d.year, d.period, d.overdue) for d in deadlines[1:]] == [(2026, "annual", False), (2027, "interim", False)]
+    page = verified_client(controller_alingsas).get("/").content.decode()
+    assert "försenat" in page and "skulle ha varit hos kommunstyrelsen senast 30 september 2026" in page

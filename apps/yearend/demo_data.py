@@ -8,13 +8,8 @@ from apps.accounts.roles import Role
 
 # One login per role, as the demo command's table: (username, role, organisation, full name).
 YEAREND_DEMO_USERS: list[tuple[str, Role, str, str]] = [
-    ("controller.alingsas", Role.YEAREND_CONTROLLER, "alingsas", "Verksamhetscontroller Socialförvaltningen Alingsås"),
-    (
-        "forvaltningschef.alingsas",
-        Role.ADMINISTRATION_HEAD,
-        "alingsas",
-        "Förvaltningschef Socialförvaltningen Alingsås",
-    ),
+    ("controller.alingsas", Role.YEAREND_CONTROLLER, "alingsas", "Lena Sandberg"),
+    ("forvaltningschef.alingsas", Role.ADMINISTRATION_HEAD, "alingsas", "Maria Holm"),
 ]
 OFFICER = ("Lena Sandberg", "0322-61 67 80")
 MANAGER = "Maria Holm"

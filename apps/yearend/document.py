@@ -100,7 +100,7 @@ class Section:
 @dataclass
 class YearendDocument:
     report: YearReport
-    head: dict[str, str]
+    head: dict[str, Any]
     memo: dict[str, Any]
     sections: list[Section]
 
@@ -232,6 +232,8 @@ def build_document(report: YearReport) -> YearendDocument:
         "decision_date": report.decision_date.isoformat() if report.decision_date else "",
         "diary_number": report.diary_number,
         "status": report.get_status_display(),
+        # A draft says so on every page it is printed on, so it is never taken for the signed one.
+        "draft": report.status != ReportStatus.APPROVED,
     }
     recipients = [line.strip() for line in report.recipients.splitlines() if line.strip()]
     memo: dict[str, Any] = {

@@ -349,7 +349,7 @@ def _section(document: Any, section: Section, bookmark: tuple[str, int] | None, 
 # --- The document ------------------------------------------------------------------------------
 
 
-def _memo(document: Any, head: dict[str, str], memo: dict[str, Any]) -> None:
+def _memo(document: Any, head: dict[str, Any], memo: dict[str, Any]) -> None:
     document.add_paragraph().add_run(head.get("municipality", "")).bold = True
     for label, key in (
         ("Datum", "date"),
@@ -375,7 +375,7 @@ def _memo(document: Any, head: dict[str, str], memo: dict[str, Any]) -> None:
         document.add_paragraph(memo["approver_line"])
 
 
-def _front(document: Any, head: dict[str, str]) -> None:
+def _front(document: Any, head: dict[str, Any]) -> None:
     title = document.add_heading(head.get("title", ""), level=0)
     title.paragraph_format.space_before = Cm(4)
     subtitle = document.add_paragraph()
@@ -392,9 +392,16 @@ def _front(document: Any, head: dict[str, str]) -> None:
     contents.paragraph_format.space_before = Cm(1.2)
 
 
+DRAFT_MARK = "UTKAST – inte godkänt av förvaltningschefen"
+
+
 def build_docx(document: YearendDocument, pages: dict[str, int]) -> bytes:
     docx = Document()
     _setup(docx)
+    docx.core_properties.title = str(document.memo.get("title", ""))
+    docx.core_properties.author = str(document.head.get("municipality", ""))
+    if document.head.get("draft"):
+        docx.add_paragraph().add_run(DRAFT_MARK).bold = True
     _memo(docx, document.head, document.memo)
     _footer(docx.sections[0], numbered=True)
 

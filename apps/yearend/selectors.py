@@ -22,6 +22,7 @@ from .models import (
     KeyFigure,
     NamndGoal,
     Period,
+    ReportStatus,
     ReportText,
     ReportTextVersion,
     SignalStep,
@@ -169,6 +170,8 @@ class Deadline:
     period: str
     due: datetime.date
     report: YearReport | None
+    # Past its date and not approved: the start page says it is late.
+    overdue: bool = False
 
     @property
     def period_label(self) -> str:
@@ -177,7 +180,8 @@ class Deadline:
 
 def upcoming_deadlines(user: User, today: datetime.date) -> list[Deadline]:
     """For each nämnd the user writes or approves the report of: the next årsbokslut and the next
-    delårsbokslut that are due (today or later), with the report where it has been started."""
+    delårsbokslut that are due (today or later), with the report where it has been started, and
+    before them a started report of the last year whose date has passed without an approval (late)."""
     namnds = {n.pk: n for n in namnds_for_user(user, Permission.YEAREND_EDIT)}
     namnds.update({n.pk: n for n in namnds_for_user(user, Permission.YEAREND_APPROVE)})
     if not namnds:
@@ -194,7 +198,10 @@ def upcoming_deadlines(user: User, today: datetime.date) -> list[Deadline]:
         ):
             for year in years:
                 due = due_date(YearReport(namnd=namnd, year=year, period=period))
+                report = existing.get((namnd.pk, year, period))
                 if due >= today:
-                    found.append(Deadline(namnd, year, period, due, existing.get((namnd.pk, year, period))))
+                    found.append(Deadline(namnd, year, period, due, report))
                     break
+                if report is not None and report.status != ReportStatus.APPROVED:
+                    found.append(Deadline(namnd, year, period, due, report, overdue=True))
     return sorted(found, key=lambda d: (d.due, d.namnd.name))

@@ -317,6 +317,9 @@ def text_save(request: HttpRequest, year_report_id: int, text_key: str) -> HttpR
     user, report = _writable(request, year_report_id, Permission.YEAREND_EDIT)
     if not is_text_key(text_key):
         raise Http404
+    if text_key.startswith("goal-") and not any(goal_text_key(g.pk) == text_key for g in report_goals(report)):
+        # A goal of another nämnd or year is as unknown here as one that does not exist.
+        raise Http404
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = ReportTextForm(request.POST, prefix=f"text-{text_key}")

@@ -25,6 +25,7 @@ from apps.yearend.models import (
     YearReport,
 )
 from apps.yearend.selectors import goal_proposals, report_goals
+from apps.yearend.services.editing import goal_assessment_decide
 from apps.yearend.services.imports import KINDS
 from tests.browser.test_login_and_accessibility import assert_accessible
 from tests.conftest import PASSWORD
@@ -143,6 +144,16 @@ def test_the_controllers_year_from_draft_to_approved_and_downloaded(
     assert (saved.decided, saved.proposed, saved.reason) == (other, proposal, "Nyckeltalen fångar inte årets arbete.")
     assert other.label in page.locator(f"#goal-{goal.pk} .assessment").inner_text()
     assert page.get_by_role("button", name="Godkänn rapporten").count() == 0
+
+    # The goals whose decision the new figures cleared are decided as proposed (every goal must be
+    # assessed before approval; the page's forms for them were walked above).
+    decided = set(GoalAssessment.objects.filter(report=report, decided__isnull=False).values_list("goal_id", flat=True))
+    proposals = goal_proposals(report)
+    top = SignalStep.objects.filter(municipality=report.namnd.parent).order_by("position").last()
+    for remaining in report_goals(report):
+        if remaining.pk not in decided:
+            step = proposals[remaining.pk] or top
+            goal_assessment_decide(actor=controller_alingsas, report=report, goal=remaining, step=step, reason="Skäl")
 
     # The förvaltningschef approves.
     _login(page, head_alingsas)

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import datetime
+
 from django import template
 
 from lib.money import format_kronor
+from lib.swedish import MONTHS
 
 register = template.Library()
 
@@ -21,3 +24,11 @@ def negate(value: int | None) -> int | None:
 @register.filter
 def get_item(mapping: dict[object, object], key: object) -> object:
     return mapping.get(key)
+
+
+@register.filter
+def long_date(value: datetime.date | None) -> str:
+    """ "20 februari 2027", in Swedish whatever language the browser asks for."""
+    if value is None:
+        return ""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"

@@ -45,7 +45,7 @@ def _year_open(namnd: Organisation, year: int) -> None:
 
 
 def _report_open(report: YearReport) -> YearReport:
-    locked = YearReport.objects.select_for_update().select_related("namnd__parent").get(pk=report.pk)
+    locked = YearReport.objects.select_for_update(of=("self",)).select_related("namnd__parent").get(pk=report.pk)
     if locked.status == ReportStatus.APPROVED:
         raise Conflict(REPORT_APPROVED)
     return locked
@@ -302,6 +302,15 @@ def control_result_table_save(
                 problems.add(field, f"Rad {row} finns inte; tabellen har {len(rows)} rader.")
         if share_numerator_row is not None and share_numerator_row == share_denominator_row:
             problems.add("share_denominator_row", "Täljare och nämnare måste vara olika rader.")
+    guard_published_text(
+        problems,
+        {
+            "title": title,
+            "columns": " ".join(parsed_columns),
+            "grid": "\n".join(str(row["label"]) for row in rows),
+            "share_label": share_label,
+        },
+    )
     problems.raise_if_any("Tabellen kunde inte sparas.")
     with transaction.atomic():
         _report_open(report)

@@ -20,7 +20,7 @@ from lib.contrast import HEX_COLOUR, NON_TEXT_MINIMUM, contrast_ratio, darkened_
 from lib.swedish import MONTHS
 
 from ..models import GoalAssessment, GovernanceSettings, SignalStep
-from .common import require_namnd
+from .common import guard_published_text, require_namnd
 from .control import audit_change
 
 
@@ -97,6 +97,7 @@ def signal_scale_save(
     for item in steps:
         if item.step is not None and item.step.municipality_id != municipality.pk:
             problems.add(f"{item.key}_label", "Steget hör inte till kommunens skala.")
+    guard_published_text(problems, {f"{item.key}_label": item.label for item in kept})
     problems.raise_if_any("Signalskalan kunde inte sparas.")
     order = sorted(
         enumerate(kept), key=lambda pair: (pair[1].position if pair[1].position is not None else 10_000, pair[0])

@@ -22,7 +22,7 @@ from ..document import build_document
 from ..models import GoalAssessment, NamndGoal, ReportStatus, ReportText, ReportTextVersion, SignalStep, YearReport
 from ..sections import is_text_key, label_of
 from ..selectors import goal_proposals, report_goals, signal_scale
-from .common import audit_yearend, require_namnd
+from .common import audit_yearend, guard_published_text, require_namnd
 from .reports import year_report_ensure
 
 APPROVED = "Rapporten är godkänd och kan inte ändras. Den som godkände den kan öppna den igen."
@@ -31,7 +31,7 @@ REASON_NEEDED = "Ange skälet till att bedömningen avviker från förslaget ({p
 
 def _locked_draft(report: YearReport) -> YearReport:
     """The report, locked for the rest of the transaction; an approved report refuses changes."""
-    locked = YearReport.objects.select_for_update().select_related("namnd__parent").get(pk=report.pk)
+    locked = YearReport.objects.select_for_update(of=("self",)).select_related("namnd__parent").get(pk=report.pk)
     if locked.status == ReportStatus.APPROVED:
         raise Conflict(APPROVED)
     return locked
@@ -220,6 +220,11 @@ def year_report_head_save(
         problems.add("decision_body", "Ange beslutande instans.")
     if decision_date and memo_date and memo_date > decision_date:
         problems.add("memo_date", "Tjänsteskrivelsen kan inte vara daterad efter beslutet.")
+    # The officer's and the förvaltningschef's names and numbers are theirs to publish, by design.
+    guard_published_text(
+        problems,
+        {"recipients": recipients, "document_type": document_type, "decision_body": decision_body},
+    )
     problems.raise_if_any("Uppgifterna kunde inte sparas.")
     values = {
         "diary_number": diary_number.strip(),
@@ -270,9 +275,18 @@ def year_report_approve(*, actor: User, report: YearReport, context: AuditContex
     carries their name and the day. An approved report is frozen until it is reopened."""
     require_namnd(actor, report.namnd, Permission.YEAREND_APPROVE)
     with transaction.atomic():
-        locked = YearReport.objects.select_for_update().select_related("namnd__parent").get(pk=report.pk)
+        locked = YearReport.objects.select_for_update(of=("self",)).select_related("namnd__parent").get(pk=report.pk)
         if locked.status == ReportStatus.APPROVED:
             raise Conflict("Rapporten är redan godkänd.")
+        decided = set(
+            GoalAssessment.objects.filter(report=locked, decided__isnull=False).values_list("goal_id", flat=True)
+        )
+        undecided = [goal.title for goal in report_goals(locked) if goal.pk not in decided]
+        if undecided:
+            # What is signed must say how every goal went: the seed's report assesses each one.
+            raise ValidationFailed(
+                "Bedöm alla mål innan rapporten godkänns. Inte bedömda: " + "; ".join(undecided) + "."
+            )
         locked.status = ReportStatus.APPROVED
         locked.approved_by = actor
         locked.approver_name = actor.get_full_name() or actor.get_username()
@@ -299,7 +313,7 @@ def year_report_reopen(*, actor: User, report: YearReport, context: AuditContext
     """Back to a draft, so it can be changed; the approval is taken away and must be given again."""
     require_namnd(actor, report.namnd, Permission.YEAREND_APPROVE)
     with transaction.atomic():
-        locked = YearReport.objects.select_for_update().select_related("namnd__parent").get(pk=report.pk)
+        locked = YearReport.objects.select_for_update(of=("self",)).select_related("namnd__parent").get(pk=report.pk)
         if locked.status != ReportStatus.APPROVED:
             raise Conflict("Rapporten är inte godkänd; den kan redan ändras.")
         previous = locked.approver_name

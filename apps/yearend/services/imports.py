@@ -1,6 +1,7 @@
 """The ledger's and the HR system's figures read from CSV or XLSX, all or nothing: every problem
-with its row and column, and nothing written unless the whole file is right. A file replaces the
-figures of the years it holds (a year's rows that the file does not name are kept).
+with its row and column, and nothing written unless the whole file is right. Each row replaces the
+same figure (year and group, item or measure) if it is there; figures the file does not name are
+kept; prognoses are replaced a year at a time, in the file's order.
 
 Formats (semicolon or comma separated, UTF-8, header row as below; amounts in kronor, decimal
 comma or point):
@@ -25,7 +26,7 @@ from apps.accounts.models import User
 from apps.audit.context import AuditContext
 from apps.audit.models import AuditAction
 from apps.organisations.models import Organisation
-from insyn.errors import ImportFailed, ImportProblem
+from insyn.errors import FieldProblems, ImportFailed, ImportProblem
 from lib.report_numbers import parse_number
 from lib.tabular import TableError, read_table
 
@@ -40,7 +41,7 @@ from ..models import (
     StaffFigure,
     StaffMeasure,
 )
-from .common import audit_yearend, require_namnd
+from .common import audit_yearend, guard_published_text, require_namnd
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 MAX_AMOUNT = Decimal("1e13")
@@ -191,6 +192,11 @@ FIELDS = {
 
 
 def _check_row(kind: ImportKind, values: dict[str, Any], row: int, problems: list[ImportProblem]) -> None:
+    if kind.key == "prognoses" and values.get("occasion"):
+        # The names of the reconciliations are printed in the published report.
+        found = FieldProblems()
+        guard_published_text(found, {"occasion": values["occasion"]})
+        problems += [ImportProblem(row, "avstämningstillfälle", message) for message in found.get("occasion", [])]
     if kind.key == "sickleave" and "sick_hours" in values and "ordinary_hours" in values:
         if values["ordinary_hours"] == 0:
             problems.append(ImportProblem(row, "ordinarie_timmar", "Ordinarie timmar måste vara fler än noll."))

@@ -44,13 +44,9 @@ DEMO_USERS: list[tuple[str, Role, str, str]] = [
     ("kansli", Role.FORBUND_OFFICER, "insjoriket", "Förbundskansliet Insjöriket"),
     ("lexheller", Role.LEXHELLER_REPORTER, "forsakringskassan", "Rapportör Lex Heller Försäkringskassan"),
     ("lexheller.admin", Role.LEXHELLER_ADMIN, "insjoriket", "Administratör Lex Heller"),
-    ("controller.alingsas", Role.YEAREND_CONTROLLER, "alingsas", "Verksamhetscontroller Socialförvaltningen Alingsås"),
-    (
-        "forvaltningschef.alingsas",
-        Role.ADMINISTRATION_HEAD,
-        "alingsas",
-        "Förvaltningschef Socialförvaltningen Alingsås",
-    ),
+    # The year-end roles sign the tjänsteskrivelse, so their accounts carry a person's name.
+    ("controller.alingsas", Role.YEAREND_CONTROLLER, "alingsas", "Lena Sandberg"),
+    ("forvaltningschef.alingsas", Role.ADMINISTRATION_HEAD, "alingsas", "Maria Holm"),
     ("admin", Role.SYSTEM_ADMIN, "insjoriket", "Systemadministratör"),
 ]
 

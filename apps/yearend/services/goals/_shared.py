@@ -36,7 +36,7 @@ OFFSET = 10000
 
 
 def _locked_draft(report: YearReport) -> YearReport:
-    locked = YearReport.objects.select_for_update().select_related("namnd__parent").get(pk=report.pk)
+    locked = YearReport.objects.select_for_update(of=("self",)).select_related("namnd__parent").get(pk=report.pk)
     if locked.status == ReportStatus.APPROVED:
         raise Conflict(APPROVED)
     return locked

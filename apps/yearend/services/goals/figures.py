@@ -22,7 +22,7 @@ from ...models import (
     YearReport,
 )
 from ...tables.goals import value_text
-from ..common import require_namnd
+from ..common import guard_published_text, require_namnd
 from ._shared import (
     KOLADA_GENDERS,
     KOLADA_KPI,
@@ -109,6 +109,7 @@ def key_figure_save(
         problems.add("kolada_gender", "Välj totalt, kvinnor eller män.")
     if kolada_kpi and computed_measure:
         problems.add("computed_measure", "Ett nyckeltal hämtas antingen från Kolada eller beräknas i Insyn, inte båda.")
+    guard_published_text(problems, {"name": name, "source": source})
     if position is not None and position < 1:
         problems.add("position", "Ange ordningen som ett heltal från 1.")
     problems.raise_if_any(NOT_SAVED)
@@ -185,6 +186,11 @@ def _outcome(problems: FieldProblems, field: str, entry: str) -> tuple[Decimal |
     return _number(problems, field, entry, decimals=4), ""
 
 
+def _current(key_figure: KeyFigure, year: int) -> tuple[Decimal | None, str]:
+    value = KeyFigureValue.objects.filter(key_figure=key_figure, year=year).first()
+    return (None, "") if value is None else (value.value, value.text)
+
+
 def key_figure_outcomes_save(
     *,
     actor: User | None,
@@ -209,6 +215,17 @@ def key_figure_outcomes_save(
             continue
         entry = raw.strip()
         parsed[year] = _outcome(problems, field, entry) if entry else (None, "")
+        if parsed[year][1]:
+            guard_published_text(problems, {field: parsed[year][1]})
+    if key_figure.computed_measure and any(
+        (value, text) != _current(key_figure, year) for year, (value, text) in parsed.items()
+    ):
+        # A computed outcome is never typed: for ACTivera it is what the förbund's release shows,
+        # and a typed number could print a count the release hides.
+        problems.add(
+            "__all__",
+            "Nyckeltalet beräknas i Insyn och kan inte anges för hand; räkna om det på sidan Läs in underlag.",
+        )
     problems.raise_if_any("Utfallen kunde inte sparas.")
     changed: list[int] = []
     with transaction.atomic():

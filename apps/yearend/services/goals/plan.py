@@ -64,6 +64,7 @@ def council_goal_save(
     ):
         problems.add("number", f"Fullmäktiges mål {number} finns redan för {report.year}.")
     title = _text(problems, "title", title, limit=300, required="Skriv målets lydelse.")
+    guard_published_text(problems, {"title": title})
     problems.raise_if_any(NOT_SAVED)
     assert number is not None
     with transaction.atomic():
@@ -198,6 +199,7 @@ def key_figure_table_save(
         problems.add("after_goal", "Välj ett av nämndens mål under samma fullmäktigemål.")
     measured_at = _text(problems, "measured_at", measured_at, limit=20)
     footnote = _text(problems, "footnote", footnote, limit=4000)
+    guard_published_text(problems, {"measured_at": measured_at, "footnote": footnote})
     problems.raise_if_any(NOT_SAVED)
     with transaction.atomic():
         locked = _locked_draft(report)
