@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     LEXHELLER_ADMIN = "lexheller_admin", _("Administratör Lex Heller")
     YEAREND_CONTROLLER = "yearend_controller", _("Verksamhetscontroller (nämndens årsbokslut)")
     ADMINISTRATION_HEAD = "administration_head", _("Förvaltningschef")
+    LOCAL_ADMIN = "local_admin", _("Lokal administratör")
     SYSTEM_ADMIN = "system_admin", _("Systemadministratör")
 
 
@@ -41,6 +42,8 @@ class Permission(models.TextChoices):
     YEAREND_VIEW = "yearend.view", _("Läsa nämndens årsbokslut och delårsbokslut")
     YEAREND_EDIT = "yearend.edit", _("Skriva nämndens årsbokslut och läsa in underlag")
     YEAREND_APPROVE = "yearend.approve", _("Godkänna nämndens årsbokslut (godkännare)")
+    AGREEMENT_VIEW_OWN = "agreement.view_own", _("Läsa den egna överenskommelsen med förbundet och dess fakturor")
+    ACCESS_REVIEW_VIEW = "access_review.view", _("Granska vem som har vilken behörighet")
 
 
 # Permissions that reach personal data. They apply only inside the municipality of the grant:
@@ -65,6 +68,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ORGANISATION_VIEW,
             Permission.LEXHELLER_REPORT,
             Permission.PARTICIPANT_MANAGE,
+            Permission.AGREEMENT_VIEW_OWN,
         }
     ),
     Role.EXECUTOR_MANAGER: frozenset(
@@ -77,6 +81,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.LEXHELLER_REPORT,
             Permission.PARTICIPANT_MANAGE,
             Permission.PARTICIPANT_OVERRIDE,
+            Permission.AGREEMENT_VIEW_OWN,
         }
     ),
     Role.DECISIONS_REGISTRAR: frozenset(
@@ -97,6 +102,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.STATISTICS_VIEW,
             Permission.DECISION_REPORT_VIEW,
             Permission.YEAREND_VIEW,
+            Permission.ACCESS_REVIEW_VIEW,
         }
     ),
     Role.FORBUND_OFFICER: frozenset(
@@ -115,12 +121,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMINISTRATION_HEAD: frozenset(
         {Permission.ORGANISATION_VIEW, Permission.YEAREND_VIEW, Permission.YEAREND_EDIT, Permission.YEAREND_APPROVE}
     ),
+    # Manages users and roles inside its own organisation and the units under it, never above it,
+    # never a neighbour, never the system administrator role (apps/accounts, user administration).
+    Role.LOCAL_ADMIN: frozenset({Permission.ORGANISATION_VIEW, Permission.USERS_MANAGE, Permission.ACCESS_REVIEW_VIEW}),
     Role.SYSTEM_ADMIN: frozenset(
         {
             Permission.AUDIT_VIEW,
             Permission.ORGANISATION_VIEW,
             Permission.USERS_MANAGE,
             Permission.REFERENCE_DATA_MANAGE,
+            Permission.ACCESS_REVIEW_VIEW,
         }
     ),
 }

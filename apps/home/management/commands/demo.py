@@ -47,6 +47,7 @@ DEMO_USERS: list[tuple[str, Role, str, str]] = [
     # The year-end roles sign the tjänsteskrivelse, so their accounts carry a person's name.
     ("controller.alingsas", Role.YEAREND_CONTROLLER, "alingsas", "Lena Sandberg"),
     ("forvaltningschef.alingsas", Role.ADMINISTRATION_HEAD, "alingsas", "Maria Holm"),
+    ("admin.lerum", Role.LOCAL_ADMIN, "lerum", "Lokal administratör Lerums kommun"),
     ("admin", Role.SYSTEM_ADMIN, "insjoriket", "Systemadministratör"),
 ]
 
