@@ -6,8 +6,10 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: run setup test lint bench check-python clean
 
+# The embedded default's job worker (database backend) runs beside the development server and
+# stops with it.
 run: setup
-	$(BIN)/insyn runserver 127.0.0.1:8000
+	$(BIN)/insyn db_worker --no-reload --no-startup-delay & worker=$$!; trap 'kill $$worker' EXIT INT TERM; $(BIN)/insyn runserver 127.0.0.1:8000
 
 # Idempotent: migrates, and loads demo data only into an empty database (then prints the logins).
 setup: $(STAMP)

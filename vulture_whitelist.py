@@ -248,3 +248,49 @@ table_form  # unused variable (apps/yearend/goal_views/page.py:88)
 _.open_form  # unused property (apps/yearend/goal_views/page.py:92)
 _.open_goal_form  # unused property (apps/yearend/goal_views/page.py:96)
 _.open_table_form  # unused property (apps/yearend/goal_views/page.py:100)
+SsoConfig  # unused class (apps/sso/apps.py:4)
+LocalPasswordPolicyBackend  # unused class (apps/sso/backends.py:23), named in AUTHENTICATION_BACKENDS
+_._add_oidc  # unused method (apps/sso/management/commands/sso.py:96)
+_._add_saml  # unused method (apps/sso/management/commands/sso.py:116)
+_._link  # unused method (apps/sso/management/commands/sso.py:133)
+_._set  # unused method (apps/sso/management/commands/sso.py:143)
+_._list  # unused method (apps/sso/management/commands/sso.py:158)
+last_login_at  # unused variable (apps/sso/models.py:111), set by ExternalIdentity update in apps/sso/services.py
+_.OIDC_OP_AUTH_ENDPOINT  # unused attribute (apps/sso/oidc.py:72), read by mozilla-django-oidc's request view
+_.OIDC_RP_CLIENT_ID  # unused attribute (apps/sso/oidc.py:73), read by mozilla-django-oidc's request view
+_._verify_jws  # unused method (apps/sso/oidc.py:92), called by mozilla-django-oidc's backend
+_.OIDC_RP_SIGN_ALGO  # unused attribute (apps/sso/oidc.py:115), read by mozilla-django-oidc's backend
+saml_config_for_request  # unused function (apps/sso/saml.py:78), SAML_CONFIG_LOADER in settings
+sso_login_buttons  # unused function (apps/sso/templatetags/sso.py:13), accounts/login.html
+sso_password_refusal  # unused function (apps/sso/templatetags/sso.py:19), accounts/login.html
+_.modified  # unused attribute (apps/sso/views.py:56), Django's session
+RequestIdFilter  # unused class (apps/core/request_id.py), LOGGING["filters"] in settings
+RequestIdMiddleware  # unused class (apps/core/request_id.py), MIDDLEWARE in settings
+error_reports_start  # unused function (lib/error_reports.py), settings with INSYN_SENTRY_DSN
+# insyn/gunicorn.conf.py: gunicorn reads its settings and hooks by name.
+wsgi_app  # unused variable (insyn/gunicorn.conf.py)
+worker_class  # unused variable (insyn/gunicorn.conf.py)
+workers  # unused variable (insyn/gunicorn.conf.py)
+threads  # unused variable (insyn/gunicorn.conf.py)
+graceful_timeout  # unused variable (insyn/gunicorn.conf.py)
+keepalive  # unused variable (insyn/gunicorn.conf.py)
+limit_request_line  # unused variable (insyn/gunicorn.conf.py)
+limit_request_fields  # unused variable (insyn/gunicorn.conf.py)
+limit_request_field_size  # unused variable (insyn/gunicorn.conf.py)
+max_requests_jitter  # unused variable (insyn/gunicorn.conf.py)
+forwarded_allow_ips  # unused variable (insyn/gunicorn.conf.py)
+worker_tmp_dir  # unused variable (insyn/gunicorn.conf.py)
+accesslog  # unused variable (insyn/gunicorn.conf.py)
+errorlog  # unused variable (insyn/gunicorn.conf.py)
+logconfig_dict  # unused variable (insyn/gunicorn.conf.py)
+on_starting  # unused function (insyn/gunicorn.conf.py)
+child_exit  # unused function (insyn/gunicorn.conf.py)
+_index_session  # unused function (apps/accounts/signals.py: a signal receiver)
+period_ended  # unused variable (apps/activera/due.py: read by activera/deliveries.html)
+period_name  # unused property (apps/forbund/executor_selectors.py: read by forbund/executor_agreement.html)
+invoice_total  # unused variable (apps/forbund/executor_selectors.py: read by forbund/executor_agreement.html)
+JobsConfig  # unused class (apps/jobs/apps.py: named in INSTALLED_APPS)
+PARTICIPANTS_IMPORT  # unused variable (apps/jobs/models.py: a job kind, stored and shown by jobs/_status.html)
+backend_result_id  # unused variable (apps/jobs/models.py: the task backend's id, for operators)
+finished_at  # unused variable (apps/jobs/models.py: when a job ended, for operators and the metrics)
+store_result_file  # unused function (apps/jobs/storage.py: where an export job puts its file for jobs:download)

@@ -55,11 +55,16 @@ INSTALLED_APPS = [
     "knox",
     "drf_spectacular",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
     "apps.core",
     "apps.organisations",
     "apps.accounts",
     "apps.audit",
     "apps.people",
+    "apps.sso",
+    "apps.jobs",
     "apps.decisions",
     "apps.activera",
     "apps.forbund",
@@ -69,9 +74,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of the request, the response and its audit rows carry the id.
+    "apps.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # djangosaml2's own session (cookie SameSite=None): the provider's POST to the SAML ACS is cross-site.
+    "djangosaml2.middleware.SamlSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -137,8 +146,23 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Refuses the password of a user whose organisation signs on only through its identity provider.
+    "apps.sso.backends.LocalPasswordPolicyBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Single sign-on (apps/sso): each organisation's identity provider is configured in the database
+# (`insyn sso add-oidc|add-saml|link`); these settings are the deployment's common part.
+# mozilla-django-oidc: network timeouts towards the provider (seconds); TLS always verified.
+OIDC_TIMEOUT = env_int("INSYN_SSO_TIMEOUT_SECONDS", 10)
+OIDC_VERIFY_SSL = True
+# djangosaml2 builds its SP configuration per request from the organisation's provider.
+SAML_CONFIG_LOADER = "apps.sso.saml.saml_config_for_request"
+SAML_SESSION_COOKIE_NAME = "insyn_saml_session"
+# SAML signing key and certificate of Insyn as service provider (PEM files).
+INSYN_SAML_KEY_FILE = env_str("INSYN_SAML_KEY_FILE", str(VAR_DIR / "saml" / "sp.key"))
+INSYN_SAML_CERT_FILE = env_str("INSYN_SAML_CERT_FILE", str(VAR_DIR / "saml" / "sp.crt"))
+INSYN_XMLSEC_BINARY = env_str("INSYN_XMLSEC_BINARY", "/usr/bin/xmlsec1")
 
 # Lockout: django-axes counts failures per username; a locked account waits out the cool-off.
 AXES_FAILURE_LIMIT = env_int("INSYN_LOGIN_FAILURE_LIMIT", 5)
@@ -206,7 +230,23 @@ EMAIL_BACKEND = env_str(
 )
 EMAIL_HOST = env_str("INSYN_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("INSYN_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("INSYN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("INSYN_EMAIL_PASSWORD", "")
+# STARTTLS on the submission port (587) or TLS from the first byte (465); the server's certificate
+# is checked against the system's CAs.
+EMAIL_USE_TLS = env_bool("INSYN_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("INSYN_EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("INSYN_EMAIL_USE_TLS and INSYN_EMAIL_USE_SSL cannot both be on.")
+if EMAIL_HOST_USER and not (EMAIL_USE_TLS or EMAIL_USE_SSL) and PRODUCTION:
+    raise ImproperlyConfigured("INSYN_EMAIL_USER needs INSYN_EMAIL_USE_TLS or INSYN_EMAIL_USE_SSL in production.")
+# Seconds; without it a hung mail server would hold a worker thread for ever.
+EMAIL_TIMEOUT = env_int("INSYN_EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("INSYN_DEFAULT_FROM_EMAIL", "insyn@localhost")
+# An invitation link (user administration) works this many hours, once.
+INSYN_INVITATION_HOURS = env_int("INSYN_INVITATION_HOURS", 72)
+if not 1 <= INSYN_INVITATION_HOURS <= 24 * 14:
+    raise ImproperlyConfigured(f"INSYN_INVITATION_HOURS must be 1–336 hours, got {INSYN_INVITATION_HOURS}.")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["knox.auth.TokenAuthentication"],
@@ -327,17 +367,75 @@ INSYN_DEMO_PASSWORD = "demo-losenord-2026"  # noqa: S105 - documented demo login
 INSYN_DEMO_TOTP_HEX = "3132333435363738393031323334353637383930"
 # Largest upload (CSV/XLSX import) accepted, in megabytes; the proxy in front should allow as much.
 INSYN_UPLOAD_MAX_MB = env_int("INSYN_UPLOAD_MAX_MB", 50)
+# Background jobs (apps/jobs) through Django's Tasks interface (the django-tasks backport):
+# "database" (the default, no extra server: the worker is `insyn db_worker`), "rq" (Redis,
+# workers on any number of machines: `insyn rqworker default`) or "immediate" (run inside the
+# request; tests and one-off commands).
+INSYN_JOB_BACKEND = env_str("INSYN_JOB_BACKEND", "database")
+INSYN_REDIS_URL = env_str("INSYN_REDIS_URL", "redis://127.0.0.1:6379/0")
+_JOB_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if INSYN_JOB_BACKEND not in _JOB_BACKENDS:
+    raise ImproperlyConfigured(
+        f"INSYN_JOB_BACKEND must be one of {', '.join(_JOB_BACKENDS)}, got {INSYN_JOB_BACKEND!r}."
+    )
+TASKS = {"default": {"BACKEND": _JOB_BACKENDS[INSYN_JOB_BACKEND], "QUEUES": ["default"]}}
+RQ_QUEUES = {"default": {"URL": INSYN_REDIS_URL, "DEFAULT_TIMEOUT": env_int("INSYN_JOB_TIMEOUT_SECONDS", 3600)}}
+# How often a job is tried when the database or the broker fails under it (not when its input is wrong).
+INSYN_JOB_MAX_ATTEMPTS = env_int("INSYN_JOB_MAX_ATTEMPTS", 3)
 # Counts below this are suppressed in anything shown outside the municipality.
 INSYN_SUPPRESSION_THRESHOLD = env_int("INSYN_SUPPRESSION_THRESHOLD", 5)
 
+# Logs: one JSON object per line in production (for the log server), readable text in development.
+# Every line carries the request id; the access log line (logger insyn.access) also the method,
+# path, view, status, duration and user id. Never names or identity numbers (docs/operations.md).
+INSYN_LOG_FORMAT = env_str("INSYN_LOG_FORMAT", "json" if PRODUCTION else "text")
+if INSYN_LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"INSYN_LOG_FORMAT must be 'json' or 'text', got {INSYN_LOG_FORMAT!r}.")
+_LOG_FORMATTERS = {
+    "json": {
+        "()": "pythonjsonlogger.json.JsonFormatter",
+        "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+        "rename_fields": {"levelname": "level", "name": "logger"},
+        "timestamp": "time",
+    },
+    "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "apps.core.request_id.RequestIdFilter"}},
+    "formatters": {INSYN_LOG_FORMAT: _LOG_FORMATTERS[INSYN_LOG_FORMAT]},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": INSYN_LOG_FORMAT, "filters": ["request_id"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("INSYN_LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # pysaml2's schema library announces every schema it loads at INFO, on every start.
+        "xmlschema": {"level": "WARNING"},
     },
 }
+
+# Metrics for Prometheus at /metrics, only with `Authorization: Bearer <INSYN_METRICS_TOKEN>`; without
+# a token configured the address does not exist (404).
+INSYN_METRICS_TOKEN = env_optional("INSYN_METRICS_TOKEN")
+if INSYN_METRICS_TOKEN is not None and len(INSYN_METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("INSYN_METRICS_TOKEN must be at least 32 characters.")
+
+# Error reports to Sentry (or a compatible server such as GlitchTip), off unless a DSN is set.
+# What is sent is scrubbed of request bodies, cookies, headers, users and local variables (lib/error_reports.py).
+INSYN_SENTRY_DSN = env_optional("INSYN_SENTRY_DSN")
+if INSYN_SENTRY_DSN:
+    from lib.error_reports import error_reports_start
+
+    error_reports_start(
+        dsn=INSYN_SENTRY_DSN,
+        environment=env_str("INSYN_SENTRY_ENVIRONMENT", INSYN_ENV),
+        release=env_optional("INSYN_RELEASE"),
+    )

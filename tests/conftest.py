@@ -26,6 +26,13 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _jobs_run_in_the_request(settings):
+    # Background jobs run inside the request that starts them (tests/test_jobs_*.py use real workers).
+    settings.INSYN_JOB_BACKEND = "immediate"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def insjoriket(db) -> Organisation:
     organisation_load_structure(name="insjoriket")

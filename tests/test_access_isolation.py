@@ -70,6 +70,32 @@ def _key_figure_of(goal):
     return figure
 
 
+def _identity_provider_in_alingsas():
+    from apps.sso.models import IdentityProvider
+    from apps.sso.services import identity_provider_create_saml
+
+    existing = IdentityProvider.objects.filter(slug="alingsas-walk").first()
+    return existing or identity_provider_create_saml(
+        actor=None,
+        organisation_slug="alingsas",
+        slug="alingsas-walk",
+        display_name="Alingsås (walk)",
+        sp_entity_id="https://insyn.example/saml/alingsas",
+        idp_metadata_url="https://idp.alingsas.example/metadata.xml",
+    )
+
+
+def _job_of_alingsas(objects):
+    """A job an Alingsås user started: only its starter reaches it (a Lerum user gets 404)."""
+    from apps.jobs.models import Job, JobKind
+
+    leader = objects["enrolment"].leader
+    existing = Job.objects.filter(started_by=leader).first()
+    return existing or Job.objects.create(
+        kind=JobKind.DECISIONS_IMPORT, started_by=leader, organisation=objects["person"].municipality
+    )
+
+
 def _control_of(report):
     """A control point of the report's year with its follow-up and an inner table, and a Bilaga 2 row."""
     from apps.yearend.models import ControlFollowUp, ControlPoint, ControlResultTable, ProviderFollowUp
@@ -140,6 +166,9 @@ PARAM_FACTORIES: dict[str, Callable[[dict], str]] = {
     "meeting_id": lambda objects: str(objects["meeting"].pk),
     # An Alingsås caseworker's API token: only its owner and system administrators reach it.
     "token_key": lambda objects: objects["api_token"].token_key,
+    # An Alingsås caseworker's account and role grant: only Alingsås's administrators reach them.
+    "username": lambda objects: objects["enrolment"].leader.username,
+    "grant_id": lambda objects: str(objects["enrolment"].leader.role_grants.first().pk),
     # The Alingsås nämnd's årsbokslut, one of its texts and one of its goals.
     "year_report_id": lambda objects: str(objects["year_report"].pk),
     "text_key": lambda objects: "verksamhet",
@@ -152,6 +181,8 @@ PARAM_FACTORIES: dict[str, Callable[[dict], str]] = {
     "control_point_id": lambda objects: str(_control_of(objects["year_report"])["point"].pk),
     "result_table_id": lambda objects: str(_control_of(objects["year_report"])["table"].pk),
     "provider_id": lambda objects: str(_control_of(objects["year_report"])["provider"].pk),
+    "provider_slug": lambda objects: _identity_provider_in_alingsas().slug,
+    "job_id": lambda objects: str(_job_of_alingsas(objects).pk),
 }
 
 

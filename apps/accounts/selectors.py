@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import BooleanField, Case, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from knox.models import AuthToken
@@ -15,6 +16,13 @@ from apps.organisations.selectors import forbund_of, municipality_of
 
 from .models import RoleGrant, User
 from .roles import PERSONAL_DATA_PERMISSIONS, ROLE_PERMISSIONS, SECOND_FACTOR_ROLES, Permission, Role
+
+
+def valid_on(day: datetime.date) -> Q:
+    """The grants that count on `day` (a Europe/Stockholm date): started and not yet ended."""
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (
+        Q(valid_until__isnull=True) | Q(valid_until__gte=day)
+    )
 
 
 @dataclass(frozen=True)
@@ -39,7 +47,9 @@ class Access:
                 municipality=municipality_of(grant.organisation),
                 forbund=forbund_of(grant.organisation),
             )
-            for grant in RoleGrant.objects.filter(user=user).select_related("organisation__parent__parent__parent")
+            for grant in RoleGrant.objects.filter(valid_on(timezone.localdate()), user=user).select_related(
+                "organisation__parent__parent__parent"
+            )
         ]
         self._municipalities: dict[Permission, list[Organisation]] = {}
 
@@ -79,8 +89,9 @@ def grants_of(user: User) -> list[GrantScope]:
 
 def forget_grants(user: User) -> None:
     """After a grant is given or taken away: the next question reads the grants again."""
-    if hasattr(user, "_insyn_access"):
-        del user._insyn_access
+    for cached in ("_insyn_access", "_insyn_admin_reach"):
+        if hasattr(user, cached):
+            delattr(user, cached)
 
 
 def has_permission(user: User | AnonymousUser, permission: Permission) -> bool:

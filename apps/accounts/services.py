@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
@@ -75,30 +76,76 @@ def user_create(
 
 
 def _audit_role_change(
-    action: AuditAction, *, user: User, role: Role, organisation: Organisation, actor: User | None
+    action: AuditAction,
+    *,
+    user: User,
+    role: Role,
+    organisation: Organisation,
+    actor: User | None,
+    context: AuditContext | None = None,
+    period: tuple[date | None, date | None] = (None, None),
 ) -> None:
     municipality = municipality_of(organisation)
+    details: dict[str, str] = {"role": role.value, "organisation": organisation.slug}
+    if period[0] is not None:
+        details["valid_from"] = period[0].isoformat()
+    if period[1] is not None:
+        details["valid_until"] = period[1].isoformat()
     audit_record(
         actor=actor,
         action=action,
+        context=context,
         object_type="user",
         object_id=user.username,
         municipality_slug=municipality.slug if municipality else "",
-        details={"role": role.value, "organisation": organisation.slug},
+        details=details,
     )
 
 
-def role_grant(*, user: User, role: str, organisation_slug: str, actor: User | None = None) -> RoleGrant:
+PERIOD_ORDER_MESSAGE = "Slutdatum kan inte vara före startdatum."
+
+
+def role_grant(
+    *,
+    user: User,
+    role: str,
+    organisation_slug: str,
+    actor: User | None = None,
+    valid_from: date | None = None,
+    valid_until: date | None = None,
+    context: AuditContext | None = None,
+) -> RoleGrant:
+    """Give `user` a role at an organisation, from `valid_from` to `valid_until` (both included,
+    both optional). A grant of the same role there that has already ended is replaced."""
     parsed_role = _role(role)
     organisation = _organisation(organisation_slug)
+    if valid_from is not None and valid_until is not None and valid_until < valid_from:
+        raise ValidationFailed(PERIOD_ORDER_MESSAGE, fields={"valid_until": [PERIOD_ORDER_MESSAGE]})
     try:
         with transaction.atomic():
-            grant = RoleGrant.objects.create(user=user, role=parsed_role, organisation=organisation, granted_by=actor)
+            RoleGrant.objects.filter(
+                user=user, role=parsed_role, organisation=organisation, valid_until__lt=timezone.localdate()
+            ).delete()
+            grant = RoleGrant.objects.create(
+                user=user,
+                role=parsed_role,
+                organisation=organisation,
+                granted_by=actor,
+                valid_from=valid_from,
+                valid_until=valid_until,
+            )
             _audit_role_change(
-                AuditAction.ROLE_GRANT, user=user, role=parsed_role, organisation=organisation, actor=actor
+                AuditAction.ROLE_GRANT,
+                user=user,
+                role=parsed_role,
+                organisation=organisation,
+                actor=actor,
+                context=context,
+                period=(valid_from, valid_until),
             )
     except IntegrityError as exc:
-        raise Conflict(f"{user.username} har redan rollen {parsed_role.value} i {organisation.slug}.") from exc
+        message = f"{user.username} har redan rollen {parsed_role.label} i {organisation.name}."
+        raise Conflict(message, fields={"role": [message]}) from exc
     forget_grants(user)
     return grant
 
@@ -112,6 +159,24 @@ def role_revoke(*, user: User, role: str, organisation_slug: str, actor: User | 
             raise ValidationFailed(f"{user.username} har inte rollen {parsed_role.value} i {organisation.slug}.")
         _audit_role_change(AuditAction.ROLE_REVOKE, user=user, role=parsed_role, organisation=organisation, actor=actor)
     forget_grants(user)
+
+
+def role_grant_withdraw(*, grant: RoleGrant, actor: User | None, context: AuditContext | None = None) -> None:
+    """Take one grant away (the row goes; the audit log keeps what it was). Access is the caller's
+    check (get_grant_for_user); a grant someone removed a moment before is left without a second row."""
+    with transaction.atomic():
+        deleted, _ = RoleGrant.objects.filter(pk=grant.pk).delete()
+        if deleted:
+            _audit_role_change(
+                AuditAction.ROLE_REVOKE,
+                user=grant.user,
+                role=Role(grant.role),
+                organisation=grant.organisation,
+                actor=actor,
+                context=context,
+                period=(grant.valid_from, grant.valid_until),
+            )
+    forget_grants(grant.user)
 
 
 API_TOKEN_MAX_DAYS = 365

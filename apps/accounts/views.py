@@ -35,6 +35,7 @@ from .selectors import (
     second_factor_pending,
 )
 from .services import api_token_revoke, sign_in_event_record, totp_device_confirm, totp_device_start_enrolment
+from .services_admin import user_session_rekey
 
 GENERIC_LOGIN_ERROR = "Fel användarnamn eller lösenord."
 
@@ -101,7 +102,9 @@ def _second_factor_given(request: HttpRequest, device: TOTPDevice) -> None:
     """Mark the session verified and give it a new id (and CSRF secret), keeping its data: an id
     someone learnt or planted before the second factor is worth nothing after it."""
     otp_login(request, device)
+    old_key = request.session.session_key or ""
     request.session.cycle_key()
+    user_session_rekey(old_key=old_key, new_key=request.session.session_key or "")
     rotate_token(request)
 
 

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,6 +16,10 @@ from apps.accounts.access import current_user
 from apps.accounts.api_access import RequiresPermission, api_audit_context
 from apps.accounts.roles import Permission
 from apps.core.api import PAGE_PARAMETERS, page_of, results_schema
+from apps.jobs.api import JOB_STARTED_SCHEMA, job_started
+from apps.jobs.models import JobKind
+from apps.jobs.services import job_start
+from insyn.errors import FieldProblems
 
 from .deliveries import delivery_submit, narrative_save, parse_period, validate_period
 from .models import Delivery, Enrolment
@@ -204,3 +209,51 @@ class DeliveryCreateApi(APIView):
             context=api_audit_context(request),
         )
         return Response(DeliverySerializer(delivery).data, status=201)
+
+
+class ParticipantImportApi(APIView):
+    """The participant import (all or nothing) as a background job: 202 and the job's address."""
+
+    parser_classes = [MultiPartParser]
+    permission_classes = [IsAuthenticated, RequiresPermission]
+    required_permission = Permission.PARTICIPANT_MANAGE
+
+    @extend_schema(
+        request={
+            "multipart/form-data": inline_serializer(
+                "ParticipantImport", {"municipality": serializers.SlugField(), "file": serializers.FileField()}
+            )
+        },
+        responses={202: JOB_STARTED_SCHEMA},
+        summary="Importera deltagare (allt eller inget) som bakgrundsjobb",
+        description=(
+            "Svarar 202 genast med jobbets adress. När jobbet är klart är dess result antalet anvisningar, "
+            "inskrivningar och avslut; misslyckas det är error meddelandet och result.fields.file varje fel "
+            "med rad, kolumn och orsak."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        from apps.accounts.selectors import municipalities_with
+
+        user = current_user(request)
+        slug = str(request.data.get("municipality", ""))
+        municipality = next(
+            (m for m in municipalities_with(user, Permission.PARTICIPANT_MANAGE) if m.slug == slug), None
+        )
+        upload = request.FILES.get("file")
+        problems = FieldProblems()
+        if municipality is None:
+            problems.add("municipality", "Du har ingen behörighet i den kommunen.")
+        if upload is None:
+            problems.add("file", "Välj en fil.")
+        problems.raise_if_any("Importen kunde inte startas.")
+        assert municipality is not None and upload is not None
+        job = job_start(
+            actor=user,
+            kind=JobKind.PARTICIPANTS_IMPORT,
+            organisation=municipality,
+            arguments={"filename": upload.name or ""},
+            upload=upload.file,
+            context=api_audit_context(request),
+        )
+        return job_started(request, job)

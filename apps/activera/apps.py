@@ -8,5 +8,7 @@ class ActiveraConfig(AppConfig):
 
     def ready(self) -> None:
         from .audit_names import register
+        from .jobs import register as register_jobs
 
         register()
+        register_jobs()

@@ -218,10 +218,10 @@ def forbund_notify(*, delivery: Delivery) -> int:
     """Tell the förbund's office that a delivery came in (seed 001: the narrative and the
     statistics go to the förbundschef): one e-mail to each officer with an address, each recorded in
     the audit log. The mail names the executor and the period, never a person."""
-    from django.core.mail import send_mail
     from django.template.loader import render_to_string
 
     from apps.accounts.models import User
+    from apps.jobs.mail import mail_send
 
     unit = delivery.programme_unit
     programme = unit.programme
@@ -242,9 +242,9 @@ def forbund_notify(*, delivery: Delivery) -> int:
     sent = 0
     for officer in officers:
         with transaction.atomic():
-            send_mail(
+            mail_send(
                 subject=f"Leverans inlämnad: {title} {period}, {executor}",
-                message=render_to_string(
+                body=render_to_string(
                     "activera/mail/delivery_submitted.txt",
                     {
                         "user": officer,
@@ -258,8 +258,7 @@ def forbund_notify(*, delivery: Delivery) -> int:
                         "narrative": bool(delivery.raw.get("narrative")),
                     },
                 ),
-                from_email=None,
-                recipient_list=[officer.email],
+                recipients=[officer.email],
             )
             audit_record(
                 actor=None,

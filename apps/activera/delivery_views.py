@@ -21,7 +21,9 @@ from apps.core.xlsx import XLSX_MIME
 from insyn.errors import InsynError
 
 from .deliveries import content_csv, delivery_submit, narrative_save, parse_period, preview_content
+from .delivery_periods import default_choice, parse_choice, period_groups
 from .delivery_selectors import deliveries_of_units, get_delivery_for_user, submitted_delivery
+from .due import DueState, due_for_units, has_due_provider
 from .exports import content_pdf, content_xlsx
 from .models import Delivery, DeliveryKind
 from .releases import period_label
@@ -58,10 +60,18 @@ def deliveries(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     units = list(units_for_user(user))
     submitted = deliveries_of_units(units)
+    today = timezone.localdate()
     return render(
         request,
         "activera/deliveries.html",
-        {"units": units, "kinds": DeliveryKind.choices, "year": timezone.localdate().year, "submitted": submitted},
+        {
+            "units": units,
+            "period_groups": period_groups(today),
+            "selected_period": default_choice(today),
+            "submitted": submitted,
+            "show_due": has_due_provider(),
+            "due": due_for_units(units, today),
+        },
     )
 
 
@@ -73,7 +83,12 @@ def delivery_preview(request: HttpRequest) -> HttpResponse:
         units_for_user(user), pk=source.get("unit") if str(source.get("unit", "")).isdigit() else 0
     )
     try:
-        kind, year, period = parse_period(source.get("kind"), source.get("year"), source.get("period"))
+        # The delivery page's list sends one value; links and bookmarks send kind, year and period.
+        choice = source.get("choice")
+        if choice is not None:
+            kind, year, period = parse_choice(choice)
+        else:
+            kind, year, period = parse_period(source.get("kind"), source.get("year"), source.get("period"))
     except InsynError as exc:
         return bad_request(request, reason=error_text(exc))
     submitted = submitted_delivery(unit, kind, year, period)
@@ -125,6 +140,15 @@ def delivery_preview(request: HttpRequest) -> HttpResponse:
     if typed_narrative is not None:
         # What the user typed stays on the page when it could not be saved.
         content["narrative"] = typed_narrative
+    # What the agreement says about this period, when it is late or due soon (apps.activera.due).
+    owed = next(
+        (
+            item
+            for item in due_for_units([unit])
+            if (item.kind, item.year, item.period) == (kind, year, period) and item.state != DueState.UPCOMING
+        ),
+        None,
+    )
     return render(
         request,
         "activera/delivery.html",
@@ -138,6 +162,7 @@ def delivery_preview(request: HttpRequest) -> HttpResponse:
             "preview": True,
             "has_narrative": kind in (DeliveryKind.INTERIM, DeliveryKind.ANNUAL),
             "names_warning": typed_narrative is not None,
+            "owed": owed,
         },
     )
 

@@ -39,6 +39,9 @@ DIGEST_FIELDS = (
     "channel",
     "details",
 )
+# Covered when set and left out of what is hashed when not, so the rows from before the field
+# (and their digests) stay as they were, and a value added to or removed from a row later shows.
+OPTIONAL_DIGEST_FIELDS = ("request_id",)
 # Part of what is hashed, so a later change of the serialisation can never verify as this one.
 SERIALISATION = "insyn-audit-v1"
 
@@ -123,6 +126,9 @@ def serialise_event(values: Mapping[str, Any]) -> bytes:
         None if values["channel"] is None else str(values["channel"]),
         _normal(values["details"]),
     ]
+    for name in OPTIONAL_DIGEST_FIELDS:
+        if value := values.get(name):
+            parts.append([name, str(value)])
     return _ENCODER.encode(parts).encode("utf-8")
 
 

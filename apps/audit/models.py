@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .integrity import DIGEST_FIELDS, audit_keys, event_digest
+from .integrity import DIGEST_FIELDS, OPTIONAL_DIGEST_FIELDS, audit_keys, event_digest
 
 
 class AuditLogIsAppendOnly(Exception):
@@ -135,6 +135,11 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(_("IP-adress"), null=True, blank=True)
     channel = models.CharField(_("kanal"), max_length=10, default="web")
     details = models.JSONField(_("detaljer"), default=dict, blank=True)
+    # The request (or job) that wrote the row, as in its log lines (apps/core/request_id.py). Null
+    # on rows from before request ids and from the command line without one: a nullable column
+    # without default is added without touching a row, which the append-only triggers would refuse.
+    # No index: looked up by hand when following one request, not by the application.
+    request_id = models.CharField(_("anrops-id"), max_length=64, null=True, blank=True)
     # "<key id>:<HMAC-SHA256 of the fields>" (integrity.event_digest). Empty only on rows written
     # before digests existed; the database default keeps inserts of a previous release working
     # while it is being replaced.
@@ -161,7 +166,7 @@ class AuditEvent(models.Model):
         raise AuditLogIsAppendOnly("An audit event cannot be deleted.")
 
     def compute_digest(self, *, key: bytes) -> str:
-        return event_digest({name: getattr(self, name) for name in DIGEST_FIELDS}, key=key)
+        return event_digest({name: getattr(self, name) for name in (*DIGEST_FIELDS, *OPTIONAL_DIGEST_FIELDS)}, key=key)
 
 
 class AuditChainLinkQuerySet(models.QuerySet["AuditChainLink"]):

@@ -42,6 +42,7 @@ def audit_record(
         ip_address=context.address,
         channel=context.channel,
         details=details or {},
+        request_id=context.row_request_id,
     )
 
 
@@ -64,6 +65,7 @@ def audit_record_many(
         "action": action.value,
         "ip_address": context.address,
         "channel": context.channel,
+        "request_id": context.row_request_id,
     }
     key = audit_keys().active
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -8,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from apps.core.api import api_not_found, error_body
+from apps.core.health import FAILED, OK, health_checks, healthy
 
 
 @require_GET
@@ -18,13 +18,10 @@ def accessibility_statement(request: HttpRequest) -> HttpResponse:
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    checks = health_checks()
+    if healthy(checks):
+        return JsonResponse({"status": OK, "checks": checks})
+    return JsonResponse({"status": FAILED, "checks": checks}, status=503)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None, reason: str = "") -> HttpResponse:

@@ -18,6 +18,9 @@ from apps.accounts.roles import Permission
 from apps.accounts.selectors import municipalities_with
 from apps.audit.models import AuditAction
 from apps.core.api import PAGE_PARAMETERS, page_of, results_schema
+from apps.jobs.api import JOB_STARTED_SCHEMA, job_started
+from apps.jobs.models import JobKind
+from apps.jobs.services import job_start
 from apps.organisations.models import Organisation
 from apps.people.selectors import search_people
 from insyn.errors import ValidationFailed
@@ -31,7 +34,6 @@ from .services import (
     decision_event_add,
     decision_list_record,
     decision_view_record,
-    decisions_import,
     report_access_record,
     report_prepare,
     report_submit,
@@ -154,14 +156,13 @@ class DecisionImportApi(APIView):
                 "DecisionImport", {"municipality": serializers.SlugField(), "file": serializers.FileField()}
             )
         },
-        responses=inline_serializer(
-            "DecisionImportResult",
-            {
-                "created": serializers.ListField(child=serializers.CharField()),
-                "updated": serializers.ListField(child=serializers.CharField()),
-            },
+        responses={202: JOB_STARTED_SCHEMA},
+        summary="Importera ett register (allt eller inget) som bakgrundsjobb",
+        description=(
+            "Svarar 202 genast med jobbets adress. När jobbet är klart är dess result "
+            '{"created": [referenser], "updated": [referenser]}; misslyckas det är error meddelandet '
+            "och result.fields.file varje fel med rad, kolumn och orsak."
         ),
-        summary="Importera ett register (allt eller inget)",
     )
     def post(self, request: Request) -> Response:
         user = current_user(request)
@@ -169,14 +170,15 @@ class DecisionImportApi(APIView):
         upload = request.FILES.get("file")
         if upload is None:
             raise ValidationFailed("Ingen fil.", fields={"file": ["Välj en fil."]})
-        result = decisions_import(
+        job = job_start(
             actor=user,
-            municipality=municipality,
-            filename=upload.name or "",
-            data=upload.file,
+            kind=JobKind.DECISIONS_IMPORT,
+            organisation=municipality,
+            arguments={"filename": upload.name or ""},
+            upload=upload.file,
             context=api_audit_context(request),
         )
-        return Response({"created": result.created, "updated": result.updated})
+        return job_started(request, job)
 
 
 class ReportRowSerializer(serializers.Serializer[dict[str, Any]]):

@@ -7,5 +7,7 @@ class DecisionsConfig(AppConfig):
 
     def ready(self) -> None:
         from .audit_names import register
+        from .jobs import register as register_jobs
 
         register()
+        register_jobs()

@@ -20,6 +20,8 @@ from apps.audit.models import AuditAction
 from apps.core.forms import submit_form
 from apps.core.http import download
 from apps.core.xlsx import XLSX_MIME
+from apps.jobs.models import JobKind
+from apps.jobs.services import job_start
 from apps.people.models import Person
 from apps.people.selectors import search_people
 from insyn.errors import InsynError
@@ -56,7 +58,6 @@ from .services import (
     decision_type_save,
     decision_update_waiting,
     decision_view_record,
-    decisions_import,
     legal_basis_save,
     report_access_record,
     report_prepare,
@@ -213,20 +214,22 @@ def decision_import_view(request: HttpRequest) -> HttpResponse:
         request.FILES or None,
         municipalities=municipalities_with(user, Permission.DECISION_MANAGE),
     )
-    result = None
     if request.method == "POST":
-        imported = submit_form(
+        started = submit_form(
             form,
-            lambda: decisions_import(
+            lambda: job_start(
                 actor=user,
-                municipality=form.cleaned_data["municipality"],
-                filename=form.cleaned_data["file"].name,
-                data=form.cleaned_data["file"].file,
+                kind=JobKind.DECISIONS_IMPORT,
+                organisation=form.cleaned_data["municipality"],
+                arguments={"filename": form.cleaned_data["file"].name},
+                upload=form.cleaned_data["file"].file,
                 context=audit_context(request),
             ),
         )
-        result = imported.value if imported.saved else None
-    return render(request, "decisions/import.html", {"form": form, "result": result})
+        if started.saved:
+            # The import runs as a job; its page shows the progress, the result or every problem.
+            return redirect("jobs:detail", job_id=started.value.pk)
+    return render(request, "decisions/import.html", {"form": form})
 
 
 # --- Reports -------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -15,6 +14,9 @@ from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
+from apps.jobs.mail import mail_send
+from apps.jobs.models import JobKind
+from apps.jobs.registry import JobInput, register_job_handler
 
 from .models import Agreement
 from .tracking import Expected, TrackState, expected_deliveries
@@ -24,11 +26,10 @@ DUE_WITHIN_DAYS = 7
 
 def _send(user: User, subject: str, template: str, context: dict[str, object]) -> None:
     with transaction.atomic():
-        send_mail(
+        mail_send(
+            recipients=[user.email],
             subject=subject,
-            message=render_to_string(template, {"user": user, **context}),
-            from_email=None,
-            recipient_list=[user.email],
+            body=render_to_string(template, {"user": user, **context}),
         )
         audit_record(
             actor=None,
@@ -97,3 +98,13 @@ def reminders_send(*, today: datetime.date) -> int:
             )
             sent += 1
     return sent
+
+
+def _run_delivery_reminders(job_input: JobInput) -> dict[str, object]:
+    """The daily reminders as a job (`insyn forbund remind` starts it; cron runs that)."""
+    today = datetime.date.fromisoformat(str(job_input.job.arguments["date"]))
+    return {"sent": reminders_send(today=today)}
+
+
+def register_jobs() -> None:
+    register_job_handler(JobKind.DELIVERY_REMIND, _run_delivery_reminders)

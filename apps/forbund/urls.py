@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import delivery_views, views
+from . import delivery_views, executor_views, views
 
 app_name = "forbund"
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
     path("budget/<int:budget_id>/nasta-ar/", views.budget_copy, name="budget_copy"),
     path("overenskommelser/", views.agreement_list, name="agreements"),
     path("overenskommelser/<int:agreement_id>/", views.agreement_detail, name="agreement"),
+    path("var-overenskommelse/", executor_views.own_agreements, name="own_agreements"),
+    path("var-overenskommelse/<int:agreement_id>/", executor_views.own_agreement, name="own_agreement"),
     path("fakturor/<int:invoice_id>/status/", views.invoice_mark, name="invoice_mark"),
     path("fakturor/<int:invoice_id>/pdf/", views.invoice_document, name="invoice_pdf"),
     path("leveranser/", views.delivery_tracking, name="tracking"),

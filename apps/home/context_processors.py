@@ -20,6 +20,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((reverse("people:list"), _("Personregister")))
         if has_permission(user, Permission.PARTICIPANT_MANAGE):
             items.append((reverse("activera:home"), _("Deltagare")))
+        if has_permission(user, Permission.AGREEMENT_VIEW_OWN):
+            items.append((reverse("forbund:own_agreements"), _("Vår överenskommelse")))
         if has_permission(user, Permission.DECISION_MANAGE):
             items.append((reverse("decisions:list"), _("Beslut")))
         if has_permission(user, Permission.DECISION_REPORT_VIEW):
@@ -36,5 +38,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((reverse("organisations:list"), _("Organisationer")))
         if has_permission(user, Permission.AUDIT_VIEW):
             items.append((reverse("audit:search"), _("Logg")))
+        if has_permission(user, Permission.USERS_MANAGE):
+            items.append((reverse("accounts:user_list"), _("Användare")))
+        elif has_permission(user, Permission.ACCESS_REVIEW_VIEW):
+            items.append((reverse("accounts:access_review"), _("Behörigheter")))
     current = request.path
     return {"nav_items": [{"url": url, "label": label, "current": current == url} for url, label in items]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,10 +72,12 @@ def participants_import(
     filename: str,
     data: bytes,
     today: datetime.date | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ParticipantImportResult:
     """Import referrals and their enrolments, all or nothing. Each row goes through the same
     services as a user would (so every rule applies); any problem rolls the whole file back and
-    every problem is reported with its row and column."""
+    every problem is reported with its row and column. `progress`, if given, is called with the
+    percentage of rows done."""
     from insyn.errors import ImportFailed, ImportProblem
     from lib.tabular import TableError, parse_iso_date, read_table
 
@@ -103,7 +106,9 @@ def participants_import(
     problems: list[ImportProblem] = []
     counts = {"referrals": 0, "enrolments": 0, "exits": 0}
     with transaction.atomic():
-        for number, values in table.rows:
+        for done, (number, values) in enumerate(table.rows):
+            if progress is not None:
+                progress(done * 100 // len(table.rows))
             row_problems: list[ImportProblem] = []
 
             def add(

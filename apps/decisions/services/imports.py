@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -211,12 +212,14 @@ def decisions_import(
     data: bytes | IO[bytes],
     context: AuditContext | None = None,
     today: datetime.date | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Import a register, all or nothing: any invalid row and nothing is saved; the error lists
     every problem with its row, column and reason. A known reference is updated.
 
     The file is streamed in batches: each batch is validated, then written inside the one
-    transaction as long as no row so far had a problem; a problem anywhere rolls everything back."""
+    transaction as long as no row so far had a problem; a problem anywhere rolls everything back.
+    `progress`, if given, is called with the number of rows read after each batch."""
     from lib.tabular import TableError, open_table
 
     require_municipality(actor, municipality)
@@ -268,6 +271,8 @@ def decisions_import(
                         plans.append(plan)
                 if not problem_count:
                     _write_import_batch(plans, actor=actor, municipality=municipality, context=context, result=result)
+                if progress is not None:
+                    progress(rows_read)
         except TableError as exc:
             problem_count += 1
             problems.append(ImportProblem(0, "", str(exc)))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import argparse
 import datetime
 import sys
 from typing import Any
@@ -25,6 +26,13 @@ def _local(moment: datetime.datetime | None) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment is not None else "aldrig"
 
 
+def _day(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} är inget datum (ÅÅÅÅ-MM-DD).") from exc
+
+
 class Command(BaseCommand):
     help = "Användare: create, grant, revoke, token, tokens."
 
@@ -41,6 +49,13 @@ class Command(BaseCommand):
             cmd.add_argument("username")
             cmd.add_argument("--role", required=True)
             cmd.add_argument("--org", required=True)
+            if name == "grant":
+                cmd.add_argument(
+                    "--from", dest="valid_from", type=_day, help="Första dagen rollen gäller (ÅÅÅÅ-MM-DD)."
+                )
+                cmd.add_argument(
+                    "--until", dest="valid_until", type=_day, help="Sista dagen rollen gäller (ÅÅÅÅ-MM-DD)."
+                )
         token = sub.add_parser("token", help="Skriv ut en ny API-nyckel (bara nyckeln) på standard ut.")
         token.add_argument("username")
         choice = token.add_mutually_exclusive_group()
@@ -80,7 +95,13 @@ class Command(BaseCommand):
         self.stderr.write(f"Användaren {user.username} är skapad med rollen {options['role']} i {options['org']}.")
 
     def _grant(self, options: dict[str, Any]) -> None:
-        role_grant(user=self._user(options["username"]), role=options["role"], organisation_slug=options["org"])
+        role_grant(
+            user=self._user(options["username"]),
+            role=options["role"],
+            organisation_slug=options["org"],
+            valid_from=options.get("valid_from"),
+            valid_until=options.get("valid_until"),
+        )
         self.stderr.write("Rollen är tilldelad.")
 
     def _revoke(self, options: dict[str, Any]) -> None:

@@ -6,20 +6,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from apps.accounts.models import User
-from apps.accounts.roles import Role
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.decisions import exports, ivo
 from apps.decisions.management.commands.decisions import municipality_by_slug
 from apps.decisions.models import QuarterlyReport, ReportStatus
-from apps.decisions.selectors import deadline_overview, next_ivo_window
 from apps.decisions.services import report_prepare, report_submit
+from apps.jobs.models import JobKind, JobState
+from apps.jobs.services import job_start
 from insyn.errors import InsynError
 from lib.quarters import Quarter
 
@@ -147,33 +145,10 @@ class Command(BaseCommand):
 
     def _remind(self, options: dict[str, Any]) -> None:
         today = _date(options["date"]) if options.get("date") else timezone.localdate()
-        quarter, window, window_end = next_ivo_window(today)
-        sent = 0
-        registrars = (
-            User.objects.filter(role_grants__role=Role.DECISIONS_REGISTRAR, is_active=True).exclude(email="").distinct()
-        )
-        for user in registrars:
-            approaching, overdue = deadline_overview(user, today=today)
-            window_closing = (window_end - today).days <= 14
-            if not (approaching or overdue or window_closing):
-                continue
-            body = render_to_string(
-                "decisions/remind_email.txt",
-                {
-                    "user": user,
-                    "approaching": approaching,
-                    "overdue": overdue,
-                    "quarter": quarter,
-                    "window": window,
-                    "window_end": window_end,
-                    "today": today,
-                },
-            )
-            send_mail(
-                subject=f"Insyn: ej verkställda beslut – {len(overdue)} passerade, {len(approaching)} närmar sig",
-                message=body,
-                from_email=None,
-                recipient_list=[user.email],
-            )
-            sent += 1
-        self.stdout.write(f"{sent} påminnelser skickade.")
+        job = job_start(actor=None, kind=JobKind.IVO_REMIND, arguments={"date": today.isoformat()})
+        if job.state == JobState.DONE:
+            self.stdout.write(f"{job.result['sent']} påminnelser skickade.")
+        elif job.state == JobState.FAILED:
+            raise CommandError(job.error)
+        else:
+            self.stdout.write(f"Påminnelserna skickas av jobb {job.pk} (insyn db_worker eller rqworker).")

@@ -6,8 +6,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from apps.forbund.reminders import reminders_send
 from apps.forbund.services import budget_load
+from apps.jobs.models import JobKind, JobState
+from apps.jobs.services import job_start
 from insyn.errors import InsynError
 
 
@@ -32,7 +33,13 @@ class Command(BaseCommand):
                 today = datetime.date.fromisoformat(options["date"]) if options.get("date") else timezone.localdate()
             except ValueError as exc:
                 raise CommandError(f"{options['date']!r} är inte ett datum på formen ÅÅÅÅ-MM-DD.") from exc
-            self.stdout.write(f"{reminders_send(today=today)} påminnelser skickade.")
+            job = job_start(actor=None, kind=JobKind.DELIVERY_REMIND, arguments={"date": today.isoformat()})
+            if job.state == JobState.DONE:
+                self.stdout.write(f"{job.result['sent']} påminnelser skickade.")
+            elif job.state == JobState.FAILED:
+                raise CommandError(job.error)
+            else:
+                self.stdout.write(f"Påminnelserna skickas av jobb {job.pk} (insyn db_worker eller rqworker).")
         elif options["action"] == "threshold":
             self._threshold(options)
         else:

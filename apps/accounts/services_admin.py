@@ -1,0 +1,362 @@
+"""User administration's writes: invitation, details, deactivation, second factor, lockout,
+sessions and grants. Each checks the actor's reach (apps.accounts.admin_scope), writes in one
+transaction with its audit row, and refuses with a Swedish domain error."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from apps.audit.context import AuditContext
+from apps.audit.models import AuditAction
+from apps.audit.services import audit_record
+from apps.organisations.models import Organisation
+from insyn.errors import FieldProblems, NotPermitted, ValidationFailed
+
+from .admin_scope import admin_reach_of, grant_refusal, municipality_slug_of, token_digest
+from .models import RoleGrant, User, UserInvitation, UserSession
+from .roles import Role
+from .services import PERIOD_ORDER_MESSAGE, api_tokens_revoke, role_grant, role_grant_withdraw
+
+
+def _audit(
+    action: AuditAction,
+    *,
+    actor: User | None,
+    user: User,
+    context: AuditContext | None,
+    details: dict[str, object] | None = None,
+) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        context=context,
+        object_type="user",
+        object_id=user.username,
+        municipality_slug=_municipality_slug_of_user(user),
+        details=details,
+    )
+
+
+def _municipality_slug_of_user(user: User) -> str:
+    grant = RoleGrant.objects.filter(user=user).select_related("organisation").order_by("pk").first()
+    return municipality_slug_of(grant.organisation if grant is not None else user.home_organisation)
+
+
+def _not_oneself(actor: User, user: User, what: str) -> None:
+    if actor.pk == user.pk:
+        raise NotPermitted(f"Du kan inte {what} för ditt eget konto; be en annan administratör.")
+
+
+def invitation_mail_send(*, user: User, link: str, expires_hours: int) -> None:
+    """The invitation e-mail. Kept to this one function so it can move to a background job."""
+    body = (
+        f"Hej {user.get_full_name() or user.username}!\n\n"
+        f"Du har bjudits in till Insyn med användarnamnet {user.username}.\n"
+        f"Välj ditt lösenord här inom {expires_hours} timmar (länken fungerar en gång):\n\n{link}\n\n"
+        "Efter lösenordet loggar du in och kopplar en autentiseringsapp som andra faktor om din roll kräver det.\n"
+        "Om du inte väntade dig inbjudan kan du bortse från brevet.\n"
+    )
+    from apps.jobs.mail import mail_send  # every e-mail goes out through the mail job
+
+    mail_send(recipients=[user.email], subject="Inbjudan till Insyn", body=body)
+
+
+def _invitation_create(*, actor: User, user: User, base_url: str, context: AuditContext | None) -> UserInvitation:
+    """A new invitation (unused earlier ones stop working) and its e-mail once the transaction commits."""
+    token = secrets.token_urlsafe(32)
+    hours = settings.INSYN_INVITATION_HOURS
+    UserInvitation.objects.filter(user=user, accepted_at__isnull=True).delete()
+    invitation = UserInvitation.objects.create(
+        user=user,
+        token_digest=token_digest(token),
+        created_by=actor,
+        expires_at=timezone.now() + timedelta(hours=hours),
+    )
+    link = base_url.rstrip("/") + reverse("accounts:invitation_accept", kwargs={"token": token})
+    transaction.on_commit(lambda: invitation_mail_send(user=user, link=link, expires_hours=hours))
+    return invitation
+
+
+def user_invite(
+    *,
+    actor: User,
+    username: str,
+    email: str,
+    organisation: Organisation | None,
+    base_url: str,
+    first_name: str = "",
+    last_name: str = "",
+    context: AuditContext | None = None,
+) -> User:
+    """Create an account without a password, invited from `organisation` (which must be in the
+    actor's reach), and e-mail a one-time link to set one. Every problem is reported at once."""
+    problems = FieldProblems()
+    username = username.strip()
+    if not username:
+        problems.add("username", "Ange ett användarnamn.")
+    else:
+        try:
+            UnicodeUsernameValidator()(username)
+        except DjangoValidationError:
+            problems.add("username", "Använd bara bokstäver, siffror och tecknen . @ + - _.")
+        if User.objects.filter(username__iexact=username).exists():
+            problems.add("username", f"Användarnamnet {username} är redan upptaget.")
+    try:
+        validate_email(email)
+    except DjangoValidationError:
+        problems.add("email", "Ange en giltig e-postadress; inbjudan skickas dit.")
+    if organisation is None:
+        problems.add("organisation", "Välj organisation.")
+    elif not admin_reach_of(actor).covers(organisation.pk):
+        problems.add("organisation", "Du kan bara bjuda in till din egen organisation och enheterna under den.")
+    problems.raise_if_any("Inbjudan kunde inte skickas.")
+    assert organisation is not None
+    user = User(
+        username=username,
+        email=email,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        home_organisation=organisation,
+    )
+    user.set_unusable_password()
+    with transaction.atomic():
+        user.save()
+        invitation = _invitation_create(actor=actor, user=user, base_url=base_url, context=context)
+        _audit(
+            AuditAction.USER_INVITE,
+            actor=actor,
+            user=user,
+            context=context,
+            details={"organisation": organisation.slug, "expires_at": invitation.expires_at.isoformat()},
+        )
+    return user
+
+
+def invitation_resend(*, actor: User, user: User, base_url: str, context: AuditContext | None = None) -> None:
+    """A new link for someone who has not set a password yet; the old link stops working."""
+    if user.has_usable_password():
+        raise ValidationFailed(f"{user.username} har redan valt lösenord; en ny inbjudan behövs inte.")
+    with transaction.atomic():
+        invitation = _invitation_create(actor=actor, user=user, base_url=base_url, context=context)
+        _audit(
+            AuditAction.USER_INVITE,
+            actor=actor,
+            user=user,
+            context=context,
+            details={"resent": True, "expires_at": invitation.expires_at.isoformat()},
+        )
+
+
+def invitation_accept(*, invitation: UserInvitation, password: str, password_again: str, context: AuditContext) -> User:
+    """Set the invited person's password and use up the link. The invitation is one the caller has
+    found valid (selectors: invitation_by_token); it is locked and checked again here."""
+    user = invitation.user
+    problems = FieldProblems()
+    if password != password_again:
+        problems.add("password_again", "Lösenorden är inte lika.")
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as exc:
+        for message in exc.messages:
+            problems.add("password", message)
+    problems.raise_if_any("Lösenordet kunde inte sparas.")
+    with transaction.atomic():
+        locked = UserInvitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.accepted_at is not None or locked.expires_at <= timezone.now():
+            raise ValidationFailed("Länken har redan använts eller gått ut.")
+        locked.accepted_at = timezone.now()
+        locked.save(update_fields=["accepted_at"])
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        _audit(AuditAction.USER_INVITATION_ACCEPT, actor=user, user=user, context=context)
+    return user
+
+
+def user_update(
+    *,
+    actor: User,
+    user: User,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    email: str | None = None,
+    context: AuditContext | None = None,
+) -> User:
+    """Change a user's name or e-mail address; the audit row names the fields that changed."""
+    if email is not None:
+        try:
+            validate_email(email)
+        except DjangoValidationError as exc:
+            raise ValidationFailed(
+                "Ange en giltig e-postadress.", fields={"email": ["Ange en giltig e-postadress."]}
+            ) from exc
+    given = {"first_name": first_name, "last_name": last_name, "email": email}
+    wanted = {name: value.strip() for name, value in given.items() if value is not None}
+    changed = [name for name, value in wanted.items() if getattr(user, name) != value]
+    if not changed:
+        return user
+    with transaction.atomic():
+        for name in changed:
+            setattr(user, name, wanted[name])
+        user.save(update_fields=changed)
+        _audit(AuditAction.USER_UPDATE, actor=actor, user=user, context=context, details={"fields": changed})
+    return user
+
+
+def _end_sessions(user: User) -> int:
+    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    UserSession.objects.filter(user=user).delete()
+    return len(keys)
+
+
+def user_deactivate(*, actor: User, user: User, context: AuditContext | None = None) -> None:
+    """The account can no longer log in: its sessions end and its API tokens are revoked."""
+    _not_oneself(actor, user, "inaktivera kontot")
+    if not user.is_active:
+        raise ValidationFailed(f"{user.username} är redan inaktiverad.")
+    with transaction.atomic():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        sessions = _end_sessions(user)
+        tokens = api_tokens_revoke(user=user, actor=actor, context=context)
+        _audit(
+            AuditAction.USER_DEACTIVATE,
+            actor=actor,
+            user=user,
+            context=context,
+            details={"sessions_ended": sessions, "tokens_revoked": tokens},
+        )
+
+
+def user_reactivate(*, actor: User, user: User, context: AuditContext | None = None) -> None:
+    if user.is_active:
+        raise ValidationFailed(f"{user.username} är redan aktiv.")
+    with transaction.atomic():
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        _audit(AuditAction.USER_REACTIVATE, actor=actor, user=user, context=context)
+
+
+def user_second_factor_reset(*, actor: User, user: User, context: AuditContext | None = None) -> int:
+    """Remove the user's authenticator devices: at the next login they enrol a new one. Their
+    sessions end too, so a session verified with the old device is worth nothing."""
+    _not_oneself(actor, user, "återställa andra faktorn")
+    with transaction.atomic():
+        removed, _ = TOTPDevice.objects.filter(user=user).delete()
+        _end_sessions(user)
+        _audit(AuditAction.OTP_RESET, actor=actor, user=user, context=context, details={"devices": removed})
+    return removed
+
+
+def user_lockout_release(*, actor: User, user: User, context: AuditContext | None = None) -> int:
+    """Forget the failed logins that lock the account (django-axes); returns how many records went."""
+    from axes.utils import reset
+
+    with transaction.atomic():
+        released = reset(username=user.username)
+        _audit(AuditAction.LOCKOUT_RELEASE, actor=actor, user=user, context=context, details={"records": released})
+    return released
+
+
+def user_session_revoke(*, actor: User, user: User, session_id: int, context: AuditContext | None = None) -> None:
+    """End one of the user's sessions (the index row's id, as the session list shows)."""
+    entry = UserSession.objects.filter(pk=session_id, user=user).first()
+    if entry is None:
+        raise ValidationFailed("Sessionen finns inte längre.", fields={"session": ["Sessionen finns inte längre."]})
+    with transaction.atomic():
+        Session.objects.filter(session_key=entry.session_key).delete()
+        entry.delete()
+        _audit(
+            AuditAction.SESSION_REVOKE,
+            actor=actor,
+            user=user,
+            context=context,
+            details={"started_at": entry.started_at.isoformat()},
+        )
+
+
+def user_session_record(*, user: User, session_key: str, ip_address: str | None, user_agent: str) -> None:
+    """Index a session the user has just logged in with (signals: user_logged_in)."""
+    UserSession.objects.update_or_create(
+        session_key=session_key, defaults={"user": user, "ip_address": ip_address, "user_agent": user_agent[:200]}
+    )
+
+
+def user_session_rekey(*, old_key: str, new_key: str) -> None:
+    """The session got a new id (after the second factor): the index follows it."""
+    UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
+
+
+def grant_give(
+    *,
+    actor: User,
+    user: User,
+    role: str,
+    organisation: Organisation | None,
+    valid_from: date | None = None,
+    valid_until: date | None = None,
+    context: AuditContext | None = None,
+) -> RoleGrant:
+    """Give `user` (in the actor's reach) a role inside the actor's reach, for a period."""
+    problems = FieldProblems()
+    parsed: Role | None = None
+    try:
+        parsed = Role(role)
+    except ValueError:
+        problems.add("role", "Välj en roll.")
+    if organisation is None:
+        problems.add("organisation", "Välj organisation.")
+    if valid_from is not None and valid_until is not None and valid_until < valid_from:
+        problems.add("valid_until", PERIOD_ORDER_MESSAGE)
+    if valid_until is not None and valid_until < timezone.localdate():
+        problems.add("valid_until", "Slutdatum har redan passerat.")
+    if parsed is not None and organisation is not None:
+        for field, messages in grant_refusal(actor, role=parsed, organisation=organisation).items():
+            for message in messages:
+                problems.add(field, message)
+    if actor.pk == user.pk and not admin_reach_of(actor).everything:
+        problems.add("role", "Du kan inte ge dig själv roller; be en annan administratör.")
+    problems.raise_if_any("Rollen kunde inte ges.")
+    assert parsed is not None and organisation is not None
+    return role_grant(
+        user=user,
+        role=parsed.value,
+        organisation_slug=organisation.slug,
+        actor=actor,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        context=context,
+    )
+
+
+def grant_take_away(*, actor: User, grant: RoleGrant, context: AuditContext | None = None) -> None:
+    """Revoke a grant that get_grant_for_admin let the actor reach."""
+    _not_oneself(actor, grant.user, "ta bort roller")
+    role_grant_withdraw(grant=grant, actor=actor, context=context)
+
+
+def user_read_record(
+    *, actor: User, action: AuditAction, context: AuditContext | None, user: User | None = None, query: str = ""
+) -> None:
+    """Log a read of staff data: a user's page (USER_VIEW) or the user list (USER_LIST)."""
+    audit_record(
+        actor=actor,
+        action=action,
+        context=context,
+        object_type="user",
+        object_id=user.username if user is not None else "",
+        municipality_slug=_municipality_slug_of_user(user) if user is not None else "",
+        details={"query": query} if query else {},
+    )
