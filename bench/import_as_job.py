@@ -92,7 +92,8 @@ def run(
     port = _free_port()
     listen = ["-b", f"127.0.0.1:{port}", "--log-level", "warning"]
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "insyn.wsgi", "-k", "gthread", "-w", "4", "--threads", "8", *listen],
+        # The README's command: the configuration file (gthread workers), the address on top.
+        [str(BIN / "gunicorn"), "-c", "insyn/gunicorn.conf.py", *listen],
         env=env,
         cwd=ROOT,
         stderr=subprocess.DEVNULL,

@@ -201,7 +201,9 @@ if PRODUCTION:
 OTP_TOTP_ISSUER = env_str("INSYN_TOTP_ISSUER", "Insyn")
 
 LANGUAGE_CODE = "sv"
-LANGUAGES = [("sv", "Svenska"), ("en", "English")]
+# Swedish only until an English catalogue exists: a browser asking for English would otherwise get
+# Django's and DRF's own messages in English inside Swedish pages.
+LANGUAGES = [("sv", "Svenska")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True

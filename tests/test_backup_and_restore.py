@@ -21,7 +21,8 @@ def _every_row() -> dict[str, list[tuple]]:
     with connection.cursor() as cursor:
         for model in apps.get_models(include_auto_created=True):
             table = model._meta.db_table
-            if table in contents:
+            # Unmanaged models have no table (django-rq's dashboard entry).
+            if table in contents or not model._meta.managed:
                 continue
             order = connection.ops.quote_name(model._meta.pk.column)
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)} ORDER BY {order}")  # noqa: S608

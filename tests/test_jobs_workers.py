@@ -107,7 +107,7 @@ def rq_queue(settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_rq_backend_runs_the_import_from_the_real_redis(rq_queue, registrar_alingsas):
+def test_the_rq_backend_runs_the_import_from_the_real_redis(rq_queue, registrar_alingsas, reference_data):
     from rq import SimpleWorker
 
     from apps.jobs.models import Job
@@ -123,7 +123,8 @@ def test_the_rq_backend_runs_the_import_from_the_real_redis(rq_queue, registrar_
     assert rq_queue.job_ids == [job.backend_result_id]
     SimpleWorker([rq_queue], connection=rq_queue.connection, job_class=rq_queue.job_class).work(burst=True)
     body = client.get(response.json()["job"]).json()
-    assert body["state"] == "done" and len(body["result"]["created"]) == 3
+    assert body["state"] == "done", body
+    assert len(body["result"]["created"]) == 3
 
 
 @pytest.mark.django_db(transaction=True)

@@ -171,3 +171,13 @@ def test_the_check_itself_finds_django_english():
     assert english_on("<p>This field is required.</p>")
     assert english_on('<label for="id_expected_version">Expected version</label>')
     assert not english_on("<p>Det här fältet är obligatoriskt.</p><script>var x = None;</script>")
+
+
+@pytest.mark.django_db
+def test_a_browser_asking_for_english_still_gets_swedish_messages():
+    # Until an English catalogue exists, Django's own messages must not switch language under
+    # the Swedish page (e.g. "This field is required." inside a Swedish form).
+    response = Client(HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").post("/konto/logga-in/", {"username": "", "password": ""})
+    body = response.content.decode()
+    assert response["Content-Language"] == "sv"
+    assert "This field is required" not in body

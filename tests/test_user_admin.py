@@ -147,13 +147,27 @@ def test_a_local_administrator_grants_only_at_their_organisation_or_below(admin_
     with pytest.raises(ValidationFailed) as refused:
         grant_give(actor=admin_lerum, user=caseworker_lerum, role="auditor", organisation=_org("alingsas"))
     assert "organisation" in refused.value.fields
-    with pytest.raises(ValidationFailed) as refused:
-        grant_give(actor=admin_lerum, user=caseworker_lerum, role="local_admin", organisation=_org("insjoriket"))
-    assert "organisation" in refused.value.fields
     grant = grant_give(
-        actor=admin_lerum, user=caseworker_lerum, role="local_admin", organisation=_org("lerum-activera")
+        actor=admin_lerum, user=caseworker_lerum, role="executor_manager", organisation=_org("lerum-activera")
     )
-    assert grant.role == Role.LOCAL_ADMIN
+    assert grant.role == Role.EXECUTOR_MANAGER
+
+
+def test_only_a_system_administrator_makes_a_local_administrator(admin_lerum, caseworker_lerum, system_admin):
+    with pytest.raises(ValidationFailed) as refused:
+        grant_give(actor=admin_lerum, user=caseworker_lerum, role="local_admin", organisation=_org("lerum-activera"))
+    assert refused.value.fields["role"] == ["Bara en systemadministratör kan ge rollen lokal administratör."]
+    assert grant_give(actor=system_admin, user=caseworker_lerum, role="local_admin", organisation=_org("lerum"))
+
+
+def test_a_local_administrator_does_not_reach_another_local_administrator(admin_lerum, caseworker_lerum, system_admin):
+    # Else a second account made administrator could grant the first one anything, or remove it.
+    grant_give(actor=system_admin, user=caseworker_lerum, role="local_admin", organisation=_org("lerum-activera"))
+    assert "lars.lerum" not in set(managed_users(admin_lerum).values_list("username", flat=True))
+    with pytest.raises(Http404):
+        get_user_for_admin(admin_lerum, "lars.lerum")
+    with pytest.raises(Http404):
+        get_user_for_admin(caseworker_lerum, "admin.lerum")
 
 
 def test_a_local_administrator_never_gives_the_system_administrator_role(admin_lerum, caseworker_lerum):

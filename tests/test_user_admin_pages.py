@@ -109,6 +109,17 @@ def test_an_invitation_form_shows_every_problem_at_once(web, caseworker_lerum, a
     body = response.content.decode()
     assert response.status_code == 200
     assert "Ange en giltig e-postadress" in body and "Välj en organisation i listan" in body
+    assert "Användarnamnet lars.lerum är redan upptaget" in body
+
+
+def test_a_username_that_only_looks_like_another_is_refused(web, caseworker_lerum):
+    # A Cyrillic "а" in place of the Latin "a".
+    response = web.post(
+        "/konto/anvandare/bjud-in/",
+        {"username": "l\u0430rs.lerum", "email": "lars@example.se", "organisation": _pk("lerum")},
+    )
+    assert response.status_code == 200
+    assert "Använd bara bokstäverna a–z" in response.content.decode()
 
 
 def _pk(slug: str) -> int:

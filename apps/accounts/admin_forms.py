@@ -12,6 +12,7 @@ from apps.organisations.models import Organisation
 
 from .admin_scope import grantable_organisations, grantable_roles
 from .models import User
+from .services_admin import username_problems
 
 
 class UserSearchForm(forms.Form):
@@ -63,6 +64,14 @@ class InviteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organisation"] = _organisation_field(actor)
         self.fields["organisation"].help_text = _("Den organisation personen bjuds in till.")
+
+    def clean_username(self) -> str:
+        # The service checks the same; here too, so that every problem shows in the first round.
+        username = str(self.cleaned_data["username"]).strip()
+        problems = username_problems(username)
+        if problems:
+            raise forms.ValidationError(problems)
+        return username
 
 
 class UserEditForm(forms.Form):

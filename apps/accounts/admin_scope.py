@@ -102,7 +102,9 @@ def managed_users(actor: User) -> QuerySet[User]:
     """The users `actor` administers. A local administrator reaches a user whose every grant (past,
     present or future) lies inside their subtree and who holds at least one there, or who holds
     none yet and was invited from inside it. Nobody but a system administrator reaches a holder of
-    the system administrator role."""
+    the system administrator or the local administrator role: otherwise one local administrator
+    could make a second account an administrator and, through it, grant themselves anything or
+    remove their colleague."""
     reach = admin_reach_of(actor)
     users = User.objects.select_related("home_organisation").prefetch_related(
         Prefetch("role_grants", queryset=_grants_in_order())
@@ -113,7 +115,7 @@ def managed_users(actor: User) -> QuerySet[User]:
     grants = RoleGrant.objects.filter(user=OuterRef("pk"))
     return users.filter(
         ~Exists(grants.exclude(organisation_id__in=ids)),
-        ~Exists(grants.filter(role=Role.SYSTEM_ADMIN)),
+        ~Exists(grants.filter(role__in=[Role.SYSTEM_ADMIN, Role.LOCAL_ADMIN])),
         Exists(grants.filter(organisation_id__in=ids)) | Q(home_organisation_id__in=ids),
     ).order_by("username")
 
@@ -158,8 +160,9 @@ def grantable_organisations(actor: User) -> QuerySet[Organisation]:
 
 
 def grantable_roles(actor: User) -> list[Role]:
-    """Every role for a system administrator; every role but the system administrator's for a local one."""
-    return [role for role in Role if admin_reach_of(actor).everything or role != Role.SYSTEM_ADMIN]
+    """Every role for a system administrator; every role but the two administrators' for a local one."""
+    everything = admin_reach_of(actor).everything
+    return [role for role in Role if everything or role not in (Role.SYSTEM_ADMIN, Role.LOCAL_ADMIN)]
 
 
 def grant_refusal(actor: User, *, role: Role, organisation: Organisation) -> dict[str, list[str]]:
@@ -170,6 +173,8 @@ def grant_refusal(actor: User, *, role: Role, organisation: Organisation) -> dic
         return problems
     if role == Role.SYSTEM_ADMIN:
         problems["role"] = ["Bara en systemadministratör kan ge rollen systemadministratör."]
+    elif role == Role.LOCAL_ADMIN:
+        problems["role"] = ["Bara en systemadministratör kan ge rollen lokal administratör."]
     if not reach.covers(organisation.pk):
         problems["organisation"] = ["Du kan bara ge roller i din egen organisation och enheterna under den."]
     return problems

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from lib.swedish import MONTHS
 
 KINDS = {
+    "access_review": "Behörighetsgranskning",
     "action_plan": "Mål i handlingsplanen",
     "activity": "Aktivitet",
     "agreement": "Överenskommelse",
@@ -28,8 +29,10 @@ KINDS = {
     "exit_document": "Avslutsdokument",
     "forbund": "Förbund",
     "forbund_release": "Publicering för förbundet",
+    "identity_provider": "Identitetsleverantör",
     "invoice": "Faktura",
     "ivo_entry": "Individuppgift till IVO",
+    "job": "Bakgrundsjobb",
     "keyring": "Krypteringsnycklar",
     "leader_change": "Byte av ansvarig ledare",
     "legal_basis": "Lagrum",
