@@ -388,6 +388,8 @@ TASKS = {"default": {"BACKEND": _JOB_BACKENDS[INSYN_JOB_BACKEND], "QUEUES": ["de
 RQ_QUEUES = {"default": {"URL": INSYN_REDIS_URL, "DEFAULT_TIMEOUT": env_int("INSYN_JOB_TIMEOUT_SECONDS", 3600)}}
 # How often a job is tried when the database or the broker fails under it (not when its input is wrong).
 INSYN_JOB_MAX_ATTEMPTS = env_int("INSYN_JOB_MAX_ATTEMPTS", 3)
+# An export's file holds personal data in the clear: it is deleted this many hours after the job ended.
+INSYN_JOB_FILE_HOURS = env_int("INSYN_JOB_FILE_HOURS", 24)
 # Counts below this are suppressed in anything shown outside the municipality.
 INSYN_SUPPRESSION_THRESHOLD = env_int("INSYN_SUPPRESSION_THRESHOLD", 5)
 

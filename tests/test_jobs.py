@@ -107,7 +107,8 @@ def test_outsiders_get_404_on_the_job_page_its_status_and_its_file(registrar_ali
     job = Job.objects.create(
         kind=JobKind.DECISIONS_IMPORT, started_by=registrar_alingsas, organisation=alingsas, state=JobState.DONE
     )
-    stored = storage.store_result_file(job.pk, "rapport.csv", b"a;b\n")
+    stored, path = storage.result_path(job.pk, "rapport.csv")
+    path.write_bytes(b"a;b\n")
     Job.objects.filter(pk=job.pk).update(result={"file": stored, "filename": "rapport.csv"})
     outsider = verified_client(caseworker_lerum)
     for url in (f"/jobb/{job.pk}/", f"/jobb/{job.pk}/status/", f"/jobb/{job.pk}/fil/"):

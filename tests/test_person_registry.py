@@ -190,13 +190,24 @@ def test_search_by_number_code_and_name(caseworker_alingsas, alingsas):
     assert AuditEvent.objects.filter(action=AuditAction.PERSON_SEARCH).count() == 4
 
 
-def test_the_export_is_a_real_xlsx_with_the_municipality_only_and_is_logged(
+def test_the_export_runs_as_a_job_and_gives_a_real_xlsx_with_the_municipality_only_logged(
     manager_alingsas, person_alingsas, person_lerum
 ):
     client = verified_client(manager_alingsas)
-    response = client.get("/personer/export.xlsx")
+    started = client.post("/personer/export/")
+    assert started.status_code == 302
+    job_page = client.get(started["Location"])
+    html = job_page.content.decode()
+    assert "Filen innehåller 1 person." in html
+    assert "Hämta personregistret (Excel, XLSX)" in html
+    assert "tas bort" in html
+    job_id = int(started["Location"].rstrip("/").rsplit("/", 1)[1])
+    response = client.get(f"/jobb/{job_id}/fil/")
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert response["Content-Disposition"].endswith('personregister.xlsx"')
+    sheet = load_workbook(
+        io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content)
+    ).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:2] == ("Kod", "Kommun")
     codes = [row[0] for row in rows[1:]]
@@ -204,10 +215,62 @@ def test_the_export_is_a_real_xlsx_with_the_municipality_only_and_is_logged(
     assert rows[1][4] == identity_number_of(person_alingsas)
     event = AuditEvent.objects.get(action=AuditAction.PERSON_EXPORT)
     assert event.details["codes"] == [person_alingsas.code]
+    assert event.municipality_slug == "alingsas"
+    download = AuditEvent.objects.get(action=AuditAction.JOB_DOWNLOAD)
+    assert (download.actor_id, download.municipality_slug, download.details["rows"]) == (
+        manager_alingsas.pk,
+        "alingsas",
+        1,
+    )
+
+
+def test_a_get_on_the_export_starts_nothing(manager_alingsas):
+    from apps.jobs.models import Job
+
+    assert verified_client(manager_alingsas).get("/personer/export/").status_code == 302
+    assert not Job.objects.exists()
+
+
+def test_the_export_file_is_deleted_after_its_hours_and_says_so(manager_alingsas, person_alingsas, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from apps.jobs import storage
+    from apps.jobs.models import Job
+    from apps.jobs.services import job_files_purge
+
+    client = verified_client(manager_alingsas)
+    client.post("/personer/export/")
+    job = Job.objects.get()
+    path = storage.result_file_path(job.pk, job.result["file"])
+    assert path is not None and path.exists()
+    assert job_files_purge(now=timezone.now() + datetime.timedelta(hours=settings.INSYN_JOB_FILE_HOURS - 1)) == 0
+    assert job_files_purge(now=timezone.now() + datetime.timedelta(hours=settings.INSYN_JOB_FILE_HOURS + 1)) == 1
+    assert not path.exists()
+    gone = client.get(f"/jobb/{job.pk}/fil/")
+    assert gone.status_code == 410
+    assert "har tagits bort eftersom den innehöll personuppgifter" in gone.content.decode()
+    assert "Starta exporten igen" in client.get(f"/jobb/{job.pk}/").content.decode()
+
+
+def test_an_export_whose_grant_ended_before_the_worker_ran_makes_no_file(manager_alingsas, person_alingsas):
+    from apps.accounts.models import RoleGrant
+    from apps.jobs.models import Job, JobKind, JobState
+    from apps.jobs.services import job_run
+
+    job = Job.objects.create(kind=JobKind.PEOPLE_EXPORT, started_by=manager_alingsas)
+    RoleGrant.objects.filter(user=manager_alingsas).delete()
+    job_run(job.pk)
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED
+    assert job.error == "Du har inte längre behörighet att exportera personregistret."
+    assert "file" not in job.result
+    assert not AuditEvent.objects.filter(action=AuditAction.PERSON_EXPORT).exists()
 
 
 def test_a_caseworker_may_not_export(caseworker_alingsas):
-    assert verified_client(caseworker_alingsas).get("/personer/export.xlsx").status_code == 403
+    assert verified_client(caseworker_alingsas).post("/personer/export/").status_code == 403
 
 
 def test_keys_rotate_re_encrypts_under_the_new_key(alingsas, settings):

@@ -50,6 +50,7 @@ class AuditAction(models.TextChoices):
     DECISION_VIEW = "decision.view", _("Beslut visat")
     DECISION_LIST = "decision.list", _("Beslutsregister visat")
     DECISION_IMPORT = "decision.import", _("Beslutsregister importerat")
+    DECISION_EXPORT = "decision.export", _("Beslutsregister exporterat")
     REPORT_COMPUTE = "report.compute", _("Kvartalsrapport beräknad")
     REPORT_SUBMIT = "report.submit", _("Kvartalsrapport inlämnad")
     REPORT_VIEW = "report.view", _("Kvartalsrapport visad")
@@ -100,6 +101,7 @@ class AuditAction(models.TextChoices):
     JOB_START = "job.start", _("Bakgrundsjobb startat")
     JOB_FINISH = "job.finish", _("Bakgrundsjobb klart")
     JOB_FAIL = "job.fail", _("Bakgrundsjobb misslyckades")
+    JOB_DOWNLOAD = "job.download", _("Bakgrundsjobbets fil hämtad")
     MAIL_SEND = "mail.send", _("E-post skickad")
 
 

@@ -304,6 +304,10 @@ class IvoClosureForm(forms.Form):
     entered_on = date_field(_("Rapporterad till IVO:s e-tjänst"))
 
 
+class ExportForm(MunicipalityChoiceMixin):
+    """Which municipality's register to take out as a file."""
+
+
 class ImportForm(MunicipalityChoiceMixin):
     file = forms.FileField(
         label=_("Fil (CSV eller XLSX)"),

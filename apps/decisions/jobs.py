@@ -77,5 +77,8 @@ def run_ivo_reminders(job_input: JobInput) -> dict[str, Any]:
 
 
 def register() -> None:
+    from .register_export import run_decisions_export
+
     register_job_handler(JobKind.DECISIONS_IMPORT, run_decisions_import)
+    register_job_handler(JobKind.DECISIONS_EXPORT, run_decisions_export)
     register_job_handler(JobKind.IVO_REMIND, run_ivo_reminders)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.decision_list, name="list"),
     path("ny/", views.decision_create_view, name="create"),
     path("import/", views.decision_import_view, name="import"),
+    path("export/", views.decision_export_view, name="export"),
     path("<int:decision_id>/", views.decision_detail, name="detail"),
     path("<int:decision_id>/handelse/", views.decision_form_post, {"action": "event"}, name="event"),
     path("<int:decision_id>/erbjudande/", views.decision_form_post, {"action": "offer"}, name="offer"),

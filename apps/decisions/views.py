@@ -5,6 +5,7 @@ import json
 from collections.abc import Callable
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -32,6 +33,7 @@ from .forms import (
     DecisionForm,
     DecisionTypeForm,
     EventForm,
+    ExportForm,
     ImportForm,
     IvoClosureForm,
     LegalBasisForm,
@@ -42,6 +44,7 @@ from .forms import (
 from .ivo import closures_to_report, ivo_closure_record
 from .minutes import committee_decision_of
 from .models import Decision, DecisionType, LegalBasis, QuarterlyReport
+from .register_export import EXPORT_HEADER
 from .selectors import (
     decision_episodes,
     decisions_for_user,
@@ -230,6 +233,27 @@ def decision_import_view(request: HttpRequest) -> HttpResponse:
             # The import runs as a job; its page shows the progress, the result or every problem.
             return redirect("jobs:detail", job_id=started.value.pk)
     return render(request, "decisions/import.html", {"form": form})
+
+
+@page(Permission.DECISION_MANAGE)
+def decision_export_view(request: HttpRequest) -> HttpResponse:
+    """The register as an XLSX file, made by a background job; the job page shows the progress
+    and then the file."""
+    user = current_user(request)
+    form = ExportForm(request.POST or None, municipalities=municipalities_with(user, Permission.DECISION_MANAGE))
+    if request.method == "POST" and form.is_valid():
+        job = job_start(
+            actor=user,
+            kind=JobKind.DECISIONS_EXPORT,
+            organisation=form.cleaned_data["municipality"],
+            context=audit_context(request),
+        )
+        return redirect("jobs:detail", job_id=job.pk)
+    return render(
+        request,
+        "decisions/export.html",
+        {"form": form, "columns": EXPORT_HEADER, "file_hours": settings.INSYN_JOB_FILE_HOURS},
+    )
 
 
 # --- Reports -------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ class JobKind(models.TextChoices):
     MAIL_SEND = "mail_send", _("Utskick av e-post")
     IVO_REMIND = "ivo_remind", _("Påminnelse om IVO-rapporter")
     DELIVERY_REMIND = "delivery_remind", _("Påminnelse om leveranser")
+    PEOPLE_EXPORT = "people_export", _("Export av personregistret")
+    DECISIONS_EXPORT = "decisions_export", _("Export av beslutsregistret")
 
 
 class JobState(models.TextChoices):

@@ -7,6 +7,7 @@ input (an `InsynError`, e.g. an import's row problems) is the job's result and i
 
 from __future__ import annotations
 
+import datetime
 import logging
 import threading
 import time
@@ -115,6 +116,8 @@ def job_run(job_id: int) -> None:
     job = Job.objects.select_related("started_by", "organisation").get(pk=job_id)
     if job.is_finished:
         return
+    # Each job also clears away expired result files, so none outlives its time without a cron line.
+    job_files_purge()
     with request_id_scope(job.request_id or None):
         _job_attempts(job)
 
@@ -167,7 +170,8 @@ def _reconnect() -> None:
         pass
 
 
-def _context(job: Job) -> AuditContext:
+def job_audit_context(job: Job) -> AuditContext:
+    """The audit context of the request that started the job, for the rows its handler writes."""
     return AuditContext(channel=job.channel, address=job.address, request_id=job.request_id or None)
 
 
@@ -182,7 +186,7 @@ def _finish_done(job: Job, result: dict[str, Any]) -> None:
         audit_record(
             actor=job.started_by,
             action=AuditAction.JOB_FINISH,
-            context=_context(job),
+            context=job_audit_context(job),
             object_type="job",
             object_id=str(job.pk),
             municipality_slug=job.organisation.slug if job.organisation is not None else "",
@@ -201,7 +205,7 @@ def _finish_failed(job: Job, message: str, result: dict[str, Any], *, keep_uploa
         audit_record(
             actor=job.started_by,
             action=AuditAction.JOB_FAIL,
-            context=_context(job),
+            context=job_audit_context(job),
             object_type="job",
             object_id=str(job.pk),
             municipality_slug=job.organisation.slug if job.organisation is not None else "",
@@ -249,3 +253,43 @@ class _ProgressReporter:
         if self._side is not None:
             self._side.close()
             self._side = None
+
+
+def job_file_expires_at(job: Job) -> datetime.datetime | None:
+    """When the job's result file is deleted (it may hold personal data in the clear)."""
+    if job.finished_at is None or not job.result.get("file"):
+        return None
+    return job.finished_at + datetime.timedelta(hours=settings.INSYN_JOB_FILE_HOURS)
+
+
+def job_files_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete every result file older than INSYN_JOB_FILE_HOURS; the job keeps its counts and
+    notes when the file went. Returns how many files were deleted."""
+    limit = (now or timezone.now()) - datetime.timedelta(hours=settings.INSYN_JOB_FILE_HOURS)
+    purged = 0
+    for job in Job.objects.filter(state=JobState.DONE, finished_at__lt=limit, result__has_key="file"):
+        stored = str(job.result.get("file") or "")
+        if not stored:
+            continue
+        storage.delete_result_file(job.pk, stored)
+        job.result = {**job.result, "file": "", "file_removed_at": timezone.now().isoformat()}
+        job.save(update_fields=["result"])
+        purged += 1
+    return purged
+
+
+def job_file_download_record(*, actor: User, job: Job, context: AuditContext | None = None) -> None:
+    """Log that `actor` fetched the job's file: one row per municipality whose data it holds."""
+    slugs = [str(slug) for slug in job.result.get("municipalities", [])] or [
+        job.organisation.slug if job.organisation is not None else ""
+    ]
+    for slug in slugs:
+        audit_record(
+            actor=actor,
+            action=AuditAction.JOB_DOWNLOAD,
+            context=context,
+            object_type="job",
+            object_id=str(job.pk),
+            municipality_slug=slug,
+            details={"kind": job.kind, "rows": job.result.get("rows")},
+        )

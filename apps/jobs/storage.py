@@ -35,12 +35,18 @@ def delete_upload(job_id: int) -> None:
     (job_dir(job_id) / UPLOAD_NAME).unlink(missing_ok=True)
 
 
-def store_result_file(job_id: int, name: str, content: bytes) -> str:
+def result_path(job_id: int, name: str) -> tuple[str, Path]:
+    """Where a handler writes its result file itself (a streamed export): the stored name for
+    the job's result and the path to write."""
     folder = job_dir(job_id)
     folder.mkdir(parents=True, exist_ok=True)
     stored = f"result-{Path(name).name}"
-    (folder / stored).write_bytes(content)
-    return stored
+    return stored, folder / stored
+
+
+def delete_result_file(job_id: int, stored: str) -> None:
+    if stored:
+        (job_dir(job_id) / Path(stored).name).unlink(missing_ok=True)
 
 
 def result_file_path(job_id: int, stored: str) -> Path | None:

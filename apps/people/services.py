@@ -190,7 +190,22 @@ def person_access_record(
     by_municipality: dict[str, list[str]] = {}
     for person in people:
         by_municipality.setdefault(person.municipality.slug, []).append(person.code)
-    for slug, codes in by_municipality.items():
+    person_codes_access_record(
+        actor=actor, codes_by_municipality=by_municipality, action=action, context=context, details=details
+    )
+
+
+def person_codes_access_record(
+    *,
+    actor: User,
+    codes_by_municipality: dict[str, list[str]],
+    action: AuditAction,
+    context: AuditContext | None = None,
+    details: dict[str, object] | None = None,
+) -> None:
+    """The same rows from the people's codes alone (an export that streams its rows keeps only
+    the codes, not every person)."""
+    for slug, codes in codes_by_municipality.items():
         audit_record(
             actor=actor,
             action=action,

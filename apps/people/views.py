@@ -11,11 +11,11 @@ from apps.accounts.selectors import has_permission, municipalities_with
 from apps.audit.context import audit_context
 from apps.audit.models import AuditAction
 from apps.core.forms import submit_form
-from apps.core.xlsx import xlsx_response
-from lib.spreadsheet import Value
+from apps.jobs.models import JobKind
+from apps.jobs.services import job_start
 
 from .forms import PersonForm, SearchForm
-from .selectors import get_person_for_user, identity_number_of, people_for_user, search_people
+from .selectors import get_person_for_user, identity_number_of, search_people
 from .services import person_access_record, person_create
 
 PAGE_SIZE = 50
@@ -84,30 +84,16 @@ def person_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @page(Permission.PERSON_EXPORT)
 def person_export(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)
-    people = list(people_for_user(request.user, permission=Permission.PERSON_EXPORT))
-    person_access_record(
-        actor=request.user,
-        people=people,
-        action=AuditAction.PERSON_EXPORT,
+    """Start the register's export as a job (a large register takes longer than a request may);
+    the job page shows its progress and then the file. Only a POST starts one."""
+    user = current_user(request)
+    if request.method != "POST":
+        return redirect("people:list")
+    municipalities = municipalities_with(user, Permission.PERSON_EXPORT)
+    job = job_start(
+        actor=user,
+        kind=JobKind.PEOPLE_EXPORT,
+        organisation=municipalities[0] if len(municipalities) == 1 else None,
         context=audit_context(request),
-        details={"format": "xlsx"},
     )
-    rows: list[list[Value]] = [
-        [
-            p.code,
-            p.municipality.name,
-            p.last_name,
-            p.first_name,
-            identity_number_of(p),
-            p.birth_year,
-            p.get_legal_sex_display(),
-        ]
-        for p in people
-    ]
-    return xlsx_response(
-        filename="personregister.xlsx",
-        sheet_title="Personregister",
-        header=["Kod", "Kommun", "Efternamn", "Förnamn", "Personnummer", "Födelseår", "Juridiskt kön"],
-        rows=rows,
-    )
+    return redirect("jobs:detail", job_id=job.pk)

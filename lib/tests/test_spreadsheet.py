@@ -33,3 +33,23 @@ def test_no_exported_text_starts_with_a_formula_character():
     assert values == ["'" + text for text in hostile]
     assert not any(value.startswith(FORMULA_TRIGGERS) for value in values)
     assert safe_text(-5) == -5 and safe_text("−1 000 kr") == "−1 000 kr" and safe_text(None) is None
+
+
+def test_a_streamed_workbook_holds_every_row_with_text_never_a_formula(tmp_path):
+    from lib.spreadsheet import write_rows_workbook
+
+    path = tmp_path / "register.xlsx"
+    seen: list[int] = []
+    rows = ([f"ref-{n}", n, "=1+1" if n == 2 else None] for n in range(1, 1001))
+    count = write_rows_workbook(
+        path, title="Register", header=["Referens", "Nummer", "Text"], rows=rows, on_row=seen.append
+    )
+    assert count == 1000 and seen[-1] == 1000
+    sheet = load_workbook(path).active
+    assert sheet.title == "Register"
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0] == ("Referens", "Nummer", "Text")
+    assert len(values) == 1001
+    assert values[1] == ("ref-1", 1, None)
+    assert values[2] == ("ref-2", 2, "'=1+1")
+    assert sheet["A1"].font.bold

@@ -27,7 +27,7 @@ from .imports import (
     decisions_import,
     upload_limits,
 )
-from .reads import decision_list_record, decision_view_record, report_preview_view_record
+from .reads import decision_export_record, decision_list_record, decision_view_record, report_preview_view_record
 from .reference import (
     decision_type_save,
     legal_basis_save,
@@ -49,6 +49,7 @@ __all__ = [
     "audit_report",
     "decision_create",
     "decision_event_add",
+    "decision_export_record",
     "decision_list_record",
     "decision_offer_add",
     "decision_type_save",

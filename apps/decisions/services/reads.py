@@ -75,3 +75,18 @@ def report_preview_view_record(
         municipality_slug=municipality.slug,
         details={"preview": True, "as_of": today.isoformat()},
     )
+
+
+def decision_export_record(
+    *, actor: User, municipality: Organisation, codes: Sequence[str], count: int, context: AuditContext | None = None
+) -> None:
+    """Log that `actor` took the municipality's register out as a file, with every person's code."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.DECISION_EXPORT,
+        context=context,
+        object_type="decision",
+        object_id=f"{count} beslut",
+        municipality_slug=municipality.slug,
+        details={"codes": sorted(set(codes)), "format": "xlsx"},
+    )

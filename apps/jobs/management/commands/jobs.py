@@ -1,5 +1,7 @@
-"""`insyn jobs list` and `insyn jobs requeue`: the jobs that wait, run or failed, and a job whose
-worker was killed handed to a worker again (safe: the imports are all or nothing)."""
+"""`insyn jobs list`, `insyn jobs requeue` and `insyn jobs purge`: the jobs that wait, run or
+failed, a job whose worker was killed handed to a worker again (safe: the imports are all or
+nothing), and the exports' files older than INSYN_JOB_FILE_HOURS deleted (each job does this
+too; the command is for a daily cron line when no jobs run)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from django.utils import timezone
 
 from apps.jobs.models import Job, JobState
 from apps.jobs.selectors import job_queue_counts
-from apps.jobs.services import job_requeue
+from apps.jobs.services import job_files_purge, job_requeue
 
 
 class Command(BaseCommand):
@@ -20,6 +22,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("list", help="Hur många jobb som väntar, pågår och har misslyckats.")
+        sub.add_parser("purge", help="Ta bort exporternas filer som är äldre än INSYN_JOB_FILE_HOURS.")
         requeue = sub.add_parser("requeue", help="Lämna jobb som aldrig blev klara till en arbetare igen.")
         requeue.add_argument("job_ids", nargs="*", type=int, help="Jobbens nummer")
         requeue.add_argument(
@@ -32,6 +35,9 @@ class Command(BaseCommand):
         if options["action"] == "list":
             counts = job_queue_counts()
             self.stdout.write(f"I kö: {counts['queued']}, pågår: {counts['running']}, misslyckade: {counts['failed']}.")
+            return
+        if options["action"] == "purge":
+            self.stdout.write(f"{job_files_purge()} filer togs bort.")
             return
         jobs = list(Job.objects.filter(pk__in=options["job_ids"]))
         if options.get("stale_minutes"):
