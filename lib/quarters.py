@@ -7,6 +7,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from lib.swedish import quoted
+
 _QUARTER = re.compile(r"^(\d{4})\s*[Qq]\s*([1-4])$")
 
 
@@ -31,7 +33,7 @@ class Quarter:
     def parse(cls, text: str) -> Quarter:
         match = _QUARTER.match(text.strip())
         if not match:
-            raise ValueError(f"Ange kvartal som ÅÅÅÅQn, t.ex. 2022Q4 (fick {text!r}).")
+            raise ValueError(f"Ange kvartal som ÅÅÅÅQn, t.ex. 2022Q4 (fick {quoted(text)}).")
         return cls(int(match.group(1)), int(match.group(2)))
 
     @classmethod

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from lib.swedish import quoted
+
 ROUNDING_RULE = (
     "Belopp lagras i kronor och timmar i timmar. Varje cell räknas från de oavrundade värdena och "
     "avrundas först därefter, halvt bort från noll, till det som visas (tkr, en decimal, hela procent). "
@@ -57,12 +59,12 @@ def parse_number(text: str) -> Decimal:
     if not cleaned:
         raise ValueError("Värdet saknas.")
     if "," in cleaned and "." in cleaned:
-        raise ValueError(f"{text.strip()!r} är inget tal (använd antingen decimalkomma eller decimalpunkt).")
+        raise ValueError(f"{quoted(text.strip())} är inget tal (använd antingen decimalkomma eller decimalpunkt).")
     cleaned = cleaned.replace(",", ".")
     try:
         number = Decimal(cleaned)
     except InvalidOperation:
-        raise ValueError(f"{text.strip()!r} är inget tal.") from None
+        raise ValueError(f"{quoted(text.strip())} är inget tal.") from None
     if not number.is_finite():
-        raise ValueError(f"{text.strip()!r} är inget tal.")
+        raise ValueError(f"{quoted(text.strip())} är inget tal.")
     return number

@@ -24,3 +24,11 @@ _SWEDISH_ORDER = str.maketrans("åäöéü", "{|}ey")
 def swedish_key(text: str) -> str:
     """Sort key placing å, ä, ö after z, in that order (é as e, ü as y, as Swedish dictionaries do)."""
     return text.lower().translate(_SWEDISH_ORDER)
+
+
+def quoted(value: object) -> str:
+    """A value typed by a user, quoted the Swedish way in a message (”abc”), not as Python's
+    repr ('abc', with escapes); control characters are shown as their code so the message stays
+    one readable line."""
+    text = "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in str(value))
+    return f"”{text}”"

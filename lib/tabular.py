@@ -19,6 +19,8 @@ from typing import IO
 
 from openpyxl import load_workbook
 
+from lib.swedish import quoted
+
 
 class TableError(ValueError):
     """The file as a whole cannot be read (not a row's problem)."""
@@ -216,4 +218,4 @@ def parse_iso_date(text: str) -> datetime.date:
             raise ValueError
         return datetime.date.fromisoformat(text)
     except ValueError as exc:
-        raise ValueError(f"{text!r} är inte ett datum på formen ÅÅÅÅ-MM-DD.") from exc
+        raise ValueError(f"{quoted(text)} är inte ett datum på formen ÅÅÅÅ-MM-DD.") from exc

@@ -383,7 +383,7 @@ def test_a_rotated_key_keeps_old_rows_and_links_verifiable(db, settings):
     ok, lines = verify()
     assert not ok
     assert lines == [
-        f"Nyckeln '{key_id(old)}' är inte inställd (INSYN_AUDIT_KEY eller INSYN_AUDIT_RETIRED_KEYS): "
+        f"Nyckeln ”{key_id(old)}” är inte inställd (INSYN_AUDIT_KEY eller INSYN_AUDIT_RETIRED_KEYS): "
         "länk 1 och allt annat som är gjort med den kan inte kontrolleras."
     ]
 

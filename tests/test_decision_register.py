@@ -253,3 +253,33 @@ def test_a_system_administrator_adds_a_decision_type(system_admin):
     response = client.post("/beslut/koder/typer/ny/", {"name": "Hemtjänst", "legal_bases": [basis.pk], "active": "on"})
     assert response.status_code == 302
     assert list(DecisionType.objects.get(name="Hemtjänst").legal_bases.all()) == [basis]
+
+
+def _offered_bases(html: str) -> list[str]:
+    import re
+
+    select = html[html.index('name="legal_basis"') : html.index("</select>", html.index('name="legal_basis"'))]
+    return [label.split(" – ")[0] for label in re.findall(r"<option value=\"\d+\"[^>]*>([^<]+)</option>", select)]
+
+
+def test_the_form_offers_legal_bases_in_number_order_and_only_those_in_force(registrar_alingsas, person_alingsas):
+    client = verified_client(registrar_alingsas)
+    today = _offered_bases(client.get("/beslut/ny/").content.decode())
+    lss = [label for label in today if label.endswith("LSS")]
+    assert lss == [f"9 § {n} LSS" for n in range(1, 11)]
+    assert "11 kap. 1 § SoL" in today and "4.1 § SoL" not in today
+    # A form sent back with a decision date under the old law offers that law's basis instead.
+    old = client.post("/beslut/ny/", _form(person_alingsas, decision_date="2024-05-02", reference=""))
+    offered_then = _offered_bases(old.content.decode())
+    assert "4.1 § SoL" in offered_then and "11 kap. 1 § SoL" not in offered_then
+
+
+def test_a_mistyped_personnummer_in_the_decision_form_says_the_check_digit_is_wrong(registrar_alingsas, alingsas):
+    response = verified_client(registrar_alingsas).post(
+        "/beslut/ny/", {**_form(make_person(alingsas)), "person": "19121212-1213"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Kontrollsiffran stämmer inte: numret är felskrivet." in html
+    assert "finns inte i registret" not in html
+    assert not Decision.objects.exists()

@@ -145,8 +145,8 @@ def test_a_count_that_is_not_an_integer_is_refused_with_its_row_and_column_and_n
 
     assert response.status_code == 400
     body = response.content.decode()
-    assert "Rad 2, kolumn 2021: &#x27;12,5&#x27; är inget heltal" in body
-    assert "Rad 2, kolumn 2022: &#x27;x&#x27; är inget heltal" in body
+    assert "Rad 2, kolumn 2021: ”12,5” är inget heltal" in body
+    assert "Rad 2, kolumn 2022: ”x” är inget heltal" in body
     assert "Rad 3 finns inte; tabellen har 2 rader." in body
     assert 'class="error-summary"' in body
     table.refresh_from_db()

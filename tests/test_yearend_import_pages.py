@@ -209,8 +209,8 @@ def test_a_bad_file_shows_every_problem_with_row_and_column_and_changes_nothing(
     assert 'aria-labelledby="error-summary-title"' in summary
     assert "Inget lästes in: filen drift.csv har 6 fel" in summary
     for problem in (
-        "Rad 3, kolumn år: &#x27;1999&#x27; är inget år mellan 2000 och 2100.",
-        "Rad 3, kolumn kontogrupp: &#x27;lon&#x27; är okänt;",
+        "Rad 3, kolumn år: ”1999” är inget år mellan 2000 och 2100.",
+        "Rad 3, kolumn kontogrupp: ”lon” är okänt;",
         "Rad 3, kolumn budget_kr: ",
         "Rad 3, kolumn utfall_kr: ",
         "Rad 4, kolumn kontogrupp: Samma uppgift finns redan på rad 2.",

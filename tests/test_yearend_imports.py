@@ -61,10 +61,10 @@ def test_every_problem_is_reported_with_row_and_column_and_nothing_is_written(na
         figures_import(actor=None, namnd=namnd, kind="economy", filename="e.csv", data=bad)
     messages = [str(p) for p in caught.value.problems]
     assert messages == [
-        "Rad 3, kolumn år: '1999' är inget år mellan 2000 och 2100.",
-        "Rad 3, kolumn kontogrupp: 'lon' är okänt; använd något av intakter, personalkostnader, lokalhyror, "
+        "Rad 3, kolumn år: ”1999” är inget år mellan 2000 och 2100.",
+        "Rad 3, kolumn kontogrupp: ”lon” är okänt; använd något av intakter, personalkostnader, lokalhyror, "
         "kop_av_tjanster, ovriga_kostnader, kommunbidrag, finansnetto.",
-        "Rad 3, kolumn budget_kr: 'abc' är inget tal.",
+        "Rad 3, kolumn budget_kr: ”abc” är inget tal.",
         "Rad 3, kolumn utfall_kr: Värdet saknas.",
         "Rad 4, kolumn kontogrupp: Samma uppgift finns redan på rad 2.",
         "Rad 5, kolumn budget_kr: Belopp anges i kronor med högst två decimaler.",
@@ -144,7 +144,7 @@ def test_the_command_prints_every_problem_and_fails(namnd, tmp_path, capsys):
     path.write_bytes(csv("år;kontogrupp;budget_kr;utfall_kr\n2022;intakter;x;1"))
     with pytest.raises(CommandError, match=r"Inget importerades: 1 fel\."):
         call_command("yearend", "import", "economy", "--namnd", "alingsas-socialnamnd", str(path))
-    assert "Rad 2, kolumn budget_kr: 'x' är inget tal." in capsys.readouterr().err
+    assert "Rad 2, kolumn budget_kr: ”x” är inget tal." in capsys.readouterr().err
 
 
 def test_the_command_names_the_known_namnder_for_an_unknown_one(insjoriket, tmp_path):

@@ -102,9 +102,9 @@ def test_every_problem_in_a_kolada_file_is_reported_with_row_and_column_and_noth
     problems = [(p.row, p.column, p.message) for p in caught.value.problems]
     assert problems == [
         (2, "values[1].municipality", "Värdet gäller kommun 1401, inte nämndens kommun (1489)."),
-        (3, "values[2].period", "'2022H1' är inget år mellan 2000 och 2100."),
-        (4, "values[3].values[0].value", "'86' är inget tal."),
-        (4, "values[3].values[1].gender", "'F' är inget kön i Kolada; använd T, K eller M."),
+        (3, "values[2].period", "”2022H1” är inget år mellan 2000 och 2100."),
+        (4, "values[3].values[0].value", "”86” är inget tal."),
+        (4, "values[3].values[1].gender", "”F” är inget kön i Kolada; använd T, K eller M."),
         (5, "values[4].kpi", "Nyckeln saknas."),
         (6, "values[5].values[0].gender", "N31807 2022 kön T finns redan på rad 1."),
     ]

@@ -16,6 +16,7 @@ from apps.audit.services import audit_record
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import municipality_of
 from insyn.errors import Conflict, ValidationFailed
+from lib.swedish import quoted
 
 from .models import RoleGrant, User
 from .roles import Role
@@ -27,7 +28,7 @@ def _organisation(slug: str) -> Organisation:
         return Organisation.objects.get(slug=slug)
     except Organisation.DoesNotExist as exc:
         raise ValidationFailed(
-            f"Det finns ingen organisation med kortnamnet {slug!r}.", fields={"org": ["Okänd organisation."]}
+            f"Det finns ingen organisation med kortnamnet {quoted(slug)}.", fields={"org": ["Okänd organisation."]}
         ) from exc
 
 
@@ -36,7 +37,9 @@ def _role(value: str) -> Role:
         return Role(value)
     except ValueError as exc:
         allowed = ", ".join(role.value for role in Role)
-        raise ValidationFailed(f"Okänd roll {value!r}. Tillåtna: {allowed}.", fields={"role": ["Okänd roll."]}) from exc
+        raise ValidationFailed(
+            f"Okänd roll {quoted(value)}. Tillåtna: {allowed}.", fields={"role": ["Okänd roll."]}
+        ) from exc
 
 
 def user_create(
@@ -55,7 +58,7 @@ def user_create(
     parsed_role = _role(role)
     organisation = _organisation(organisation_slug)
     if User.objects.filter(username__iexact=username).exists():
-        raise Conflict(f"Användarnamnet {username!r} är redan upptaget.", fields={"username": ["Upptaget."]})
+        raise Conflict(f"Användarnamnet {quoted(username)} är redan upptaget.", fields={"username": ["Upptaget."]})
     user = User(username=username, email=email, first_name=first_name, last_name=last_name)
     if password:
         try:

@@ -8,6 +8,8 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from lib.swedish import quoted
+
 from .context import CLI, AuditContext
 from .integrity import AuditKeys, audit_keys, chain_mac, digest_key_id, event_digest, same
 from .models import AuditAction, AuditChainLink, AuditEvent
@@ -206,7 +208,7 @@ def parse_head(text: str) -> tuple[int | None, str]:
     if not sep:
         return None, mac.lower()
     if not number.isdigit():
-        raise ValueError(f"{text!r} är inget huvud: skriv det som länknummer:kontrollsumma.")
+        raise ValueError(f"{quoted(text)} är inget huvud: skriv det som länknummer:kontrollsumma.")
     return int(number), mac.lower()
 
 
@@ -225,7 +227,7 @@ class _DigestChecker:
             self.result.add(
                 AuditFinding(
                     "key",
-                    f"Nyckeln {key_id!r} är inte inställd (INSYN_AUDIT_KEY eller INSYN_AUDIT_RETIRED_KEYS): "
+                    f"Nyckeln {quoted(key_id)} är inte inställd (INSYN_AUDIT_KEY eller INSYN_AUDIT_RETIRED_KEYS): "
                     f"{where} och allt annat som är gjort med den kan inte kontrolleras.",
                 )
             )

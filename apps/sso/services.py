@@ -18,6 +18,7 @@ from apps.audit.services import audit_record
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import municipality_of
 from insyn.errors import Conflict, FieldProblems, ValidationFailed
+from lib.swedish import quoted
 
 from .crypto import secret_seal
 from .models import ExternalIdentity, IdentityProvider, Protocol, SsoAssertionDevice
@@ -31,7 +32,7 @@ def _organisation(slug: str) -> Organisation:
         return Organisation.objects.get(slug=slug)
     except Organisation.DoesNotExist as exc:
         raise ValidationFailed(
-            f"Det finns ingen organisation med kortnamnet {slug!r}.", fields={"org": ["Okänd organisation."]}
+            f"Det finns ingen organisation med kortnamnet {quoted(slug)}.", fields={"org": ["Okänd organisation."]}
         ) from exc
 
 
@@ -59,7 +60,7 @@ def _mapped_grant(value: str, provider_organisation: Organisation) -> tuple[str,
     (a unit inside it), as the role and organisation it grants; ValueError with a Swedish reason."""
     role, _, slug = value.partition("@")
     if role not in Role.values:
-        raise ValueError(f"okänd roll {role!r}")
+        raise ValueError(f"okänd roll {quoted(role)}")
     if not slug:
         return role, provider_organisation
     organisation = Organisation.objects.filter(slug=slug).select_related("parent__parent__parent").first()
@@ -67,7 +68,7 @@ def _mapped_grant(value: str, provider_organisation: Organisation) -> tuple[str,
     while node is not None and node.pk != provider_organisation.pk:
         node = node.parent
     if organisation is None or node is None:
-        raise ValueError(f"organisationen {slug!r} finns inte inom {provider_organisation.slug}")
+        raise ValueError(f"organisationen {quoted(slug)} finns inte inom {provider_organisation.slug}")
     return role, organisation
 
 
@@ -76,7 +77,7 @@ def _check_mapping(mapping: dict[str, str], organisation: Organisation, problems
         try:
             _mapped_grant(value, organisation)
         except ValueError as exc:
-            problems.add("group_mapping", f"Gruppen {group!r} pekar på {value!r}: {exc}.")
+            problems.add("group_mapping", f"Gruppen {quoted(group)} pekar på {quoted(value)}: {exc}.")
 
 
 def oidc_discovery_read(discovery_url: str) -> dict[str, str]:
@@ -187,7 +188,7 @@ def _provider_save_new(
     provider: IdentityProvider, *, actor: User | None, context: AuditContext | None
 ) -> IdentityProvider:
     if IdentityProvider.objects.filter(slug=provider.slug).exists():
-        raise Conflict(f"Kortnamnet {provider.slug!r} är redan upptaget.", fields={"slug": ["Upptaget."]})
+        raise Conflict(f"Kortnamnet {quoted(provider.slug)} är redan upptaget.", fields={"slug": ["Upptaget."]})
     with transaction.atomic():
         provider.save()
         _audit_config(

@@ -33,6 +33,7 @@ from apps.decisions.models import QuarterlyReport, ReportRow, ReportStatus
 from apps.organisations.models import Organisation
 from insyn.errors import ValidationFailed
 from lib.nonexecution import Section
+from lib.swedish import quoted
 
 from .models import KeyFigure, KeyFigureOrigin, KeyFigureValue
 from .services.common import audit_yearend, require_namnd
@@ -132,7 +133,7 @@ COMPUTED_MEASURES: dict[str, Measure] = {
 def computed_value(measure: str, *, namnd: Organisation, year: int) -> Decimal | str | None:
     """One measure's outcome for the nämnd's municipality in a year."""
     if measure not in COMPUTED_MEASURES:
-        raise ValidationFailed(f"Insyn kan inte beräkna {measure!r}; kända mått: {', '.join(COMPUTED_MEASURES)}.")
+        raise ValidationFailed(f"Insyn kan inte beräkna {quoted(measure)}; kända mått: {', '.join(COMPUTED_MEASURES)}.")
     if namnd.parent is None:
         return None
     return COMPUTED_MEASURES[measure].compute(namnd.parent, year)

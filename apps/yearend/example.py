@@ -22,6 +22,7 @@ from apps.audit.context import AuditContext
 from apps.audit.models import AuditAction
 from apps.organisations.models import Organisation, OrganisationKind
 from insyn.errors import ValidationFailed
+from lib.swedish import quoted
 from lib.targets import proposed_step
 
 from .models import (
@@ -65,7 +66,7 @@ def namnd_of_municipality(slug: str) -> Organisation:
     namnd = Organisation.objects.filter(parent__slug=slug, kind=OrganisationKind.SOCIAL_COMMITTEE).first()
     if namnd is None:
         raise ValidationFailed(
-            f"Kommunen {slug!r} har ingen socialnämnd i organisationsstrukturen; läs in organisationen först."
+            f"Kommunen {quoted(slug)} har ingen socialnämnd i organisationsstrukturen; läs in organisationen först."
         )
     return namnd
 
@@ -200,7 +201,7 @@ def _date(text: str) -> datetime.date | None:
 
 def load_example(name: str, *, actor: User | None = None, context: AuditContext | None = None) -> YearReport:
     if name not in example_names():
-        raise ValidationFailed(f"Exemplet {name!r} finns inte. Det finns: {', '.join(example_names())}.")
+        raise ValidationFailed(f"Exemplet {quoted(name)} finns inte. Det finns: {', '.join(example_names())}.")
     folder = EXAMPLES / name
     plan = json.loads((folder / "plan.json").read_text(encoding="utf-8"))
     namnd = namnd_of_municipality(plan["namnd_of"])

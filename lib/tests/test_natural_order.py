@@ -12,3 +12,12 @@ def test_letters_compare_without_regard_to_case():
 
 def test_text_without_numbers_sorts_as_text():
     assert natural_key("Stödboende") < natural_key("Tillsyn")
+
+
+def test_a_typed_value_is_quoted_the_swedish_way_and_stays_one_line():
+    from lib.swedish import quoted
+
+    assert quoted("Boendestöd x") == "”Boendestöd x”"
+    assert quoted("it's") == "”it's”"
+    assert quoted("a\nb\u200b") == "”a\\u000ab\\u200b”"
+    assert quoted(1999) == "”1999”"

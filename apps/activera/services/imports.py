@@ -13,6 +13,7 @@ from apps.accounts.models import User
 from apps.organisations.models import Organisation, OrganisationKind
 from insyn.errors import Conflict, NotPermitted, ValidationFailed
 from lib.participation import weeks_after
+from lib.swedish import quoted
 
 from ..models import (
     ExitReason,
@@ -130,7 +131,7 @@ def participants_import(
             if status not in IMPORT_STATUSES:
                 add(
                     "status",
-                    f"Okänd status {values.get('status', '')!r}; tillåtna: {', '.join(sorted(IMPORT_STATUSES))}.",
+                    f"Okänd status {quoted(values.get('status', ''))}; tillåtna: {', '.join(sorted(IMPORT_STATUSES))}.",
                 )
             residence = members.get(values.get("folkbokforingskommun", "").strip().lower())
             if residence is None:
@@ -153,9 +154,12 @@ def participants_import(
                 if end is None:
                     add("slutdatum", "Slutdatum krävs för en avslutad deltagare.")
                 if values.get("avslutsorsak", "").strip().lower() not in exit_reasons:
-                    add("avslutsorsak", f"Okänd avslutsorsak {values.get('avslutsorsak', '')!r}.")
+                    add("avslutsorsak", f"Okänd avslutsorsak {quoted(values.get('avslutsorsak', ''))}.")
                 if values.get("sysselsattning_efter", "").strip().lower() not in occupations:
-                    add("sysselsattning_efter", f"Okänd sysselsättning {values.get('sysselsattning_efter', '')!r}.")
+                    add(
+                        "sysselsattning_efter",
+                        f"Okänd sysselsättning {quoted(values.get('sysselsattning_efter', ''))}.",
+                    )
             if row_problems:
                 problems.extend(row_problems)
                 continue

@@ -22,6 +22,7 @@ from apps.people.models import Person
 from insyn.errors import ImportFailed, ImportProblem
 from lib.batching import batched
 from lib.nonexecution import Event, EventKind, check_new_event
+from lib.swedish import quoted
 from lib.tabular import Limits
 
 from ..models import Decision, DecisionEvent, DecisionType, EndReason, LegalBasis, LegalBasisKind
@@ -127,10 +128,10 @@ def _plan_row(
     decision_date = date_of("beslutsdatum", required=True)
     decision_type = types.get(_fold(values.get("insats", "")))
     if decision_type is None:
-        problem("insats", f"Okänd typ av beslut {values.get('insats', '')!r}.")
+        problem("insats", f"Okänd typ av beslut {quoted(values.get('insats', ''))}.")
     basis = bases.get(_fold(values.get("lagrum", "")))
     if basis is None:
-        problem("lagrum", f"Okänt lagrum {values.get('lagrum', '')!r}.")
+        problem("lagrum", f"Okänt lagrum {quoted(values.get('lagrum', ''))}.")
     elif decision_type is not None:
         allowed = allowed_bases[decision_type.pk]
         same_law = [b for b in allowed if b.pk == basis.pk] or [
@@ -165,7 +166,7 @@ def _plan_row(
             problem("avslutsorsak", "Avslutsorsak krävs när avslutad är ifylld.")
         elif reason_value is None:
             allowed_reasons = ", ".join(str(label) for label in EndReason.labels)
-            problem("avslutsorsak", f"Okänd avslutsorsak {end_reason_text!r}; tillåtna: {allowed_reasons}.")
+            problem("avslutsorsak", f"Okänd avslutsorsak {quoted(end_reason_text)}; tillåtna: {allowed_reasons}.")
         else:
             events = [(k, d, reason_value if k == EventKind.ENDED else "") for k, d, _r in events]
     elif end_reason_text:

@@ -12,6 +12,7 @@ from apps.audit.services import audit_record
 from apps.core.text_guard import OutgoingTextRefused, guard_outgoing_text
 from apps.organisations.models import Organisation, OrganisationKind
 from insyn.errors import FieldProblems, NotPermitted, ValidationFailed
+from lib.swedish import quoted
 
 NOT_PERMITTED = "Du får inte arbeta med den nämndens årsbokslut."
 
@@ -26,7 +27,9 @@ def namnd_by_slug(slug: str) -> Organisation:
             .order_by("slug")
             .values_list("slug", flat=True)
         )
-        raise ValidationFailed(f"Det finns ingen nämnd med kortnamnet {slug!r}. Kända nämnder: {known or 'inga'}.")
+        raise ValidationFailed(
+            f"Det finns ingen nämnd med kortnamnet {quoted(slug)}. Kända nämnder: {known or 'inga'}."
+        )
     return namnd
 
 

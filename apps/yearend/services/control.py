@@ -16,6 +16,7 @@ from apps.audit.context import AuditContext
 from apps.audit.models import AuditAction
 from apps.organisations.models import Organisation
 from insyn.errors import Conflict, FieldProblems, ValidationFailed
+from lib.swedish import quoted
 
 from ..models import (
     ControlFollowUp,
@@ -240,7 +241,7 @@ def parse_result_grid(columns_text: str, grid: str) -> tuple[list[str], list[dic
             column = columns[index] if index < len(columns) else str(index + 1)
             value = _count(cell)
             if value is None:
-                shown = f"'{cell}'" if cell else "tom cell"
+                shown = quoted(cell) if cell else "tom cell"
                 problems.add("grid", f"Rad {number}, kolumn {column}: {shown} är inget heltal (antal, utan decimaler).")
             else:
                 values.append(value)

@@ -28,6 +28,7 @@ from apps.audit.models import AuditAction
 from apps.organisations.models import Organisation
 from insyn.errors import FieldProblems, ImportFailed, ImportProblem
 from lib.report_numbers import parse_number
+from lib.swedish import quoted
 from lib.tabular import TableError, read_table
 
 from ..models import (
@@ -74,7 +75,7 @@ class ImportResult:
 
 def _year(text: str) -> int:
     if not text.strip().isdigit() or not FIRST_YEAR <= int(text) <= LAST_YEAR:
-        raise ValueError(f"{text.strip()!r} är inget år mellan {FIRST_YEAR} och {LAST_YEAR}.")
+        raise ValueError(f"{quoted(text.strip())} är inget år mellan {FIRST_YEAR} och {LAST_YEAR}.")
     return int(text)
 
 
@@ -102,7 +103,7 @@ def _choice(choices: type[Any]) -> Callable[[str], str]:
     def parse(text: str) -> str:
         key = text.strip().lower()
         if key not in values:
-            raise ValueError(f"{text.strip()!r} är okänt; använd något av {', '.join(values)}.")
+            raise ValueError(f"{quoted(text.strip())} är okänt; använd något av {', '.join(values)}.")
         return key
 
     return parse

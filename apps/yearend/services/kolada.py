@@ -38,6 +38,7 @@ from apps.audit.context import AuditContext
 from apps.audit.models import AuditAction
 from apps.organisations.models import Organisation
 from insyn.errors import ImportFailed, ImportProblem, ValidationFailed
+from lib.swedish import quoted
 
 from ..models import KeyFigure, KeyFigureOrigin, KeyFigureValue
 from .common import audit_yearend, require_namnd
@@ -171,7 +172,7 @@ def _check_value(
         ok = False
     elif not isinstance(gender, str) or gender not in GENDERS:
         problems.append(
-            ImportProblem(row, f"{where}.gender", f"{gender!r} är inget kön i Kolada; använd T, K eller M.")
+            ImportProblem(row, f"{where}.gender", f"{quoted(gender)} är inget kön i Kolada; använd T, K eller M.")
         )
         ok = False
     status = entry.get("status")
@@ -185,7 +186,7 @@ def _check_value(
     elif entry["value"] is not None:
         value = _number(entry["value"])
         if value is None:
-            problems.append(ImportProblem(row, f"{where}.value", f"{entry['value']!r} är inget tal."))
+            problems.append(ImportProblem(row, f"{where}.value", f"{quoted(entry['value'])} är inget tal."))
             ok = False
         elif abs(value) >= VALUE_LIMIT:
             problems.append(ImportProblem(row, f"{where}.value", "Värdet är orimligt stort."))
@@ -223,7 +224,9 @@ def parse_kolada(data: bytes, *, kommunkod: str) -> KoladaFile:
             problems.append(ImportProblem(row, f"{where}.{key}", "Nyckeln saknas."))
         kpi = item.get("kpi")
         if "kpi" in item and (not isinstance(kpi, str) or not KPI_PATTERN.match(kpi.strip())):
-            problems.append(ImportProblem(row, f"{where}.kpi", f"{kpi!r} är inget Kolada-nyckeltal (t.ex. N31807)."))
+            problems.append(
+                ImportProblem(row, f"{where}.kpi", f"{quoted(kpi)} är inget Kolada-nyckeltal (t.ex. N31807).")
+            )
             kpi = None
         municipality = item.get("municipality")
         if "municipality" in item:
@@ -242,7 +245,7 @@ def parse_kolada(data: bytes, *, kommunkod: str) -> KoladaFile:
         if "period" in item and year is None:
             problems.append(
                 ImportProblem(
-                    row, f"{where}.period", f"{item['period']!r} är inget år mellan {FIRST_YEAR} och {LAST_YEAR}."
+                    row, f"{where}.period", f"{quoted(item['period'])} är inget år mellan {FIRST_YEAR} och {LAST_YEAR}."
                 )
             )
         entries = item.get("values")

@@ -20,6 +20,7 @@ from apps.accounts.services import (
     user_create,
 )
 from insyn.errors import InsynError
+from lib.swedish import quoted
 
 
 def _local(moment: datetime.datetime | None) -> str:
@@ -30,7 +31,7 @@ def _day(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{text!r} är inget datum (ÅÅÅÅ-MM-DD).") from exc
+        raise argparse.ArgumentTypeError(f"{quoted(text)} är inget datum (ÅÅÅÅ-MM-DD).") from exc
 
 
 class Command(BaseCommand):
@@ -81,7 +82,7 @@ class Command(BaseCommand):
         try:
             return User.objects.get(username=username)
         except User.DoesNotExist as exc:
-            raise CommandError(f"Det finns ingen användare {username!r}.") from exc
+            raise CommandError(f"Det finns ingen användare {quoted(username)}.") from exc
 
     def _create(self, options: dict[str, Any]) -> None:
         password = sys.stdin.readline().rstrip("\n") if options["password_stdin"] else None
@@ -118,7 +119,7 @@ class Command(BaseCommand):
             key = options["revoke_key"]
             found = api_tokens_of(user).filter(token_key=key).first()
             if found is None:
-                raise CommandError(f"{user.username} har ingen API-nyckel som börjar {key!r}.")
+                raise CommandError(f"{user.username} har ingen API-nyckel som börjar {quoted(key)}.")
             api_token_revoke(token=found)
             self.stderr.write(f"API-nyckeln {found.token_key} är återkallad.")
             return

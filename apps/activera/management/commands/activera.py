@@ -12,13 +12,14 @@ from apps.activera.deliveries import preview_content
 from apps.activera.reports import monthly_referrals
 from apps.activera.services import programme_load
 from apps.organisations.models import Organisation, OrganisationKind
+from lib.swedish import quoted
 
 
 def _municipality(slug: str) -> Organisation:
     try:
         return Organisation.objects.get(slug=slug, kind=OrganisationKind.MUNICIPALITY)
     except Organisation.DoesNotExist as exc:
-        raise CommandError(f"Det finns ingen kommun med kortnamnet {slug!r}.") from exc
+        raise CommandError(f"Det finns ingen kommun med kortnamnet {quoted(slug)}.") from exc
 
 
 class Command(BaseCommand):
@@ -60,7 +61,7 @@ class Command(BaseCommand):
                 programme = programme_load(name=options["name"])
             except (FileNotFoundError, Organisation.DoesNotExist) as exc:
                 raise CommandError(
-                    f"Kunde inte läsa in {options['name']!r}: läs in förbundet först (insyn org load)."
+                    f"Kunde inte läsa in {quoted(options['name'])}: läs in förbundet först (insyn org load)."
                 ) from exc
             self.stdout.write(f"Programmet {programme.name} är inläst.")
             return
@@ -86,7 +87,7 @@ class Command(BaseCommand):
                 if not 1 <= period <= 12:
                     raise ValueError
             except ValueError as exc:
-                raise CommandError(f"Ange månaden som ÅÅÅÅ-MM (fick {options['month']!r}).") from exc
+                raise CommandError(f"Ange månaden som ÅÅÅÅ-MM (fick {quoted(options['month'])}).") from exc
         if year is None:
             raise CommandError(f"{kind} kräver --year ÅÅÅÅ" + (" eller --month ÅÅÅÅ-MM." if kind == "monthly" else "."))
         try:
@@ -116,7 +117,7 @@ class Command(BaseCommand):
         try:
             forbund = exports.forbund_of_slug(options["forbund"])
         except Organisation.DoesNotExist as exc:
-            raise CommandError(f"Det finns inget förbund {options['forbund']!r}.") from exc
+            raise CommandError(f"Det finns inget förbund {quoted(options['forbund'])}.") from exc
         # What the förbund has: the released deliveries and its sum, as on its pages.
         data = exports.period_report(forbund=forbund, kind=kind, year=year, period=period)
         report_writers = {
@@ -166,7 +167,9 @@ class Command(BaseCommand):
         try:
             unit = ProgrammeUnit.objects.select_related("programme", "unit__parent").get(unit__slug=options["unit"])
         except ProgrammeUnit.DoesNotExist as exc:
-            raise CommandError(f"Det finns ingen utförare i programmet med kortnamnet {options['unit']!r}.") from exc
+            raise CommandError(
+                f"Det finns ingen utförare i programmet med kortnamnet {quoted(options['unit'])}."
+            ) from exc
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"Filen {path} finns inte.")

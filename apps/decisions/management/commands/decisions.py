@@ -8,13 +8,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from apps.decisions.services import decisions_import
 from apps.organisations.models import Organisation, OrganisationKind
 from insyn.errors import ImportFailed, InsynError
+from lib.swedish import quoted
 
 
 def municipality_by_slug(slug: str) -> Organisation:
     try:
         return Organisation.objects.get(slug=slug, kind=OrganisationKind.MUNICIPALITY)
     except Organisation.DoesNotExist as exc:
-        raise CommandError(f"Det finns ingen kommun med kortnamnet {slug!r}.") from exc
+        raise CommandError(f"Det finns ingen kommun med kortnamnet {quoted(slug)}.") from exc
 
 
 LISTED_UPDATES = 20

@@ -20,13 +20,14 @@ from apps.jobs.models import JobKind, JobState
 from apps.jobs.services import job_start
 from insyn.errors import InsynError
 from lib.quarters import Quarter
+from lib.swedish import quoted
 
 
 def _date(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError as exc:
-        raise CommandError(f"{text!r} är inte ett datum på formen ÅÅÅÅ-MM-DD.") from exc
+        raise CommandError(f"{quoted(text)} är inte ett datum på formen ÅÅÅÅ-MM-DD.") from exc
 
 
 class Command(BaseCommand):

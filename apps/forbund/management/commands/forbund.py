@@ -10,6 +10,7 @@ from apps.forbund.services import budget_load
 from apps.jobs.models import JobKind, JobState
 from apps.jobs.services import job_start
 from insyn.errors import InsynError
+from lib.swedish import quoted
 
 
 class Command(BaseCommand):
@@ -32,7 +33,7 @@ class Command(BaseCommand):
             try:
                 today = datetime.date.fromisoformat(options["date"]) if options.get("date") else timezone.localdate()
             except ValueError as exc:
-                raise CommandError(f"{options['date']!r} är inte ett datum på formen ÅÅÅÅ-MM-DD.") from exc
+                raise CommandError(f"{quoted(options['date'])} är inte ett datum på formen ÅÅÅÅ-MM-DD.") from exc
             job = job_start(actor=None, kind=JobKind.DELIVERY_REMIND, arguments={"date": today.isoformat()})
             if job.state == JobState.DONE:
                 self.stdout.write(f"{job.result['sent']} påminnelser skickade.")
@@ -57,7 +58,7 @@ class Command(BaseCommand):
 
         forbund = Organisation.objects.filter(slug=options["forbund"], kind=OrganisationKind.FORBUND).first()
         if forbund is None:
-            raise CommandError(f"Det finns inget förbund {options['forbund']!r}.")
+            raise CommandError(f"Det finns inget förbund {quoted(options['forbund'])}.")
         value = options["value"]
         if value is not None:
             if value == "standard":
@@ -65,7 +66,7 @@ class Command(BaseCommand):
             elif value.isdigit():
                 threshold = int(value)
             else:
-                raise CommandError(f"{value!r} är inget heltal; ange 2–50 eller 'standard'.")
+                raise CommandError(f"{quoted(value)} är inget heltal; ange 2–50 eller 'standard'.")
             try:
                 forbund = forbund_threshold_set(actor=None, forbund=forbund, threshold=threshold)
             except InsynError as exc:

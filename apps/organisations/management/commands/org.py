@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.organisations.services import organisation_load_structure
+from lib.swedish import quoted
 
 
 class Command(BaseCommand):
@@ -20,5 +21,5 @@ class Command(BaseCommand):
             try:
                 result = organisation_load_structure(name=options["name"])
             except FileNotFoundError as exc:
-                raise CommandError(f"Det finns ingen struktur som heter {options['name']!r}.") from exc
+                raise CommandError(f"Det finns ingen struktur som heter {quoted(options['name'])}.") from exc
             self.stdout.write(f"Klart: {result.created} nya, {result.updated} uppdaterade organisationer.")

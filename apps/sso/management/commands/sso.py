@@ -16,6 +16,7 @@ from apps.sso.services import (
     identity_provider_update,
 )
 from insyn.errors import InsynError
+from lib.swedish import quoted
 
 
 def _common(parser: CommandParser) -> None:
@@ -91,7 +92,7 @@ class Command(BaseCommand):
         try:
             return IdentityProvider.objects.get(slug=slug)
         except IdentityProvider.DoesNotExist as exc:
-            raise CommandError(f"Det finns ingen identitetsleverantör {slug!r}.") from exc
+            raise CommandError(f"Det finns ingen identitetsleverantör {quoted(slug)}.") from exc
 
     def _add_oidc(self, options: dict[str, Any]) -> None:
         secret = os.environ.get(options["client_secret_env"], "")
@@ -134,7 +135,7 @@ class Command(BaseCommand):
         try:
             user = User.objects.get(username=options["username"])
         except User.DoesNotExist as exc:
-            raise CommandError(f"Det finns ingen användare {options['username']!r}.") from exc
+            raise CommandError(f"Det finns ingen användare {quoted(options['username'])}.") from exc
         external_identity_link(
             actor=None, provider=self._provider(options["provider"]), subject=options["subject"], user=user
         )
