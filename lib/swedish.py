@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 MONTHS = (
     "januari",
     "februari",
@@ -24,6 +26,11 @@ _SWEDISH_ORDER = str.maketrans("åäöéü", "{|}ey")
 def swedish_key(text: str) -> str:
     """Sort key placing å, ä, ö after z, in that order (é as e, ü as y, as Swedish dictionaries do)."""
     return text.lower().translate(_SWEDISH_ORDER)
+
+
+def date_in_words(day: datetime.date) -> str:
+    """ "den 10 september 2026", as an agreement writes a date."""
+    return f"den {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def quoted(value: object) -> str:

@@ -152,3 +152,24 @@ def test_a_bad_amount_gets_a_swedish_error_and_changes_nothing(activera, forbund
     from apps.forbund.models import Budget
 
     assert not Budget.objects.filter(year=2031).exists()
+
+
+def test_a_budget_line_is_removed_only_after_the_warning_is_opened_and_confirmed(activera, forbund_officer):
+    from apps.forbund.models import BudgetLine
+
+    budget = seed_budget_2023(forbund_officer)
+    line = BudgetLine.objects.filter(budget=budget).order_by("pk").first()
+    assert line is not None
+    client = verified_client(forbund_officer)
+    page = client.get(f"/forbund/budget/{budget.pk}/").content.decode()
+    url = f"/forbund/budget/{budget.pk}/poster/{line.pk}/ta-bort/"
+    # The table offers a disclosure that warns before the button that removes; no one-click delete.
+    start = page.index(f'action="{url}"')
+    block = page[page.rindex('<details class="confirm-delete">', 0, start) : page.index("</details>", start)]
+    assert f"Posten ”{line.label}” tas bort ur budgeten. Det går inte att ångra." in block
+    assert "Ja, ta bort" in block
+    assert client.get(url).status_code == 405
+    assert BudgetLine.objects.filter(pk=line.pk).exists()
+    response = client.post(url, follow=True)
+    assert not BudgetLine.objects.filter(pk=line.pk).exists()
+    assert f"Posten ”{line.label}” är borttagen." in response.content.decode()

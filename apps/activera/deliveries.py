@@ -21,6 +21,7 @@ from apps.audit.services import audit_record
 from insyn.errors import Conflict, FieldProblems, ValidationFailed
 from lib.spreadsheet import safe_text
 
+from .due import due_header
 from .models import Delivery, DeliveryKind, DeliveryTerms, ForbundRelease, Narrative, Programme, ProgrammeUnit
 from .presentation import KIND_TITLES, UNPROTECTED_NOTE, build_content
 from .releases import (
@@ -34,7 +35,6 @@ from .releases import (
     threshold_for,
     unprotected_tables,
 )
-from .reports import due_date
 from .services import municipality_of_unit, require_unit_access
 
 FIRST_YEAR = 2004  # Finsam, lag (2003:1210), from 2004
@@ -91,10 +91,10 @@ def preview_content(unit: ProgrammeUnit, kind: str, year: int, period: int) -> d
         "municipality_name": municipality.name,
         "period_label": period_label(kind, year, period),
         "preview": True,
+        **due_header(unit, kind, year, period),
     }
     if kind in (DeliveryKind.INTERIM, DeliveryKind.ANNUAL):
         narrative = Narrative.objects.filter(programme_unit=unit, kind=kind, year=year).first()
-        header["due"] = due_date(kind, year).isoformat()
         header["narrative"] = narrative.text if narrative else ""
     return build_content(
         programme=unit.programme,
@@ -309,7 +309,15 @@ def content_csv(content: dict[str, Any]) -> bytes:
         return "–" if value is None else value
 
     title = content.get("kind_title") or content.get("kind_label", "")
-    writer.writerow([safe_text(f"{title} – {content.get('period_label', '')}")])
+    # The header line: what and which period, whose, and (a delivery) when it is due at the förbund.
+    heading = [f"{title} – {content.get('period_label', '')}"]
+    if content.get("municipality_name"):
+        heading.append(f"{content.get('unit_name', '')}, {content['municipality_name']}")
+    elif content.get("forbund_name"):
+        heading.append(content["forbund_name"])
+    if content.get("due_text"):
+        heading.append(f"Ska vara förbundet tillhanda {content['due_text']}")
+    writer.writerow([safe_text(h) for h in heading])
     writer.writerow([])
     for table in content.get("tables", []):
         writer.writerow([safe_text(table["title"])])

@@ -25,7 +25,9 @@ from .models import (
 from .reports import AgeGroup, ExtentGroup, YesNo, weeks_summary
 
 GENDER_LABELS = {g.value: str(g.label) for g in Gender}
-TOTAL_LABEL = "Totalt"
+# The column over every gender in the weeks and progression tables: a pooled mean or share, not a
+# sum, so not "Totalt" (its key stays figures.TOTAL).
+POOLED_LABEL = "Samtliga"
 # A delivery's name on its page and in its files (the kind's label says what it holds).
 KIND_TITLES = {
     DeliveryKind.MONTHLY: "Intresseanmälningar per månad",
@@ -161,7 +163,7 @@ def progression_display(
     return {
         "key": "progression",
         "title": "Progression: förändring från första till senaste mätningen",
-        "columns": [GENDER_LABELS[g] for g in GENDERS] + [TOTAL_LABEL],
+        "columns": [GENDER_LABELS[g] for g in GENDERS] + [POOLED_LABEL],
         "column_keys": [*GENDERS, TOTAL],
         "rows": rows,
         "suppressed": any(key[0] == "progression_measured" for key in hidden),
@@ -191,7 +193,7 @@ def weeks_display(
         "row_keys": ["mean", "median"],
         "rows": ["Medel", "Median"],
         "column_keys": columns,
-        "columns": [GENDER_LABELS[g] for g in GENDERS] + [TOTAL_LABEL],
+        "columns": [GENDER_LABELS[g] for g in GENDERS] + [POOLED_LABEL],
         "cells": cells,
         "row_totals": None,
         "column_totals": None,

@@ -33,12 +33,12 @@ from django.utils import timezone
 from lib.participation import tertial_bounds
 from lib.swedish import MONTHS
 
+from .due import due_header
 from .figures import RawTable as Raw
 from .figures import Release, UnitPeriod, decide_releases
 from .models import Delivery, DeliveryKind, DeliveryTerms, ForbundRelease, Programme, ProgrammeUnit
 from .presentation import build_content
 from .reports import (
-    due_date,
     monthly_counts,
     period_bounds,
     period_tables,
@@ -210,9 +210,10 @@ def _unit_header(delivery: Delivery) -> dict[str, Any]:
         "municipality_name": municipality.name if municipality else "",
         "period_label": period_label(delivery.kind, delivery.year, delivery.period),
         "submitted_on": timezone.localdate(delivery.submitted_at).isoformat(),
+        # Every kind: the agreement's due date, none where the agreement sets none (apps.activera.due).
+        **due_header(unit, delivery.kind, delivery.year, delivery.period),
     }
     if delivery.kind in (DeliveryKind.INTERIM, DeliveryKind.ANNUAL):
-        header["due"] = due_date(delivery.kind, delivery.year).isoformat()
         header["narrative"] = delivery.raw.get("narrative", "")
     return header
 

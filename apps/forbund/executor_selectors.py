@@ -19,9 +19,10 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import User
 from apps.accounts.roles import ROLE_PERMISSIONS, Permission
 from apps.accounts.selectors import grants_of
-from apps.activera.due import DueItem, DueState
+from apps.activera.due import AgreedDue, DueItem, DueState
 from apps.activera.models import ProgrammeUnit
-from apps.activera.releases import period_label
+from apps.activera.releases import period_dates, period_label
+from lib.deadlines import due_date
 
 from .models import Agreement, DeliverableKind, Invoice
 from .tracking import Expected, TrackState, due_rule, expected_deliveries
@@ -151,3 +152,27 @@ def due_items(units: Iterable[ProgrammeUnit], today: datetime.date | None = None
     order = {DueState.LATE: 0, DueState.SOON: 1, DueState.UPCOMING: 2}
     result.sort(key=lambda item: (order[item.state], item.due, item.unit.unit.name, item.kind))
     return result
+
+
+def agreed_due(unit: ProgrammeUnit, kind: str, year: int, period: int) -> AgreedDue | None:
+    """The day the unit's agreement for `year` says the period is due at the förbund, with the
+    agreement's working-day setting; AgreedDue(None) when the agreement sets no deadline for the
+    kind or does not cover the period; None when the unit has no agreement for the year.
+    Registered with apps.activera.due for the delivery documents (ForbundConfig.ready)."""
+    agreement = Agreement.objects.filter(programme_unit=unit, year=year).first()
+    if agreement is None:
+        return None
+    deliverable = agreement.deliverables.filter(kind=kind).first()
+    if deliverable is None or deliverable.months_after is None or deliverable.day_of_month is None:
+        return AgreedDue(None)
+    start, end = period_dates(kind, year, period)
+    if start > agreement.period_end or end < agreement.period_start:
+        return AgreedDue(None)
+    return AgreedDue(
+        due_date(
+            end,
+            months_after=deliverable.months_after,
+            day_of_month=deliverable.day_of_month,
+            working_day=agreement.due_dates_move_to_working_day,
+        )
+    )
