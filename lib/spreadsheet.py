@@ -34,11 +34,23 @@ def safe_text(value: Value) -> Value:
     return value
 
 
-def _write(cell: Cell, value: Value) -> None:
+# A column whose numbers are years, codes or positions keeps its digits together; every other
+# whole number is shown with a thousands separator (a space in a Swedish Excel or LibreOffice).
+_NOT_A_QUANTITY = re.compile(r"(^|\b)(år|födelseår|nummer|nr|kod|rad|kvartal|tertial|månad|period|id)\b", re.IGNORECASE)
+THOUSANDS_FORMAT = "#,##0"
+
+
+def is_quantity_column(title: object) -> bool:
+    return not _NOT_A_QUANTITY.search(str(title or ""))
+
+
+def _write(cell: Cell, value: Value, *, quantity: bool = False) -> None:
     cell.value = safe_text(value)
     if isinstance(value, str):
         # openpyxl would otherwise read a leading '=' as a formula.
         cell.data_type = "s"
+    elif quantity and isinstance(value, int) and not isinstance(value, bool):
+        cell.number_format = THOUSANDS_FORMAT
 
 
 _FORBIDDEN_IN_TITLE = re.compile(r"[:\\/?*\[\]]")
@@ -71,9 +83,11 @@ def workbook_bytes(sheets: Sequence[Sheet], *, empty_message: str = "Inga uppgif
             cell = worksheet.cell(row=1, column=column)
             _write(cell, title)
             cell.font = Font(bold=True)
+        quantities = [is_quantity_column(title) for title in sheet.header]
         for row_index, row in enumerate(sheet.rows, start=2):
             for column, value in enumerate(row, start=1):
-                _write(worksheet.cell(row=row_index, column=column), value)
+                quantity = quantities[column - 1] if column <= len(quantities) else True
+                _write(worksheet.cell(row=row_index, column=column), value, quantity=quantity)
         worksheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -95,12 +109,16 @@ def write_rows_workbook(
     worksheet = workbook.create_sheet(title=sheet_title(title, set()))
     worksheet.freeze_panes = "A2"
 
+    quantities = [is_quantity_column(title) for title in header]
+
     def cells(values: Sequence[Value], *, bold: bool = False) -> list[Cell]:
         out = []
-        for value in values:
+        for index, value in enumerate(values):
             cell = WriteOnlyCell(worksheet, value=safe_text(value))
             if isinstance(value, str):
                 cell.data_type = "s"
+            elif not bold and isinstance(value, int) and (index >= len(quantities) or quantities[index]):
+                cell.number_format = THOUSANDS_FORMAT
             if bold:
                 cell.font = Font(bold=True)
             out.append(cell)

@@ -48,6 +48,7 @@ def test_the_budget_page_shows_the_seed_figures_and_the_equity_line(activera, fo
         assert figure in page
     assert "minskat EK" in page
     assert "största-restmetoden" in page
+    assert '<td class="numeric">42\u00a0300</td>' in page  # Alingsås' population, thousands apart
 
 
 def test_the_budget_downloads_as_a_workbook_with_the_financing(activera, forbund_officer):

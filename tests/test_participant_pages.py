@@ -28,7 +28,7 @@ def _public_form(**overrides):
         "last_name": "Publik",
         "gender": "man",
         "residence": unit("lerum").unit.parent_id,
-        "phone": "",
+        "phone": "070-111 22 33",
         "email": "",
         "need": "Vill börja arbeta",
         "criteria": [c["code"] for c in unit().programme.eligibility_criteria],

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
@@ -27,6 +28,8 @@ from .models import (
     ReferringParty,
     TimeWithoutWork,
 )
+from .services.common import municipality_of_unit
+from .services.referrals import ReferralInput, public_referral_problems
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -146,6 +149,97 @@ class ReferralForm(forms.Form):
         return value
 
 
+class PublicReferralForm(ReferralForm):
+    """The open intresseanmälan: nothing is preselected but the unit of the residence, and every
+    problem – the fields', the service's rules and the personal-data check – comes in one round."""
+
+    referring_party = forms.ChoiceField(
+        label=_("Vem gör anmälan?"),
+        choices=ReferringParty.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Välj ”Egen anmälan” om du anmäler dig själv."),
+        error_messages={
+            "required": _(
+                "Välj vem som gör anmälan: ”Egen anmälan” om du anmäler dig själv, annars din handläggares myndighet."
+            )
+        },
+    )
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, programme=programme, **kwargs)
+        self.programme = programme
+        unit_field = self.fields["programme_unit"]
+        assert isinstance(unit_field, forms.ModelChoiceField)
+        unit_field.empty_label = str(_("Välj kommun"))
+        unit_field.error_messages["required"] = _("Välj vilken kommuns ACTivera anmälan ska till.")
+        unit_field.help_text = _(
+            "Du kan söka till ACTivera i vilken av förbundets kommuner som helst. Väljer du ingen går "
+            "anmälan till ACTivera i kommunen där personen är folkbokförd."
+        )
+        residence = self.fields["residence"]
+        assert isinstance(residence, forms.ModelChoiceField)
+        residence.empty_label = str(_("Välj kommun"))
+        if self.is_bound and not self.data.get(self.add_prefix("programme_unit")):
+            # No unit chosen: the unit of the residence, shown preselected when the form comes back.
+            unit = self._unit_of_residence(self.data.get(self.add_prefix("residence")))
+            if unit is not None:
+                data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
+                data[self.add_prefix("programme_unit")] = str(unit.pk)
+                self.data = data
+
+    def _unit_of_residence(self, residence_pk: Any) -> ProgrammeUnit | None:
+        unit_field = self.fields["programme_unit"]
+        assert isinstance(unit_field, forms.ModelChoiceField)
+        if unit_field.queryset is None or not str(residence_pk or "").isdigit():
+            return None
+        for unit in unit_field.queryset:
+            if municipality_of_unit(unit).pk == int(residence_pk):
+                return unit
+        return None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or self.cleaned_data
+        # The service's rules run on whatever could be read, so they come together with the fields'
+        # errors; a field that already has an error keeps only that one.
+        data = self.partial_input()
+        problems = public_referral_problems(data, programme=self.programme) if data is not None else {}
+        for field, messages in problems.items():
+            if field in self.errors:
+                continue
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+    def partial_input(self) -> ReferralInput | None:
+        """What the form could read, for the service's checks (None for a programme with no units)."""
+        data = self.cleaned_data
+        # The unit only tells the checks the programme; a missing one has its own error already.
+        programme_unit = data.get("programme_unit") or self.programme.units.first()
+        if programme_unit is None:
+            return None
+        return ReferralInput(
+            programme_unit=programme_unit,
+            identity_number=data.get("identity_number") or "",
+            first_name=data.get("first_name") or "",
+            last_name=data.get("last_name") or "",
+            gender=data.get("gender") or "",
+            birth_year=data.get("birth_year"),
+            residence=data.get("residence"),
+            phone=data.get("phone") or "",
+            email=data.get("email") or "",
+            need=data.get("need") or "",
+            criteria_confirmed=list(data.get("criteria") or []),
+            sip_held=bool(data.get("sip_held")),
+            sip_date=data.get("sip_date"),
+            consent=bool(data.get("consent")),
+            protected_identity=bool(data.get("protected_identity")),
+            referring_party=data.get("referring_party") or "",
+            referrer_name=data.get("referrer_name") or "",
+            referrer_organisation=data.get("referrer_organisation") or "",
+            referrer_contact=data.get("referrer_contact") or "",
+        )
+
+
 class AcceptForm(forms.Form):
     start_date = _date(_("Startdatum"))
     planned_end_date = _date(_("Planerat slut"), help_text=_("Högst 24 veckor efter start."))
@@ -160,7 +254,7 @@ class AcceptForm(forms.Form):
             "max_value": _("Omfattningen kan vara högst 100 procent av heltid."),
         },
     )
-    leader = forms.ModelChoiceField(
+    leader = LeaderChoiceField(
         label=_("Ansvarig ledare"),
         queryset=User.objects.none(),
         error_messages={

@@ -32,10 +32,11 @@ from .forms import (
     LeaderForm,
     MeasurementForm,
     MeetingForm,
+    PublicReferralForm,
     ReferralForm,
     StartVariablesForm,
 )
-from .models import Enrolment, Measurement, Programme, ReferralChannel
+from .models import Enrolment, Measurement, Programme, ReferralChannel, ReferralStatus
 from .selectors import (
     enrolment_warnings,
     enrolments_for_user,
@@ -106,7 +107,7 @@ def _referral_input(form: ReferralForm) -> ReferralInput:
 def public_referral(request: HttpRequest) -> HttpResponse:
     """The intresseanmälan, open to everyone; works without JavaScript."""
     programme = _programme()
-    form = ReferralForm(request.POST or None, programme=programme)
+    form = PublicReferralForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["website"]:
             # A robot filled in the hidden field: answer as if it worked, keep nothing.
@@ -114,7 +115,11 @@ def public_referral(request: HttpRequest) -> HttpResponse:
         submitted = submit_form(
             form,
             lambda: referral_submit(
-                actor=None, data=_referral_input(form), channel=ReferralChannel.WEB, context=audit_context(request)
+                actor=None,
+                data=_referral_input(form),
+                channel=ReferralChannel.WEB,
+                context=audit_context(request),
+                public_form=True,
             ),
         )
         if submitted.saved:
@@ -242,13 +247,19 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     )
 
 
+# A referral still new after this many days has waited too long for someone to take a stand.
+REFERRAL_WAIT_DAYS = 14
+
+
 @page(Permission.PARTICIPANT_MANAGE)
 def referral_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "activera/referral_list.html",
-        {"referrals": referrals_for_user(current_user(request)).order_by("-received_on")[:200]},
-    )
+    today = timezone.localdate()
+    rows = []
+    for referral in referrals_for_user(current_user(request)).order_by("-received_on")[:200]:
+        waited = (today - referral.received_on).days
+        stale = referral.status == ReferralStatus.RECEIVED and waited > REFERRAL_WAIT_DAYS
+        rows.append({"referral": referral, "days_waiting": waited if stale else None})
+    return render(request, "activera/referral_list.html", {"rows": rows})
 
 
 # --- Staff: the participant ------------------------------------------------------------------

@@ -53,3 +53,16 @@ def test_a_streamed_workbook_holds_every_row_with_text_never_a_formula(tmp_path)
     assert values[1] == ("ref-1", 1, None)
     assert values[2] == ("ref-2", 2, "'=1+1")
     assert sheet["A1"].font.bold
+
+
+def test_whole_numbers_get_a_thousands_separator_but_years_and_codes_do_not(tmp_path):
+    from lib.spreadsheet import THOUSANDS_FORMAT, write_rows_workbook
+
+    data = workbook_bytes([Sheet("Blad", ["Belopp", "År", "Kod", "Antal"], [[1650000, 2026, 4711, 3]])])
+    row = next(iter(load_workbook(io.BytesIO(data)).active.iter_rows(min_row=2)))
+    assert [cell.number_format for cell in row] == [THOUSANDS_FORMAT, "General", "General", THOUSANDS_FORMAT]
+    assert [cell.value for cell in row] == [1650000, 2026, 4711, 3]
+    path = tmp_path / "b.xlsx"
+    write_rows_workbook(path, title="B", header=["Födelseår", "Belopp"], rows=[[1979, 12000]])
+    streamed = next(iter(load_workbook(path).active.iter_rows(min_row=2)))
+    assert [cell.number_format for cell in streamed] == ["General", THOUSANDS_FORMAT]

@@ -35,7 +35,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, live_server):  # type: ignore[no-untyped-def]
+def page(browser, live_server, reference_data):  # type: ignore[no-untyped-def]
     context = browser.new_context(base_url=live_server.url, locale="sv-SE")
     page = context.new_page()
     yield page

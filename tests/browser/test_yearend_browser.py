@@ -169,9 +169,9 @@ def test_the_controllers_year_from_draft_to_approved_and_downloaded(
     assert_accessible(page)
 
     # The downloads.
-    json_bytes = _download(page, "JSON med tabellerna")
+    json_bytes = _download(page, "Tabellerna som JSON (för andra system)")
     assert json_bytes and b'"approver_line": "Karin Alvermalm Dahlgren' in json_bytes
-    docx = _download(page, "Word (DOCX), redigerbar")
+    docx = _download(page, "Bokslutet i Word (DOCX), redigerbart")
     assert docx.startswith(b"PK")
-    pdf = _download(page, "PDF för arkivet")
+    pdf = _download(page, "Bokslutet som PDF för arkivet")
     assert pdf.startswith(b"%PDF")

@@ -26,11 +26,13 @@ from insyn.errors import Conflict, FieldProblems, ValidationFailed
 from lib.identity_numbers import InvalidIdentityNumber, parse_identity_number
 from lib.participation import age_problems, weeks_after
 from lib.pseudonyms import ALPHABET, generate_participant_code
+from lib.sensitive_text import Finding, Kind, find_personal_data
 
 from ..models import (
     Enrolment,
     Gender,
     LeaderChange,
+    Programme,
     ProgrammeUnit,
     PublicSubmission,
     Referral,
@@ -90,11 +92,56 @@ def public_form_allowed(context: AuditContext | None, *, now: datetime.datetime 
     )
 
 
-def _validate_referral(data: ReferralInput, *, today: datetime.date) -> tuple[FieldProblems, Any]:
+NO_CONTACT = (
+    "Ange minst ett sätt att nå personen: telefon eller e-post. Annars kan ingen svara på anmälan. "
+    "Vill personen inte lämna kontaktuppgifter kan anmälan göras utan samtycke (anonymt)."
+)
+ANONYMOUS_NEED = (
+    "Anmälan registreras anonymt, så texten om behovet får inte innehålla uppgifter som pekar ut personen: "
+    "ta bort uppgiften och beskriv behovet utan den."
+)
+
+
+def _public_problems(data: ReferralInput, errors: FieldProblems, *, anonymous: bool, today: datetime.date) -> None:
+    """The public form's own rules: a referral someone is to answer must say how to reach the person,
+    and an anonymous one must not carry identifying data in its free text (it is kept as typed)."""
+    if not anonymous and not data.phone.strip() and not data.email.strip():
+        errors.add("phone", NO_CONTACT)
+        errors.add("email", "Ange e-post om personen inte har telefon.")
+    if anonymous and data.need.strip():
+        for finding in find_personal_data(data.need, today=today):
+            errors.add("need", _anonymous_need_message(finding))
+
+
+def _anonymous_need_message(finding: Finding) -> str:
+    if finding.kind == Kind.IDENTITY_NUMBER:
+        what = "ett samordningsnummer" if finding.coordination_number else "ett personnummer"
+    elif finding.kind == Kind.PHONE:
+        what = "ett telefonnummer"
+    else:
+        what = "en e-postadress"
+    excerpt = " ".join(finding.text.split())
+    return f"{finding.where}: ”{excerpt}” ser ut som {what}. {ANONYMOUS_NEED}"
+
+
+def public_referral_problems(
+    data: ReferralInput, *, programme: Programme | None = None, today: datetime.date | None = None
+) -> dict[str, list[str]]:
+    """Every problem the public form's submission would meet (field → messages), without saving:
+    the form shows them together with its own field errors, in one round."""
+    errors, _number = _validate_referral(data, today=today or _today(), public=True, programme=programme)
+    return dict(errors)
+
+
+def _validate_referral(
+    data: ReferralInput, *, today: datetime.date, public: bool = False, programme: Programme | None = None
+) -> tuple[FieldProblems, Any]:
     errors = FieldProblems()
 
-    programme = data.programme_unit.programme
+    programme = programme or data.programme_unit.programme
     anonymous = not data.consent or data.protected_identity
+    if public:
+        _public_problems(data, errors, anonymous=anonymous, today=today)
     number = None
     if not anonymous:
         try:
@@ -138,8 +185,12 @@ def referral_submit(
     received_on: datetime.date | None = None,
     context: AuditContext | None = None,
     today: datetime.date | None = None,
+    public_form: bool = False,
 ) -> Referral:
     """Register a referral, from the public form (actor None, channel web) or by staff.
+
+    `public_form` adds the public form's own rules (`_public_problems`): a way to reach the person,
+    and no identifying data in the free text of an anonymous referral.
 
     Without consent, or with protected identity, nothing identifying is kept: the number is used
     only to derive the birth year and is then dropped, with the name and contact details."""
@@ -148,7 +199,7 @@ def referral_submit(
         require_unit_access(actor, data.programme_unit)
     elif channel == ReferralChannel.WEB and context is not None and not public_form_allowed(context):
         raise Conflict("För många anmälningar från samma adress. Försök igen om en timme eller ring utföraren.")
-    errors, number = _validate_referral(data, today=today)
+    errors, number = _validate_referral(data, today=today, public=public_form)
     received_on = received_on or today
     if received_on > today:
         errors.add("received_on", "Datumet kan inte ligga i framtiden.")

@@ -5,6 +5,7 @@ import datetime
 from django import template
 
 from lib.money import format_kronor
+from lib.report_numbers import format_number
 from lib.swedish import MONTHS
 
 register = template.Library()
@@ -14,6 +15,12 @@ register = template.Library()
 def kronor(value: int | None) -> str:
     """1650000 → "1 650 000 kr"."""
     return format_kronor(value)
+
+
+@register.filter
+def number(value: int | None) -> str:
+    """42300 → "42 300" (a no-break space between thousands); nothing for None."""
+    return "" if value is None else format_number(value).replace(" ", "\u00a0")
 
 
 @register.filter
