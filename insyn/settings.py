@@ -27,6 +27,8 @@ if INSYN_ENV not in {"development", "production"}:
     raise ImproperlyConfigured("INSYN_ENV must be 'development' or 'production'.")
 PRODUCTION = INSYN_ENV == "production"
 DEBUG = env_bool("INSYN_DEBUG", not PRODUCTION)
+# With DEBUG on, users still get Insyn's Swedish error pages; true shows Django's technical ones.
+INSYN_TECHNICAL_ERRORS = env_bool("INSYN_TECHNICAL_ERRORS", False)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("INSYN_DEBUG cannot be on in production.")
 
@@ -91,6 +93,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "apps.core.middleware.SecurityHeadersMiddleware",
     "apps.core.middleware.RejectNullCharactersMiddleware",
+    # Inside everything else, so the Swedish page it puts in place of a technical one gets the headers.
+    "apps.core.middleware.UserErrorPagesMiddleware",
     # Axes last so it sees the outcome of authentication in the view.
     "axes.middleware.AxesMiddleware",
 ]

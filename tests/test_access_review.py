@@ -36,15 +36,36 @@ def test_the_export_marks_never_logged_in_and_dormant_holders(auditor_lerum, cas
     role_grant(user=caseworker_lerum, role="auditor", organisation_slug="lerum", valid_until=timezone.localdate())
     response = verified_client(auditor_lerum).get("/konto/behorighetsgranskning/export.xlsx")
     assert response.status_code == 200
-    header, *rows = _rows(response)
+    title, header, *rows = _rows(response)
+    assert title[0] == f"Behörighetsgranskning Lerums kommun {timezone.localdate().isoformat()}"
     assert header[:4] == ["Användarnamn", "Namn", "Roll", "Organisation"]
     assert "Aldrig inloggad" in header and "Vilande > 90 dagar" in header
     by_user = {(row[0], row[2]): dict(zip(header, row, strict=True)) for row in rows}
     controller = by_user[("lukas.controller", "Verksamhetscontroller (nämndens årsbokslut)")]
     assert controller["Vilande > 90 dagar"] == "Ja" and controller["Aldrig inloggad"] in (None, "")
-    assert by_user[("lars.lerum", "Revisor")]["Gäller till"] == timezone.localdate().isoformat()
+    # Real date cells: openpyxl reads them back as datetimes, not text.
+    assert by_user[("lars.lerum", "Revisor")]["Gäller till"] == datetime.datetime.combine(
+        timezone.localdate(), datetime.time()
+    )
+    assert isinstance(controller["Senast inloggad"], datetime.datetime)
+    assert isinstance(controller["Tilldelad"], datetime.datetime)
     assert all(row[0] != "ann.alingsas" for row in rows)
     assert AuditEvent.objects.filter(action=AuditAction.ACCESS_REVIEW_EXPORT, actor_username="lena.revisor").exists()
+
+
+def test_the_export_writes_dates_as_date_cells_in_yyyy_mm_dd(auditor_lerum, caseworker_lerum):
+    start = timezone.localdate() - datetime.timedelta(days=3)
+    role_grant(user=caseworker_lerum, role="auditor", organisation_slug="lerum", valid_from=start)
+    response = verified_client(auditor_lerum).get("/konto/behorighetsgranskning/export.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A1"].value.startswith("Behörighetsgranskning Lerums kommun")
+    assert sheet["A2"].value == "Användarnamn"
+    header = [cell.value for cell in sheet[2]]
+    column = header.index("Gäller från") + 1
+    cells = [sheet.cell(row=row, column=column) for row in range(3, sheet.max_row + 1)]
+    dated = [cell for cell in cells if cell.value is not None]
+    assert dated and all(cell.is_date and cell.number_format == "yyyy-mm-dd" for cell in dated)
+    assert start in {cell.value.date() for cell in dated}
 
 
 def test_a_local_administrator_reviews_their_own_subtree(insjoriket, caseworker_lerum, caseworker_alingsas):

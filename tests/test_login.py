@@ -171,3 +171,34 @@ def test_the_session_id_is_renewed_when_an_authenticator_is_enrolled(caseworker_
     assert client.get("/personer/").status_code == 200
     assert _sent_to_log_in_with(before)
     assert not _sent_to_log_in_with(after)
+
+
+def test_the_username_is_found_without_regard_to_case(insjoriket):
+    from tests.conftest import make_user
+
+    user = make_user("handlaggare.alingsas", "forbund_officer", "insjoriket")
+    client = Client()
+    response = _login(client, "Handlaggare.Alingsas")
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+    event = AuditEvent.objects.get(action=AuditAction.LOGIN_SUCCESS)
+    assert event.actor_username == "handlaggare.alingsas"
+
+
+def test_the_lockout_counts_every_spelling_of_a_username_as_one(insjoriket):
+    from axes.models import AccessAttempt
+
+    from apps.accounts.admin_scope import is_locked_out
+    from tests.conftest import make_user
+
+    user = make_user("handlaggare.alingsas", "forbund_officer", "insjoriket")
+    client = Client()
+    spellings = ["Handlaggare.Alingsas", "HANDLAGGARE.ALINGSAS", "handlaggare.alingsas"]
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, spellings[n % len(spellings)], "fel-losenord")
+    assert set(AccessAttempt.objects.values_list("username", flat=True)) == {"handlaggare.alingsas"}
+    assert is_locked_out(user)
+    locked = _login(client, "Handlaggare.Alingsas")
+    assert locked.status_code == 429 and "_auth_user_id" not in client.session
+    body = locked.content.decode()
+    assert "systemadministratör" not in body and "den som administrerar Insyn i din kommun" in body

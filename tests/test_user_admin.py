@@ -340,3 +340,39 @@ def test_a_login_with_the_second_factor_keeps_the_session_index_on_the_new_sessi
     assert list(UserSession.objects.filter(user=caseworker_lerum).values_list("session_key", flat=True)) == [
         client.session.session_key
     ]
+
+
+def test_a_superseded_invitation_cannot_set_the_password(admin_lerum, invite, django_capture_on_commit_callbacks):
+    from apps.accounts.services_admin import invitation_resend
+
+    user = invite()
+    old_token = _link_token()
+    old, _ = invitation_by_token(old_token)
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_resend(actor=admin_lerum, user=user, base_url="https://insyn.example/")
+    assert invitation_by_token(old_token)[1] == "superseded"
+    assert invitation_by_token(_link_token())[1] == "valid"
+    assert old is not None
+    with pytest.raises(ValidationFailed, match="ersatts av en nyare"):
+        invitation_accept(
+            invitation=old,
+            password="ett-langt-nytt-losenord-7",
+            password_again="ett-langt-nytt-losenord-7",
+            context=CLI,
+        )
+    user.refresh_from_db()
+    assert not user.has_usable_password()
+
+
+def test_the_account_state_follows_the_invitation(invite, caseworker_lerum):
+    from apps.accounts.admin_scope import AccountState, account_state
+
+    user = invite()
+    assert account_state(user) == AccountState.INVITED
+    assert account_state(managed_users(user.invitations.get().created_by).get(pk=user.pk)) == AccountState.INVITED
+    UserInvitation.objects.update(
+        created_at=timezone.now() - datetime.timedelta(hours=100),
+        expires_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    assert account_state(user) == AccountState.INVITATION_EXPIRED
+    assert account_state(caseworker_lerum) == AccountState.ACTIVE

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core import mail
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from apps.accounts.models import RoleGrant, User
@@ -67,14 +70,15 @@ def test_an_invitation_outside_the_reach_is_refused_in_the_one_error_shape(admin
 
 def test_a_grant_with_dates_is_given_and_revoked(admin_lerum, caseworker_lerum):
     api = _api(admin_lerum)
+    until = (timezone.localdate() + datetime.timedelta(days=2 * 365)).isoformat()
     response = api.post(
         "/api/v1/users/lars.lerum/grants/",
-        {"role": "auditor", "organisation": "lerum", "valid_from": "2026-01-01", "valid_until": "2099-12-31"},
+        {"role": "auditor", "organisation": "lerum", "valid_from": "2026-01-01", "valid_until": until},
         format="json",
     )
     assert response.status_code == 201, response.json()
     grant_id = response.json()["id"]
-    assert response.json()["valid_until"] == "2099-12-31"
+    assert response.json()["valid_until"] == until
     listed = api.get("/api/v1/users/lars.lerum/grants/").json()
     assert {row["role"] for row in listed} == {"executor_caseworker", "auditor"}
     assert api.delete(f"/api/v1/grants/{grant_id}/").status_code == 204
@@ -114,3 +118,15 @@ def test_the_user_endpoints_are_in_the_openapi_schema(admin_lerum):
         "/api/v1/users/{username}/grants/",
         "/api/v1/grants/{grant_id}/",
     } <= set(paths)
+
+
+def test_implausible_grant_dates_are_refused_with_the_pages_message(admin_lerum, caseworker_lerum):
+    latest = timezone.localdate().replace(year=timezone.localdate().year + 10).isoformat()
+    message = f"Ange ett datum mellan 2000-01-01 och {latest}."
+    api = _api(admin_lerum)
+    for field, value in (("valid_until", "9999-12-31"), ("valid_from", "1999-12-31")):
+        body = {"role": "auditor", "organisation": "lerum", field: value}
+        response = api.post("/api/v1/users/lars.lerum/grants/", body, format="json")
+        assert response.status_code == 400
+        assert response.json()["error"]["fields"][field] == [message]
+    assert not RoleGrant.objects.filter(user=caseworker_lerum, role="auditor").exists()

@@ -6,6 +6,7 @@ administrators (everything). Both are audited."""
 from __future__ import annotations
 
 import datetime
+import io
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -13,14 +14,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from apps.audit.context import AuditContext, audit_context
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
-from apps.core.xlsx import xlsx_response
+from apps.core.http import download
+from apps.core.xlsx import XLSX_MIME
+from lib.spreadsheet import safe_text
 
 from .access import current_user, page
-from .admin_scope import review_reach_of
+from .admin_scope import review_reach_of, review_roots_of
 from .models import RoleGrant, User
 from .roles import Permission, Role
 
@@ -75,10 +80,6 @@ def access_review_record(*, actor: User, action: AuditAction, context: AuditCont
     audit_record(actor=actor, action=action, context=context, object_type="access_review", details={"rows": rows})
 
 
-def _local(moment: datetime.datetime | None) -> str:
-    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment is not None else ""
-
-
 HEADER = [
     "Användarnamn",
     "Namn",
@@ -114,6 +115,69 @@ def access_review_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _local_naive(moment: datetime.datetime | None) -> datetime.datetime | None:
+    """A moment as a Stockholm wall-clock time without zone: XLSX cells have no time zones."""
+    return timezone.localtime(moment).replace(tzinfo=None) if moment is not None else None
+
+
+def review_title(user: User, today: datetime.date) -> str:
+    roots = review_roots_of(user)
+    where = _("alla organisationer") if roots is None else ", ".join(root.name for root in roots)
+    return f"{_('Behörighetsgranskning')} {where} {today.isoformat()}"
+
+
+DATE_FORMAT = "yyyy-mm-dd"
+MOMENT_FORMAT = "yyyy-mm-dd hh:mm"
+
+
+def review_workbook(user: User, rows: list[ReviewRow], today: datetime.date) -> bytes:
+    """The review as one sheet: a title row, the header, then a row per grant. Dates are date
+    cells (YYYY-MM-DD), moments date-and-time cells; text never becomes a formula."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Behörigheter"
+    title = sheet.cell(row=1, column=1, value=safe_text(review_title(user, today)))
+    title.data_type = "s"
+    title.font = Font(bold=True, size=14)
+    for column, name in enumerate(HEADER, start=1):
+        cell = sheet.cell(row=2, column=column, value=name)
+        cell.data_type = "s"
+        cell.font = Font(bold=True)
+    yes = _("Ja")
+    for index, row in enumerate(rows, start=3):
+        grant = row.grant
+        values: list[object] = [
+            grant.user.username,
+            grant.user.get_full_name(),
+            row.role_label,
+            grant.organisation.name,
+            grant.valid_from,
+            grant.valid_until,
+            row.status,
+            _local_naive(grant.granted_at),
+            grant.granted_by.username if grant.granted_by else "",
+            _local_naive(grant.user.last_login),
+            yes if row.never_logged_in else "",
+            yes if row.dormant else "",
+        ]
+        for column, value in enumerate(values, start=1):
+            target = sheet.cell(row=index, column=column)
+            if isinstance(value, datetime.datetime):
+                target.value = value
+                target.number_format = MOMENT_FORMAT
+            elif isinstance(value, datetime.date):
+                target.value = value
+                target.number_format = DATE_FORMAT
+            elif isinstance(value, str):
+                target.value = safe_text(value)
+                target.data_type = "s"
+    sheet.freeze_panes = "A3"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 @page(Permission.ACCESS_REVIEW_VIEW)
 def access_review_export(request: HttpRequest) -> HttpResponse:
     actor = current_user(request)
@@ -121,26 +185,5 @@ def access_review_export(request: HttpRequest) -> HttpResponse:
     access_review_record(
         actor=actor, action=AuditAction.ACCESS_REVIEW_EXPORT, context=audit_context(request), rows=len(rows)
     )
-    yes = _("Ja")
-    return xlsx_response(
-        filename=f"behorighetsgranskning-{timezone.localdate():%Y-%m-%d}.xlsx",
-        sheet_title="Behörigheter",
-        header=HEADER,
-        rows=[
-            [
-                row.grant.user.username,
-                row.grant.user.get_full_name(),
-                row.role_label,
-                row.grant.organisation.name,
-                row.grant.valid_from.isoformat() if row.grant.valid_from else "",
-                row.grant.valid_until.isoformat() if row.grant.valid_until else "",
-                row.status,
-                _local(row.grant.granted_at),
-                row.grant.granted_by.username if row.grant.granted_by else "",
-                _local(row.grant.user.last_login),
-                yes if row.never_logged_in else "",
-                yes if row.dormant else "",
-            ]
-            for row in rows
-        ],
-    )
+    today = timezone.localdate()
+    return download(review_workbook(actor, rows, today), f"behorighetsgranskning-{today:%Y-%m-%d}.xlsx", XLSX_MIME)

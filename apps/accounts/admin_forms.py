@@ -12,7 +12,7 @@ from apps.organisations.models import Organisation
 
 from .admin_scope import grantable_organisations, grantable_roles
 from .models import User
-from .services_admin import username_problems
+from .services_admin import grant_date_problem, username_problems
 
 
 class UserSearchForm(forms.Form):
@@ -101,6 +101,10 @@ class GrantForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        for name in ("valid_from", "valid_until"):
+            problem = grant_date_problem(data.get(name))
+            if problem is not None:
+                self.add_error(name, problem)
         start, end = data.get("valid_from"), data.get("valid_until")
         if start and end and end < start:
             self.add_error("valid_until", _("Slutdatum kan inte vara före startdatum."))

@@ -13,13 +13,14 @@ from django.contrib.sessions.models import Session
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import municipality_of
 
 from .models import RoleGrant, User, UserInvitation, UserSession
 from .roles import Permission, Role
-from .selectors import grants_of
+from .selectors import grants_of, requires_second_factor
 
 
 def token_digest(token: str) -> str:
@@ -79,23 +80,42 @@ def review_reach_of(user: User) -> Reach:
     """Where `user` may review access: everywhere for a system administrator; otherwise the
     subtree of the municipality of each grant that carries the access review (an auditor of
     Lerum sees Lerum and its units; a local administrator their own subtree)."""
-    if is_system_admin(user):
+    roots = review_roots_of(user)
+    if roots is None:
         return Reach(everything=True, organisation_ids=frozenset())
+    ids = [root.pk for root in roots]
+    return Reach(everything=False, organisation_ids=subtree_ids(ids) if ids else frozenset())
+
+
+def review_roots_of(user: User) -> list[Organisation] | None:
+    """The organisations at the top of `user`'s access review, by name (None: everything)."""
+    if is_system_admin(user):
+        return None
     from .roles import ROLE_PERMISSIONS
 
-    roots: list[int] = []
+    roots: dict[int, Organisation] = {}
     for grant in grants_of(user):
         if Permission.ACCESS_REVIEW_VIEW not in ROLE_PERMISSIONS[grant.role]:
             continue
-        if grant.role == Role.LOCAL_ADMIN:
-            roots.append(grant.organisation.pk)
-        else:
-            roots.append((grant.municipality or grant.organisation).pk)
-    return Reach(everything=False, organisation_ids=subtree_ids(roots) if roots else frozenset())
+        root = grant.organisation if grant.role == Role.LOCAL_ADMIN else (grant.municipality or grant.organisation)
+        roots[root.pk] = root
+    return sorted(roots.values(), key=lambda org: org.name)
 
 
 def _grants_in_order() -> QuerySet[RoleGrant]:
     return RoleGrant.objects.select_related("organisation", "granted_by").order_by("organisation__name", "role")
+
+
+def _with_invitation_state(users: QuerySet[User]) -> QuerySet[User]:
+    """Annotate what account_state needs about invitations, in the same query as the users."""
+    invitations = UserInvitation.objects.filter(user=OuterRef("pk"))
+    newer = UserInvitation.objects.filter(user_id=OuterRef("user_id"), pk__gt=OuterRef("pk"))
+    open_ = invitations.filter(accepted_at__isnull=True, expires_at__gt=timezone.now()).filter(~Exists(newer))
+    return users.annotate(
+        invitation_sent=Exists(invitations),
+        invitation_accepted=Exists(invitations.filter(accepted_at__isnull=False)),
+        invitation_open=Exists(open_),
+    )
 
 
 def managed_users(actor: User) -> QuerySet[User]:
@@ -106,8 +126,10 @@ def managed_users(actor: User) -> QuerySet[User]:
     could make a second account an administrator and, through it, grant themselves anything or
     remove their colleague."""
     reach = admin_reach_of(actor)
-    users = User.objects.select_related("home_organisation").prefetch_related(
-        Prefetch("role_grants", queryset=_grants_in_order())
+    users = _with_invitation_state(
+        User.objects.select_related("home_organisation").prefetch_related(
+            Prefetch("role_grants", queryset=_grants_in_order())
+        )
     )
     if reach.everything:
         return users.order_by("username")
@@ -197,13 +219,111 @@ def live_sessions_of(user: User) -> QuerySet[UserSession]:
     return UserSession.objects.filter(Exists(live), user=user).order_by("-started_at", "-pk")
 
 
+class AccountState:
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+    INVITED = "invited"
+    INVITATION_EXPIRED = "invitation_expired"
+
+
+ACCOUNT_STATE_LABELS = {
+    AccountState.ACTIVE: _("Aktiv"),
+    AccountState.INACTIVE: _("Inaktiverad"),
+    AccountState.INVITED: _("Inbjuden, har inte svarat"),
+    AccountState.INVITATION_EXPIRED: _("Inbjudan har gått ut"),
+}
+
+
+def account_state(user: User) -> str:
+    """Active, deactivated, or invited and not yet answered (the link still open, or expired). A
+    person counts as invited while they were sent a link, used none, have no password and have
+    never logged in (someone who signs on through their identity provider has answered)."""
+    if not user.is_active:
+        return AccountState.INACTIVE
+    if user.has_usable_password() or user.last_login is not None:
+        return AccountState.ACTIVE
+    sent = getattr(user, "invitation_sent", None)
+    if sent is None:  # not annotated (a user not loaded through managed_users)
+        invitations = UserInvitation.objects.filter(user=user)
+        sent = invitations.exists()
+        accepted = invitations.filter(accepted_at__isnull=False).exists()
+        open_ = pending_invitation_of(user) is not None
+    else:
+        accepted, open_ = user.invitation_accepted, user.invitation_open  # type: ignore[attr-defined]
+    if not sent or accepted:
+        return AccountState.ACTIVE
+    return AccountState.INVITED if open_ else AccountState.INVITATION_EXPIRED
+
+
+def account_state_label(user: User) -> str:
+    return str(ACCOUNT_STATE_LABELS[account_state(user)])
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """A live session of a user and whether it is still at the second-factor step."""
+
+    entry: UserSession
+    awaiting_code: bool
+
+
+def session_rows(user: User) -> list[SessionRow]:
+    """The user's live sessions, each marked when the login has not got past the one-time code
+    (the session has no verified device while the user's roles demand one)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    entries = list(live_sessions_of(user))
+    if not entries or not requires_second_factor(user):
+        return [SessionRow(entry=entry, awaiting_code=False) for entry in entries]
+    data = {
+        session.session_key: session.get_decoded()
+        for session in Session.objects.filter(session_key__in=[entry.session_key for entry in entries])
+    }
+    return [
+        SessionRow(entry=entry, awaiting_code=not data.get(entry.session_key, {}).get(DEVICE_ID_SESSION_KEY))
+        for entry in entries
+    ]
+
+
 def pending_invitation_of(user: User) -> UserInvitation | None:
-    """The user's newest invitation that is neither used nor expired."""
+    """The user's newest invitation if it is neither used nor expired (an older one was replaced
+    by it and no longer counts)."""
+    newest = UserInvitation.objects.filter(user=user).order_by("-pk").first()
+    if newest is None or newest.accepted_at is not None or newest.expires_at <= timezone.now():
+        return None
+    return newest
+
+
+def has_local_admin_for(organisation: Organisation | None) -> bool:
+    """True when someone holds the local administrator role at `organisation` or above it (their
+    reach covers it), so a person there has a local administrator to turn to."""
+    node = organisation
+    ids: list[int] = []
+    while node is not None:
+        ids.append(node.pk)
+        node = node.parent
+    if not ids:
+        return False
+    today = timezone.localdate()
     return (
-        UserInvitation.objects.filter(user=user, accepted_at__isnull=True, expires_at__gt=timezone.now())
-        .order_by("-created_at")
-        .first()
+        RoleGrant.objects.filter(role=Role.LOCAL_ADMIN, organisation_id__in=ids, user__is_active=True)
+        .exclude(valid_until__lt=today)
+        .exclude(valid_from__gt=today)
+        .exists()
     )
+
+
+def contact_advice(user: User | None) -> str:
+    """Whom a person should turn to: their local administrator (or the system administrator) where
+    their organisation has one, otherwise whoever runs Insyn in their municipality."""
+    organisations: list[Organisation | None] = []
+    if user is not None:
+        grants = RoleGrant.objects.filter(user=user).select_related("organisation")
+        organisations = [grant.organisation for grant in grants]
+        organisations.append(user.home_organisation)
+    if any(has_local_admin_for(organisation) for organisation in organisations if organisation is not None):
+        return str(_("Kontakta din lokala administratör eller systemadministratören."))
+    return str(_("Kontakta den som administrerar Insyn i din kommun."))
 
 
 def municipality_slug_of(organisation: Organisation | None) -> str:
@@ -211,13 +331,21 @@ def municipality_slug_of(organisation: Organisation | None) -> str:
     return municipality.slug if municipality is not None else ""
 
 
+def is_superseded(invitation: UserInvitation) -> bool:
+    """True once a newer invitation was sent to the same person (the older link stops working)."""
+    return UserInvitation.objects.filter(user_id=invitation.user_id, pk__gt=invitation.pk).exists()
+
+
 def invitation_by_token(token: str) -> tuple[UserInvitation | None, str]:
-    """The invitation a link's token opens and its state: "valid", "used", "expired" or "unknown"."""
+    """The invitation a link's token opens and its state: "valid", "used", "superseded" (a newer
+    invitation was sent), "expired" or "unknown"."""
     invitation = UserInvitation.objects.select_related("user").filter(token_digest=token_digest(token)).first()
     if invitation is None:
         return None, "unknown"
     if invitation.accepted_at is not None:
         return invitation, "used"
+    if is_superseded(invitation):
+        return invitation, "superseded"
     if invitation.expires_at <= timezone.now() or not invitation.user.is_active:
         return invitation, "expired"
     return invitation, "valid"

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from apps.audit.context import audit_context
-from apps.audit.models import AuditAction, AuditEvent
+from apps.audit.models import AuditAction
 from apps.core.forms import apply_domain_error, submit_form
 from insyn.errors import InsynError
 
@@ -26,6 +26,8 @@ from . import services_admin as admin
 from .access import current_user, page
 from .admin_forms import AcceptInvitationForm, GrantForm, InviteForm, UserEditForm, UserSearchForm
 from .admin_scope import (
+    account_state_label,
+    contact_advice,
     get_grant_for_admin,
     get_user_for_admin,
     invitation_by_token,
@@ -33,7 +35,9 @@ from .admin_scope import (
     live_sessions_of,
     pending_invitation_of,
     search_managed_users,
+    session_rows,
 )
+from .history import history_of
 from .models import User
 from .roles import Permission, Role
 from .selectors import api_tokens_of
@@ -64,10 +68,11 @@ def user_list(request: HttpRequest) -> HttpResponse:
     admin.user_read_record(actor=actor, action=AuditAction.USER_LIST, context=audit_context(request), query=query)
     paging = request.GET.copy()
     paging.pop("sida", None)
+    people = [(person, account_state_label(person)) for person in page_obj.object_list]
     return render(
         request,
         "accounts/admin/user_list.html",
-        {"form": form, "page_obj": page_obj, "paging": paging.urlencode()},
+        {"form": form, "page_obj": page_obj, "people": people, "paging": paging.urlencode()},
     )
 
 
@@ -107,7 +112,8 @@ def user_detail(request: HttpRequest, username: str) -> HttpResponse:
         {
             "subject": user,
             "grants": list(user.role_grants.all()),
-            "sessions": list(live_sessions_of(user)),
+            "sessions": session_rows(user),
+            "status": account_state_label(user),
             "tokens": list(api_tokens_of(user)),
             "locked": is_locked_out(user),
             "invitation": pending_invitation_of(user),
@@ -289,6 +295,23 @@ def user_lockout_release_view(request: HttpRequest, username: str) -> HttpRespon
 def user_invitation_resend_view(request: HttpRequest, username: str) -> HttpResponse:
     actor = current_user(request)
     user = get_user_for_admin(actor, username)
+    if user.has_usable_password():
+        # Nothing to confirm: the person has already chosen a password (and there is no
+        # password reset by e-mail), so the page says so and offers no button.
+        return render(
+            request,
+            "accounts/admin/confirm.html",
+            {
+                "subject": user,
+                "title": _("Ny inbjudan behövs inte"),
+                "question": _("%(user)s har redan valt lösenord; en ny inbjudan behövs inte.")
+                % {"user": user.username},
+                "button": None,
+                "errors": [],
+                "hidden": {},
+            },
+            status=409 if request.method == "POST" else 200,
+        )
     return _confirm(
         request,
         user,
@@ -350,14 +373,17 @@ def user_history(request: HttpRequest, username: str) -> HttpResponse:
     """What the audit log says about the user and what they did, newest first."""
     actor = current_user(request)
     user = get_user_for_admin(actor, username)
-    events = AuditEvent.objects.filter(object_type="user", object_id=user.username) | AuditEvent.objects.filter(
-        actor_id=user.pk
-    )
-    page_obj = Paginator(events.order_by("-occurred_at", "-id"), HISTORY_PAGE_SIZE).get_page(request.GET.get("sida"))
+    history = history_of(user)
+    page_obj = Paginator(history.events, HISTORY_PAGE_SIZE).get_page(request.GET.get("sida"))
+    rows = history.details_rows(page_obj.object_list)
     admin.user_read_record(
         actor=actor, action=AuditAction.USER_VIEW, context=audit_context(request), user=user, query="historik"
     )
-    return render(request, "accounts/admin/user_history.html", {"subject": user, "page_obj": page_obj})
+    return render(
+        request,
+        "accounts/admin/user_history.html",
+        {"subject": user, "page_obj": page_obj, "rows": rows, "views": history.views},
+    )
 
 
 INVITATION_STATES = {
@@ -371,10 +397,15 @@ INVITATION_STATES = {
         gettext_lazy("Länken är redan använd"),
         gettext_lazy("Du har redan valt lösenord med den här länken. Logga in som vanligt."),
     ),
+    "superseded": (
+        410,
+        gettext_lazy("Inbjudan har ersatts"),
+        gettext_lazy("Den här inbjudan har ersatts av en nyare. Använd länken i det senaste e-postmeddelandet."),
+    ),
     "expired": (
         410,
         gettext_lazy("Länken har gått ut"),
-        gettext_lazy("Inbjudan gäller inte längre. Be din administratör skicka en ny inbjudan."),
+        gettext_lazy("Inbjudan gäller inte längre och behöver skickas på nytt."),
     ),
 }
 
@@ -386,8 +417,12 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     invitation, state = invitation_by_token(token)
     if invitation is None or state != "valid":
         status, title, text = INVITATION_STATES[state]
+        advice = contact_advice(invitation.user) if invitation is not None and state == "expired" else ""
         return render(
-            request, "accounts/admin/invitation_gone.html", {"title": str(title), "text": str(text)}, status=status
+            request,
+            "accounts/admin/invitation_gone.html",
+            {"title": str(title), "text": str(text), "advice": advice},
+            status=status,
         )
     form = AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -24,7 +24,7 @@ from apps.audit.services import audit_record
 from apps.organisations.models import Organisation
 from insyn.errors import FieldProblems, NotPermitted, ValidationFailed
 
-from .admin_scope import admin_reach_of, grant_refusal, municipality_slug_of, token_digest
+from .admin_scope import admin_reach_of, grant_refusal, is_superseded, municipality_slug_of, token_digest
 from .models import RoleGrant, User, UserInvitation, UserSession
 from .roles import Role
 from .services import PERIOD_ORDER_MESSAGE, api_tokens_revoke, role_grant, role_grant_withdraw
@@ -74,10 +74,10 @@ def invitation_mail_send(*, user: User, link: str, expires_hours: int) -> None:
 
 
 def _invitation_create(*, actor: User, user: User, base_url: str, context: AuditContext | None) -> UserInvitation:
-    """A new invitation (unused earlier ones stop working) and its e-mail once the transaction commits."""
+    """A new invitation and its e-mail once the transaction commits. Unused earlier ones are kept
+    but stop working: their link then says that a newer invitation replaced it."""
     token = secrets.token_urlsafe(32)
     hours = settings.INSYN_INVITATION_HOURS
-    UserInvitation.objects.filter(user=user, accepted_at__isnull=True).delete()
     invitation = UserInvitation.objects.create(
         user=user,
         token_digest=token_digest(token),
@@ -87,6 +87,31 @@ def _invitation_create(*, actor: User, user: User, base_url: str, context: Audit
     link = base_url.rstrip("/") + reverse("accounts:invitation_accept", kwargs={"token": token})
     transaction.on_commit(lambda: invitation_mail_send(user=user, link=link, expires_hours=hours))
     return invitation
+
+
+SUPERSEDED_MESSAGE = "Den här inbjudan har ersatts av en nyare. Använd länken i det senaste e-postmeddelandet."
+
+EARLIEST_GRANT_DATE = date(2000, 1, 1)
+GRANT_YEARS_AHEAD = 10
+
+
+def latest_grant_date(today: date | None = None) -> date:
+    """The last day a grant's period may name: GRANT_YEARS_AHEAD years from today."""
+    today = today or timezone.localdate()
+    try:
+        return today.replace(year=today.year + GRANT_YEARS_AHEAD)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + GRANT_YEARS_AHEAD, day=28)
+
+
+def grant_date_problem(value: date | None) -> str | None:
+    """Why a grant's from or until date is refused (a typing slip like 9999-12-31), or None."""
+    if value is None:
+        return None
+    latest = latest_grant_date()
+    if value < EARLIEST_GRANT_DATE or value > latest:
+        return f"Ange ett datum mellan {EARLIEST_GRANT_DATE.isoformat()} och {latest.isoformat()}."
+    return None
 
 
 def username_problems(username: str) -> list[str]:
@@ -184,6 +209,8 @@ def invitation_accept(*, invitation: UserInvitation, password: str, password_aga
         locked = UserInvitation.objects.select_for_update().get(pk=invitation.pk)
         if locked.accepted_at is not None or locked.expires_at <= timezone.now():
             raise ValidationFailed("Länken har redan använts eller gått ut.")
+        if is_superseded(locked):
+            raise ValidationFailed(SUPERSEDED_MESSAGE)
         locked.accepted_at = timezone.now()
         locked.save(update_fields=["accepted_at"])
         user.set_password(password)
@@ -326,6 +353,10 @@ def grant_give(
         problems.add("role", "Välj en roll.")
     if organisation is None:
         problems.add("organisation", "Välj organisation.")
+    for field, value in (("valid_from", valid_from), ("valid_until", valid_until)):
+        problem = grant_date_problem(value)
+        if problem is not None:
+            problems.add(field, problem)
     if valid_from is not None and valid_until is not None and valid_until < valid_from:
         problems.add("valid_until", PERIOD_ORDER_MESSAGE)
     if valid_until is not None and valid_until < timezone.localdate():

@@ -58,13 +58,26 @@ def _after_password(request: HttpRequest, user: User) -> HttpResponse:
     return redirect(_next_url(request))
 
 
+def login_username(typed: str) -> str:
+    """The username as stored, found case-insensitively: usernames are ASCII and unique without
+    regard to case (services_admin.username_problems, services.user_create), as the administration
+    treats them. django-axes then counts failures and locks by this one spelling, so
+    "Handlaggare.Alingsas" and "handlaggare.alingsas" share one lockout. A name that matches no
+    account is lower-cased for the same reason."""
+    typed = typed.strip()
+    found = list(User.objects.filter(username__iexact=typed).values_list("username", flat=True)[:2])
+    if len(found) == 1:
+        return found[0]
+    return typed if typed in found else typed.lower()
+
+
 @sensitive_post_parameters("password")
 @csrf_protect
 @never_cache
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        username = form.cleaned_data["username"]
+        username = login_username(form.cleaned_data["username"])
         user = authenticate(request, username=username, password=form.cleaned_data["password"])
         if user is None:
             locked = bool(getattr(request, "axes_locked_out", False))
@@ -90,9 +103,11 @@ def locked_out(
     form.is_valid()
     form.add_error(
         None,
+        # The neutral contact: naming a local administrator here would tell a stranger that the
+        # typed username exists and where.
         _(
-            "För många misslyckade inloggningar. Kontot är spärrat en stund; "
-            "försök igen senare eller kontakta din administratör."
+            "För många misslyckade inloggningar. Kontot är spärrat en stund; försök igen senare. "
+            "Brådskar det, kontakta den som administrerar Insyn i din kommun."
         ),
     )
     return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)}, status=429)

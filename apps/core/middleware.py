@@ -42,3 +42,33 @@ class RejectNullCharactersMiddleware:
 
             return bad_request(request, reason=_("Adressen innehåller ett nolltecken (NUL), som inte är tillåtet."))
         return self.get_response(request)
+
+
+# The sentence Django's technical 404 and 500 pages carry; pages Insyn renders never do.
+_TECHNICAL_PAGE_MARK = b"DEBUG = True"
+
+
+class UserErrorPagesMiddleware:
+    """With DEBUG on (the demo of `make run`) Django answers a missing page, a refusal and a crash
+    with its technical pages (URL patterns, tracebacks, settings). A newcomer trying the demo should
+    meet the Swedish pages a production user meets, so those technical answers are replaced;
+    INSYN_TECHNICAL_ERRORS=true gives a developer the technical pages back."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        from apps.core import views
+
+        response = self.get_response(request)
+        if not settings.DEBUG or settings.INSYN_TECHNICAL_ERRORS or response.status_code not in (403, 404, 500):
+            return response
+        if getattr(response, "streaming", False) or _TECHNICAL_PAGE_MARK not in response.content:
+            return response
+        if response.status_code == 404:
+            return views.not_found(request)
+        if response.status_code == 403:
+            return views.permission_denied(request)
+        return views.server_error(request)

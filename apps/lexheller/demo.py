@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils import timezone
+
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.organisations.models import Organisation
 
-from .models import Report
+from .models import Message, Report, Transition
 from .services import (
     bug_meeting_create,
     report_answer,
@@ -154,7 +156,8 @@ def load_demo_lexheller(*, forbund: Organisation, today: datetime.date) -> None:
             actor=reporter,
             reporting_organisation=organisation,
             title=title,
-            incident_date=today - datetime.timedelta(days=120 - index * 7),
+            # Reports raised to the past meeting happened well before it.
+            incident_date=today - datetime.timedelta(days=(170 if index % 6 in (3, 4, 5) else 120) - index * 7),
             authorities=list(Organisation.objects.filter(slug__in=involved)),
             description=description,
             cause=cause,
@@ -185,3 +188,46 @@ def load_demo_lexheller(*, forbund: Organisation, today: datetime.date) -> None:
             )
         elif stage == 2:
             report_raise(actor=admin, report=report, meeting=soon, today=today)
+        _spread_history(
+            report,
+            first=report.incident_date + datetime.timedelta(days=3),
+            last=today,
+            meeting=past.date if stage in (3, 4, 5) else None,
+        )
+
+
+def _spread_history(
+    report: Report, *, first: datetime.date, last: datetime.date, meeting: datetime.date | None
+) -> None:
+    """The services stamp every step with the moment the demo loads; a believable history spreads
+    them over working days: from the filing after the incident to `last`, and for a report raised
+    to a past meeting, everything up to the raise before the meeting and the rest after it."""
+    steps: list[Transition | Message] = sorted(
+        [*report.transitions.all(), *report.messages.all()],
+        key=lambda step: step.at if isinstance(step, Transition) else step.written_at,
+    )
+    if meeting is None:
+        _spread(report, steps, first, last)
+        return
+    raise_at = next(i for i, s in enumerate(steps) if isinstance(s, Transition) and s.to_status == "raised")
+    _spread(report, steps[: raise_at + 1], first, meeting - datetime.timedelta(days=7))
+    _spread(report, steps[raise_at + 1 :], meeting, min(last, meeting + datetime.timedelta(days=21)))
+
+
+def _spread(report: Report, steps: list[Transition | Message], start: datetime.date, end: datetime.date) -> None:
+    span = max(0, (end - start).days)
+    for position, step in enumerate(steps):
+        day = start + datetime.timedelta(days=span * position // max(1, len(steps) - 1))
+        while day.weekday() >= 5 and day > start:
+            day -= datetime.timedelta(days=1)
+        moment = timezone.make_aware(
+            datetime.datetime.combine(day, datetime.time(9 + position % 7, 5 + 11 * position % 50))
+        )
+        if isinstance(step, Transition):
+            Transition.objects.filter(pk=step.pk).update(at=moment)
+            if not step.from_status:
+                Report.objects.filter(pk=report.pk).update(filed_at=moment)
+            if step.to_status == "published":
+                Report.objects.filter(pk=report.pk).update(published_at=moment)
+        else:
+            Message.objects.filter(pk=step.pk).update(written_at=moment)

@@ -38,7 +38,7 @@ def test_public_referral_to_exit_document(page, caseworker_alingsas, insjoriket,
     page.get_by_label("Folkbokförd i kommun").select_option(label="Alingsås kommun")
     for criterion in programme.eligibility_criteria:
         page.get_by_label(criterion["label"]).check()
-    page.get_by_label("Telefon").fill("070-111 22 33")
+    page.get_by_label("Telefon", exact=True).fill("070-111 22 33")
     page.get_by_label("Egen anmälan").check()
     page.get_by_role("button", name="Skicka anmälan").click()
     assert "Kvittensnummer" in page.content()
