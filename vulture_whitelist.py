@@ -296,3 +296,4 @@ PARTICIPANTS_IMPORT  # unused variable (apps/jobs/models.py: a job kind, stored 
 backend_result_id  # unused variable (apps/jobs/models.py: the task backend's id, for operators)
 finished_at  # unused variable (apps/jobs/models.py: when a job ended, for operators and the metrics)
 awaiting_code  # unused variable (apps/accounts/admin_scope.py: read by accounts/admin/user_detail.html)
+_.empty_label  # unused attribute (apps/activera/forms.py: Django's ModelChoiceField reads it when rendering)
