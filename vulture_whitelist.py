@@ -297,3 +297,7 @@ backend_result_id  # unused variable (apps/jobs/models.py: the task backend's id
 finished_at  # unused variable (apps/jobs/models.py: when a job ended, for operators and the metrics)
 awaiting_code  # unused variable (apps/accounts/admin_scope.py: read by accounts/admin/user_detail.html)
 _.empty_label  # unused attribute (apps/activera/forms.py: Django's ModelChoiceField reads it when rendering)
+week  # unused variable (apps/activera/selectors.py: read by activera/_participant_summary.html)
+planned_weeks  # unused variable (apps/activera/selectors.py: read by activera/_participant_summary.html)
+intro  # unused variable (apps/activera/views.py: read by activera/participant_form.html)
+secondary  # unused variable (apps/activera/views.py: read by activera/participant_form.html)

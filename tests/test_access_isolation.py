@@ -183,6 +183,8 @@ PARAM_FACTORIES: dict[str, Callable[[dict], str]] = {
     "provider_id": lambda objects: str(_control_of(objects["year_report"])["provider"].pk),
     "provider_slug": lambda objects: _identity_provider_in_alingsas().slug,
     "job_id": lambda objects: str(_job_of_alingsas(objects).pk),
+    # An organisation's letterhead: Alingsås kommun's, kept by its (or the system's) administrators.
+    "slug": lambda objects: objects["person"].municipality.slug,
 }
 
 

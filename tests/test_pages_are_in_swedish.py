@@ -65,7 +65,8 @@ def enrolment(activera, caseworker_alingsas) -> Enrolment:
 
 
 def test_the_participant_page_has_no_expected_version_label(enrolment, caseworker_alingsas):
-    page = _read(verified_client(caseworker_alingsas), f"/deltagare/{enrolment.code}/")
+    client = verified_client(caseworker_alingsas)
+    page = _read(client, f"/deltagare/{enrolment.code}/start/") + _read(client, f"/deltagare/{enrolment.code}/avslut/")
     assert 'name="start-expected_version"' in page and 'name="exit-expected_version"' in page
     assert "Expected version" not in page and "Expected" not in page
     assert 'for="id_start-expected_version"' not in page  # no label at all for the hidden field

@@ -35,8 +35,8 @@ def error_text(exc: InsynError) -> str:
     return f"{exc.message} {details}".strip()
 
 
-def delivery_download(content: dict[str, Any], fmt: str, name: str) -> HttpResponse:
-    """A delivery in the format asked for (404 for any other)."""
+def delivery_download(content: dict[str, Any], fmt: str, name: str, user: Any = None) -> HttpResponse:
+    """A delivery in the format asked for (404 for any other); `user` signs the PDF's letterhead."""
     if fmt == "json":
         return download(json.dumps(content, ensure_ascii=False, indent=2).encode(), f"{name}.json", "application/json")
     if fmt == "csv":
@@ -44,7 +44,7 @@ def delivery_download(content: dict[str, Any], fmt: str, name: str) -> HttpRespo
     if fmt == "xlsx":
         return download(content_xlsx(content), f"{name}.xlsx", XLSX_MIME)
     if fmt == "pdf":
-        return download(content_pdf(content), f"{name}.pdf", "application/pdf")
+        return download(content_pdf(content, user), f"{name}.pdf", "application/pdf")
     raise Http404
 
 
@@ -133,7 +133,7 @@ def delivery_preview(request: HttpRequest) -> HttpResponse:
         if submitted is not None:
             return redirect(f"{submitted_url(submitted)}?format={fmt}")
         assert content is not None
-        return delivery_download(content, fmt, file_name(kind, year, period, unit.unit.slug))
+        return delivery_download(content, fmt, file_name(kind, year, period, unit.unit.slug), current_user(request))
     if submitted is not None:
         return redirect("activera:delivery", delivery_id=submitted.pk)
     assert content is not None
@@ -210,7 +210,9 @@ def show_delivery(request: HttpRequest, delivery: Delivery, *, forbund_view: boo
     fmt = request.GET.get("format")
     if fmt:
         who = delivery.programme_unit.unit.slug
-        return delivery_download(content, fmt, file_name(delivery.kind, delivery.year, delivery.period, who))
+        return delivery_download(
+            content, fmt, file_name(delivery.kind, delivery.year, delivery.period, who), current_user(request)
+        )
     return render(
         request,
         "activera/delivery.html",

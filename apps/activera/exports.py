@@ -125,12 +125,17 @@ def report_csv(report: dict[str, Any]) -> bytes:
 def _pdf(template: str, context: dict[str, Any]) -> bytes:
     from weasyprint import HTML
 
-    return bytes(HTML(string=render_to_string(template, context)).write_pdf())
+    # The letterhead's issuer: a unit's delivery goes out in its municipality's name, the
+    # förbund's compilation in the förbund's.
+    data = context["report"] or context["content"] or {}
+    issuer_name = data.get("municipality_name") or data.get("forbund_name") or ""
+    return bytes(HTML(string=render_to_string(template, {**context, "issuer_name": issuer_name})).write_pdf())
 
 
-def content_pdf(content: dict[str, Any]) -> bytes:
-    return _pdf("activera/report_print.html", {"report": None, "content": content})
+def content_pdf(content: dict[str, Any], user: Any = None) -> bytes:
+    """`user`: who downloads it, the letterhead's handläggare (none from the command line)."""
+    return _pdf("activera/report_print.html", {"report": None, "content": content, "handlaggare": user})
 
 
-def report_pdf(report: dict[str, Any]) -> bytes:
-    return _pdf("activera/report_print.html", {"report": report, "content": None})
+def report_pdf(report: dict[str, Any], user: Any = None) -> bytes:
+    return _pdf("activera/report_print.html", {"report": report, "content": None, "handlaggare": user})

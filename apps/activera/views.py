@@ -12,8 +12,11 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods
+from django_stubs_ext import StrOrPromise
 
 from apps.accounts.access import current_user, page
 from apps.accounts.models import User
@@ -42,6 +45,9 @@ from .selectors import (
     enrolments_for_user,
     get_enrolment_for_user,
     get_referral_for_user,
+    has_exit_measurement,
+    participant_summary,
+    participant_timeline,
     progression,
     received_referrals,
     referrals_for_user,
@@ -323,21 +329,38 @@ def _participant_context(request: HttpRequest, code: str, **forms_: Any) -> dict
 
 @page(Permission.PARTICIPANT_MANAGE)
 def participant_detail(request: HttpRequest, participant_code: str) -> HttpResponse:
+    """The participant's workspace: the state at a glance, what happened, and links to the work."""
     context = _participant_context(request, participant_code)
     enrolment: Enrolment = context["enrolment"]
     enrolment_view_record(actor=current_user(request), enrolment=enrolment, context=audit_context(request))
+    context.update(
+        summary=participant_summary(enrolment, timezone.localdate()),
+        timeline=participant_timeline(enrolment),
+        actions=[
+            {"title": posted.title, "url": reverse(f"activera:{action}", kwargs={"participant_code": enrolment.code})}
+            for action, posted in PARTICIPANT_FORMS.items()
+            if posted.available(enrolment)
+        ],
+    )
     return render(request, "activera/participant.html", context)
 
 
 @dataclass(frozen=True)
 class ParticipantForm:
-    """One of the participant page's forms: its key on the page, how it is built from the posted
-    data, how the service is called, and what the user is told when it is saved."""
+    """One of the participant's focused forms: its key in the context, how it is built from the
+    posted data, how the service is called, what the user is told when it is saved, and how its
+    page reads."""
 
     form_key: str
     build: Callable[[HttpRequest, Enrolment, Any], forms.Form]
     save: Callable[[User, Enrolment, forms.Form, AuditContext], object]
-    success: str
+    success: StrOrPromise | Callable[[Enrolment], str]
+    title: StrOrPromise
+    submit: StrOrPromise
+    intro: StrOrPromise = ""
+    secondary: bool = False
+    initial: Callable[[Enrolment], dict[str, Any]] = lambda enrolment: {}
+    available: Callable[[Enrolment], bool] = lambda enrolment: enrolment.exit_date is None
 
 
 def _saving(service: Callable[..., object]) -> Callable[[User, Enrolment, forms.Form, AuditContext], object]:
@@ -359,74 +382,142 @@ def _measurement_save(user: User, enrolment: Enrolment, form: forms.Form, contex
     )
 
 
+def _exit_lacks() -> str:
+    return gettext("Det finns ingen slutmätning. Avslutsdokumentet kommer att sakna progressionen vid avslut.")
+
+
+def _exit_success(enrolment: Enrolment) -> str:
+    done = gettext("Deltagaren är utskriven. Ta fram avslutsdokumentationen.")
+    if has_exit_measurement(enrolment):
+        return done
+    return done + " " + gettext("Det finns ingen slutmätning: avslutsdokumentet saknar progressionen vid avslut.")
+
+
 PARTICIPANT_FORMS = {
     "activity": ParticipantForm(
         "activity_form",
         lambda request, e, data: ActivityForm(data, programme=e.programme_unit.programme, prefix="activity"),
         _saving(activity_add),
-        "Aktiviteten är registrerad.",
+        gettext_lazy("Aktiviteten är registrerad."),
+        title=gettext_lazy("Registrera en aktivitet"),
+        submit=gettext_lazy("Spara aktiviteten"),
     ),
     "measurement": ParticipantForm(
         "measurement_form",
         lambda request, e, data: MeasurementForm(data, programme=e.programme_unit.programme, prefix="measurement"),
         _measurement_save,
-        "Mätningen är registrerad.",
+        gettext_lazy("Mätningen är registrerad."),
+        title=gettext_lazy("Registrera en progressionsmätning"),
+        submit=gettext_lazy("Spara mätningen"),
     ),
     "goal": ParticipantForm(
         "goal_form",
         lambda request, e, data: GoalForm(data, programme=e.programme_unit.programme, prefix="goal"),
         _saving(goal_add),
-        "Målet är tillagt i handlingsplanen.",
+        gettext_lazy("Målet är tillagt i handlingsplanen."),
+        title=gettext_lazy("Lägg till ett mål i handlingsplanen"),
+        submit=gettext_lazy("Spara målet"),
     ),
     "meeting": ParticipantForm(
         "meeting_form",
         lambda request, e, data: MeetingForm(data, prefix="meeting"),
         _saving(meeting_record),
-        "Flerpartsmötet är registrerat.",
-    ),
-    "leader": ParticipantForm(
-        "leader_form",
-        lambda request, e, data: LeaderForm(data, leaders=_leaders(current_user(request), e), prefix="leader"),
-        _saving(leader_change),
-        "Bytet av ansvarig ledare är registrerat.",
+        gettext_lazy("Flerpartsmötet är registrerat."),
+        title=gettext_lazy("Flerpartsmöte efter introduktionen"),
+        submit=gettext_lazy("Spara mötet"),
+        available=lambda e: e.exit_date is None and getattr(e, "meeting", None) is None,
     ),
     "start_variables": ParticipantForm(
         "start_form",
         lambda request, e, data: StartVariablesForm(data, prefix="start"),
         _saving(enrolment_update_start_variables),
-        "Uppgifterna vid start är sparade.",
+        gettext_lazy("Uppgifterna vid start är sparade."),
+        title=gettext_lazy("Uppgifter vid start"),
+        submit=gettext_lazy("Spara"),
+        initial=lambda e: {
+            "education_level": e.education_level,
+            "income_before": e.income_before,
+            "time_without_work": e.time_without_work,
+            "born_in": e.born_in,
+            "expected_version": e.version,
+        },
+    ),
+    "leader": ParticipantForm(
+        "leader_form",
+        lambda request, e, data: LeaderForm(data, leaders=_leaders(current_user(request), e), prefix="leader"),
+        _saving(leader_change),
+        gettext_lazy("Bytet av ansvarig ledare är registrerat."),
+        title=gettext_lazy("Byt ansvarig ledare"),
+        submit=gettext_lazy("Spara bytet"),
+        intro=gettext_lazy("Samma ledare ska följa deltagaren hela vägen; ett byte kräver ett skäl."),
+        secondary=True,
     ),
     "exit": ParticipantForm(
         "exit_form",
         lambda request, e, data: ExitForm(data, prefix="exit"),
         _saving(enrolment_exit),
-        "Deltagaren är utskriven. Ta fram avslutsdokumentationen.",
+        _exit_success,
+        title=gettext_lazy("Skriv ut deltagaren"),
+        submit=gettext_lazy("Skriv ut"),
+        initial=lambda e: {"expected_version": e.version},
     ),
     "exit_document": ParticipantForm(
         "document_form",
         lambda request, e, data: ExitDocumentForm(data, prefix="document"),
         _saving(exit_document_record),
-        "Avslutsdokumentationen är registrerad.",
+        gettext_lazy("Avslutsdokumentationen är registrerad."),
+        title=gettext_lazy("Avslutsdokumentation lämnad och skickad"),
+        submit=gettext_lazy("Spara"),
+        initial=lambda e: {"given_on": e.exit_document_given_on, "sent_on": e.exit_document_sent_on},
+        available=lambda e: e.exit_date is not None,
     ),
 }
 
 
+def _participant_form_page(
+    request: HttpRequest, enrolment: Enrolment, action: str, form: forms.Form, status: int = 200
+) -> HttpResponse:
+    posted = PARTICIPANT_FORMS[action]
+    return render(
+        request,
+        "activera/participant_form.html",
+        {
+            "enrolment": enrolment,
+            "form": form,
+            "posted": posted,
+            "action_url": reverse(f"activera:{action}", kwargs={"participant_code": enrolment.code}),
+            "exit_warning": _exit_lacks() if action == "exit" and not has_exit_measurement(enrolment) else "",
+            "is_exit_document": action == "exit_document",
+        },
+        status=status,
+    )
+
+
 @page(Permission.PARTICIPANT_MANAGE)
 def participant_post(request: HttpRequest, participant_code: str, action: str) -> HttpResponse:
-    """The participant page's forms: look the participant up first (404 for outsiders), then save
-    through a service, or show the page again with the errors and what was typed."""
+    """One of the participant's forms on its own page: look the participant up first (404 for
+    outsiders); GET shows the form, POST saves through a service and returns to the workspace, or
+    shows the form again with every error and what was typed."""
     user = current_user(request)
     enrolment = get_enrolment_for_user(user, participant_code)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
     posted = PARTICIPANT_FORMS[action]
+    if request.method == "GET":
+        if not posted.available(enrolment):
+            messages.info(request, gettext("Det formuläret gäller inte deltagaren just nu."))
+            return redirect("activera:participant", participant_code=enrolment.code)
+        form = posted.build(request, enrolment, None)
+        form.initial.update(posted.initial(enrolment))
+        enrolment_view_record(actor=user, enrolment=enrolment, context=audit_context(request))
+        return _participant_form_page(request, enrolment, action, form)
     form = posted.build(request, enrolment, request.POST)
     saved = submit_form(form, lambda: posted.save(user, enrolment, form, audit_context(request)))
     if saved.saved:
-        messages.success(request, posted.success)
+        success = posted.success(enrolment) if callable(posted.success) else posted.success
+        messages.success(request, str(success))
         return redirect("activera:participant", participant_code=enrolment.code)
-    context = _participant_context(request, participant_code, **{posted.form_key: form})
-    return render(request, "activera/participant.html", context, status=400)
+    return _participant_form_page(request, enrolment, action, form, status=400)
 
 
 @page(Permission.PARTICIPANT_MANAGE)

@@ -43,6 +43,7 @@ class AuditAction(models.TextChoices):
     AUDIT_VIEW = "audit.view", _("Loggen visad")
     KEYS_ROTATE = "keys.rotate", _("Nycklar roterade")
     ORGANISATION_LOAD = "organisation.load", _("Organisationsstruktur inläst")
+    LETTERHEAD_CHANGE = "letterhead.change", _("Brevhuvud ändrat")
     DEMO_LOAD = "demo.load", _("Demodata inläst")
     DECISION_CREATE = "decision.create", _("Beslut registrerat")
     DECISION_UPDATE = "decision.update", _("Beslut ändrat")

@@ -156,14 +156,17 @@ def report_view(report: QuarterlyReport) -> ReportView:
     return build_view(report, _rows(report), this_year, report_council_table(report))
 
 
-def report_pdf(report: QuarterlyReport) -> bytes:
-    return view_pdf(report_view(report))
+def report_pdf(report: QuarterlyReport, user: Any = None) -> bytes:
+    """`user`: who downloads it, the letterhead's handläggare (none from the command line)."""
+    return view_pdf(report_view(report), user)
 
 
-def view_pdf(view: ReportView) -> bytes:
+def view_pdf(view: ReportView, user: Any = None) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string("decisions/report_print.html", {"view": view, "summary_rows": SUMMARY_ROWS})
+    html = render_to_string(
+        "decisions/report_print.html", {"view": view, "summary_rows": SUMMARY_ROWS, "handlaggare": user}
+    )
     return bytes(HTML(string=html).write_pdf())
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from apps.organisations.letterhead import letterhead_for
 from apps.organisations.models import Organisation, OrganisationKind
 
 from .council import CouncilTable, report_council_table
@@ -199,8 +200,11 @@ def add_appendix(document: Any, context: dict[str, Any]) -> None:
 def memo_docx(report: QuarterlyReport, fields: MemoFields) -> bytes:
     from docx import Document
 
+    from apps.core.docx_letterhead import add_letterhead
+
     ctx = memo_context(report, fields)
     document = Document()
+    add_letterhead(document, letterhead_for(report.municipality, date=fields.date, handlaggare=fields.officer))
     document.add_paragraph(ctx["municipality_name"])
     document.add_paragraph(f"Datum: {fields.date.isoformat()}")
     document.add_paragraph(f"Handläggare: {fields.officer}")

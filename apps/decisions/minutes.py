@@ -16,6 +16,7 @@ from apps.accounts.models import User
 from apps.audit.context import AuditContext
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
+from apps.organisations.letterhead import letterhead_for
 from apps.organisations.models import Organisation
 from insyn.errors import Conflict, FieldProblems, ValidationFailed
 
@@ -240,8 +241,11 @@ def minutes_context(report: QuarterlyReport, decision: CommitteeDecision) -> dic
 def minutes_docx(report: QuarterlyReport, decision: CommitteeDecision) -> bytes:
     from docx import Document
 
+    from apps.core.docx_letterhead import add_letterhead
+
     ctx = minutes_context(report, decision)
     document = Document()
+    add_letterhead(document, letterhead_for(report.municipality, date=decision.decided_on))
     document.add_paragraph(ctx["municipality_name"])
     document.add_paragraph(ctx["committee"])
     document.add_heading("Protokollsutdrag", level=1)

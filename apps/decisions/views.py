@@ -364,7 +364,7 @@ def report_download(request: HttpRequest, report_id: int, fmt: str) -> HttpRespo
         content = json.dumps(exports.report_json(report), ensure_ascii=False, indent=2).encode()
         response = download(content, filename=f"{name}.json", content_type="application/json")
     elif fmt == "pdf":
-        response = download(exports.report_pdf(report), filename=f"{name}.pdf", content_type="application/pdf")
+        response = download(exports.report_pdf(report, user), filename=f"{name}.pdf", content_type="application/pdf")
     elif fmt == "xlsx":
         response = download(exports.report_xlsx(report), filename=f"{name}.xlsx", content_type=XLSX_MIME)
     else:

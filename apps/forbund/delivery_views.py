@@ -121,7 +121,7 @@ def forbund_statistics(request: HttpRequest) -> HttpResponse:
     if fmt == "xlsx":
         return download(report_xlsx(report), f"{name}.xlsx", XLSX_MIME)
     if fmt == "pdf":
-        return download(report_pdf(report), f"{name}.pdf", "application/pdf")
+        return download(report_pdf(report, current_user(request)), f"{name}.pdf", "application/pdf")
     if fmt:
         return bad_request(request, reason="Välj format: xlsx eller pdf.")
     overview = []

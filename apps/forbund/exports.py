@@ -36,10 +36,16 @@ def wide_tables_xlsx(tables: Sequence[WideTable]) -> bytes:
     return workbook_bytes(sheets, empty_message="Inga inlämnade leveranser")
 
 
-def wide_tables_pdf(*, title: str, subtitle: str, tables: Sequence[WideTable]) -> bytes:
+def wide_tables_pdf(
+    *, title: str, subtitle: str, tables: Sequence[WideTable], forbund: Any = None, user: Any = None
+) -> bytes:
+    """`forbund` and `user`: the letterhead's issuer and handläggare."""
     from weasyprint import HTML
 
-    html = render_to_string("forbund/statistics_print.html", {"title": title, "subtitle": subtitle, "tables": tables})
+    html = render_to_string(
+        "forbund/statistics_print.html",
+        {"title": title, "subtitle": subtitle, "tables": tables, "forbund": forbund, "handlaggare": user},
+    )
     return bytes(HTML(string=html).write_pdf())
 
 
@@ -61,10 +67,11 @@ def invoice_context(invoice: Invoice) -> dict[str, Any]:
     }
 
 
-def invoice_pdf(invoice: Invoice) -> bytes:
+def invoice_pdf(invoice: Invoice, user: Any = None) -> bytes:
+    """`user`: who downloads it, the letterhead's handläggare."""
     from weasyprint import HTML
 
-    html = render_to_string("forbund/invoice_print.html", invoice_context(invoice))
+    html = render_to_string("forbund/invoice_print.html", {**invoice_context(invoice), "handlaggare": user})
     return bytes(HTML(string=html).write_pdf())
 
 

@@ -366,8 +366,9 @@ def invoice_mark(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 @page(Permission.FORBUND_ECONOMY_MANAGE)
 def invoice_document(request: HttpRequest, invoice_id: int) -> HttpResponse:
-    invoice = get_invoice_for_user(current_user(request), invoice_id)
-    return download(invoice_pdf(invoice), f"fakturaunderlag-{invoice.number}.pdf", "application/pdf")
+    user = current_user(request)
+    invoice = get_invoice_for_user(user, invoice_id)
+    return download(invoice_pdf(invoice, user), f"fakturaunderlag-{invoice.number}.pdf", "application/pdf")
 
 
 # --- Delivery tracking and consolidated statistics ---------------------------------------------
@@ -398,7 +399,11 @@ def _export(request: HttpRequest, *, name: str, title: str, subtitle: str, table
         return download(wide_tables_xlsx(tables), f"{name}.xlsx", XLSX_MIME)
     if fmt == "pdf":
         return download(
-            wide_tables_pdf(title=title, subtitle=subtitle, tables=tables), f"{name}.pdf", "application/pdf"
+            wide_tables_pdf(
+                title=title, subtitle=subtitle, tables=tables, forbund=_forbund(request), user=current_user(request)
+            ),
+            f"{name}.pdf",
+            "application/pdf",
         )
     return None
 

@@ -37,3 +37,43 @@ class AuditSearchForm(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", _("Slutdatumet kan inte ligga före startdatumet."))
         return data
+
+
+class LetterheadForm(forms.Form):
+    """An organisation's letterhead: a new logo (PNG or SVG, at most 200 kB), removing the logo,
+    and the address line under the name."""
+
+    logo = forms.FileField(
+        label=_("Logotyp"),
+        required=False,
+        help_text=_("PNG eller SVG, högst 200 kB. Lämna tomt för att behålla nuvarande logotyp."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/svg+xml,.png,.svg"}),
+    )
+    remove_logo = forms.BooleanField(label=_("Ta bort logotypen"), required=False)
+    address_line = forms.CharField(
+        label=_("Adressrad"),
+        required=False,
+        max_length=200,
+        help_text=_("Visas under namnet, till exempel postadress och telefon."),
+        error_messages={"max_length": _("Adressraden får vara högst %(limit_value)d tecken.")},
+    )
+
+    def clean_logo(self) -> bytes | None:
+        from django.core.exceptions import ValidationError
+
+        from apps.organisations.letterhead import LOGO_MAX_BYTES, logo_validate
+
+        upload = self.cleaned_data.get("logo")
+        if not upload:
+            return None
+        if upload.size > LOGO_MAX_BYTES:
+            raise ValidationError(_("Logotypen får vara högst 200 kB."))
+        data = upload.read()
+        logo_validate(data, upload.name.lower())
+        return bytes(data)
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        if cleaned.get("remove_logo") and cleaned.get("logo"):
+            self.add_error("remove_logo", _("Välj antingen en ny logotyp eller att ta bort den, inte båda."))
+        return cleaned

@@ -6,4 +6,10 @@ from django.urls import path
 from . import oversight_views
 
 audit_patterns = ([path("", oversight_views.audit_search, name="search")], "audit")
-organisation_patterns = ([path("", oversight_views.organisation_list, name="list")], "organisations")
+organisation_patterns = (
+    [
+        path("", oversight_views.organisation_list, name="list"),
+        path("<slug:slug>/brevhuvud/", oversight_views.organisation_letterhead, name="letterhead"),
+    ],
+    "organisations",
+)

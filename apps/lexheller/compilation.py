@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from django.template.loader import render_to_string
 
@@ -81,11 +82,13 @@ def compilation_xlsx(compilation: Compilation) -> bytes:
     )
 
 
-def agenda_pdf(meeting: BugMeeting) -> bytes:
+def agenda_pdf(meeting: BugMeeting, user: Any = None) -> bytes:
     from weasyprint import HTML
 
     reports = (
         meeting.reports.select_related("reporting_organisation").prefetch_related("authorities").order_by("number")
     )
-    html = render_to_string("lexheller/agenda_print.html", {"meeting": meeting, "reports": reports})
+    html = render_to_string(
+        "lexheller/agenda_print.html", {"meeting": meeting, "reports": reports, "handlaggare": user}
+    )
     return bytes(HTML(string=html).write_pdf())

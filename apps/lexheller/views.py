@@ -193,9 +193,10 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 @page(Permission.LEXHELLER_ADMINISTER)
 def meeting_agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = get_meeting_for_user(current_user(request), meeting_id)
+    user = current_user(request)
+    meeting = get_meeting_for_user(user, meeting_id)
     if request.GET.get("format") == "pdf":
-        return download(agenda_pdf(meeting), f"bug-{meeting.date.isoformat()}.pdf", "application/pdf")
+        return download(agenda_pdf(meeting, user), f"bug-{meeting.date.isoformat()}.pdf", "application/pdf")
     reports = (
         meeting.reports.select_related("reporting_organisation").prefetch_related("authorities").order_by("number")
     )

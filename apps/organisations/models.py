@@ -67,3 +67,29 @@ class Organisation(models.Model):
     @property
     def is_municipality(self) -> bool:
         return self.kind == OrganisationKind.MUNICIPALITY
+
+
+class Letterhead(models.Model):
+    """What an organisation's documents carry at the head of their first page: its logo (PNG or
+    SVG, kept in the database, never served as a public media file) and an address line."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="letterhead", verbose_name=_("organisation")
+    )
+    logo = models.BinaryField(_("logotyp"), blank=True, default=b"")
+    logo_content_type = models.CharField(_("logotypens filtyp"), max_length=32, blank=True)
+    address_line = models.CharField(_("adressrad"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("brevhuvud")
+        verbose_name_plural = _("brevhuvuden")
+        constraints = [
+            models.CheckConstraint(
+                name="letterhead_logo_type_valid",
+                condition=Q(logo_content_type__in=["", "image/png", "image/svg+xml"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organisation)

@@ -4,13 +4,14 @@ import datetime
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 
-from .models import Organisation, OrganisationKind
+from .models import Letterhead, Organisation, OrganisationKind
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -79,3 +80,42 @@ def organisation_load_structure(*, name: str) -> LoadResult:
             details={"created": created, "updated": updated},
         )
     return LoadResult(created=created, updated=updated)
+
+
+def letterhead_save(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    logo: bytes | None,
+    address_line: str,
+    context: Any = None,
+    remove_logo: bool = False,
+) -> Letterhead:
+    """Set an organisation's letterhead: a new logo (validated: PNG or SVG, at most 200 kB), no
+    change to the logo (`logo=None`), or none (`remove_logo`); and its address line. Audited."""
+    from .letterhead import logo_validate
+
+    content_type = logo_validate(logo) if logo is not None else None
+    with transaction.atomic():
+        head, _created = Letterhead.objects.select_for_update().get_or_create(organisation=organisation)
+        changes: dict[str, object] = {}
+        if remove_logo:
+            head.logo, head.logo_content_type = b"", ""
+            changes["logo"] = "removed"
+        elif logo is not None and content_type is not None:
+            head.logo, head.logo_content_type = logo, content_type
+            changes["logo"] = {"type": content_type, "bytes": len(logo)}
+        address_line = address_line.strip()
+        if address_line != head.address_line:
+            changes["address_line"] = address_line
+        head.address_line = address_line
+        head.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.LETTERHEAD_CHANGE,
+            context=context,
+            object_type="organisation",
+            object_id=organisation.slug,
+            details=changes,
+        )
+    return head

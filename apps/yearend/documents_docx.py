@@ -19,6 +19,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from apps.core.docx_letterhead import add_letterhead
+from apps.organisations.letterhead import letterhead_for
+
 from .document import GoalBlock, Section, YearendDocument
 from .documents import (
     MEMO_PARTS,
@@ -398,6 +401,15 @@ DRAFT_MARK = "UTKAST – inte godkänt av förvaltningschefen"
 def build_docx(document: YearendDocument, pages: dict[str, int]) -> bytes:
     docx = Document()
     _setup(docx)
+    add_letterhead(
+        docx,
+        letterhead_for(
+            str(document.head.get("municipality", "")),
+            date=str(document.memo.get("date", "")),
+            handlaggare=str(document.memo.get("officer", "")),
+            footer=False,
+        ),
+    )
     docx.core_properties.title = str(document.memo.get("title", ""))
     docx.core_properties.author = str(document.head.get("municipality", ""))
     if document.head.get("draft"):
