@@ -12,7 +12,7 @@ from apps.people.models import Person
 from lib.quarters import Quarter
 
 from .minutes import committee_settings_save
-from .models import DecisionType, QuarterlyReport
+from .models import DecisionType
 from .services import decision_create, decision_event_add, decision_offer_add, report_prepare, report_submit
 
 IFO_TYPES = [
@@ -112,12 +112,14 @@ def submit_demo_reports(municipality: Organisation, *, today: datetime.date) -> 
         if as_of > today:
             break
         report = report_prepare(actor=None, municipality=municipality, quarter=quarter, as_of=as_of, today=today)
-        report_submit(actor=None, report=report)
-        # The services stamp the moment the demo loads; the history reads as if each report had
-        # been computed on its report date and submitted a few working days later.
-        computed = timezone.make_aware(datetime.datetime.combine(as_of, datetime.time(9, 10)))
-        handed_in = computed + datetime.timedelta(days=3 if as_of.weekday() < 2 else 5, hours=4, minutes=25)
-        QuarterlyReport.objects.filter(pk=report.pk).update(computed_at=computed, submitted_at=handed_in)
+        # The history reads as if each report had been submitted a few working days after its
+        # report date, not at the moment the demo loads.
+        handed_in = timezone.make_aware(
+            datetime.datetime.combine(
+                as_of + datetime.timedelta(days=3 if as_of.weekday() < 2 else 5), datetime.time(13, 35)
+            )
+        )
+        report_submit(actor=None, report=report, submitted_at=handed_in)
         submitted += 1
         quarter = quarter.next()
     return submitted

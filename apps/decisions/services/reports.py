@@ -105,9 +105,15 @@ def report_prepare(
 
 
 def report_submit(
-    *, actor: User | None, report: QuarterlyReport, context: AuditContext | None = None
+    *,
+    actor: User | None,
+    report: QuarterlyReport,
+    context: AuditContext | None = None,
+    submitted_at: datetime.datetime | None = None,
 ) -> QuarterlyReport:
-    """Recompute the draft one last time and freeze it. Who and when goes to the audit log."""
+    """Recompute the draft one last time and freeze it. Who and when goes to the audit log.
+    `submitted_at` (default now) lets a loaded history, such as the demo's, keep its own dates;
+    the frozen row cannot be changed afterwards."""
     require_municipality(actor, report.municipality)
     if report.is_submitted:
         raise Conflict("Rapporten är redan inlämnad.")
@@ -120,7 +126,7 @@ def report_submit(
         # and kept: later tables are protected together with it.
         report.council_hidden = council_hidden_of(report)
         report.status = ReportStatus.SUBMITTED
-        report.submitted_at = timezone.now()
+        report.submitted_at = submitted_at or timezone.now()
         report.submitted_by = actor
         report.computed_at = report.submitted_at
         report.save()
