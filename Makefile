@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run setup test lint bench check-python clean
+.PHONY: run setup test lint bench check-python clean messages messages-app
 
 # The embedded default's job worker (database backend) runs beside the development server and
 # stops with it.
@@ -30,6 +30,20 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/vulture
+
+# The English catalogues: refresh each from the source (new strings appear with an empty msgstr to
+# translate) and compile it. `make messages-app APP=activera` does one app; the .mo files are committed.
+TRANSLATED_APPS := accounts activera audit core decisions forbund home jobs lexheller organisations people sso yearend
+MAKEMESSAGES := makemessages -l en --no-obsolete --add-location=file --no-wrap
+messages: $(STAMP)
+	for app in $(TRANSLATED_APPS); do $(MAKE) --no-print-directory messages-app APP=$$app || exit 1; done
+	$(BIN)/insyn $(MAKEMESSAGES) --ignore "apps/*" --ignore ".venv/*" --ignore "tests/*" --ignore "bench/*" --ignore "var/*" --ignore "scripts/*" --ignore "build/*"
+	msgfmt --check-format -o locale/en/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.po
+
+messages-app: $(STAMP)
+	mkdir -p apps/$(APP)/locale
+	cd apps/$(APP) && ../../$(BIN)/insyn $(MAKEMESSAGES) --ignore "tests/*"
+	msgfmt --check-format -o apps/$(APP)/locale/en/LC_MESSAGES/django.mo apps/$(APP)/locale/en/LC_MESSAGES/django.po
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Insyn needs Python 3.11 or newer")'

@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "apps.accounts.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -205,10 +206,31 @@ if PRODUCTION:
 OTP_TOTP_ISSUER = env_str("INSYN_TOTP_ISSUER", "Insyn")
 
 LANGUAGE_CODE = "sv"
-# Swedish only until an English catalogue exists: a browser asking for English would otherwise get
-# Django's and DRF's own messages in English inside Swedish pages.
-LANGUAGES = [("sv", "Svenska")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Swedish is the source language (the msgids); English has a catalogue per app (apps/*/locale) and
+# one for the project and lib (locale/). The choice is remembered in a cookie and on the user.
+LANGUAGES = [("sv", "Svenska"), ("en", "English")]
+LANGUAGE_COOKIE_NAME = "insyn_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Each app's English catalogue before the project's (lib and insyn): `make messages` runs makemessages
+# in each app folder, and makemessages files a string under the first of these that contains it.
+TRANSLATED_APPS = (
+    "accounts",
+    "activera",
+    "audit",
+    "core",
+    "decisions",
+    "forbund",
+    "home",
+    "jobs",
+    "lexheller",
+    "organisations",
+    "people",
+    "sso",
+    "yearend",
+)
+LOCALE_PATHS = [*(BASE_DIR / "apps" / app / "locale" for app in TRANSLATED_APPS), BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True

@@ -22,6 +22,9 @@ class User(AbstractUser):
         related_name="+",
         verbose_name=_("inbjuden av organisation"),
     )
+    # The language the person chose with the switch in the header (one of settings.LANGUAGES);
+    # empty until they choose: then the browser's language applies. E-mails to them use it too.
+    language = models.CharField(_("språk"), max_length=8, blank=True, default="")
 
     class Meta:
         verbose_name = _("användare")

@@ -290,3 +290,13 @@ def sign_in_event_record(
         object_type="user",
         object_id=name,
     )
+
+
+def user_set_language(*, user: User, language: str) -> None:
+    """Remembers the person's language on their account, so it follows them to another browser
+    and into the e-mails they get. A setting of the account, not personal data about anyone."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(language)
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.core.paginator import Paginator
@@ -34,7 +35,13 @@ from .selectors import (
     may_manage_every_api_token,
     second_factor_pending,
 )
-from .services import api_token_revoke, sign_in_event_record, totp_device_confirm, totp_device_start_enrolment
+from .services import (
+    api_token_revoke,
+    sign_in_event_record,
+    totp_device_confirm,
+    totp_device_start_enrolment,
+    user_set_language,
+)
 from .services_admin import user_session_rekey
 
 GENERIC_LOGIN_ERROR = "Fel användarnamn eller lösenord."
@@ -237,3 +244,16 @@ def api_token_revoke_view(request: HttpRequest, token_key: str) -> HttpResponse:
     api_token_revoke(token=token, actor=user, context=audit_context(request))
     messages.success(request, _("API-nyckeln %(key)s är återkallad.") % {"key": token.token_key})
     return redirect(_back_to_token_list(request))
+
+
+@require_POST
+def language_choose(request: HttpRequest) -> HttpResponse:
+    """The language switch in the header: Django's own view sets the cookie and returns to the
+    page; a logged-in person's choice is also kept on their account."""
+    from django.views.i18n import set_language
+
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        user_set_language(user=current_user(request), language=language)
+    return response

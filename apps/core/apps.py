@@ -13,3 +13,10 @@ class CoreConfig(AppConfig):
         from apps.core.metrics import count_login_failure
 
         user_login_failed.connect(count_login_failure, dispatch_uid="insyn_metrics_login_failure")
+
+        # lib's user-visible text follows the active language (lib itself may not import Django).
+        from django.utils import translation
+
+        from lib.translation import install
+
+        install(gettext_function=translation.gettext, ngettext_function=translation.ngettext)
