@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run setup test lint bench check-python clean messages messages-app
+.PHONY: run setup test lint bench check-python clean messages messages-app messages-project
 
 # The embedded default's job worker (database backend) runs beside the development server and
 # stops with it.
@@ -37,6 +37,10 @@ TRANSLATED_APPS := accounts activera audit core decisions forbund home jobs lexh
 MAKEMESSAGES := makemessages -l en --no-obsolete --add-location=file --no-wrap
 messages: $(STAMP)
 	for app in $(TRANSLATED_APPS); do $(MAKE) --no-print-directory messages-app APP=$$app || exit 1; done
+	$(MAKE) --no-print-directory messages-project
+
+# lib and insyn: the project's own catalogue (locale/).
+messages-project: $(STAMP)
 	$(BIN)/insyn $(MAKEMESSAGES) --ignore "apps/*" --ignore ".venv/*" --ignore "tests/*" --ignore "bench/*" --ignore "var/*" --ignore "scripts/*" --ignore "build/*"
 	msgfmt --check-format -o locale/en/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.po
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lib.translation import gettext, ngettext
+
 
 class InsynError(Exception):
     code = "error"
@@ -57,8 +59,14 @@ class ImportProblem:
     message: str
 
     def __str__(self) -> str:
-        where = f"Rad {self.row}" if self.row else "Filen"
-        return f"{where}, kolumn {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+        values = {"row": self.row, "column": self.column, "message": self.message}
+        if self.row and self.column:
+            return gettext("Rad %(row)s, kolumn %(column)s: %(message)s") % values
+        if self.row:
+            return gettext("Rad %(row)s: %(message)s") % values
+        if self.column:
+            return gettext("Filen, kolumn %(column)s: %(message)s") % values
+        return gettext("Filen: %(message)s") % values
 
 
 class ImportFailed(ValidationFailed):
@@ -66,7 +74,8 @@ class ImportFailed(ValidationFailed):
 
     def __init__(self, problems: list[ImportProblem]) -> None:
         super().__init__(
-            f"Inget importerades: {len(problems)} fel.",
+            ngettext("Inget importerades: %(count)s fel.", "Inget importerades: %(count)s fel.", len(problems))
+            % {"count": len(problems)},
             fields={"file": [str(problem) for problem in problems]},
         )
         self.problems = problems

@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "apps.core.session_touch.SessionTouchMiddleware",
     # djangosaml2's own session (cookie SameSite=None): the provider's POST to the SAML ACS is cross-site.
     "djangosaml2.middleware.SamlSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -180,10 +181,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "apps.accounts.views.locked_out"
 AXES_VERBOSE = False
 
-# Idle timeout: the session lives SESSION_IDLE_MINUTES after the last request.
+# Idle timeout: the session lives SESSION_IDLE_MINUTES after the last request, give or take the
+# minute between its writes (apps.core.session_touch: written at most once per SESSION_TOUCH_SECONDS).
 SESSION_IDLE_MINUTES = env_int("INSYN_SESSION_IDLE_MINUTES", 30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_TOUCH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -40,8 +40,8 @@ urlpatterns = [
     path("personer/", include("apps.people.urls")),
     path("organisationer/", include(organisation_patterns)),
     path("logg/", include(audit_patterns)),
-    path("beslut/", include("apps.decisions.urls")),
-    path("deltagare/", include("apps.activera.urls")),
+    path("beslut/", include("apps.decisions.urls")),  # i18n: data
+    path("deltagare/", include("apps.activera.urls")),  # i18n: data
     path("forbund/", include("apps.forbund.urls")),
     path("lexheller/", include("apps.lexheller.urls")),
     path("arsbokslut/", include("apps.yearend.urls")),

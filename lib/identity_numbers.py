@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from personnummer import personnummer as personnummer_lib
 
+from lib.translation import gettext, gettext_noop
+
 _TWELVE = re.compile(r"^(\d{8})-?(\d{4})$")
 _TEN_WITH_SEPARATOR = re.compile(r"^(\d{6})([-+])(\d{4})$")
 
@@ -28,23 +30,23 @@ class ErrorKind(enum.StrEnum):
 
 
 MESSAGES: dict[ErrorKind, str] = {
-    ErrorKind.EMPTY: "Ange personnummer eller samordningsnummer.",
-    ErrorKind.FORMAT: "Numret får bara innehålla siffror och ett bindestreck eller plustecken.",
-    ErrorKind.LENGTH: (
+    ErrorKind.EMPTY: gettext_noop("Ange personnummer eller samordningsnummer."),
+    ErrorKind.FORMAT: gettext_noop("Numret får bara innehålla siffror och ett bindestreck eller plustecken."),
+    ErrorKind.LENGTH: gettext_noop(
         "Numret har fel längd: ange tolv siffror (ÅÅÅÅMMDDNNNN) eller tio siffror med bindestreck (ÅÅMMDD-NNNN)."
     ),
-    ErrorKind.TEN_WITHOUT_SEPARATOR: (
+    ErrorKind.TEN_WITHOUT_SEPARATOR: gettext_noop(
         "Tio siffror utan bindestreck är tvetydigt: ange tolv siffror (ÅÅÅÅMMDDNNNN) eller ÅÅMMDD-NNNN."
     ),
-    ErrorKind.DATE: "Datumet i numret finns inte (kontrollera år, månad och dag).",
-    ErrorKind.CHECK_DIGIT: "Kontrollsiffran stämmer inte: numret är felskrivet.",
+    ErrorKind.DATE: gettext_noop("Datumet i numret finns inte (kontrollera år, månad och dag)."),
+    ErrorKind.CHECK_DIGIT: gettext_noop("Kontrollsiffran stämmer inte: numret är felskrivet."),
 }
 
 
 class InvalidIdentityNumber(ValueError):
     def __init__(self, kind: ErrorKind) -> None:
         self.kind = kind
-        self.message = MESSAGES[kind]
+        self.message = gettext(MESSAGES[kind])
         super().__init__(self.message)
 
 

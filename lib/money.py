@@ -11,7 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
-ROUNDING_RULE = (
+from lib.translation import gettext_noop
+
+# Shown translated: gettext(ROUNDING_RULE) where it is displayed.
+ROUNDING_RULE = gettext_noop(
     "Varje andel räknas först exakt och avrundas sedan nedåt till hela kronor. De kronor som då "
     "saknas fördelas en i taget till de andelar som har störst avrundad rest (största-restmetoden); "
     "vid lika rest går kronan till den andel som står först. Andelarna summerar alltid exakt till totalen."

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .quarters import Quarter, add_months
+from .translation import gettext
 
 MONTHS_ALLOWED = 3
 
@@ -181,7 +182,7 @@ def report_rows(
     the quarter is already listed (`Row.deadline_ahead` tells it). A preview is never a report.
     """
     if as_of < quarter.last_day and not preview:
-        raise ReportDateError("Rapporteringstillfället kan inte ligga före kvartalets sista dag.")
+        raise ReportDateError(gettext("Rapporteringstillfället kan inte ligga före kvartalets sista dag."))
     rows: list[Row] = []
     for episode in episodes:
         key = episode.key
@@ -216,23 +217,32 @@ def check_new_event(
     """Whether `new` may follow `events`. Each problem names the field and the rule, in Swedish."""
     problems: list[EventProblem] = []
     if new.date > today:
-        problems.append(EventProblem("date", "Datumet kan inte ligga i framtiden."))
+        problems.append(EventProblem("date", gettext("Datumet kan inte ligga i framtiden.")))
     if new.date < decision_date:
         problems.append(
-            EventProblem("date", f"Händelsen kan inte ligga före beslutsdatumet {decision_date.isoformat()}.")
+            EventProblem(
+                "date",
+                gettext("Händelsen kan inte ligga före beslutsdatumet %(date)s.") % {"date": decision_date.isoformat()},
+            )
         )
     ordered = sorted(events, key=lambda e: e.date)
     ended = next((e for e in ordered if e.kind == EventKind.ENDED), None)
     if ended is not None:
         problems.append(
             EventProblem(
-                "kind", f"Beslutet avslutades {ended.date.isoformat()}; inget kan registreras efter ett avslut."
+                "kind",
+                gettext("Beslutet avslutades %(date)s; inget kan registreras efter ett avslut.")
+                % {"date": ended.date.isoformat()},
             )
         )
         return problems
     if ordered and new.date < ordered[-1].date:
         problems.append(
-            EventProblem("date", f"Datumet kan inte ligga före den senaste händelsen ({ordered[-1].date.isoformat()}).")
+            EventProblem(
+                "date",
+                gettext("Datumet kan inte ligga före den senaste händelsen (%(date)s).")
+                % {"date": ordered[-1].date.isoformat()},
+            )
         )
     state = "waiting"
     for event in ordered:
@@ -242,10 +252,12 @@ def check_new_event(
             state = "interrupted"
     if new.kind in (EventKind.EXECUTED, EventKind.PARTLY_EXECUTED) and state != "waiting":
         problems.append(
-            EventProblem("kind", "Beslutet är redan verkställt; registrera avbrott eller avslut i stället.")
+            EventProblem("kind", gettext("Beslutet är redan verkställt; registrera avbrott eller avslut i stället."))
         )
     elif new.kind == EventKind.INTERRUPTED and state != "executed":
-        problems.append(EventProblem("kind", "Bara ett verkställt beslut kan avbrytas."))
+        problems.append(EventProblem("kind", gettext("Bara ett verkställt beslut kan avbrytas.")))
     elif new.kind == EventKind.RESUMED and state != "interrupted":
-        problems.append(EventProblem("kind", "Ett återupptagande kräver ett avbrott som inte redan återupptagits."))
+        problems.append(
+            EventProblem("kind", gettext("Ett återupptagande kräver ett avbrott som inte redan återupptagits."))
+        )
     return problems

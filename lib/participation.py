@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass
 
 from .quarters import add_months
+from .translation import gettext
 
 TERTIAL_MONTHS = {1: (1, 4), 2: (5, 8), 3: (9, 12)}
 
@@ -44,19 +45,36 @@ def age_problems(
             return [
                 Problem(
                     "start_date",
-                    f"Personen är {age} år på startdatumet; tidigast från {first.isoformat()} ({age_min} år).",
+                    gettext("Personen är %(age)s år på startdatumet; tidigast från %(first)s (%(age_min)s år).")
+                    % {"age": age, "first": first.isoformat(), "age_min": age_min},
                 )
             ]
         if age > age_max:
             return [
-                Problem("start_date", f"Personen är {age} år på startdatumet; målgruppen är {age_min}–{age_max} år.")
+                Problem(
+                    "start_date",
+                    gettext("Personen är %(age)s år på startdatumet; målgruppen är %(age_min)s–%(age_max)s år.")
+                    % {"age": age, "age_min": age_min, "age_max": age_max},
+                )
             ]
         return []
     youngest, oldest = start.year - birth_year - 1, start.year - birth_year
     if oldest < age_min:
-        return [Problem("start_date", f"Personen född {birth_year} är under {age_min} år på startdatumet.")]
+        return [
+            Problem(
+                "start_date",
+                gettext("Personen född %(year)s är under %(age)s år på startdatumet.")
+                % {"year": birth_year, "age": age_min},
+            )
+        ]
     if youngest > age_max:
-        return [Problem("start_date", f"Personen född {birth_year} är över {age_max} år på startdatumet.")]
+        return [
+            Problem(
+                "start_date",
+                gettext("Personen född %(year)s är över %(age)s år på startdatumet.")
+                % {"year": birth_year, "age": age_max},
+            )
+        ]
     return []
 
 
@@ -72,13 +90,23 @@ def date_limit_problems(
     """Any dated entry: not before the start, not in the future, not after start + max_weeks."""
     problems = []
     if day < start:
-        problems.append(Problem(field, f"{label} kan inte ligga före startdatumet {start.isoformat()}."))
+        problems.append(
+            Problem(
+                field,
+                gettext("%(label)s kan inte ligga före startdatumet %(start)s.")
+                % {"label": label, "start": start.isoformat()},
+            )
+        )
     if day > today:
-        problems.append(Problem(field, f"{label} kan inte ligga i framtiden."))
+        problems.append(Problem(field, gettext("%(label)s kan inte ligga i framtiden.") % {"label": label}))
     limit = weeks_after(start, max_weeks)
     if day > limit:
         problems.append(
-            Problem(field, f"{label} ligger efter {limit.isoformat()}: deltagandet får vara högst {max_weeks} veckor.")
+            Problem(
+                field,
+                gettext("%(label)s ligger efter %(limit)s: deltagandet får vara högst %(weeks)s veckor.")
+                % {"label": label, "limit": limit.isoformat(), "weeks": max_weeks},
+            )
         )
     return problems
 
@@ -100,12 +128,21 @@ def introduction_problems(
         return [
             Problem(
                 field,
-                f"Introduktionen slutade {intro_end.isoformat()} utan registrerat flerpartsmöte. "
-                "Registrera mötet och dess beslut först.",
+                gettext(
+                    "Introduktionen slutade %(date)s utan registrerat flerpartsmöte. "
+                    "Registrera mötet och dess beslut först."
+                )
+                % {"date": intro_end.isoformat()},
             )
         ]
     if meeting_continues is False and day > meeting_date:
-        return [Problem(field, f"Flerpartsmötet {meeting_date.isoformat()} beslutade att deltagandet avslutas.")]
+        return [
+            Problem(
+                field,
+                gettext("Flerpartsmötet %(date)s beslutade att deltagandet avslutas.")
+                % {"date": meeting_date.isoformat()},
+            )
+        ]
     return []
 
 
@@ -135,17 +172,28 @@ def warnings_for(
     horizon = today + datetime.timedelta(days=warning_days)
     intro_end = weeks_after(start, intro_weeks)
     if meeting_date is None and intro_end <= horizon:
-        word = "slutade" if intro_end < today else "slutar"
-        found.append(
-            Warning("introduction", f"Introduktionen {word} {intro_end.isoformat()}: flerpartsmöte behövs.", intro_end)
-        )
+        if intro_end < today:
+            text = gettext("Introduktionen slutade %(date)s: flerpartsmöte behövs.")
+        else:
+            text = gettext("Introduktionen slutar %(date)s: flerpartsmöte behövs.")
+        found.append(Warning("introduction", text % {"date": intro_end.isoformat()}, intro_end))
     end = weeks_after(start, max_weeks)
     if end <= horizon:
-        found.append(Warning("limit", f"Deltagandet når {max_weeks} veckor {end.isoformat()}: planera avslutet.", end))
+        found.append(
+            Warning(
+                "limit",
+                gettext("Deltagandet når %(weeks)s veckor %(date)s: planera avslutet.")
+                % {"weeks": max_weeks, "date": end.isoformat()},
+                end,
+            )
+        )
     due = start if last_measurement is None else last_measurement + datetime.timedelta(days=measurement_interval_days)
     if due <= horizon:
-        text = "Första progressionsmätningen" if last_measurement is None else "Nästa progressionsmätning"
-        found.append(Warning("measurement", f"{text} ska göras senast {due.isoformat()}.", due))
+        if last_measurement is None:
+            text = gettext("Första progressionsmätningen ska göras senast %(date)s.")
+        else:
+            text = gettext("Nästa progressionsmätning ska göras senast %(date)s.")
+        found.append(Warning("measurement", text % {"date": due.isoformat()}, due))
     return sorted(found, key=lambda w: w.due)
 
 

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from lib.swedish import quoted
+from lib.translation import gettext
 
 _QUARTER = re.compile(r"^(\d{4})\s*[Qq]\s*([1-4])$")
 
@@ -33,7 +34,9 @@ class Quarter:
     def parse(cls, text: str) -> Quarter:
         match = _QUARTER.match(text.strip())
         if not match:
-            raise ValueError(f"Ange kvartal som ÅÅÅÅQn, t.ex. 2022Q4 (fick {quoted(text)}).")
+            raise ValueError(
+                gettext("Ange kvartal som ÅÅÅÅQn, t.ex. 2022Q4 (fick %(value)s).") % {"value": quoted(text)}
+            )
         return cls(int(match.group(1)), int(match.group(2)))
 
     @classmethod

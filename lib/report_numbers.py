@@ -12,8 +12,10 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from lib.swedish import quoted
+from lib.translation import gettext, gettext_noop
 
-ROUNDING_RULE = (
+# Shown translated: gettext(ROUNDING_RULE) where it is displayed.
+ROUNDING_RULE = gettext_noop(
     "Belopp lagras i kronor och timmar i timmar. Varje cell räknas från de oavrundade värdena och "
     "avrundas först därefter, halvt bort från noll, till det som visas (tkr, en decimal, hela procent). "
     "Avrundade rader behöver därför inte summera exakt till en avrundad summa."
@@ -57,14 +59,17 @@ def parse_number(text: str) -> Decimal:
     ValueError with a Swedish message when it is not one."""
     cleaned = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("\u2212", "-")
     if not cleaned:
-        raise ValueError("Värdet saknas.")
+        raise ValueError(gettext("Värdet saknas."))
     if "," in cleaned and "." in cleaned:
-        raise ValueError(f"{quoted(text.strip())} är inget tal (använd antingen decimalkomma eller decimalpunkt).")
+        raise ValueError(
+            gettext("%(value)s är inget tal (använd antingen decimalkomma eller decimalpunkt).")
+            % {"value": quoted(text.strip())}
+        )
     cleaned = cleaned.replace(",", ".")
     try:
         number = Decimal(cleaned)
     except InvalidOperation:
-        raise ValueError(f"{quoted(text.strip())} är inget tal.") from None
+        raise ValueError(gettext("%(value)s är inget tal.") % {"value": quoted(text.strip())}) from None
     if not number.is_finite():
-        raise ValueError(f"{quoted(text.strip())} är inget tal.")
+        raise ValueError(gettext("%(value)s är inget tal.") % {"value": quoted(text.strip())})
     return number

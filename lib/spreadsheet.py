@@ -12,6 +12,8 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font
 
+from lib.translation import gettext
+
 Value = str | int | float | None
 
 
@@ -36,7 +38,12 @@ def safe_text(value: Value) -> Value:
 
 # A column whose numbers are years, codes or positions keeps its digits together; every other
 # whole number is shown with a thousands separator (a space in a Swedish Excel or LibreOffice).
-_NOT_A_QUANTITY = re.compile(r"(^|\b)(år|födelseår|nummer|nr|kod|rad|kvartal|tertial|månad|period|id)\b", re.IGNORECASE)
+# The column titles are translated, so the English words count too.
+_NOT_A_QUANTITY = re.compile(
+    r"(^|\b)(år|födelseår|nummer|nr|kod|rad|kvartal|tertial|månad|period|id"  # i18n: data
+    r"|year|birth year|code|row|quarter|month|four-month period)\b",
+    re.IGNORECASE,
+)
 THOUSANDS_FORMAT = "#,##0"
 
 
@@ -59,7 +66,7 @@ _FORBIDDEN_IN_TITLE = re.compile(r"[:\\/?*\[\]]")
 def sheet_title(title: str, taken: set[str]) -> str:
     """Excel's rules for a sheet title: at most 31 characters, none of : \\ / ? * [ ], unique
     (case-insensitively) in the workbook."""
-    base = _FORBIDDEN_IN_TITLE.sub("-", title).strip("'") or "Blad"
+    base = _FORBIDDEN_IN_TITLE.sub("-", title).strip("'") or gettext("Blad")
     candidate, counter = base[:31], 1
     while candidate.lower() in taken:
         counter += 1
@@ -69,11 +76,11 @@ def sheet_title(title: str, taken: set[str]) -> str:
     return candidate
 
 
-def workbook_bytes(sheets: Sequence[Sheet], *, empty_message: str = "Inga uppgifter") -> bytes:
+def workbook_bytes(sheets: Sequence[Sheet], *, empty_message: str | None = None) -> bytes:
     """A workbook with one sheet per `Sheet`; with none, one sheet saying `empty_message` (a
     workbook must have a visible sheet, and the reader should learn why it is empty)."""
     if not sheets:
-        sheets = [Sheet("Tomt", [empty_message], [])]
+        sheets = [Sheet(gettext("Tomt"), [empty_message or gettext("Inga uppgifter")], [])]
     workbook = Workbook()
     workbook.remove(workbook.active)  # type: ignore[arg-type]
     taken: set[str] = set()

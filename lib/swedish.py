@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime
 
+from lib.translation import gettext
+
 MONTHS = (
     "januari",
     "februari",
@@ -38,4 +40,5 @@ def quoted(value: object) -> str:
     repr ('abc', with escapes); control characters are shown as their code so the message stays
     one readable line."""
     text = "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in str(value))
-    return f"”{text}”"
+    # The quotation marks follow the language: ”abc” in Swedish, “abc” in English.
+    return gettext("”%(text)s”") % {"text": text}

@@ -20,6 +20,7 @@ from typing import IO
 from openpyxl import load_workbook
 
 from lib.swedish import quoted
+from lib.translation import gettext
 
 
 class TableError(ValueError):
@@ -86,25 +87,34 @@ def _stream_rows(raw: Iterator[list[str]], limits: Limits) -> StreamedTable:
     try:
         first = next(raw)
     except StopIteration:
-        raise TableError("Filen är tom.") from None
+        raise TableError(gettext("Filen är tom.")) from None
     if not any(cell.strip() for cell in first):
-        raise TableError("Filen är tom eller saknar rubrikrad på första raden.")
+        raise TableError(gettext("Filen är tom eller saknar rubrikrad på första raden."))
     if len(first) > limits.max_columns:
         raise TableError(
-            f"Rubrikraden har {len(first)} kolumner; högst {limits.max_columns} tas emot. "
-            "Kontrollera att det är rätt fil och rätt blad."
+            gettext(
+                "Rubrikraden har %(count)s kolumner; högst %(max)s tas emot. "
+                "Kontrollera att det är rätt fil och rätt blad."
+            )
+            % {"count": len(first), "max": limits.max_columns}
         )
     headers = [normalise_header(h) for h in first]
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         for number, values in enumerate(raw, start=2):
             if len(values) > limits.max_columns:
-                raise TableError(f"Rad {number} har {len(values)} kolumner; högst {limits.max_columns} tas emot.")
+                raise TableError(
+                    gettext("Rad %(row)s har %(count)s kolumner; högst %(max)s tas emot.")
+                    % {"row": number, "count": len(values), "max": limits.max_columns}
+                )
             if not any(v.strip() for v in values):
                 continue
             long = next((i for i, v in enumerate(values) if len(v) > limits.max_cell_chars), None)
             if long is not None:
-                raise TableError(f"Rad {number} har en cell med mer än {limits.max_cell_chars} tecken.")
+                raise TableError(
+                    gettext("Rad %(row)s har en cell med mer än %(max)s tecken.")
+                    % {"row": number, "max": limits.max_cell_chars}
+                )
             padded = list(values) + [""] * (len(headers) - len(values))
             yield number, {h: padded[i].strip() for i, h in enumerate(headers) if h}
 
@@ -116,15 +126,18 @@ def _check_zip(stream: IO[bytes], limits: Limits) -> None:
         with zipfile.ZipFile(stream) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise TableError("Filen gick inte att läsa som XLSX.") from exc
+        raise TableError(gettext("Filen gick inte att läsa som XLSX.")) from exc
     finally:
         stream.seek(0)
     unpacked = sum(member.file_size for member in members)
     packed = max(1, sum(member.compress_size for member in members))
     if unpacked > limits.max_unpacked_bytes or unpacked / packed > limits.max_compression_ratio:
         raise TableError(
-            f"XLSX-filen packas upp till {_megabytes(unpacked)} från {_megabytes(packed)}, vilket ingen "
-            "registerfil gör. Den läses inte. Spara bladet som CSV UTF-8 och försök igen."
+            gettext(
+                "XLSX-filen packas upp till %(unpacked)s från %(packed)s, vilket ingen "
+                "registerfil gör. Den läses inte. Spara bladet som CSV UTF-8 och försök igen."
+            )
+            % {"unpacked": _megabytes(unpacked), "packed": _megabytes(packed)}
         )
 
 
@@ -134,12 +147,14 @@ def _xlsx_rows(stream: IO[bytes], limits: Limits) -> Iterator[list[str]]:
         workbook = load_workbook(stream, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise TableError("Filen gick inte att läsa som XLSX.") from exc
+        raise TableError(gettext("Filen gick inte att läsa som XLSX.")) from exc
     if (sheet.max_column or 0) > limits.max_columns:
         # The sheet's declared size, read before any row: no need to unpack 50 000 columns.
         raise TableError(
-            f"Bladet har {sheet.max_column} kolumner; högst {limits.max_columns} tas emot. "
-            "Kontrollera att det är rätt fil och rätt blad."
+            gettext(
+                "Bladet har %(count)s kolumner; högst %(max)s tas emot. Kontrollera att det är rätt fil och rätt blad."
+            )
+            % {"count": sheet.max_column, "max": limits.max_columns}
         )
     try:
         for row in sheet.iter_rows(values_only=True, max_col=limits.max_columns + 1):
@@ -150,7 +165,7 @@ def _xlsx_rows(stream: IO[bytes], limits: Limits) -> Iterator[list[str]]:
     except TableError:
         raise
     except Exception as exc:
-        raise TableError("Filen gick inte att läsa som XLSX.") from exc
+        raise TableError(gettext("Filen gick inte att läsa som XLSX.")) from exc
     finally:
         workbook.close()
 
@@ -159,14 +174,14 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[list[str]]:
     head = stream.read(8192)
     stream.seek(0)
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise TableError("Filen innehåller binära data och är ingen CSV-fil.")
+        raise TableError(gettext("Filen innehåller binära data och är ingen CSV-fil."))
     encoding = "utf-16" if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8-sig"
     text = io.TextIOWrapper(stream, encoding=encoding, errors="strict", newline="")
     line_number = 1
     try:
         first_line = text.readline()
         if "\x00" in first_line:
-            raise TableError("Filen innehåller binära data och är ingen CSV-fil.")
+            raise TableError(gettext("Filen innehåller binära data och är ingen CSV-fil."))
         delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
         lines = _chain_first(first_line, text)
         reader = csv.reader(lines, delimiter=delimiter)
@@ -175,13 +190,18 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[list[str]]:
             yield row
     except UnicodeDecodeError as exc:
         raise TableError(
-            f"Filen är inte UTF-8 (fel nära rad {line_number + 1}). Spara den som "
-            '"CSV UTF-8 (kommaavgränsad)" och försök igen.'
+            gettext(
+                "Filen är inte UTF-8 (fel nära rad %(row)s). Spara den som "
+                '"CSV UTF-8 (kommaavgränsad)" och försök igen.'
+            )
+            % {"row": line_number + 1}
         ) from exc
     except csv.Error as exc:
         if "NUL" in str(exc):
-            raise TableError("Filen innehåller binära data och är ingen CSV-fil.") from exc
-        raise TableError(f"Rad {line_number + 1} gick inte att läsa som CSV: {exc}.") from exc
+            raise TableError(gettext("Filen innehåller binära data och är ingen CSV-fil.")) from exc
+        raise TableError(
+            gettext("Rad %(row)s gick inte att läsa som CSV: %(error)s.") % {"row": line_number + 1, "error": exc}
+        ) from exc
     finally:
         # Hand the caller's stream back open; it may already be gone if the reader was abandoned.
         with contextlib.suppress(ValueError):
@@ -197,13 +217,16 @@ def open_table(filename: str, stream: IO[bytes], *, limits: Limits = DEFAULT_LIM
     """The header row at once and the rest as an iterator; TableError may also come while iterating."""
     size = _size_of(stream)
     if size > limits.max_bytes:
-        raise TableError(f"Filen är {_megabytes(size)}; högst {_megabytes(limits.max_bytes)} tas emot.")
+        raise TableError(
+            gettext("Filen är %(size)s; högst %(max)s tas emot.")
+            % {"size": _megabytes(size), "max": _megabytes(limits.max_bytes)}
+        )
     name = filename.lower()
     if name.endswith(".xlsx"):
         return _stream_rows(_xlsx_rows(stream, limits), limits)
     if name.endswith(".csv") or name.endswith(".txt"):
         return _stream_rows(_csv_rows(stream), limits)
-    raise TableError("Filen måste vara CSV eller XLSX.")
+    raise TableError(gettext("Filen måste vara CSV eller XLSX."))
 
 
 def read_table(filename: str, data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Table:
@@ -218,4 +241,6 @@ def parse_iso_date(text: str) -> datetime.date:
             raise ValueError
         return datetime.date.fromisoformat(text)
     except ValueError as exc:
-        raise ValueError(f"{quoted(text)} är inte ett datum på formen ÅÅÅÅ-MM-DD.") from exc
+        raise ValueError(
+            gettext("%(value)s är inte ett datum på formen ÅÅÅÅ-MM-DD.") % {"value": quoted(text)}
+        ) from exc

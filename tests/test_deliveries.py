@@ -148,10 +148,21 @@ def test_the_executor_previews_downloads_and_submits_a_delivery(activera, casewo
     assert csv_text.splitlines()[3].startswith(";Kvinna;Man")
     xlsx = client.get("/deltagare/leveranser/forhandsvisning/", {**query, "format": "xlsx"})
     assert load_workbook(io.BytesIO(xlsx.content)).sheetnames == ["Intresseanmälningar per initier"]
-    response = client.post("/deltagare/leveranser/forhandsvisning/", {**query, "action": "submit"})
+    response = client.post("/deltagare/leveranser/forhandsvisning/", {**query, "action": "submit", "confirmed": "ja"})
     delivery = Delivery.objects.get()
     assert response["Location"] == f"/deltagare/leveranser/{delivery.pk}/"
     assert "Inte publicerad för förbundet än" in client.get(response["Location"]).content.decode()
+
+
+def test_a_submission_without_confirmation_changes_nothing(activera, caseworker_alingsas):
+    refer(unit(), received_on=D(2026, 3, 2), serial=3)
+    client = verified_client(caseworker_alingsas)
+    query = {"unit": unit().pk, "kind": "monthly", "year": 2026, "period": 3}
+    page = client.get("/deltagare/leveranser/forhandsvisning/", query).content.decode()
+    assert 'name="confirmed" value="ja"' in page
+    response = client.post("/deltagare/leveranser/forhandsvisning/", {**query, "action": "submit"}, follow=True)
+    assert not Delivery.objects.exists()
+    assert "Leveransen är inte inlämnad: bekräfta" in response.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -175,10 +175,10 @@ def test_the_check_itself_finds_django_english():
 
 
 @pytest.mark.django_db
-def test_a_browser_asking_for_english_still_gets_swedish_messages():
-    # Until an English catalogue exists, Django's own messages must not switch language under
-    # the Swedish page (e.g. "This field is required." inside a Swedish form).
-    response = Client(HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").post("/konto/logga-in/", {"username": "", "password": ""})
-    body = response.content.decode()
+def test_a_browser_asking_for_swedish_gets_djangos_messages_in_swedish_and_english_gets_english():
+    # Django's own messages follow the page's language, never English inside a Swedish page.
+    response = Client(HTTP_ACCEPT_LANGUAGE="sv-SE,sv;q=0.9").post("/konto/logga-in/", {"username": "", "password": ""})
     assert response["Content-Language"] == "sv"
-    assert "This field is required" not in body
+    assert "This field is required" not in response.content.decode()
+    english = Client(HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").post("/konto/logga-in/", {"username": "", "password": ""})
+    assert english["Content-Language"] == "en"

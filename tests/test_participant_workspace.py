@@ -115,7 +115,7 @@ def test_a_focused_form_shows_one_form_audits_the_read_and_returns_to_the_worksp
     assert page.status_code == 200
     assert "<h1" in html and "Registrera en progressionsmätning" in html
     assert "Tillbaka till deltagaren" in html and f'href="{base}"' in html
-    assert html.count('method="post"') == 2  # the form and the header's log-out
+    assert html.count('method="post"') == 3  # the form, the header's language switch and log-out
     after = AuditEvent.objects.filter(action=AuditAction.PARTICIPANT_VIEW, person_code=enrolment.code).count()
     assert after == before + 1
     start = client.get(base + "start/").content.decode()

@@ -17,13 +17,23 @@ import polib
 import pytest
 from django.conf import settings
 
-from lib.i18n_check import unmarked_python_strings, unmarked_template_text
+from apps.core.i18n_check import unmarked_python_strings, unmarked_template_text
 
 ROOT = Path(settings.BASE_DIR)
+# The parts whose English is complete and kept so by these tests ("project" is lib and insyn). The
+# rest is still being translated (README, "Language"); an app joins this list when its catalogue is.
+ENGLISH_COMPLETE = ("project", "organisations")
+
+
+def _part(path: Path) -> str:
+    parts = path.relative_to(ROOT).parts
+    return parts[1] if parts[0] == "apps" else "project"
+
+
 TEMPLATES = sorted(
     path
     for path in (ROOT / "apps").glob("*/templates/**/*")
-    if path.suffix in {".html", ".txt"} and path.is_file()
+    if path.suffix in {".html", ".txt"} and path.is_file() and _part(path) in ENGLISH_COMPLETE
 )
 
 
@@ -34,12 +44,17 @@ def _user_facing_modules() -> list[Path]:
         path
         for path in modules
         if not excluded_parts & set(path.relative_to(ROOT).parts)
-        and path.relative_to(ROOT).as_posix() not in {"insyn/cli.py", "insyn/settings.py", "lib/i18n_check.py"}
+        and path.relative_to(ROOT).as_posix() not in {"insyn/cli.py", "insyn/settings.py", "apps/core/i18n_check.py"}
         and "lib/data/" not in path.as_posix()
+        and _part(path) in ENGLISH_COMPLETE
     )
 
 
-CATALOGUES = sorted(Path(path) / "en" / "LC_MESSAGES" / "django.po" for path in settings.LOCALE_PATHS)
+CATALOGUES = sorted(
+    Path(path) / "en" / "LC_MESSAGES" / "django.po"
+    for path in settings.LOCALE_PATHS
+    if _part(Path(path) / "x") in ENGLISH_COMPLETE
+)
 
 
 def _relative(path: Path) -> str:
@@ -80,7 +95,7 @@ def test_the_compiled_catalogue_matches_its_source(catalogue: Path) -> None:
             for entry in entries
             if not entry.obsolete
             and "fuzzy" not in entry.flags
-            and (entry.msgstr or all(entry.msgstr_plural.values()) and entry.msgstr_plural)
+            and (entry.msgstr or (all(entry.msgstr_plural.values()) and entry.msgstr_plural))
         }  # type: ignore[misc]
 
     assert pairs(po) == pairs(mo), f"{_relative(catalogue)}: kör make messages (the .mo is older than the .po)"
@@ -90,22 +105,24 @@ def test_the_catalogues_hold_every_marked_string(tmp_path: Path) -> None:
     """makemessages on a copy of the source finds nothing the committed catalogues lack."""
     for folder in ("apps", "lib", "insyn", "locale"):
         shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
-    command = [sys.executable, "-m", "django", "makemessages", "-l", "en", "--add-location=never", "--no-wrap"]
+    command = [sys.executable, "-P", "-m", "django", "makemessages", "-l", "en", "--add-location=never", "--no-wrap"]
     env = {"DJANGO_SETTINGS_MODULE": "insyn.settings", "PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin"}
     for app in settings.TRANSLATED_APPS:
-        subprocess.run([*command, "--ignore", "tests/*"], cwd=tmp_path / "apps" / app, env=env, check=True, capture_output=True)
-    subprocess.run(
-        [*command, "--ignore", "apps/*"], cwd=tmp_path, env=env, check=True, capture_output=True
-    )
+        if app in ENGLISH_COMPLETE:
+            folder = tmp_path / "apps" / app
+            subprocess.run([*command, "--ignore", "tests/*"], cwd=folder, env=env, check=True, capture_output=True)
+    if "project" in ENGLISH_COMPLETE:
+        subprocess.run([*command, "--ignore", "apps/*"], cwd=tmp_path, env=env, check=True, capture_output=True)
     new: list[str] = []
-    for locale_path in settings.LOCALE_PATHS:
-        copy = tmp_path / Path(locale_path).relative_to(ROOT) / "en" / "LC_MESSAGES" / "django.po"
-        if copy.exists():
-            new += [f"{copy.relative_to(tmp_path)}: {entry.msgid}" for entry in polib.pofile(str(copy)).untranslated_entries()]
+    for catalogue in CATALOGUES:
+        copy = tmp_path / catalogue.relative_to(ROOT)
+        entries = polib.pofile(str(copy)).untranslated_entries()
+        new += [f"{copy.relative_to(tmp_path)}: {entry.msgid}" for entry in entries]
     assert not new, "Not in the catalogue (run make messages and translate):\n" + "\n".join(new[:20])
 
 
+@pytest.mark.django_db
 def test_english_is_served_when_the_browser_asks_for_it(client) -> None:
-    response = client.get("/logga-in/", HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get("/konto/logga-in/", HTTP_ACCEPT_LANGUAGE="en")
     assert response["Content-Language"] == "en"
     assert b'lang="en"' in response.content

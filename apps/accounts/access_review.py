@@ -80,20 +80,22 @@ def access_review_record(*, actor: User, action: AuditAction, context: AuditCont
     audit_record(actor=actor, action=action, context=context, object_type="access_review", details={"rows": rows})
 
 
-HEADER = [
-    "Användarnamn",
-    "Namn",
-    "Roll",
-    "Organisation",
-    "Gäller från",
-    "Gäller till",
-    "Status",
-    "Tilldelad",
-    "Tilldelad av",
-    "Senast inloggad",
-    "Aldrig inloggad",
-    f"Vilande > {DORMANT_DAYS} dagar",
-]
+def review_header() -> list[str]:
+    """The sheet's column headings, in the reader's language."""
+    return [
+        _("Användarnamn"),
+        _("Namn"),
+        _("Roll"),
+        _("Organisation"),
+        _("Gäller från"),
+        _("Gäller till"),
+        _("Status"),
+        _("Tilldelad"),
+        _("Tilldelad av"),
+        _("Senast inloggad"),
+        _("Aldrig inloggad"),
+        _("Vilande > %(days)s dagar") % {"days": DORMANT_DAYS},
+    ]
 
 
 @page(Permission.ACCESS_REVIEW_VIEW)
@@ -123,7 +125,7 @@ def _local_naive(moment: datetime.datetime | None) -> datetime.datetime | None:
 def review_title(user: User, today: datetime.date) -> str:
     roots = review_roots_of(user)
     where = _("alla organisationer") if roots is None else ", ".join(root.name for root in roots)
-    return f"{_('Behörighetsgranskning')} {where} {today.isoformat()}"
+    return _("Behörighetsgranskning %(where)s %(date)s") % {"where": where, "date": today.isoformat()}
 
 
 DATE_FORMAT = "yyyy-mm-dd"
@@ -136,11 +138,11 @@ def review_workbook(user: User, rows: list[ReviewRow], today: datetime.date) -> 
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.title = "Behörigheter"
+    sheet.title = _("Behörigheter")
     title = sheet.cell(row=1, column=1, value=safe_text(review_title(user, today)))
     title.data_type = "s"
     title.font = Font(bold=True, size=14)
-    for column, name in enumerate(HEADER, start=1):
+    for column, name in enumerate(review_header(), start=1):
         cell = sheet.cell(row=2, column=column, value=name)
         cell.data_type = "s"
         cell.font = Font(bold=True)

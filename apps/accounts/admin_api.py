@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
@@ -50,7 +51,7 @@ class UserSerializer(serializers.Serializer[User]):
 class InviteSerializer(serializers.Serializer[Any]):
     username = serializers.CharField(max_length=150)
     email = serializers.EmailField()
-    organisation = serializers.SlugField(help_text="Organisationens kortnamn, inom din räckvidd")
+    organisation = serializers.SlugField(help_text=_("Organisationens kortnamn, inom din räckvidd"))
     first_name = serializers.CharField(max_length=150, required=False, default="", allow_blank=True)
     last_name = serializers.CharField(max_length=150, required=False, default="", allow_blank=True)
 
@@ -59,7 +60,9 @@ class UserPatchSerializer(serializers.Serializer[Any]):
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     email = serializers.EmailField(required=False)
-    is_active = serializers.BooleanField(required=False, help_text="false inaktiverar (sessioner och nycklar upphör)")
+    is_active = serializers.BooleanField(
+        required=False, help_text=_("false inaktiverar (sessioner och nycklar upphör)")
+    )
 
 
 class GrantCreateSerializer(serializers.Serializer[Any]):
@@ -72,7 +75,10 @@ class GrantCreateSerializer(serializers.Serializer[Any]):
 def _organisation(slug: str) -> Organisation:
     organisation = Organisation.objects.filter(slug=slug).first()
     if organisation is None:
-        raise ValidationFailed("Okänd organisation.", fields={"organisation": [f"Ingen organisation heter {slug}."]})
+        raise ValidationFailed(
+            str(_("Okänd organisation.")),
+            fields={"organisation": [str(_("Ingen organisation heter %(slug)s.") % {"slug": slug})]},
+        )
     return organisation
 
 
@@ -86,7 +92,7 @@ def _fresh(actor: User, username: str) -> User:
     return get_user_for_admin(actor, username)
 
 
-USERNAME_PARAMETER = OpenApiParameter("username", str, OpenApiParameter.PATH, description="Användarnamnet")
+USERNAME_PARAMETER = OpenApiParameter("username", str, OpenApiParameter.PATH, description=_("Användarnamnet"))
 
 
 class UserListApi(APIView):
@@ -95,8 +101,8 @@ class UserListApi(APIView):
 
     @extend_schema(
         operation_id="users_list",
-        summary="Användarna inom din räckvidd",
-        parameters=[*PAGE_PARAMETERS, OpenApiParameter("q", str, description="Sök på användarnamn, namn, e-post")],
+        summary=_("Användarna inom din räckvidd"),
+        parameters=[*PAGE_PARAMETERS, OpenApiParameter("q", str, description=_("Sök på användarnamn, namn, e-post"))],
         responses=results_schema("UserList", UserSerializer),
     )
     def get(self, request: Request) -> Response:
@@ -111,7 +117,7 @@ class UserListApi(APIView):
 
     @extend_schema(
         operation_id="users_invite",
-        summary="Bjud in en användare (e-brev med engångslänk)",
+        summary=_("Bjud in en användare (e-brev med engångslänk)"),
         request=InviteSerializer,
         responses={201: UserSerializer},
     )
@@ -136,7 +142,10 @@ class UserDetailApi(APIView):
     # The access helper is the gate: anyone without the user in their reach gets 404.
 
     @extend_schema(
-        operation_id="users_retrieve", summary="En användare", parameters=[USERNAME_PARAMETER], responses=UserSerializer
+        operation_id="users_retrieve",
+        summary=_("En användare"),
+        parameters=[USERNAME_PARAMETER],
+        responses=UserSerializer,
     )
     def get(self, request: Request, username: str) -> Response:
         actor = current_user(request)
@@ -146,7 +155,7 @@ class UserDetailApi(APIView):
 
     @extend_schema(
         operation_id="users_partial_update",
-        summary="Ändra namn, e-post eller aktivera/inaktivera",
+        summary=_("Ändra namn, e-post eller aktivera/inaktivera"),
         parameters=[USERNAME_PARAMETER],
         request=UserPatchSerializer,
         responses=UserSerializer,
@@ -171,7 +180,7 @@ class UserGrantListApi(APIView):
 
     @extend_schema(
         operation_id="users_grants_list",
-        summary="En användares rolltilldelningar",
+        summary=_("En användares rolltilldelningar"),
         parameters=[USERNAME_PARAMETER],
         responses=GrantSerializer(many=True),
     )
@@ -182,7 +191,7 @@ class UserGrantListApi(APIView):
 
     @extend_schema(
         operation_id="users_grants_create",
-        summary="Ge en roll, med giltighetstid om du vill",
+        summary=_("Ge en roll, med giltighetstid om du vill"),
         parameters=[USERNAME_PARAMETER],
         request=GrantCreateSerializer,
         responses={201: GrantSerializer},
@@ -208,7 +217,7 @@ class GrantDetailApi(APIView):
 
     @extend_schema(
         operation_id="grants_retrieve",
-        summary="En rolltilldelning",
+        summary=_("En rolltilldelning"),
         parameters=[OpenApiParameter("grant_id", int, OpenApiParameter.PATH)],
         responses=GrantSerializer,
     )
@@ -217,7 +226,7 @@ class GrantDetailApi(APIView):
 
     @extend_schema(
         operation_id="grants_destroy",
-        summary="Ta bort en rolltilldelning",
+        summary=_("Ta bort en rolltilldelning"),
         parameters=[OpenApiParameter("grant_id", int, OpenApiParameter.PATH)],
         responses={204: None},
     )

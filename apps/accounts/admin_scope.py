@@ -194,11 +194,11 @@ def grant_refusal(actor: User, *, role: Role, organisation: Organisation) -> dic
     if reach.everything:
         return problems
     if role == Role.SYSTEM_ADMIN:
-        problems["role"] = ["Bara en systemadministratör kan ge rollen systemadministratör."]
+        problems["role"] = [str(_("Bara en systemadministratör kan ge rollen systemadministratör."))]
     elif role == Role.LOCAL_ADMIN:
-        problems["role"] = ["Bara en systemadministratör kan ge rollen lokal administratör."]
+        problems["role"] = [str(_("Bara en systemadministratör kan ge rollen lokal administratör."))]
     if not reach.covers(organisation.pk):
-        problems["organisation"] = ["Du kan bara ge roller i din egen organisation och enheterna under den."]
+        problems["organisation"] = [str(_("Du kan bara ge roller i din egen organisation och enheterna under den."))]
     return problems
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from knox.models import AuthToken
 from rest_framework import serializers
@@ -18,7 +19,7 @@ from .services import api_token_revoke
 
 class MeApi(APIView):
     @extend_schema(
-        summary="Den inloggade användaren och dess roller",
+        summary=_("Den inloggade användaren och dess roller"),
         responses=inline_serializer(
             "Me",
             {
@@ -39,25 +40,25 @@ class MeApi(APIView):
 
 
 class ApiTokenSerializer(serializers.Serializer[AuthToken]):
-    token_key = serializers.CharField(help_text="Nyckelns början; hela nyckeln visas bara när den skapas")
+    token_key = serializers.CharField(help_text=_("Nyckelns början; hela nyckeln visas bara när den skapas"))
     username = serializers.CharField(source="user.username")
     created = serializers.DateTimeField()
     expires = serializers.DateTimeField(source="expiry", allow_null=True)
-    expired = serializers.BooleanField(help_text="Utgången: API:et tar inte längre emot nyckeln")
+    expired = serializers.BooleanField(help_text=_("Utgången: API:et tar inte längre emot nyckeln"))
 
 
 TOKEN_KEY_PARAMETER = OpenApiParameter(
-    "token_key", str, OpenApiParameter.PATH, description="Nyckelns början, som i listan"
+    "token_key", str, OpenApiParameter.PATH, description=_("Nyckelns början, som i listan")
 )
 
 
 class ApiTokenListApi(APIView):
     @extend_schema(
         operation_id="tokens_list",
-        summary="API-nycklar: dina egna, eller allas för en systemadministratör",
+        summary=_("API-nycklar: dina egna, eller allas för en systemadministratör"),
         parameters=[
             *PAGE_PARAMETERS,
-            OpenApiParameter("user", str, description="Bara den här användarens nycklar (användarnamn)"),
+            OpenApiParameter("user", str, description=_("Bara den här användarens nycklar (användarnamn)")),
         ],
         responses=results_schema("ApiTokenList", ApiTokenSerializer),
     )
@@ -70,7 +71,7 @@ class ApiTokenListApi(APIView):
 class ApiTokenDetailApi(APIView):
     @extend_schema(
         operation_id="tokens_retrieve",
-        summary="En API-nyckel (din egen, eller vilken som helst för en systemadministratör)",
+        summary=_("En API-nyckel (din egen, eller vilken som helst för en systemadministratör)"),
         parameters=[TOKEN_KEY_PARAMETER],
         responses=ApiTokenSerializer,
     )
@@ -79,7 +80,7 @@ class ApiTokenDetailApi(APIView):
 
     @extend_schema(
         operation_id="tokens_destroy",
-        summary="Återkalla en API-nyckel",
+        summary=_("Återkalla en API-nyckel"),
         parameters=[TOKEN_KEY_PARAMETER],
         responses={204: None},
     )

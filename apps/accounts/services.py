@@ -7,6 +7,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
@@ -28,7 +30,8 @@ def _organisation(slug: str) -> Organisation:
         return Organisation.objects.get(slug=slug)
     except Organisation.DoesNotExist as exc:
         raise ValidationFailed(
-            f"Det finns ingen organisation med kortnamnet {quoted(slug)}.", fields={"org": ["Okänd organisation."]}
+            _("Det finns ingen organisation med kortnamnet %(slug)s.") % {"slug": quoted(slug)},
+            fields={"org": [_("Okänd organisation.")]},
         ) from exc
 
 
@@ -38,7 +41,8 @@ def _role(value: str) -> Role:
     except ValueError as exc:
         allowed = ", ".join(role.value for role in Role)
         raise ValidationFailed(
-            f"Okänd roll {quoted(value)}. Tillåtna: {allowed}.", fields={"role": ["Okänd roll."]}
+            _("Okänd roll %(role)s. Tillåtna: %(allowed)s.") % {"role": quoted(value), "allowed": allowed},
+            fields={"role": [_("Okänd roll.")]},
         ) from exc
 
 
@@ -58,14 +62,18 @@ def user_create(
     parsed_role = _role(role)
     organisation = _organisation(organisation_slug)
     if User.objects.filter(username__iexact=username).exists():
-        raise Conflict(f"Användarnamnet {quoted(username)} är redan upptaget.", fields={"username": ["Upptaget."]})
+        raise Conflict(
+            _("Användarnamnet %(username)s är redan upptaget.") % {"username": quoted(username)},
+            fields={"username": [_("Upptaget.")]},
+        )
     user = User(username=username, email=email, first_name=first_name, last_name=last_name)
     if password:
         try:
             validate_password(password, user)
         except DjangoValidationError as exc:
             raise ValidationFailed(
-                "Lösenordet duger inte: " + " ".join(exc.messages), fields={"password": exc.messages}
+                _("Lösenordet duger inte: %(reasons)s") % {"reasons": " ".join(exc.messages)},
+                fields={"password": exc.messages},
             ) from exc
         user.set_password(password)
     else:
@@ -105,7 +113,7 @@ def _audit_role_change(
     )
 
 
-PERIOD_ORDER_MESSAGE = "Slutdatum kan inte vara före startdatum."
+PERIOD_ORDER_MESSAGE = gettext_lazy("Slutdatum kan inte vara före startdatum.")
 
 
 def role_grant(
@@ -123,7 +131,8 @@ def role_grant(
     parsed_role = _role(role)
     organisation = _organisation(organisation_slug)
     if valid_from is not None and valid_until is not None and valid_until < valid_from:
-        raise ValidationFailed(PERIOD_ORDER_MESSAGE, fields={"valid_until": [PERIOD_ORDER_MESSAGE]})
+        message = str(PERIOD_ORDER_MESSAGE)
+        raise ValidationFailed(message, fields={"valid_until": [message]})
     try:
         with transaction.atomic():
             RoleGrant.objects.filter(
@@ -147,7 +156,11 @@ def role_grant(
                 period=(valid_from, valid_until),
             )
     except IntegrityError as exc:
-        message = f"{user.username} har redan rollen {parsed_role.label} i {organisation.name}."
+        message = _("%(username)s har redan rollen %(role)s i %(organisation)s.") % {
+            "username": user.username,
+            "role": parsed_role.label,
+            "organisation": organisation.name,
+        }
         raise Conflict(message, fields={"role": [message]}) from exc
     forget_grants(user)
     return grant
@@ -157,9 +170,12 @@ def role_revoke(*, user: User, role: str, organisation_slug: str, actor: User | 
     parsed_role = _role(role)
     organisation = _organisation(organisation_slug)
     with transaction.atomic():
-        deleted, _ = RoleGrant.objects.filter(user=user, role=parsed_role, organisation=organisation).delete()
+        deleted, _by_model = RoleGrant.objects.filter(user=user, role=parsed_role, organisation=organisation).delete()
         if not deleted:
-            raise ValidationFailed(f"{user.username} har inte rollen {parsed_role.value} i {organisation.slug}.")
+            raise ValidationFailed(
+                _("%(username)s har inte rollen %(role)s i %(organisation)s.")
+                % {"username": user.username, "role": parsed_role.value, "organisation": organisation.slug}
+            )
         _audit_role_change(AuditAction.ROLE_REVOKE, user=user, role=parsed_role, organisation=organisation, actor=actor)
     forget_grants(user)
 
@@ -168,7 +184,7 @@ def role_grant_withdraw(*, grant: RoleGrant, actor: User | None, context: AuditC
     """Take one grant away (the row goes; the audit log keeps what it was). Access is the caller's
     check (get_grant_for_user); a grant someone removed a moment before is left without a second row."""
     with transaction.atomic():
-        deleted, _ = RoleGrant.objects.filter(pk=grant.pk).delete()
+        deleted, _by_model = RoleGrant.objects.filter(pk=grant.pk).delete()
         if deleted:
             _audit_role_change(
                 AuditAction.ROLE_REVOKE,
@@ -193,7 +209,10 @@ def api_token_issue(
     the key prefix, never the token."""
     term = settings.INSYN_API_TOKEN_DAYS if days is None else days
     if not 1 <= term <= API_TOKEN_MAX_DAYS:
-        message = f"En API-nyckel kan gälla 1–{API_TOKEN_MAX_DAYS} dagar, inte {term}."
+        message = _("En API-nyckel kan gälla 1–%(max)s dagar, inte %(days)s.") % {
+            "max": API_TOKEN_MAX_DAYS,
+            "days": term,
+        }
         raise ValidationFailed(message, fields={"days": [message]})
     with transaction.atomic():
         instance, token = AuthToken.objects.create(user=user, expiry=timedelta(days=term))
@@ -230,7 +249,7 @@ def api_token_revoke(*, token: AuthToken, actor: User | None = None, context: Au
     """Revoke one token. Access is the caller's check (get_api_token_for_user); a token someone else
     revoked a moment before is left as it is, without a second audit row."""
     with transaction.atomic():
-        deleted, _ = AuthToken.objects.filter(digest=token.digest).delete()
+        deleted, _by_model = AuthToken.objects.filter(digest=token.digest).delete()
         if deleted:
             _audit_token_revoke(owner=token.user, token_key=token.token_key, actor=actor, context=context)
 
@@ -248,7 +267,7 @@ def api_tokens_revoke(*, user: User, actor: User | None = None, context: AuditCo
 def totp_device_start_enrolment(*, user: User) -> TOTPDevice:
     """An unconfirmed device whose secret the user adds to an authenticator app."""
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    return TOTPDevice.objects.create(user=user, name="Autentiseringsapp", confirmed=False)
+    return TOTPDevice.objects.create(user=user, name="Autentiseringsapp", confirmed=False)  # i18n: data
 
 
 def totp_device_confirm(*, device: TOTPDevice, token: str, context: AuditContext) -> bool:

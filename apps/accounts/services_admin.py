@@ -15,7 +15,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.audit.context import AuditContext
@@ -25,6 +27,7 @@ from apps.organisations.models import Organisation
 from insyn.errors import FieldProblems, NotPermitted, ValidationFailed
 
 from .admin_scope import admin_reach_of, grant_refusal, is_superseded, municipality_slug_of, token_digest
+from .language import language_of
 from .models import RoleGrant, User, UserInvitation, UserSession
 from .roles import Role
 from .services import PERIOD_ORDER_MESSAGE, api_tokens_revoke, role_grant, role_grant_withdraw
@@ -54,23 +57,36 @@ def _municipality_slug_of_user(user: User) -> str:
     return municipality_slug_of(grant.organisation if grant is not None else user.home_organisation)
 
 
-def _not_oneself(actor: User, user: User, what: str) -> None:
+def _not_oneself(actor: User, user: User, message: str) -> None:
+    """Refuse with `message` (a whole sentence) when the actor is acting on their own account."""
     if actor.pk == user.pk:
-        raise NotPermitted(f"Du kan inte {what} för ditt eget konto; be en annan administratör.")
+        raise NotPermitted(message)
 
 
 def invitation_mail_send(*, user: User, link: str, expires_hours: int) -> None:
-    """The invitation e-mail. Kept to this one function so it can move to a background job."""
-    body = (
-        f"Hej {user.get_full_name() or user.username}!\n\n"
-        f"Du har bjudits in till Insyn med användarnamnet {user.username}.\n"
-        f"Välj ditt lösenord här inom {expires_hours} timmar (länken fungerar en gång):\n\n{link}\n\n"
-        "Efter lösenordet loggar du in och kopplar en autentiseringsapp som andra faktor om din roll kräver det.\n"
-        "Om du inte väntade dig inbjudan kan du bortse från brevet.\n"
-    )
+    """The invitation e-mail, in the invited person's language (Swedish unless they chose one).
+    Kept to this one function so it can move to a background job."""
     from apps.jobs.mail import mail_send  # every e-mail goes out through the mail job
 
-    mail_send(recipients=[user.email], subject="Inbjudan till Insyn", body=body)
+    with translation.override(language_of(user)):
+        name = user.get_full_name() or user.username
+        after = _(
+            "Efter lösenordet loggar du in och kopplar en autentiseringsapp som andra faktor om din roll kräver det."
+        )
+        lines = [
+            _("Hej %(name)s!") % {"name": name},
+            "",
+            _("Du har bjudits in till Insyn med användarnamnet %(username)s.") % {"username": user.username},
+            _("Välj ditt lösenord här inom %(hours)s timmar (länken fungerar en gång):") % {"hours": expires_hours},
+            "",
+            link,
+            "",
+            after,
+            _("Om du inte väntade dig inbjudan kan du bortse från brevet."),
+        ]
+        body = "\n".join(lines) + "\n"
+        subject = _("Inbjudan till Insyn")
+    mail_send(recipients=[user.email], subject=subject, body=body)
 
 
 def _invitation_create(*, actor: User, user: User, base_url: str, context: AuditContext | None) -> UserInvitation:
@@ -89,7 +105,9 @@ def _invitation_create(*, actor: User, user: User, base_url: str, context: Audit
     return invitation
 
 
-SUPERSEDED_MESSAGE = "Den här inbjudan har ersatts av en nyare. Använd länken i det senaste e-postmeddelandet."
+SUPERSEDED_MESSAGE = gettext_lazy(
+    "Den här inbjudan har ersatts av en nyare. Använd länken i det senaste e-postmeddelandet."
+)
 
 EARLIEST_GRANT_DATE = date(2000, 1, 1)
 GRANT_YEARS_AHEAD = 10
@@ -110,7 +128,10 @@ def grant_date_problem(value: date | None) -> str | None:
         return None
     latest = latest_grant_date()
     if value < EARLIEST_GRANT_DATE or value > latest:
-        return f"Ange ett datum mellan {EARLIEST_GRANT_DATE.isoformat()} och {latest.isoformat()}."
+        return _("Ange ett datum mellan %(earliest)s och %(latest)s.") % {
+            "earliest": EARLIEST_GRANT_DATE.isoformat(),
+            "latest": latest.isoformat(),
+        }
     return None
 
 
@@ -118,14 +139,16 @@ def username_problems(username: str) -> list[str]:
     """What is wrong with a new username. ASCII only: a Cyrillic "а" would make a second
     "handlaggare.lerum" that looks like the first in every list and in the audit log."""
     if not username:
-        return ["Ange ett användarnamn."]
+        return [_("Ange ett användarnamn.")]
     problems = []
     try:
         ASCIIUsernameValidator()(username)
     except DjangoValidationError:
-        problems.append("Använd bara bokstäverna a–z, siffror och tecknen . @ + - _ (inga å, ä, ö eller andra tecken).")
+        problems.append(
+            _("Använd bara bokstäverna a–z, siffror och tecknen . @ + - _ (inga å, ä, ö eller andra tecken).")
+        )
     if User.objects.filter(username__iexact=username).exists():
-        problems.append(f"Användarnamnet {username} är redan upptaget.")
+        problems.append(_("Användarnamnet %(username)s är redan upptaget.") % {"username": username})
     return problems
 
 
@@ -149,12 +172,12 @@ def user_invite(
     try:
         validate_email(email)
     except DjangoValidationError:
-        problems.add("email", "Ange en giltig e-postadress; inbjudan skickas dit.")
+        problems.add("email", _("Ange en giltig e-postadress; inbjudan skickas dit."))
     if organisation is None:
-        problems.add("organisation", "Välj organisation.")
+        problems.add("organisation", _("Välj organisation."))
     elif not admin_reach_of(actor).covers(organisation.pk):
-        problems.add("organisation", "Du kan bara bjuda in till din egen organisation och enheterna under den.")
-    problems.raise_if_any("Inbjudan kunde inte skickas.")
+        problems.add("organisation", _("Du kan bara bjuda in till din egen organisation och enheterna under den."))
+    problems.raise_if_any(_("Inbjudan kunde inte skickas."))
     assert organisation is not None
     user = User(
         username=username,
@@ -180,7 +203,9 @@ def user_invite(
 def invitation_resend(*, actor: User, user: User, base_url: str, context: AuditContext | None = None) -> None:
     """A new link for someone who has not set a password yet; the old link stops working."""
     if user.has_usable_password():
-        raise ValidationFailed(f"{user.username} har redan valt lösenord; en ny inbjudan behövs inte.")
+        raise ValidationFailed(
+            _("%(username)s har redan valt lösenord; en ny inbjudan behövs inte.") % {"username": user.username}
+        )
     with transaction.atomic():
         invitation = _invitation_create(actor=actor, user=user, base_url=base_url, context=context)
         _audit(
@@ -198,19 +223,19 @@ def invitation_accept(*, invitation: UserInvitation, password: str, password_aga
     user = invitation.user
     problems = FieldProblems()
     if password != password_again:
-        problems.add("password_again", "Lösenorden är inte lika.")
+        problems.add("password_again", _("Lösenorden är inte lika."))
     try:
         validate_password(password, user)
     except DjangoValidationError as exc:
         for message in exc.messages:
             problems.add("password", message)
-    problems.raise_if_any("Lösenordet kunde inte sparas.")
+    problems.raise_if_any(_("Lösenordet kunde inte sparas."))
     with transaction.atomic():
         locked = UserInvitation.objects.select_for_update().get(pk=invitation.pk)
         if locked.accepted_at is not None or locked.expires_at <= timezone.now():
-            raise ValidationFailed("Länken har redan använts eller gått ut.")
+            raise ValidationFailed(_("Länken har redan använts eller gått ut."))
         if is_superseded(locked):
-            raise ValidationFailed(SUPERSEDED_MESSAGE)
+            raise ValidationFailed(str(SUPERSEDED_MESSAGE))
         locked.accepted_at = timezone.now()
         locked.save(update_fields=["accepted_at"])
         user.set_password(password)
@@ -233,9 +258,8 @@ def user_update(
         try:
             validate_email(email)
         except DjangoValidationError as exc:
-            raise ValidationFailed(
-                "Ange en giltig e-postadress.", fields={"email": ["Ange en giltig e-postadress."]}
-            ) from exc
+            message = _("Ange en giltig e-postadress.")
+            raise ValidationFailed(message, fields={"email": [message]}) from exc
     given = {"first_name": first_name, "last_name": last_name, "email": email}
     wanted = {name: value.strip() for name, value in given.items() if value is not None}
     changed = [name for name, value in wanted.items() if getattr(user, name) != value]
@@ -258,9 +282,9 @@ def _end_sessions(user: User) -> int:
 
 def user_deactivate(*, actor: User, user: User, context: AuditContext | None = None) -> None:
     """The account can no longer log in: its sessions end and its API tokens are revoked."""
-    _not_oneself(actor, user, "inaktivera kontot")
+    _not_oneself(actor, user, _("Du kan inte inaktivera kontot för ditt eget konto; be en annan administratör."))
     if not user.is_active:
-        raise ValidationFailed(f"{user.username} är redan inaktiverad.")
+        raise ValidationFailed(_("%(username)s är redan inaktiverad.") % {"username": user.username})
     with transaction.atomic():
         user.is_active = False
         user.save(update_fields=["is_active"])
@@ -277,7 +301,7 @@ def user_deactivate(*, actor: User, user: User, context: AuditContext | None = N
 
 def user_reactivate(*, actor: User, user: User, context: AuditContext | None = None) -> None:
     if user.is_active:
-        raise ValidationFailed(f"{user.username} är redan aktiv.")
+        raise ValidationFailed(_("%(username)s är redan aktiv.") % {"username": user.username})
     with transaction.atomic():
         user.is_active = True
         user.save(update_fields=["is_active"])
@@ -287,9 +311,9 @@ def user_reactivate(*, actor: User, user: User, context: AuditContext | None = N
 def user_second_factor_reset(*, actor: User, user: User, context: AuditContext | None = None) -> int:
     """Remove the user's authenticator devices: at the next login they enrol a new one. Their
     sessions end too, so a session verified with the old device is worth nothing."""
-    _not_oneself(actor, user, "återställa andra faktorn")
+    _not_oneself(actor, user, _("Du kan inte återställa andra faktorn för ditt eget konto; be en annan administratör."))
     with transaction.atomic():
-        removed, _ = TOTPDevice.objects.filter(user=user).delete()
+        removed, _by_model = TOTPDevice.objects.filter(user=user).delete()
         _end_sessions(user)
         _audit(AuditAction.OTP_RESET, actor=actor, user=user, context=context, details={"devices": removed})
     return removed
@@ -309,7 +333,8 @@ def user_session_revoke(*, actor: User, user: User, session_id: int, context: Au
     """End one of the user's sessions (the index row's id, as the session list shows)."""
     entry = UserSession.objects.filter(pk=session_id, user=user).first()
     if entry is None:
-        raise ValidationFailed("Sessionen finns inte längre.", fields={"session": ["Sessionen finns inte längre."]})
+        message = _("Sessionen finns inte längre.")
+        raise ValidationFailed(message, fields={"session": [message]})
     with transaction.atomic():
         Session.objects.filter(session_key=entry.session_key).delete()
         entry.delete()
@@ -350,24 +375,24 @@ def grant_give(
     try:
         parsed = Role(role)
     except ValueError:
-        problems.add("role", "Välj en roll.")
+        problems.add("role", _("Välj en roll."))
     if organisation is None:
-        problems.add("organisation", "Välj organisation.")
+        problems.add("organisation", _("Välj organisation."))
     for field, value in (("valid_from", valid_from), ("valid_until", valid_until)):
         problem = grant_date_problem(value)
         if problem is not None:
             problems.add(field, problem)
     if valid_from is not None and valid_until is not None and valid_until < valid_from:
-        problems.add("valid_until", PERIOD_ORDER_MESSAGE)
+        problems.add("valid_until", str(PERIOD_ORDER_MESSAGE))
     if valid_until is not None and valid_until < timezone.localdate():
-        problems.add("valid_until", "Slutdatum har redan passerat.")
+        problems.add("valid_until", _("Slutdatum har redan passerat."))
     if parsed is not None and organisation is not None:
         for field, messages in grant_refusal(actor, role=parsed, organisation=organisation).items():
             for message in messages:
                 problems.add(field, message)
     if actor.pk == user.pk and not admin_reach_of(actor).everything:
-        problems.add("role", "Du kan inte ge dig själv roller; be en annan administratör.")
-    problems.raise_if_any("Rollen kunde inte ges.")
+        problems.add("role", _("Du kan inte ge dig själv roller; be en annan administratör."))
+    problems.raise_if_any(_("Rollen kunde inte ges."))
     assert parsed is not None and organisation is not None
     return role_grant(
         user=user,
@@ -382,7 +407,7 @@ def grant_give(
 
 def grant_take_away(*, actor: User, grant: RoleGrant, context: AuditContext | None = None) -> None:
     """Revoke a grant that get_grant_for_admin let the actor reach."""
-    _not_oneself(actor, grant.user, "ta bort roller")
+    _not_oneself(actor, grant.user, _("Du kan inte ta bort roller för ditt eget konto; be en annan administratör."))
     role_grant_withdraw(grant=grant, actor=actor, context=context)
 
 

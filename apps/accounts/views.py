@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -44,7 +45,7 @@ from .services import (
 )
 from .services_admin import user_session_rekey
 
-GENERIC_LOGIN_ERROR = "Fel användarnamn eller lösenord."
+GENERIC_LOGIN_ERROR = gettext_lazy("Fel användarnamn eller lösenord.")
 
 
 def _next_url(request: HttpRequest) -> str:

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class ActiveraConfig(AppConfig):
     name = "apps.activera"
     label = "activera"
-    verbose_name = "Deltagaruppföljning (ACTivera)"
+    verbose_name = gettext_lazy("Deltagaruppföljning (ACTivera)")
 
     def ready(self) -> None:
         from .audit_names import register

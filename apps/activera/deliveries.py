@@ -10,8 +10,10 @@ import io
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from apps.accounts.language import language_of
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.accounts.selectors import grants_of
@@ -23,7 +25,7 @@ from lib.spreadsheet import safe_text
 
 from .due import due_header
 from .models import Delivery, DeliveryKind, DeliveryTerms, ForbundRelease, Narrative, Programme, ProgrammeUnit
-from .presentation import KIND_TITLES, UNPROTECTED_NOTE, build_content
+from .presentation import KIND_TITLES, UNPROTECTED_NOTE, build_content, localised
 from .releases import (
     lock_programme,
     owing_units,
@@ -49,16 +51,16 @@ def validate_period(kind: str, year: int, period: int) -> None:
     """Every problem with a delivery's period at once, in Swedish, by field."""
     errors = FieldProblems()
     if kind not in DeliveryKind.values:
-        errors["kind"] = ["Välj leverans: monthly, tertial, interim eller annual."]
+        errors["kind"] = [_("Välj leverans: monthly, tertial, interim eller annual.")]
     elif kind == DeliveryKind.MONTHLY and not 1 <= period <= 12:
-        errors["period"] = ["Ange månad 1–12."]
+        errors["period"] = [_("Ange månad 1–12.")]
     elif kind == DeliveryKind.TERTIAL and not 1 <= period <= 3:
-        errors["period"] = ["Ange tertial 1–3."]
+        errors["period"] = [_("Ange tertial 1–3.")]
     elif kind in (DeliveryKind.INTERIM, DeliveryKind.ANNUAL) and period != 0:
-        errors["period"] = ["Del- och helår har ingen månad eller tertial."]
+        errors["period"] = [_("Del- och helår har ingen månad eller tertial.")]
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        errors["year"] = [f"Ange ett år mellan {FIRST_YEAR} och {LAST_YEAR}."]
-    errors.raise_if_any("Perioden finns inte.")
+        errors["year"] = [_("Ange ett år mellan %(first)s och %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR}]
+    errors.raise_if_any(_("Perioden finns inte."))
 
 
 def parse_period(kind: str | None, year: str | None, period: str | None) -> tuple[str, int, int]:
@@ -72,8 +74,8 @@ def parse_period(kind: str | None, year: str | None, period: str | None) -> tupl
         try:
             parsed[name] = int(str(text))
         except ValueError:
-            errors[name] = ["Ange ett heltal."]
-    errors.raise_if_any("Perioden finns inte.")
+            errors[name] = [_("Ange ett heltal.")]
+    errors.raise_if_any(_("Perioden finns inte."))
     validate_period(kind or "", parsed["year"], parsed["period"])
     return kind or "", parsed["year"], parsed["period"]
 
@@ -130,12 +132,14 @@ def narrative_save(
     phone numbers and e-mail addresses, and names unless the writer confirms them."""
     require_unit_access(actor, unit)
     if kind not in (DeliveryKind.INTERIM, DeliveryKind.ANNUAL):
-        raise ValidationFailed("Fel leverans.", fields={"kind": ["Verksamhetsberättelsen hör till del- och helår."]})
+        raise ValidationFailed(
+            _("Fel leverans."), fields={"kind": [_("Verksamhetsberättelsen hör till del- och helår.")]}
+        )
     if Delivery.objects.filter(programme_unit=unit, kind=kind, year=year).exists():
-        raise Conflict("Leveransen är redan inlämnad; berättelsen kan inte ändras.")
+        raise Conflict(_("Leveransen är redan inlämnad; berättelsen kan inte ändras."))
     _guard(text, names_confirmed=names_confirmed)
     with transaction.atomic():
-        narrative, _ = Narrative.objects.update_or_create(
+        narrative, _created = Narrative.objects.update_or_create(
             programme_unit=unit, kind=kind, year=year, defaults={"text": text.strip()}
         )
         audit_record(
@@ -168,14 +172,15 @@ def delivery_submit(
     end = period_end(kind, year, period)
     if end >= (today or timezone.localdate()):
         raise ValidationFailed(
-            "Perioden är inte slut.", fields={"period": [f"Perioden är slut först {end.isoformat()}."]}
+            _("Perioden är inte slut."),
+            fields={"period": [_("Perioden är slut först %(end)s.") % {"end": end.isoformat()}]},
         )
     if narrative:
         # Personal data is refused whatever the delivery: the text would leave the municipality.
         _guard(narrative, names_confirmed=names_confirmed)
         if kind not in (DeliveryKind.INTERIM, DeliveryKind.ANNUAL):
             raise ValidationFailed(
-                "Fel leverans.", fields={"narrative": ["Verksamhetsberättelsen hör till del- och helår."]}
+                _("Fel leverans."), fields={"narrative": [_("Verksamhetsberättelsen hör till del- och helår.")]}
             )
     try:
         with transaction.atomic():
@@ -210,7 +215,7 @@ def delivery_submit(
             delivery.refresh_from_db()
             transaction.on_commit(lambda: forbund_notify(delivery=delivery))
     except IntegrityError as exc:
-        raise Conflict("Leveransen för perioden är redan inlämnad.") from exc
+        raise Conflict(_("Leveransen för perioden är redan inlämnad.")) from exc
     return delivery
 
 
@@ -236,14 +241,16 @@ def forbund_notify(*, delivery: Delivery) -> int:
     delivered = Delivery.objects.filter(
         programme_unit__programme=programme, kind=delivery.kind, year=delivery.year, period=delivery.period
     ).count()
-    title = KIND_TITLES[DeliveryKind(delivery.kind)]
-    period = period_label(delivery.kind, delivery.year, delivery.period)
     executor = (unit.unit.parent or unit.unit).name
     sent = 0
     for officer in officers:
-        with transaction.atomic():
+        # Each officer reads it in their own language (Swedish unless they chose another).
+        with transaction.atomic(), translation.override(language_of(officer)):
+            title = str(KIND_TITLES[DeliveryKind(delivery.kind)])
+            period = period_label(delivery.kind, delivery.year, delivery.period)
             mail_send(
-                subject=f"Leverans inlämnad: {title} {period}, {executor}",
+                subject=_("Leverans inlämnad: %(title)s %(period)s, %(executor)s")
+                % {"title": title, "period": period, "executor": executor},
                 body=render_to_string(
                     "activera/mail/delivery_submitted.txt",
                     {
@@ -280,13 +287,13 @@ def period_close(
 
     validate_period(kind, year, period)
     if not any(g.role == Role.FORBUND_OFFICER and g.organisation.pk == programme.forbund_id for g in grants_of(actor)):
-        raise ValidationFailed("Bara förbundets kansli kan sammanställa en period.")
+        raise ValidationFailed(_("Bara förbundets kansli kan sammanställa en period."))
     if not Delivery.objects.filter(programme_unit__programme=programme, kind=kind, year=year, period=period).exists():
-        raise ValidationFailed("Ingen utförare har lämnat in perioden än.")
+        raise ValidationFailed(_("Ingen utförare har lämnat in perioden än."))
     with transaction.atomic():
         lock_programme(programme)
         if ForbundRelease.objects.filter(programme=programme, kind=kind, year=year, period=period).exists():
-            raise Conflict("Perioden är redan sammanställd.")
+            raise Conflict(_("Perioden är redan sammanställd."))
         release = period_release(programme=programme, kind=kind, year=year, period=period, closed_by=actor)
         assert release is not None
         audit_record(
@@ -300,8 +307,19 @@ def period_close(
     return release
 
 
+def progression_headers(label: str) -> list[str]:
+    """The three columns of a gender's progression in the files."""
+    return [
+        _("%(label)s: mätta") % {"label": label},
+        _("%(label)s: medelförändring") % {"label": label},
+        _("%(label)s: andel bättre") % {"label": label},
+    ]
+
+
 def content_csv(content: dict[str, Any]) -> bytes:
-    """Every table of a content, then the progression and the narrative, semicolon-separated."""
+    """Every table of a content, then the progression and the narrative, semicolon-separated, in
+    the reader's language."""
+    content = localised(content) or {}
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
 
@@ -316,28 +334,28 @@ def content_csv(content: dict[str, Any]) -> bytes:
     elif content.get("forbund_name"):
         heading.append(content["forbund_name"])
     if content.get("due_text"):
-        heading.append(f"Ska vara förbundet tillhanda {content['due_text']}")
+        heading.append(_("Ska vara förbundet tillhanda %(due)s") % {"due": content["due_text"]})
     writer.writerow([safe_text(h) for h in heading])
     writer.writerow([])
     for table in content.get("tables", []):
         writer.writerow([safe_text(table["title"])])
         has_rows = table.get("row_totals") is not None
-        writer.writerow(["", *[safe_text(c) for c in table["columns"]], *(["Totalt"] if has_rows else [])])
+        writer.writerow(["", *[safe_text(c) for c in table["columns"]], *([_("Totalt")] if has_rows else [])])
         for r, label in enumerate(table["rows"]):
             totals = [shown(table["row_totals"][r])] if has_rows else []
             writer.writerow([safe_text(label), *[shown(v) for v in table["cells"][r]], *totals])
         if table.get("column_totals") is not None:
-            writer.writerow(["Totalt", *[shown(v) for v in table["column_totals"]], shown(table.get("total"))])
-        for note in (table.get("note"), UNPROTECTED_NOTE if table.get("unprotected") else ""):
+            writer.writerow([_("Totalt"), *[shown(v) for v in table["column_totals"]], shown(table.get("total"))])
+        for note in (table.get("note"), _(UNPROTECTED_NOTE) if table.get("unprotected") else ""):
             if note:
                 writer.writerow([note])
         writer.writerow([])
     progression = content.get("progression")
     if progression:
         writer.writerow([safe_text(progression["title"])])
-        header = ["Indikator"]
+        header = [_("Indikator")]
         for label in progression["columns"]:
-            header += [f"{label}: mätta", f"{label}: medelförändring", f"{label}: andel bättre"]
+            header += progression_headers(label)
         writer.writerow(header)
         for row in progression["rows"]:
             values: list[Any] = [safe_text(row["label"])]
@@ -347,7 +365,7 @@ def content_csv(content: dict[str, Any]) -> bytes:
             writer.writerow(values)
         writer.writerow([])
     if content.get("narrative"):
-        writer.writerow(["Verksamhetsberättelse"])
+        writer.writerow([_("Verksamhetsberättelse")])
         writer.writerow([safe_text(content["narrative"])])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -366,11 +384,11 @@ def delivery_terms_set(
     clause = clause.strip()
     if monthly_unprotected and not clause:
         raise ValidationFailed(
-            "Ange var överenskommelsen begär det.",
-            fields={"unprotected_clause": ["Ange paragraf eller lydelse i överenskommelsen."]},
+            _("Ange var överenskommelsen begär det."),
+            fields={"unprotected_clause": [_("Ange paragraf eller lydelse i överenskommelsen.")]},
         )
     with transaction.atomic():
-        terms, _ = DeliveryTerms.objects.update_or_create(
+        terms, _created = DeliveryTerms.objects.update_or_create(
             programme_unit=unit,
             year=year,
             defaults={"monthly_unprotected": monthly_unprotected, "clause": clause if monthly_unprotected else ""},

@@ -11,11 +11,10 @@ from django.utils.translation import gettext as _
 
 from insyn.errors import ValidationFailed
 from lib.participation import tertial_bounds
-from lib.swedish import MONTHS
 
 from .deliveries import FIRST_YEAR, parse_period
 from .models import DeliveryKind
-from .releases import TERTIAL_MONTHS
+from .releases import MONTHS, TERTIAL_MONTHS
 
 # How many years back the list reaches (older periods open from a link with kind, year and period).
 YEARS_BACK = 2
@@ -33,7 +32,7 @@ def choice_value(kind: str, year: int, period: int) -> str:
 
 def choice_label(kind: str, year: int, period: int) -> str:
     if kind == DeliveryKind.MONTHLY:
-        return f"{MONTHS[period - 1]} {year}"
+        return f"{MONTHS[period - 1]} {year}"  # the month name is translated
     if kind == DeliveryKind.TERTIAL:
         return _("Tertial %(n)s (%(months)s) %(year)s") % {"n": period, "months": TERTIAL_MONTHS[period], "year": year}
     if kind == DeliveryKind.INTERIM:

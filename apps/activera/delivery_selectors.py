@@ -59,7 +59,7 @@ def released_deliveries(programmes: list[Programme]) -> QuerySet[Delivery]:
     return (
         Delivery.objects.filter(programme_unit__programme__in=programmes, released_at__isnull=False)
         .select_related("programme_unit__unit__parent")
-        .order_by("-year", "-period", "kind", "programme_unit__unit__parent__name")
+        .order_by("-year", "-period", "kind", "programme_unit__unit__parent__name")  # i18n: data
     )
 
 

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.accounts.access import current_user, page
 from apps.accounts.roles import Permission
@@ -26,6 +27,7 @@ from .delivery_selectors import deliveries_of_units, get_delivery_for_user, subm
 from .due import DueState, due_for_units, has_due_provider
 from .exports import content_pdf, content_xlsx
 from .models import Delivery, DeliveryKind
+from .presentation import localised
 from .releases import period_label
 from .selectors import units_for_user
 
@@ -92,7 +94,7 @@ def delivery_preview(request: HttpRequest) -> HttpResponse:
     except InsynError as exc:
         return bad_request(request, reason=error_text(exc))
     submitted = submitted_delivery(unit, kind, year, period)
-    query = f"unit={unit.pk}&kind={kind}&year={year}&period={period}"
+    query = f"unit={unit.pk}&kind={kind}&year={year}&period={period}"  # i18n: data
     typed_narrative: str | None = None
     if request.method == "POST":
         names_confirmed = request.POST.get("names_confirmed") == "on"
@@ -108,7 +110,17 @@ def delivery_preview(request: HttpRequest) -> HttpResponse:
                     names_confirmed=names_confirmed,
                     context=audit_context(request),
                 )
-                messages.success(request, "Verksamhetsberättelsen är sparad.")
+                messages.success(request, _("Verksamhetsberättelsen är sparad."))
+                return redirect(f"{request.path}?{query}")
+            if request.POST.get("confirmed") != "ja":
+                # Submitting freezes the delivery: asked twice, and never on a form that skipped the question.
+                messages.error(
+                    request,
+                    _(
+                        "Leveransen är inte inlämnad: bekräfta att du vill lämna in den. En inlämnad leverans "
+                        "fryses och kan inte ändras."
+                    ),
+                )
                 return redirect(f"{request.path}?{query}")
             submitted = delivery_submit(
                 actor=user, unit=unit, kind=kind, year=year, period=period, context=audit_context(request)
@@ -119,12 +131,14 @@ def delivery_preview(request: HttpRequest) -> HttpResponse:
                 return redirect(f"{request.path}?{query}")
         else:
             if submitted.released_at:
-                messages.success(request, "Leveransen är inlämnad och publicerad för förbundet.")
+                messages.success(request, _("Leveransen är inlämnad och publicerad för förbundet."))
             else:
                 messages.success(
                     request,
-                    "Leveransen är inlämnad och fryst. Förbundet ser den när alla utförare har lämnat in perioden "
-                    "eller när kansliet sammanställer den.",
+                    _(
+                        "Leveransen är inlämnad och fryst. Förbundet ser den när alla utförare har lämnat in perioden "
+                        "eller när kansliet sammanställer den."
+                    ),
                 )
             return redirect("activera:delivery", delivery_id=submitted.pk)
     content = preview_content(unit, kind, year, period) if submitted is None else None
@@ -153,7 +167,7 @@ def delivery_preview(request: HttpRequest) -> HttpResponse:
         request,
         "activera/delivery.html",
         {
-            "content": content,
+            "content": localised(content),
             "unit": unit,
             "kind": kind,
             "year": year,
@@ -217,7 +231,7 @@ def show_delivery(request: HttpRequest, delivery: Delivery, *, forbund_view: boo
         request,
         "activera/delivery.html",
         {
-            "content": content,
+            "content": localised(content),
             "unit": delivery.programme_unit,
             "kind": delivery.kind,
             "year": delivery.year,

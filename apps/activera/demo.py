@@ -1,4 +1,5 @@
 """A generated year and more of ACTivera in every municipality (development only)."""
+# i18n: data module
 
 from __future__ import annotations
 

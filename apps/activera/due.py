@@ -57,7 +57,7 @@ class DueItem:
 
     @property
     def query(self) -> str:
-        return f"unit={self.unit.pk}&kind={self.kind}&year={self.year}&period={self.period}"
+        return f"unit={self.unit.pk}&kind={self.kind}&year={self.year}&period={self.period}"  # i18n: data
 
 
 DueProvider = Callable[[Iterable[ProgrammeUnit], datetime.date | None], list[DueItem]]

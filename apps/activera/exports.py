@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.organisations.models import Organisation
 from lib.spreadsheet import Sheet, Value, workbook_bytes
@@ -15,14 +17,15 @@ from .delivery_selectors import forbund_of_slug as forbund_of_slug
 from .delivery_selectors import programme_of
 from .delivery_selectors import units_of as units_of
 from .models import DeliveryKind
-from .presentation import KIND_TITLES, UNPROTECTED_NOTE
+from .presentation import KIND_TITLES, UNPROTECTED_NOTE, localised
 from .releases import period_label, released_period, unit_label
 
-NOTHING_DELIVERED = "Inga inlämnade leveranser för perioden."
+NOTHING_DELIVERED = gettext_lazy("Inga inlämnade leveranser för perioden.")
 
 
 def period_report(*, forbund: Organisation, kind: str, year: int, period: int = 0) -> dict[str, Any]:
-    """A period as the förbund has it: each executor's released delivery and the förbund's sum."""
+    """A period as the förbund has it: each executor's released delivery and the förbund's sum, in
+    the reader's language."""
     programme = programme_of(forbund)
     sections: list[dict[str, Any]] = []
     total = None
@@ -30,13 +33,17 @@ def period_report(*, forbund: Organisation, kind: str, year: int, period: int = 
         executors, released = released_period(programme, kind, year, period)
         for unit, delivery in executors:
             sections.append(
-                {"name": unit_label(unit), "unit": unit.unit.slug, "content": delivery.content if delivery else None}
+                {
+                    "name": unit_label(unit),
+                    "unit": unit.unit.slug,
+                    "content": localised(delivery.content) if delivery else None,
+                }
             )
-        total = released.content if released else None
+        total = localised(released.content) if released else None
     return {
         "kind": kind,
         "kind_label": str(DeliveryKind(kind).label),
-        "kind_title": KIND_TITLES[DeliveryKind(kind)],
+        "kind_title": str(KIND_TITLES[DeliveryKind(kind)]),
         "year": year,
         "period": period,
         "period_label": period_label(kind, year, period),
@@ -49,10 +56,14 @@ def period_report(*, forbund: Organisation, kind: str, year: int, period: int = 
 
 
 def _table_sheets(prefix: str, content: dict[str, Any]) -> list[Sheet]:
+    from .deliveries import progression_headers
+
+    content = localised(content) or {}
+    total_label = _("Totalt")
     sheets = []
     for table in content.get("tables", []):
         has_rows = table.get("row_totals") is not None
-        header = ["", *table["columns"], *(["Totalt"] if has_rows else [])]
+        header = ["", *table["columns"], *([total_label] if has_rows else [])]
         rows: list[list[Value]] = []
         for r, label in enumerate(table["rows"]):
             cells: list[Value] = ["–" if v is None else v for v in table["cells"][r]]
@@ -61,17 +72,17 @@ def _table_sheets(prefix: str, content: dict[str, Any]) -> list[Sheet]:
             rows.append([label, *cells])
         if table.get("column_totals") is not None:
             totals: list[Value] = ["–" if v is None else v for v in table["column_totals"]]
-            rows.append(["Totalt", *totals, "–" if table.get("total") is None else table["total"]])
+            rows.append([total_label, *totals, "–" if table.get("total") is None else table["total"]])
         if table.get("note"):
             rows.append([table["note"]])
         if table.get("unprotected"):
-            rows.append([UNPROTECTED_NOTE])
+            rows.append([_(UNPROTECTED_NOTE)])
         sheets.append(Sheet(f"{prefix}{table['title']}", header, rows))
     progression = content.get("progression")
     if progression:
-        header = ["Indikator"]
+        header = [_("Indikator")]
         for label in progression["columns"]:
-            header += [f"{label}: mätta", f"{label}: medelförändring", f"{label}: andel bättre"]
+            header += progression_headers(label)
         prows: list[list[Value]] = []
         for row in progression["rows"]:
             values: list[Value] = [row["label"]]
@@ -81,14 +92,15 @@ def _table_sheets(prefix: str, content: dict[str, Any]) -> list[Sheet]:
                     "–" if figures[k] is None else figures[k] for k in ("measured", "mean_change", "share_improved")
                 ]
             prows.append(values)
-        sheets.append(Sheet(f"{prefix}Progression", header, prows))
+        sheets.append(Sheet(f"{prefix}{_('Progression')}", header, prows))
     if content.get("narrative"):
-        sheets.append(Sheet(f"{prefix}Verksamhetsberättelse", ["Verksamhetsberättelse"], [[content["narrative"]]]))
+        narrative = _("Verksamhetsberättelse")
+        sheets.append(Sheet(f"{prefix}{narrative}", [narrative], [[content["narrative"]]]))
     return sheets
 
 
 def content_xlsx(content: dict[str, Any]) -> bytes:
-    return workbook_bytes(_table_sheets("", content), empty_message=NOTHING_DELIVERED)
+    return workbook_bytes(_table_sheets("", content), empty_message=str(NOTHING_DELIVERED))
 
 
 def report_xlsx(report: dict[str, Any]) -> bytes:
@@ -97,9 +109,9 @@ def report_xlsx(report: dict[str, Any]) -> bytes:
         if section["content"] is not None:
             sheets += _table_sheets(f"{section['name'][:3].upper()} ", section["content"])
     if report.get("total"):
-        sheets = _table_sheets("Förbundet ", report["total"]) + sheets
+        sheets = _table_sheets(_("Förbundet") + " ", report["total"]) + sheets
     # lib.spreadsheet makes the titles valid and unique.
-    return workbook_bytes(sheets, empty_message=NOTHING_DELIVERED)
+    return workbook_bytes(sheets, empty_message=str(NOTHING_DELIVERED))
 
 
 def report_csv(report: dict[str, Any]) -> bytes:
@@ -109,12 +121,13 @@ def report_csv(report: dict[str, Any]) -> bytes:
     parts = []
     if report.get("total"):
         parts.append(f"{report['kind_title']} – {report['period_label']}\n\n".encode())
-        parts.append(f"Förbundet ({', '.join(report['total'].get('unit_names', []))})\n".encode())
+        names = ", ".join(report["total"].get("unit_names", []))
+        parts.append((_("Förbundet (%(names)s)") % {"names": names} + "\n").encode())
         parts.append(content_csv(report["total"]).removeprefix(b"\xef\xbb\xbf"))
     for section in report["sections"]:
         parts.append(f"{section['name']}\n".encode())
         if section["content"] is None:
-            parts.append(b"Ej publicerad.\n\n")
+            parts.append((_("Ej publicerad.") + "\n\n").encode())
         else:
             parts.append(content_csv(section["content"]).removeprefix(b"\xef\xbb\xbf"))
     if not report["sections"] and not report.get("total"):
@@ -134,7 +147,7 @@ def _pdf(template: str, context: dict[str, Any]) -> bytes:
 
 def content_pdf(content: dict[str, Any], user: Any = None) -> bytes:
     """`user`: who downloads it, the letterhead's handläggare (none from the command line)."""
-    return _pdf("activera/report_print.html", {"report": None, "content": content, "handlaggare": user})
+    return _pdf("activera/report_print.html", {"report": None, "content": localised(content), "handlaggare": user})
 
 
 def report_pdf(report: dict[str, Any], user: Any = None) -> bytes:

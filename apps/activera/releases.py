@@ -28,10 +28,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lib.participation import tertial_bounds
-from lib.swedish import MONTHS
 
 from .due import due_header
 from .figures import RawTable as Raw
@@ -46,17 +47,41 @@ from .reports import (
     violence_counts,
 )
 
-TERTIAL_MONTHS = {1: "januari–april", 2: "maj–augusti", 3: "september–december"}
+TERTIAL_MONTHS = {
+    1: gettext_lazy("januari–april"),
+    2: gettext_lazy("maj–augusti"),
+    3: gettext_lazy("september–december"),
+}
+# Month names as a period is named in running text ("mars 2026"), in the reader's language.
+MONTHS = (
+    gettext_lazy("januari"),
+    gettext_lazy("februari"),
+    gettext_lazy("mars"),
+    gettext_lazy("april"),
+    gettext_lazy("maj"),
+    gettext_lazy("juni"),
+    gettext_lazy("juli"),
+    gettext_lazy("augusti"),
+    gettext_lazy("september"),
+    gettext_lazy("oktober"),
+    gettext_lazy("november"),
+    gettext_lazy("december"),
+)
 
 
 def period_label(kind: str, year: int, period: int) -> str:
+    """The period in words, in the active language (stored contents hold the Swedish)."""
     if kind == DeliveryKind.MONTHLY:
-        return f"{MONTHS[period - 1]} {year}"
+        return _("%(month)s %(year)s") % {"month": MONTHS[period - 1], "year": year}
     if kind == DeliveryKind.TERTIAL:
-        return f"tertial {period} {year} ({TERTIAL_MONTHS[period]})"
+        return _("tertial %(period)s %(year)s (%(months)s)") % {
+            "period": period,
+            "year": year,
+            "months": TERTIAL_MONTHS[period],
+        }
     if kind == DeliveryKind.INTERIM:
-        return f"januari–augusti {year}"
-    return f"helåret {year}"
+        return _("januari–augusti %(year)s") % {"year": year}
+    return _("helåret %(year)s") % {"year": year}
 
 
 def period_dates(kind: str, year: int, period: int) -> tuple[datetime.date, datetime.date]:
@@ -241,7 +266,15 @@ def period_release(
 ) -> ForbundRelease | None:
     """Publish the period's delivered, unpublished deliveries (and, the first time, the förbund's
     sum over them), deciding suppression jointly with everything already published. Call inside
-    a transaction that holds the programme's lock (`lock_programme`)."""
+    a transaction that holds the programme's lock (`lock_programme`). What is stored is in the
+    source language (Swedish), whoever's request publishes it."""
+    with translation.override("sv"):
+        return _period_release(programme=programme, kind=kind, year=year, period=period, closed_by=closed_by)
+
+
+def _period_release(
+    *, programme: Programme, kind: str, year: int, period: int, closed_by: Any = None
+) -> ForbundRelease | None:
     pending = list(
         Delivery.objects.filter(
             programme_unit__programme=programme, kind=kind, year=year, period=period, released_at__isnull=True

@@ -28,7 +28,6 @@ from .models import (
     EducationLevel,
     Enrolment,
     ExitReason,
-    Gender,
     IncomeSource,
     Measurement,
     OccupationAfter,
@@ -39,9 +38,6 @@ from .models import (
     ViolenceAnswer,
     ViolenceTally,
 )
-
-GENDER_LABELS = {g.value: str(g.label) for g in Gender}
-
 
 # --- Monthly referrals ------------------------------------------------------------------------
 

@@ -48,7 +48,7 @@ def get_referral_for_user(user: User, pk: int) -> Referral:
     try:
         return referrals_for_user(user).get(pk=pk)
     except Referral.DoesNotExist as exc:
-        raise Http404("Anmälan finns inte.") from exc
+        raise Http404(_("Anmälan finns inte.")) from exc
 
 
 def enrolments_for_user(user: User) -> QuerySet[Enrolment]:
@@ -71,7 +71,7 @@ def get_enrolment_for_user(user: User, code: str) -> Enrolment:
             .get(code=code.strip().upper())
         )
     except Enrolment.DoesNotExist as exc:
-        raise Http404("Deltagaren finns inte.") from exc
+        raise Http404(_("Deltagaren finns inte.")) from exc
 
 
 def received_referrals(user: User) -> QuerySet[Referral]:

@@ -77,7 +77,7 @@ from .services import (
 def _programme() -> Programme:
     programme = Programme.objects.select_related("forbund").order_by("pk").first()
     if programme is None:
-        raise Http404("Inget program är inläst.")
+        raise Http404(gettext("Inget program är inläst."))
     return programme
 
 
@@ -191,7 +191,9 @@ def referral_create(request: HttpRequest) -> HttpResponse:
             ),
         )
         if submitted.saved:
-            messages.success(request, f"Anmälan {submitted.value.receipt_number} är registrerad.")
+            messages.success(
+                request, gettext("Anmälan %(number)s är registrerad.") % {"number": submitted.value.receipt_number}
+            )
             return redirect("activera:referral", referral_id=submitted.value.pk)
     return render(request, "activera/referral_create.html", {"form": form})
 
@@ -224,7 +226,9 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
                 ),
             )
             if accepted.saved:
-                messages.success(request, f"Deltagaren är inskriven med koden {accepted.value.code}.")
+                messages.success(
+                    request, gettext("Deltagaren är inskriven med koden %(code)s.") % {"code": accepted.value.code}
+                )
                 return redirect("activera:participant", participant_code=accepted.value.code)
         else:
             decline_form = DeclineForm(request.POST)
@@ -239,7 +243,7 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
                 ),
             )
             if declined.saved:
-                messages.success(request, "Anmälan är avslutad.")
+                messages.success(request, gettext("Anmälan är avslutad."))
                 return redirect("activera:home")
     referral_view_record(actor=user, referral=referral, context=audit_context(request))
     criteria = [
@@ -528,8 +532,9 @@ def participant_exit_pdf(request: HttpRequest, participant_code: str) -> HttpRes
     context = _participant_context(request, participant_code)
     enrolment: Enrolment = context["enrolment"]
     if enrolment.exit_date is None:
-        raise Http404("Deltagaren är inte utskriven.")
-    html = render_to_string("activera/exit_document.html", context)
+        raise Http404(gettext("Deltagaren är inte utskriven."))
+    # The letterhead's handläggare is the person who makes the document (the leader is named in it).
+    html = render_to_string("activera/exit_document.html", {**context, "handlaggare": user})
     exit_document_export_record(actor=user, enrolment=enrolment, context=audit_context(request))
     response = HttpResponse(bytes(HTML(string=html).write_pdf()), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="avslut-{enrolment.code}.pdf"'

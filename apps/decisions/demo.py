@@ -1,5 +1,6 @@
 """A realistic, generated decision register for the demo (development only)."""
 
+# i18n: data module
 from __future__ import annotations
 
 import datetime

@@ -5,6 +5,7 @@ The fields and their order follow IVO's individual report (Rapportuppgifter, Upp
 individen, Uppgifter om beslutet; docs/decisions.md lists them with their sources). The person is
 never named by the personnummer: IVO takes the birth date and four characters (IvoPersonCode)."""
 
+# i18n: swedish-document (addressed to an authority: Swedish by the Language Act 10 §)
 from __future__ import annotations
 
 import datetime
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.context import AuditContext
@@ -237,6 +240,11 @@ def _entries(
 def ivo_reports(report: QuarterlyReport) -> list[IvoReport]:
     """One individual report per row of the quarterly report. The identifiers must have been
     assigned (ivo_codes_assign, done when a report is computed)."""
+    with translation.override("sv"):
+        return _ivo_reports(report)
+
+
+def _ivo_reports(report: QuarterlyReport) -> list[IvoReport]:
     rows = list(
         report.rows.select_related("decision__person__municipality", "decision__decision_type", "decision__legal_basis")
         .prefetch_related("decision__offers", "decision__events")
@@ -256,6 +264,12 @@ def ivo_reports(report: QuarterlyReport) -> list[IvoReport]:
 
 
 def ivo_json(report: QuarterlyReport) -> list[dict[str, Any]]:
+    """IVO's individual reports as JSON, in Swedish whatever the user's language."""
+    with translation.override("sv"):
+        return _ivo_json(report)
+
+
+def _ivo_json(report: QuarterlyReport) -> list[dict[str, Any]]:
     return [
         {
             "reference": item.row.reference,
@@ -275,6 +289,12 @@ def ivo_json(report: QuarterlyReport) -> list[dict[str, Any]]:
 
 
 def ivo_xlsx(report: QuarterlyReport) -> bytes:
+    """IVO's individual reports as XLSX, in Swedish whatever the user's language."""
+    with translation.override("sv"):
+        return _ivo_xlsx(report)
+
+
+def _ivo_xlsx(report: QuarterlyReport) -> bytes:
     header = [*FIELD_LABELS, "Kommunens referens (anges inte till IVO)", "Inrapporterad i e-tjänsten"]
     body: list[list[Value]] = [
         [*(item.fields[label] for label in FIELD_LABELS), item.row.reference, item.entered_text]
@@ -287,7 +307,7 @@ def ivo_xlsx(report: QuarterlyReport) -> bytes:
 
 
 def _require_manage(actor: User | None, municipality: Organisation) -> None:
-    require_municipality(actor, municipality, refusal="Du får inte rapportera till IVO för den kommunen.")
+    require_municipality(actor, municipality, refusal=_("Du får inte rapportera till IVO för den kommunen."))
 
 
 def _audit_entry(actor: User | None, entry: IvoEntry, context: AuditContext | None, **details: object) -> None:
@@ -314,14 +334,16 @@ def _check_entered_on(
 ) -> None:
     if entered_on is None:
         raise ValidationFailed(
-            "Ange datum.", fields={"entered_on": ["Ange datumet då rapporten lämnades i e-tjänsten."]}
+            _("Ange datum."), fields={"entered_on": [_("Ange datumet då rapporten lämnades i e-tjänsten.")]}
         )
     if entered_on > today:
-        raise ValidationFailed("Fel datum.", fields={"entered_on": ["Datumet kan inte ligga i framtiden."]})
+        raise ValidationFailed(_("Fel datum."), fields={"entered_on": [_("Datumet kan inte ligga i framtiden.")]})
     if not_before is not None and entered_on < not_before:
         raise ValidationFailed(
-            "Fel datum.",
-            fields={"entered_on": [f"Rapporten kan inte ha lämnats före {not_before.isoformat()}."]},
+            _("Fel datum."),
+            fields={
+                "entered_on": [_("Rapporten kan inte ha lämnats före %(date)s.") % {"date": not_before.isoformat()}]
+            },
         )
 
 
@@ -337,7 +359,9 @@ def ivo_entry_record(
     """Record that the individual report of `row` has been entered in IVO's e-service."""
     _require_manage(actor, report.municipality)
     if row.report_id != report.pk:
-        raise ValidationFailed("Raden hör inte till rapporten.", fields={"row": ["Välj en rad i den här rapporten."]})
+        raise ValidationFailed(
+            _("Raden hör inte till rapporten."), fields={"row": [_("Välj en rad i den här rapporten.")]}
+        )
     closure = row.section == Section.EXECUTED_OR_ENDED or row.closed
     _check_entered_on(
         entered_on,
@@ -353,8 +377,8 @@ def ivo_entry_record(
         earlier = same.filter(report=report).first() or (same.filter(closure=True).first() if closure else None)
         if earlier is not None:
             raise Conflict(
-                f"Individrapporten för {row.reference} är redan inrapporterad i IVO:s e-tjänst "
-                f"({earlier.entered_on.isoformat()})."
+                _("Individrapporten för %(reference)s är redan inrapporterad i IVO:s e-tjänst (%(date)s).")
+                % {"reference": row.reference, "date": earlier.entered_on.isoformat()}
             )
         entry = IvoEntry.objects.create(
             municipality=report.municipality,
@@ -412,10 +436,10 @@ def ivo_closure_record(
         due = closures_to_report(decision)
         if not due:
             raise ValidationFailed(
-                "Inget att rapportera.",
+                _("Inget att rapportera."),
                 fields={
                     "entered_on": [
-                        "Beslutet har ingen väntan som rapporterats till IVO och sedan verkställts eller avslutats."
+                        _("Beslutet har ingen väntan som rapporterats till IVO och sedan verkställts eller avslutats.")
                     ]
                 },
             )

@@ -4,6 +4,7 @@ the nämnd's scope (see the appendix), Statistik för kvartalen, the council's s
 Ekonomisk bedömning, Förslag till beslut, Beslutet ska skickas till, and the signatures:
 förvaltningschef, handläggare, godkännare."""
 
+# i18n: swedish-document (addressed to an authority: Swedish by the Language Act 10 §)
 from __future__ import annotations
 
 import datetime
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from apps.organisations.letterhead import letterhead_for
 from apps.organisations.models import Organisation, OrganisationKind
@@ -86,6 +88,11 @@ def proposal(report: QuarterlyReport, committee: str = "Socialnämnden") -> str:
 
 def case_context(report: QuarterlyReport) -> dict[str, Any]:
     """What the tjänsteskrivelse and the protokollsutdrag both say about the case."""
+    with translation.override("sv"):
+        return _case_context(report)
+
+
+def _case_context(report: QuarterlyReport) -> dict[str, Any]:
     settings = committee_settings_of(report.municipality)
     stats = year_tables(report.municipality, report.year, include=report if not report.is_submitted else None)
     council: CouncilTable = report_council_table(report)
@@ -198,6 +205,12 @@ def add_appendix(document: Any, context: dict[str, Any]) -> None:
 
 
 def memo_docx(report: QuarterlyReport, fields: MemoFields) -> bytes:
+    """The tjänsteskrivelse as DOCX, in Swedish whatever the user's language (Language Act 10 §)."""
+    with translation.override("sv"):
+        return _memo_docx(report, fields)
+
+
+def _memo_docx(report: QuarterlyReport, fields: MemoFields) -> bytes:
     from docx import Document
 
     from apps.core.docx_letterhead import add_letterhead
@@ -233,6 +246,12 @@ def memo_docx(report: QuarterlyReport, fields: MemoFields) -> bytes:
 
 
 def memo_pdf(report: QuarterlyReport, fields: MemoFields) -> bytes:
+    """The tjänsteskrivelse as PDF, in Swedish whatever the user's language."""
+    with translation.override("sv"):
+        return _memo_pdf(report, fields)
+
+
+def _memo_pdf(report: QuarterlyReport, fields: MemoFields) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string("decisions/memo_print.html", memo_context(report, fields))

@@ -3,6 +3,7 @@ paragraph, the arbetsutskott's date), Insyn makes the protokollsutdrag (§ …, 
 till, as seed 002's) and records that it was sent to the council and the auditors. Also the
 nämnd's own data that the documents print (scope, signatures)."""
 
+# i18n: swedish-document (addressed to an authority: Swedish by the Language Act 10 §)
 from __future__ import annotations
 
 import datetime
@@ -11,6 +12,9 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import User
 from apps.audit.context import AuditContext
@@ -26,7 +30,7 @@ from .services.common import audit_report, local_today, require_municipality
 
 
 def _require(actor: User | None, municipality: Organisation) -> None:
-    require_municipality(actor, municipality, refusal="Du får inte registrera nämndens beslut i den kommunen.")
+    require_municipality(actor, municipality, refusal=_("Du får inte registrera nämndens beslut i den kommunen."))
 
 
 def _audit(actor: User | None, report: QuarterlyReport, context: AuditContext | None, **details: object) -> None:
@@ -63,10 +67,10 @@ def committee_settings_save(
     }
     errors = FieldProblems()
     if not values["committee_name"]:
-        errors["committee_name"] = ["Ange nämndens namn."]
+        errors["committee_name"] = [_("Ange nämndens namn.")]
     if not values["manager_title"]:
-        errors["manager_title"] = ["Ange förvaltningschefens titel."]
-    errors.raise_if_any("Nämndens uppgifter kunde inte sparas.")
+        errors["manager_title"] = [_("Ange förvaltningschefens titel.")]
+    errors.raise_if_any(_("Nämndens uppgifter kunde inte sparas."))
     with transaction.atomic():
         settings, _created = CommitteeSettings.objects.update_or_create(municipality=municipality, defaults=values)
         audit_record(
@@ -85,7 +89,9 @@ def committee_decision_of(report: QuarterlyReport) -> CommitteeDecision | None:
     return CommitteeDecision.objects.filter(report=report).select_related("recorded_by", "dispatched_by").first()
 
 
-NOT_SUBMITTED = "Lämna in rapporten innan nämndens beslut registreras: nämnden beslutar om en fryst rapport."
+NOT_SUBMITTED = gettext_lazy(
+    "Lämna in rapporten innan nämndens beslut registreras: nämnden beslutar om en fryst rapport."
+)
 
 
 def committee_decision_date_errors(
@@ -101,19 +107,21 @@ def committee_decision_date_errors(
     errors = FieldProblems()
     if decided_on is not None:
         if decided_on > today:
-            errors["decided_on"] = ["Sammanträdesdatumet kan inte ligga i framtiden."]
+            errors["decided_on"] = [_("Sammanträdesdatumet kan inte ligga i framtiden.")]
         elif decided_on < report.as_of:
             errors["decided_on"] = [
-                f"Nämnden kan inte ha beslutat före rapporteringstillfället {report.as_of.isoformat()}."
+                _("Nämnden kan inte ha beslutat före rapporteringstillfället %(date)s.")
+                % {"date": report.as_of.isoformat()}
             ]
     if working_committee_on is not None:
         if decided_on is not None and working_committee_on > decided_on:
             errors["working_committee_on"] = [
-                f"Arbetsutskottet sammanträder före nämnden (nämnden: {decided_on.isoformat()})."
+                _("Arbetsutskottet sammanträder före nämnden (nämnden: %(date)s).") % {"date": decided_on.isoformat()}
             ]
         elif working_committee_on < report.as_of:
             errors["working_committee_on"] = [
-                f"Arbetsutskottet kan inte ha berett ärendet före rapporteringstillfället {report.as_of.isoformat()}."
+                _("Arbetsutskottet kan inte ha berett ärendet före rapporteringstillfället %(date)s.")
+                % {"date": report.as_of.isoformat()}
             ]
     return errors
 
@@ -133,22 +141,23 @@ def committee_decision_record(
     """Record (or correct, until it is dispatched) the nämnd's decision on a submitted report."""
     _require(actor, report.municipality)
     if not report.is_submitted:
-        raise Conflict(NOT_SUBMITTED)
+        raise Conflict(str(NOT_SUBMITTED))
     errors = committee_decision_date_errors(
         report, decided_on=decided_on, working_committee_on=working_committee_on, today=today
     )
     if paragraph < 1:
-        errors["paragraph"] = ["Paragrafen är ett heltal från 1."]
+        errors["paragraph"] = [_("Paragrafen är ett heltal från 1.")]
     if not diary_number.strip():
-        errors["diary_number"] = ["Ange diarienummer."]
+        errors["diary_number"] = [_("Ange diarienummer.")]
     if not decision_text.strip():
-        errors["decision_text"] = ["Skriv nämndens beslut."]
-    errors.raise_if_any("Nämndens beslut kunde inte sparas.")
+        errors["decision_text"] = [_("Skriv nämndens beslut.")]
+    errors.raise_if_any(_("Nämndens beslut kunde inte sparas."))
     with transaction.atomic():
         existing = CommitteeDecision.objects.select_for_update().filter(report=report).first()
         if existing is not None and existing.dispatched_on is not None:
             raise Conflict(
-                f"Protokollsutdraget expedierades {existing.dispatched_on.isoformat()}; beslutet kan inte ändras."
+                _("Protokollsutdraget expedierades %(date)s; beslutet kan inte ändras.")
+                % {"date": existing.dispatched_on.isoformat()}
             )
         values = {
             "decided_on": decided_on,
@@ -168,7 +177,7 @@ def committee_decision_record(
                     existing.save()
                     decision = existing
         except IntegrityError as exc:
-            raise Conflict("Nämndens beslut registrerades samtidigt av någon annan; ladda om sidan.") from exc
+            raise Conflict(_("Nämndens beslut registrerades samtidigt av någon annan; ladda om sidan.")) from exc
         _audit(
             actor,
             report,
@@ -194,17 +203,22 @@ def committee_decision_dispatch(
     with transaction.atomic():
         decision = CommitteeDecision.objects.select_for_update().filter(report=report).first()
         if decision is None:
-            raise Conflict("Registrera nämndens beslut först; sedan kan protokollsutdraget expedieras.")
+            raise Conflict(_("Registrera nämndens beslut först; sedan kan protokollsutdraget expedieras."))
         if decision.dispatched_on is not None:
-            raise Conflict(f"Protokollsutdraget är redan expedierat {decision.dispatched_on.isoformat()}.")
+            raise Conflict(
+                _("Protokollsutdraget är redan expedierat %(date)s.") % {"date": decision.dispatched_on.isoformat()}
+            )
         if dispatched_on > (today or local_today()):
-            raise ValidationFailed("Fel datum.", fields={"dispatched_on": ["Datumet kan inte ligga i framtiden."]})
+            raise ValidationFailed(
+                _("Fel datum."), fields={"dispatched_on": [_("Datumet kan inte ligga i framtiden.")]}
+            )
         if dispatched_on < decision.decided_on:
             raise ValidationFailed(
-                "Fel datum.",
+                _("Fel datum."),
                 fields={
                     "dispatched_on": [
-                        f"Beslutet kan inte expedieras före sammanträdet {decision.decided_on.isoformat()}."
+                        _("Beslutet kan inte expedieras före sammanträdet %(date)s.")
+                        % {"date": decision.decided_on.isoformat()}
                     ]
                 },
             )
@@ -239,6 +253,12 @@ def minutes_context(report: QuarterlyReport, decision: CommitteeDecision) -> dic
 
 
 def minutes_docx(report: QuarterlyReport, decision: CommitteeDecision) -> bytes:
+    """The protokollsutdrag as DOCX, in Swedish whatever the user's language (Language Act 10 §)."""
+    with translation.override("sv"):
+        return _minutes_docx(report, decision)
+
+
+def _minutes_docx(report: QuarterlyReport, decision: CommitteeDecision) -> bytes:
     from docx import Document
 
     from apps.core.docx_letterhead import add_letterhead
@@ -270,6 +290,12 @@ def minutes_docx(report: QuarterlyReport, decision: CommitteeDecision) -> bytes:
 
 
 def minutes_pdf(report: QuarterlyReport, decision: CommitteeDecision) -> bytes:
+    """The protokollsutdrag as PDF, in Swedish whatever the user's language."""
+    with translation.override("sv"):
+        return _minutes_pdf(report, decision)
+
+
+def _minutes_pdf(report: QuarterlyReport, decision: CommitteeDecision) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string("decisions/minutes_print.html", minutes_context(report, decision))

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ForbundConfig(AppConfig):
     name = "apps.forbund"
     label = "forbund"
-    verbose_name = "Samordningsförbundets ekonomi och uppföljning"
+    verbose_name = _("Samordningsförbundets ekonomi och uppföljning")
 
     def ready(self) -> None:
         from apps.activera.due import register_due_date_provider, register_due_provider

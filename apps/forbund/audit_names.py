@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from apps.audit.naming import register_labeller
 
 from .models import Agreement, Budget, BudgetLine, Invoice
@@ -16,7 +18,10 @@ def invoices(pks: list[int]) -> dict[int, str]:
     rows = Invoice.objects.filter(pk__in=pks).values_list(
         "pk", "tertial", "agreement__year", "agreement__programme_unit__unit__name"
     )
-    return {pk: f"tertial {tertial} {year}, {name}" for pk, tertial, year, name in rows}
+    return {
+        pk: _("tertial %(tertial)s %(year)s, %(name)s") % {"tertial": tertial, "year": year, "name": name}
+        for pk, tertial, year, name in rows
+    }
 
 
 def budgets(pks: list[int]) -> dict[int, str]:
@@ -26,7 +31,7 @@ def budgets(pks: list[int]) -> dict[int, str]:
 
 def budget_lines(pks: list[int]) -> dict[int, str]:
     rows = BudgetLine.objects.filter(pk__in=pks).values_list("pk", "label", "budget__year")
-    return {pk: f"{label} (budget {year})" for pk, label, year in rows}
+    return {pk: _("%(label)s (budget %(year)s)") % {"label": label, "year": year} for pk, label, year in rows}
 
 
 def register() -> None:

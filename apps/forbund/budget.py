@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from django.utils.translation import gettext as _
+
 from apps.organisations.models import Organisation, OrganisationKind
 from lib.money import apportion
 
@@ -66,12 +68,14 @@ def financing(
     """Finsamlagen 5 §: the state pays half, the region a quarter and the municipalities together
     a quarter, split between them by population. The state's half is the allocation as entered;
     the other half is apportioned in one pass, so the whole adds up to exactly twice the allocation."""
-    population_total = sum(p for _, p in populations)
-    weights = [Fraction(1, 2)] + [Fraction(p, 2 * population_total) for _, p in populations]
+    population_total = sum(p for _member, p in populations)
+    weights = [Fraction(1, 2)] + [Fraction(p, 2 * population_total) for _member, p in populations]
     region_amount, *municipal_amounts = apportion(state_allocation, weights)
     return Financing(
-        state=Contribution(state_member, "Staten (Försäkringskassan)", "1/2", state_allocation),
-        region=Contribution(region_member, region_member.name if region_member else "Regionen", "1/4", region_amount),
+        state=Contribution(state_member, _("Staten (Försäkringskassan)"), "1/2", state_allocation),
+        region=Contribution(
+            region_member, region_member.name if region_member else _("Regionen"), "1/4", region_amount
+        ),
         municipalities=[
             Contribution(
                 member, member.name, f"1/4 × {population:,}/{population_total:,}".replace(",", " "), amount, population

@@ -12,16 +12,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.dates import MONTHS
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from apps.activera.delivery_selectors import programme_of
 from apps.activera.models import DeliveryKind, Gender, ReferringParty
-from apps.activera.releases import MONTHS, released_period, unit_label
+from apps.activera.releases import released_period, unit_label
 from apps.organisations.models import Organisation
 
 from .models import Agreement
 
-GENDER_LABELS = [str(g.label) for g in Gender]
-NOT_DELIVERED = "ej publicerad"
-FORBUND = "Förbundet"
+NOT_DELIVERED = gettext_lazy("ej publicerad")
+FORBUND = gettext_lazy("Förbundet")
+
+
+def _gender_labels() -> list[str]:
+    return [str(g.label) for g in Gender]
 
 
 @dataclass
@@ -65,9 +73,9 @@ def _progression_parts(progression: dict[str, Any]) -> list[dict[str, Any]]:
     """The progression as three plain tables (measured, mean change, share improved)."""
     parts = []
     for name, title in (
-        ("measured", "Progression: mätta minst två gånger"),
-        ("mean_change", "Progression: medelförändring"),
-        ("share_improved", "Progression: andel som förbättrats"),
+        ("measured", _("Progression: mätta minst två gånger")),
+        ("mean_change", _("Progression: medelförändring")),
+        ("share_improved", _("Progression: andel som förbättrats")),
     ):
         parts.append(
             {
@@ -100,15 +108,15 @@ def deliveries_side_by_side(*, forbund: Organisation, kind: str, year: int, peri
         for unit, delivery in released:
             executors.append({"name": unit_label(unit), "delivery": delivery})
             contents.append((unit_label(unit), delivery.content if delivery else None))
-        contents.append((FORBUND, total.content if total else None))
+        contents.append((str(FORBUND), total.content if total else None))
     template = next((c for _name, c in contents if c is not None), None)
     tables: list[WideTable] = []
     if template is not None:
         for index, part in enumerate(_parts(template)):
             has_row_totals = part.get("row_totals") is not None
             has_column_totals = part.get("column_totals") is not None
-            columns = [*part["columns"], *(["Totalt"] if has_row_totals else [])]
-            labels = [*part["rows"], *(["Totalt"] if has_column_totals else [])]
+            columns = [*part["columns"], *([_("Totalt")] if has_row_totals else [])]
+            labels = [*part["rows"], *([_("Totalt")] if has_column_totals else [])]
             rows: list[list[Any]] = [[] for _ in labels]
             groups = []
             for name, content in contents:
@@ -137,7 +145,8 @@ def referrals_by_month(*, forbund: Organisation, year: int) -> list[WideTable]:
     """From the released monthly deliveries: per month, and per referring party over the year, by
     gender, each municipality side by side and the förbund's sum."""
     programme = programme_of(forbund)
-    columns = [*GENDER_LABELS, "Totalt"]
+    columns = [*_gender_labels(), _("Totalt")]
+    forbund_name = str(FORBUND)
     genders = [g.value for g in Gender]
     parties = list(ReferringParty)
     months: dict[int, tuple[list[Any], Any]] = {}
@@ -151,11 +160,11 @@ def referrals_by_month(*, forbund: Organisation, year: int) -> list[WideTable]:
             for unit, _delivery in executors:
                 seen.setdefault(unit_label(unit), None)
         names = list(seen)
-    groups = [Group(name, columns) for name in names] + [Group(FORBUND, columns)]
+    groups = [Group(name, columns) for name in names] + [Group(forbund_name, columns)]
 
     def content_of(month: int, name: str) -> dict[str, Any] | None:
         executors, total = months.get(month, ([], None))
-        if name == FORBUND:
+        if name == forbund_name:
             return total.content if total else None
         for unit, delivery in executors:
             if unit_label(unit) == name:
@@ -188,19 +197,19 @@ def referrals_by_month(*, forbund: Organisation, year: int) -> list[WideTable]:
     return [
         WideTable(
             "referrals_month",
-            f"Intresseanmälningar per månad och kön {year}",
+            _("Intresseanmälningar per månad och kön %(year)s") % {"year": year},
             groups,
-            [f"{MONTHS[m - 1].capitalize()} {year}" for m in range(1, 13)],
+            [f"{capfirst(MONTHS[m])} {year}" for m in range(1, 13)],
             month_rows,
-            note="– = månaden är inte publicerad, eller ett litet antal som inte visas.",
+            note=_("– = månaden är inte publicerad, eller ett litet antal som inte visas."),
         ),
         WideTable(
             "referrals_party",
-            f"Intresseanmälningar per initierande part och kön {year}",
+            _("Intresseanmälningar per initierande part och kön %(year)s") % {"year": year},
             groups,
             [str(p.label) for p in parties],
             party_rows,
-            note="Summerat över de publicerade månaderna; – där någon av månaderna har ett dolt antal.",
+            note=_("Summerat över de publicerade månaderna; – där någon av månaderna har ett dolt antal."),
         ),
     ]
 
@@ -211,20 +220,26 @@ def places_used(*, forbund: Organisation, year: int) -> WideTable:
     programme = programme_of(forbund)
     agreements = {a.programme_unit_id: a for a in Agreement.objects.filter(forbund=forbund, year=year)}
     columns = [
-        "Avtalade platser",
-        *GENDER_LABELS,
-        "Deltagare totalt",
-        "Högsta antal samtidigt",
-        "Andel av platserna (%)",
-        "Underlag",
+        _("Avtalade platser"),
+        *_gender_labels(),
+        _("Deltagare totalt"),
+        _("Högsta antal samtidigt"),
+        _("Andel av platserna (%)"),
+        _("Underlag"),
     ]
     labels: list[str] = []
     rows: list[list[Any]] = []
     if programme is None:
-        return WideTable("places_used", f"Platser: avtalade och använda {year}", [Group("", columns)], labels, rows)
+        return WideTable(
+            "places_used",
+            _("Platser: avtalade och använda %(year)s") % {"year": year},
+            [Group("", columns)],
+            labels,
+            rows,
+        )
     annual = released_period(programme, DeliveryKind.ANNUAL, year, 0)
     interim = released_period(programme, DeliveryKind.INTERIM, year, 0)
-    basis = {DeliveryKind.ANNUAL: "helår", DeliveryKind.INTERIM: "delår jan–aug"}
+    basis = {DeliveryKind.ANNUAL: _("helår"), DeliveryKind.INTERIM: _("delår jan–aug")}
 
     def figures(content: dict[str, Any]) -> tuple[list[Any], Any, Any]:
         tables = {t["key"]: t for t in content["tables"]}
@@ -239,15 +254,15 @@ def places_used(*, forbund: Organisation, year: int) -> WideTable:
             (delivery, DeliveryKind.ANNUAL) if delivery else (interim_by_unit.get(unit), DeliveryKind.INTERIM)
         )
         if chosen is None:
-            rows.append([agreed, None, None, None, None, None, None, NOT_DELIVERED])
+            rows.append([agreed, None, None, None, None, None, None, str(NOT_DELIVERED)])
             continue
         active, total, concurrent = figures(chosen.content)
         share = round(100 * total / agreed) if agreed and total is not None else None
         rows.append([agreed, *active, total, concurrent, share, basis[kind]])
     release, kind = (annual[1], DeliveryKind.ANNUAL) if annual[1] else (interim[1], DeliveryKind.INTERIM)
-    labels.append(FORBUND)
+    labels.append(str(FORBUND))
     if release is None:
-        rows.append([None, None, None, None, None, None, None, NOT_DELIVERED])
+        rows.append([None, None, None, None, None, None, None, str(NOT_DELIVERED)])
     else:
         included = {d.programme_unit_id for d in release.deliveries.all()}
         agreed_total = sum(a.places for unit_id, a in agreements.items() if unit_id in included)
@@ -256,11 +271,11 @@ def places_used(*, forbund: Organisation, year: int) -> WideTable:
         rows.append([agreed_total, *active, total, concurrent, share, basis[kind]])
     return WideTable(
         "places_used",
-        f"Platser: avtalade och använda {year}",
+        _("Platser: avtalade och använda %(year)s") % {"year": year},
         [Group("", columns)],
         labels,
         rows,
-        note=(
+        note=_(
             "Deltagare under året enligt den publicerade leveransen. Förbundets rad avser de utförare som ingår "
             "i förbundets summa, och andelen räknas mot deras avtalade platser."
         ),

@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.access import current_user, page
@@ -93,7 +95,10 @@ def forbund_period_close(request: HttpRequest) -> HttpResponse:
     except InsynError as exc:
         messages.error(request, error_text(exc))
     else:
-        messages.success(request, f"{period_label(kind, year, period).capitalize()} är sammanställd och publicerad.")
+        messages.success(
+            request,
+            _("%(period)s är sammanställd och publicerad.") % {"period": capfirst(period_label(kind, year, period))},
+        )
     return redirect("forbund:deliveries")
 
 
@@ -110,7 +115,7 @@ def forbund_statistics(request: HttpRequest) -> HttpResponse:
     default_kind, default_year = _default_period(programme)
     kind = request.GET.get("kind") or default_kind
     if kind not in (DeliveryKind.INTERIM, DeliveryKind.ANNUAL):
-        return bad_request(request, reason="Välj period: interim (januari–augusti) eller annual (helår).")
+        return bad_request(request, reason=_("Välj period: interim (januari–augusti) eller annual (helår)."))
     try:
         _kind, year, _period = parse_period(kind, request.GET.get("year") or str(default_year), "0")
     except InsynError as exc:
@@ -123,7 +128,7 @@ def forbund_statistics(request: HttpRequest) -> HttpResponse:
     if fmt == "pdf":
         return download(report_pdf(report, current_user(request)), f"{name}.pdf", "application/pdf")
     if fmt:
-        return bad_request(request, reason="Välj format: xlsx eller pdf.")
+        return bad_request(request, reason=_("Välj format: xlsx eller pdf."))
     overview = []
     for section in report["sections"]:
         content = section["content"]
@@ -174,22 +179,29 @@ def forbund_nns_export(request: HttpRequest) -> HttpResponse:
     release = release_of(programme, "tertial", year, tertial)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([safe_text(f"{programme.forbund.name}: frågor om våld, {period_label('tertial', year, tertial)}")])
+    writer.writerow(
+        [
+            safe_text(
+                _("%(forbund)s: frågor om våld, %(period)s")
+                % {"forbund": programme.forbund.name, "period": period_label("tertial", year, tertial)}
+            )
+        ]
+    )
     if release is None:
-        writer.writerow(["Tertialen är inte publicerad än: inga inlämnade leveranser att redovisa."])
+        writer.writerow([_("Tertialen är inte publicerad än: inga inlämnade leveranser att redovisa.")])
     else:
         content = release.content
         table = next(t for t in content["tables"] if t["key"] == "violence")
         exact = "violence" in content.get("exact", [])
         writer.writerow(
             [
-                "Exakta antal för förbundet."
+                _("Exakta antal för förbundet.")
                 if exact
-                else "Antalen är skyddade (– = litet antal); exakta antal kunde inte lämnas för perioden."
+                else _("Antalen är skyddade (– = litet antal); exakta antal kunde inte lämnas för perioden.")
             ]
         )
-        writer.writerow([safe_text(f"Utförare: {', '.join(content.get('unit_names', []))}")])
-        writer.writerow(["fraga", "frageformulering", *table["column_keys"], "antal_blanketter"])
+        writer.writerow([safe_text(_("Utförare: %(names)s") % {"names": ", ".join(content.get("unit_names", []))})])
+        writer.writerow(["fraga", "frageformulering", *table["column_keys"], "antal_blanketter"])  # i18n: data
         for key, label, cells, total in zip(
             table["row_keys"], table["rows"], table["cells"], table["row_totals"], strict=True
         ):

@@ -2,6 +2,8 @@
 agreements with every executor, invoices at different stages, and deliveries as executors send
 them, most on time and some late or missing (development only)."""
 
+# i18n: data module
+
 from __future__ import annotations
 
 import datetime

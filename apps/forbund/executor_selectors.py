@@ -61,7 +61,7 @@ def get_own_agreement_for_user(user: User, agreement_id: int) -> Agreement:
     try:
         return own_agreements_for_user(user).get(pk=agreement_id)
     except Agreement.DoesNotExist as exc:
-        raise Http404("Överenskommelsen finns inte.") from exc
+        raise Http404(_("Överenskommelsen finns inte.")) from exc
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from lib.money import format_kronor
 from lib.participation import tertial_bounds
@@ -18,7 +19,7 @@ from .models import Invoice
 
 def _cell(value: Any, delivered: bool) -> Value:
     if value is None:
-        return "–" if delivered else NOT_DELIVERED
+        return "–" if delivered else str(NOT_DELIVERED)
     return value
 
 
@@ -26,14 +27,14 @@ def wide_tables_xlsx(tables: Sequence[WideTable]) -> bytes:
     # lib.spreadsheet makes the titles valid and unique.
     sheets = []
     for table in tables:
-        delivered = [g.delivered for g in table.groups for _ in g.columns]
+        delivered = [g.delivered for g in table.groups for _column in g.columns]
         rows: list[list[Value]] = [
             [label, *[_cell(v, d) for v, d in zip(row, delivered, strict=True)]] for label, row in table.body()
         ]
         if table.note:
             rows.append([table.note])
         sheets.append(Sheet(table.title, ["", *table.flat_header], rows))
-    return workbook_bytes(sheets, empty_message="Inga inlämnade leveranser")
+    return workbook_bytes(sheets, empty_message=_("Inga inlämnade leveranser"))
 
 
 def wide_tables_pdf(
@@ -84,19 +85,23 @@ def budget_xlsx(overview: BudgetOverview) -> bytes:
         lines.append([str(group.group.label), None, None])
         for line in group.lines:
             lines.append([line.label, line.amount, line.places])
-        lines.append(["Summa", group.amount, group.places])
+        lines.append([_("Summa"), group.amount, group.places])
     lines += [
         [],
-        ["Medlemmarnas tilldelning", overview.financing.total, None],
-        ["Ny drift, strukturövergripande och individinriktat", -overview.operating_costs, None],
-        ["Utöver tilldelningen (belastar eget kapital)", -overview.equity_costs, None],
-        ["Förändring av eget kapital", overview.equity_change, None],
+        [_("Medlemmarnas tilldelning"), overview.financing.total, None],
+        [_("Ny drift, strukturövergripande och individinriktat"), -overview.operating_costs, None],
+        [_("Utöver tilldelningen (belastar eget kapital)"), -overview.equity_costs, None],
+        [_("Förändring av eget kapital"), overview.equity_change, None],
     ]
     financing: list[list[Value]] = [[c.label, c.share, c.population, c.amount] for c in overview.financing.rows]
-    financing.append(["Summa", "", None, overview.financing.total])
+    financing.append([_("Summa"), "", None, overview.financing.total])
     return workbook_bytes(
         [
-            Sheet(f"Budget {overview.budget.year}", ["Post", "Belopp (kr)", "Platser (ca)"], lines),
-            Sheet("Finansiering", ["Medlem", "Andel", "Folkmängd", "Belopp (kr)"], financing),
+            Sheet(
+                _("Budget %(year)s") % {"year": overview.budget.year},
+                [_("Post"), _("Belopp (kr)"), _("Platser (ca)")],
+                lines,
+            ),
+            Sheet(_("Finansiering"), [_("Medlem"), _("Andel"), _("Folkmängd"), _("Belopp (kr)")], financing),
         ]
     )

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
 
+from apps.accounts.language import language_of
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.audit.models import AuditAction
@@ -24,12 +29,27 @@ from .tracking import Expected, TrackState, expected_deliveries
 DUE_WITHIN_DAYS = 7
 
 
-def _send(user: User, subject: str, template: str, context: dict[str, object]) -> None:
+def _executor_subject(*, overdue: int, due: int) -> str:
+    return _("Insyn: leveranser till förbundet – %(overdue)s försenade, %(due)s inom en vecka") % {
+        "overdue": overdue,
+        "due": due,
+    }
+
+
+def _forbund_subject(*, count: int) -> str:
+    return _("Insyn: %(count)s försenade leveranser från utförarna") % {"count": count}
+
+
+def _send(user: User, subject_of: Callable[[], str], template: str, context: dict[str, object]) -> None:
+    """`subject_of` is called in the recipient's language, as the body is rendered."""
+    with translation.override(language_of(user)):
+        subject = subject_of()
+        body = render_to_string(template, {"user": user, **context})
     with transaction.atomic():
         mail_send(
             recipients=[user.email],
             subject=subject,
-            body=render_to_string(template, {"user": user, **context}),
+            body=body,
         )
         audit_record(
             actor=None,
@@ -74,7 +94,7 @@ def reminders_send(*, today: datetime.date) -> int:
         for user in staff:
             _send(
                 user,
-                f"Insyn: leveranser till förbundet – {len(overdue)} försenade, {len(due)} inom en vecka",
+                partial(_executor_subject, overdue=len(overdue), due=len(due)),
                 "forbund/remind_executor.txt",
                 {"overdue": overdue, "due": due, "today": today},
             )
@@ -92,7 +112,7 @@ def reminders_send(*, today: datetime.date) -> int:
         for user in officers:
             _send(
                 user,
-                f"Insyn: {len(late)} försenade leveranser från utförarna",
+                partial(_forbund_subject, count=len(late)),
                 "forbund/remind_forbund.txt",
                 {"overdue": late, "today": today},
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
@@ -26,14 +27,14 @@ def get_budget_for_user(user: User, budget_id: int) -> Budget:
     try:
         return budgets_for_user(user).get(pk=budget_id)
     except Budget.DoesNotExist as exc:
-        raise Http404("Budgeten finns inte.") from exc
+        raise Http404(_("Budgeten finns inte.")) from exc
 
 
 def get_budget_line_for_user(user: User, budget: Budget, line_id: int) -> BudgetLine:
     try:
         return BudgetLine.objects.get(budget=budget, pk=line_id)
     except BudgetLine.DoesNotExist as exc:
-        raise Http404("Budgetposten finns inte.") from exc
+        raise Http404(_("Budgetposten finns inte.")) from exc
 
 
 def agreements_for_user(user: User) -> QuerySet[Agreement]:
@@ -46,7 +47,7 @@ def get_agreement_for_user(user: User, agreement_id: int) -> Agreement:
     try:
         return agreements_for_user(user).get(pk=agreement_id)
     except Agreement.DoesNotExist as exc:
-        raise Http404("Överenskommelsen finns inte.") from exc
+        raise Http404(_("Överenskommelsen finns inte.")) from exc
 
 
 def get_invoice_for_user(user: User, invoice_id: int) -> Invoice:
@@ -55,4 +56,4 @@ def get_invoice_for_user(user: User, invoice_id: int) -> Invoice:
             "agreement__forbund", "agreement__programme_unit__unit__parent", "agreement__programme_unit__programme"
         ).get(agreement__forbund__in=economy_forbunds(user), pk=invoice_id)
     except Invoice.DoesNotExist as exc:
-        raise Http404("Fakturan finns inte.") from exc
+        raise Http404(_("Fakturan finns inte.")) from exc

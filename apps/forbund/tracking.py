@@ -9,12 +9,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.activera.delivery_selectors import submitted_by_period
 from apps.activera.models import Delivery
 from lib.deadlines import due_date, is_late
 from lib.participation import tertial_bounds
-from lib.swedish import MONTHS
 
 from .models import Agreement, AgreementDeliverable, DeliverableKind
 
@@ -27,11 +29,11 @@ class TrackState:
     LATE = "late"
 
     LABELS = {
-        UPCOMING: "Perioden pågår",
-        DUE: "Ska lämnas",
-        OVERDUE: "Försenad",
-        ON_TIME: "Inlämnad i tid",
-        LATE: "Inlämnad för sent",
+        UPCOMING: gettext_lazy("Perioden pågår"),
+        DUE: gettext_lazy("Ska lämnas"),
+        OVERDUE: gettext_lazy("Försenad"),
+        ON_TIME: gettext_lazy("Inlämnad i tid"),
+        LATE: gettext_lazy("Inlämnad för sent"),
     }
 
 
@@ -59,7 +61,7 @@ class Expected:
 
     @property
     def state_label(self) -> str:
-        return TrackState.LABELS[self.state]
+        return str(TrackState.LABELS[self.state])
 
     @property
     def period_label(self) -> str:
@@ -68,7 +70,7 @@ class Expected:
             return f"{year}-{self.period:02d}"
         if self.kind == DeliverableKind.TERTIAL:
             return f"T{self.period} {year}"
-        return "jan–aug " + str(year) if self.kind == DeliverableKind.INTERIM else str(year)
+        return _("jan–aug %(year)s") % {"year": year} if self.kind == DeliverableKind.INTERIM else str(year)
 
     @property
     def kind_label(self) -> str:
@@ -169,16 +171,20 @@ _PERIOD_END_MONTH = {"interim": 8, "annual": 12}
 def due_rule(deliverable: AgreementDeliverable) -> str:
     """The deliverable's deadline in words, as an agreement would write it."""
     if deliverable.day_of_month is None or deliverable.months_after is None:
-        return "löpande"
+        return _("löpande")
     day, months = deliverable.day_of_month, deliverable.months_after
     end_month = _PERIOD_END_MONTH.get(deliverable.kind)
     if end_month is not None:
         index = end_month - 1 + months
-        text = f"den {day} {MONTHS[index % 12]}" + (" året efter" if index >= 12 else "")
+        month = MONTHS[index % 12 + 1]
+        if index >= 12:
+            text = _("den %(day)s %(month)s året efter") % {"day": day, "month": month}
+        else:
+            text = _("den %(day)s %(month)s") % {"day": day, "month": month}
     elif months == 1:
-        text = f"den {day}:e i månaden efter periodens slut"
+        text = _("den %(day)s:e i månaden efter periodens slut") % {"day": day}
     else:
-        text = f"den {day}:e, {months} månader efter periodens slut"
+        text = _("den %(day)s:e, %(months)s månader efter periodens slut") % {"day": day, "months": months}
     if deliverable.agreement.due_dates_move_to_working_day:
-        text += " (nästa vardag om den dagen inte är en vardag)"
+        text = _("%(rule)s (nästa vardag om den dagen inte är en vardag)") % {"rule": text}
     return text

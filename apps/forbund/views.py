@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from apps.accounts.access import current_user, page
 from apps.accounts.roles import Permission
@@ -108,7 +110,7 @@ def budget_list(request: HttpRequest) -> HttpResponse:
             ),
         )
         if created.saved:
-            messages.success(request, "Budgeten är skapad. Lägg till budgetposterna.")
+            messages.success(request, _("Budgeten är skapad. Lägg till budgetposterna."))
             return redirect("forbund:budget", budget_id=created.value.pk)
     budgets = [budget_overview(b) for b in budgets_for_user(current_user(request)).filter(forbund=forbund)]
     return render(
@@ -127,7 +129,7 @@ def _budget_page(request: HttpRequest, budget_id: int, status: int = 200, **form
         "overview": overview,
         "budget": budget,
         "groups": BudgetGroup,
-        "rounding_rule": ROUNDING_RULE,
+        "rounding_rule": _(ROUNDING_RULE),
         "agreements": agreements_for_user(current_user(request)).filter(year=budget.year),
         "update_form": forms.get("update_form")
         or BudgetUpdateForm(
@@ -161,7 +163,7 @@ def budget_detail(request: HttpRequest, budget_id: int) -> HttpResponse:
             ),
         )
         if saved.saved:
-            messages.success(request, "Budgeten är sparad.")
+            messages.success(request, _("Budgeten är sparad."))
             return redirect("forbund:budget", budget_id=budget.pk)
         return _budget_page(request, budget_id, 400, update_form=form)
     fmt = request.GET.get("format")
@@ -179,7 +181,7 @@ def _budget_post(
     form = build(budget)
     saved = submit_form(form, lambda: save(budget, form))
     if saved.saved:
-        messages.success(request, "Sparat.")
+        messages.success(request, _("Sparat."))
         result = saved.value
         target = result.pk if hasattr(result, "year") else budget.pk
         return redirect("forbund:budget", budget_id=target)
@@ -238,7 +240,7 @@ def budget_line_delete(request: HttpRequest, budget_id: int, line_id: int) -> Ht
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     services.budget_line_delete(actor=current_user(request), line=line, context=audit_context(request))
-    messages.success(request, f"Posten ”{line.label}” är borttagen.")
+    messages.success(request, _("Posten ”%(label)s” är borttagen.") % {"label": line.label})
     return redirect("forbund:budget", budget_id=budget.pk)
 
 
@@ -263,7 +265,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
             ),
         )
         if created.saved:
-            messages.success(request, "Överenskommelsen är registrerad med tre tertialfakturor.")
+            messages.success(request, _("Överenskommelsen är registrerad med tre tertialfakturor."))
             return redirect("forbund:agreement", agreement_id=created.value.pk)
     agreements = agreements_for_user(current_user(request)).prefetch_related("invoices")
     return render(
@@ -340,7 +342,7 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
             ),
         )
         if saved.saved:
-            messages.success(request, "Överenskommelsen är sparad.")
+            messages.success(request, _("Överenskommelsen är sparad."))
             return redirect("forbund:agreement", agreement_id=agreement.pk)
         return _agreement_page(request, agreement_id, 400, update_form=form)
     return _agreement_page(request, agreement_id)
@@ -359,7 +361,7 @@ def invoice_mark(request: HttpRequest, invoice_id: int) -> HttpResponse:
         ),
     )
     if saved.saved:
-        messages.success(request, f"Faktura {invoice.number} är markerad.")
+        messages.success(request, _("Faktura %(number)s är markerad.") % {"number": invoice.number})
         return redirect("forbund:agreement", agreement_id=invoice.agreement_id)
     return _agreement_page(request, invoice.agreement_id, 400, invoice_form=form, invoice_pk=invoice.pk)
 
@@ -432,7 +434,8 @@ def consolidated(request: HttpRequest) -> HttpResponse:
         request,
         name=f"leveranser-{kind}-{year}-{period}",
         title=f"{forbund.name}: {label}",
-        subtitle=f"{period_text.capitalize()}. Publicerade: {data['delivered_count']} av {len(data['executors'])}.",
+        subtitle=_("%(period)s. Publicerade: %(delivered)s av %(total)s.")
+        % {"period": capfirst(period_text), "delivered": data["delivered_count"], "total": len(data["executors"])},
         tables=data["tables"],
     )
     if exported:
@@ -461,8 +464,8 @@ def places_and_referrals(request: HttpRequest) -> HttpResponse:
     exported = _export(
         request,
         name=f"platser-och-anmalningar-{year}",
-        title=f"{forbund.name}: platser och intresseanmälningar {year}",
-        subtitle="Ur utförarnas inlämnade leveranser, per kön.",
+        title=_("%(forbund)s: platser och intresseanmälningar %(year)s") % {"forbund": forbund.name, "year": year},
+        subtitle=_("Ur utförarnas inlämnade leveranser, per kön."),
         tables=tables,
     )
     if exported:

@@ -17,7 +17,7 @@ from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.core.forms import submit_form
 from apps.organisations.letterhead import letterhead_of
-from apps.organisations.models import Organisation
+from apps.organisations.models import Letterhead, Organisation
 from apps.organisations.selectors import organisation_tree
 from apps.organisations.services import letterhead_save
 
@@ -57,8 +57,16 @@ def audit_search(request: HttpRequest) -> HttpResponse:
 
 @page(Permission.ORGANISATION_VIEW)
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    # Structure only (names, kinds, population): public facts about public bodies.
-    return render(request, "organisations/list.html", {"tree": organisation_tree()})
+    # Structure only (names, kinds, population): public facts about public bodies. Each organisation
+    # links to its letterhead for whoever may edit it (the check organisation_letterhead makes).
+    tree = organisation_tree()
+    reach = admin_reach_of(current_user(request))
+    editable = {org.pk for org, _depth in tree if reach.covers(org.pk)}
+    return render(
+        request,
+        "organisations/list.html",
+        {"tree": tree, "editable_ids": editable, "letterhead_label": Letterhead._meta.verbose_name},
+    )
 
 
 @page(Permission.ORGANISATION_VIEW)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,6 +13,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import Permission, Role
 from apps.accounts.selectors import grants_of, has_permission
 from apps.activera.selectors import enrolment_warnings, enrolments_for_user, received_referrals
+from apps.activera.views import REFERRAL_WAIT_DAYS
 from apps.decisions.selectors import deadline_overview, next_ivo_window
 from apps.forbund.selectors import agreements_for_user
 from apps.forbund.tracking import tracking_summary
@@ -45,6 +48,11 @@ def start(request: HttpRequest) -> HttpResponse:
             participant_warnings=sorted(warnings, key=lambda item: item[1].due)[:15],
             participant_warning_count=len(warnings),
             new_referrals=received_referrals(request.user).count(),
+            # The referral list's rule: still new after REFERRAL_WAIT_DAYS days has waited too long.
+            stale_referrals=received_referrals(request.user)
+            .filter(received_on__lt=today - datetime.timedelta(days=REFERRAL_WAIT_DAYS))
+            .count(),
+            referral_wait_days=REFERRAL_WAIT_DAYS,
         )
     if context["is_registrar"]:
         today = timezone.localdate()

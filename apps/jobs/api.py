@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
@@ -22,11 +23,11 @@ JOB_STATE_SCHEMA = inline_serializer(
         "state": serializers.ChoiceField(choices=["queued", "running", "done", "failed"]),
         "progress": serializers.IntegerField(min_value=0, max_value=100),
         "result": serializers.JSONField(allow_null=True),
-        "error": serializers.CharField(allow_null=True, help_text="Felet på svenska när jobbet misslyckades"),
+        "error": serializers.CharField(allow_null=True, help_text=_("Felet på svenska när jobbet misslyckades")),
     },
 )
 JOB_STARTED_SCHEMA = inline_serializer(
-    "JobStarted", {"job": serializers.URLField(help_text="Adressen där jobbets läge kan läsas")}
+    "JobStarted", {"job": serializers.URLField(help_text=_("Adressen där jobbets läge kan läsas"))}
 )
 
 
@@ -50,6 +51,6 @@ def job_started(request: Request, job: Job) -> Response:
 class JobDetailApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=JOB_STATE_SCHEMA, summary="Ett bakgrundsjobbs läge")
+    @extend_schema(responses=JOB_STATE_SCHEMA, summary=_("Ett bakgrundsjobbs läge"))
     def get(self, request: Request, job_id: int) -> Response:
         return Response(job_body(get_job_for_user(current_user(request), job_id)))

@@ -15,8 +15,10 @@ from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, connections, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.language import language_of
 from apps.audit.context import AuditContext
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
@@ -33,11 +35,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-FAILED_TRANSIENT = (
+FAILED_TRANSIENT = _(
     "Jobbet kunde inte slutföras eftersom databasen eller kön inte svarade, trots flera försök. "
     "Ingenting sparades. Försök igen om en stund."
 )
-FAILED_UNEXPECTED = (
+FAILED_UNEXPECTED = _(
     "Jobbet avbröts av ett oväntat fel i systemet. Ingenting sparades. "
     "Försök igen, och kontakta förvaltningen om det upprepas."
 )
@@ -118,7 +120,9 @@ def job_run(job_id: int) -> None:
         return
     # Each job also clears away expired result files, so none outlives its time without a cron line.
     job_files_purge()
-    with request_id_scope(job.request_id or None):
+    # The job speaks the language of the person who started it (its messages, its files), as the
+    # request did; a job without a starter, or a starter without a choice, is in Swedish.
+    with request_id_scope(job.request_id or None), translation.override(language_of(job.started_by)):
         _job_attempts(job)
 
 
@@ -141,14 +145,14 @@ def _job_attempts(job: Job) -> None:
                 logger.warning("job %s attempt %s: transient failure", job.pk, job.attempts, exc_info=True)
                 _reconnect()
                 if job.attempts >= settings.INSYN_JOB_MAX_ATTEMPTS:
-                    _finish_failed(job, FAILED_TRANSIENT, {}, keep_upload=True)
+                    _finish_failed(job, str(FAILED_TRANSIENT), {}, keep_upload=True)
                     return
                 time.sleep(retry_pause(job.attempts))
                 continue
             except Exception:
                 logger.exception("job %s failed unexpectedly", job.pk)
                 _reconnect()
-                _finish_failed(job, FAILED_UNEXPECTED, {}, keep_upload=True)
+                _finish_failed(job, str(FAILED_UNEXPECTED), {}, keep_upload=True)
                 return
             _finish_done(job, result)
             return

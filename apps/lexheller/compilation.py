@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from apps.organisations.models import Organisation
 from lib.spreadsheet import Sheet, Value, workbook_bytes
@@ -55,9 +56,9 @@ def compile_reports(*, forbund: Organisation, start: datetime.date, end: datetim
 
 
 def compilation_xlsx(compilation: Compilation) -> bytes:
-    header = ["Inblandad myndighet", *[str(s.label) for s in STATUSES], "Totalt"]
+    header = [_("Inblandad myndighet"), *[str(s.label) for s in STATUSES], _("Totalt")]
     rows: list[list[Value]] = [[a.name, *counts, total] for a, counts, total in compilation.rows]
-    rows.append(["Antal rapporter", *compilation.status_totals, len(compilation.reports)])
+    rows.append([_("Antal rapporter"), *compilation.status_totals, len(compilation.reports)])
     listing: list[list[Value]] = [
         [
             r.number,
@@ -72,10 +73,18 @@ def compilation_xlsx(compilation: Compilation) -> bytes:
     ]
     return workbook_bytes(
         [
-            Sheet("Per myndighet och status", header, rows),
+            Sheet(_("Per myndighet och status"), header, rows),
             Sheet(
-                "Rapporter",
-                ["Nummer", "Datum", "Rubrik", "Rapporterande organisation", "Inblandade", "Status", "BUG-möte"],
+                _("Rapporter"),
+                [
+                    _("Nummer"),
+                    _("Datum"),
+                    _("Rubrik"),
+                    _("Rapporterande organisation"),
+                    _("Inblandade"),
+                    _("Status"),
+                    _("BUG-möte"),
+                ],
                 listing,
             ),
         ]

@@ -1,6 +1,8 @@
 """A dozen Lex Heller reports at every stage, with BUG meetings before and after today
 (development only). The situations are invented and describe structures, never persons."""
 
+# i18n: data module
+
 from __future__ import annotations
 
 import datetime

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.accounts.roles import ROLE_PERMISSIONS, Permission
@@ -39,7 +40,7 @@ def get_report_for_user(user: User, report_id: int) -> Report:
     try:
         return reports_for_user(user).get(pk=report_id)
     except Report.DoesNotExist as exc:
-        raise Http404("Rapporten finns inte.") from exc
+        raise Http404(_("Rapporten finns inte.")) from exc
 
 
 def meetings_for_user(user: User) -> QuerySet[BugMeeting]:
@@ -50,7 +51,7 @@ def get_meeting_for_user(user: User, meeting_id: int) -> BugMeeting:
     try:
         return meetings_for_user(user).get(pk=meeting_id)
     except BugMeeting.DoesNotExist as exc:
-        raise Http404("Mötet finns inte.") from exc
+        raise Http404(_("Mötet finns inte.")) from exc
 
 
 def member_of(organisation: Organisation) -> Organisation:

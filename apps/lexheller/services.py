@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.context import AuditContext
@@ -28,7 +29,7 @@ OPEN_STATUSES = (ReportStatus.RECEIVED, ReportStatus.INVESTIGATING, ReportStatus
 def _require_admin(actor: User, report_or_forbund: Report | Organisation) -> None:
     forbund = report_or_forbund.forbund if isinstance(report_or_forbund, Report) else report_or_forbund
     if forbund not in admin_forbunds(actor):
-        raise NotPermitted("Bara förbundets administratörer för Lex Heller kan göra det.")
+        raise NotPermitted(_("Bara förbundets administratörer för Lex Heller kan göra det."))
 
 
 def _move(
@@ -46,7 +47,10 @@ def _move(
     workflow does not have, leaving the report as it was."""
     current = Report.objects.select_for_update().get(pk=report.pk).status
     if current not in list(allowed_from):
-        raise Conflict(f"Rapporten är {str(ReportStatus(current).label).lower()}: {refusal}")
+        raise Conflict(
+            _("Rapporten är %(status)s: %(refusal)s")
+            % {"status": str(ReportStatus(current).label).lower(), "refusal": refusal}
+        )
     Transition.objects.create(report=report, from_status=current, to_status=to, at=timezone.now(), by=actor, note=note)
     for name, value in (changes or {}).items():
         setattr(report, name, value)
@@ -92,23 +96,23 @@ def report_file(
     (apps/core/text_guard.py): personal data is refused, likely names need `names_confirmed`."""
     today = today or timezone.localdate()
     if reporting_organisation not in reporting_organisations(actor):
-        raise NotPermitted("Du kan bara rapportera för en organisation där du har rollen rapportör.")
+        raise NotPermitted(_("Du kan bara rapportera för en organisation där du har rollen rapportör."))
     forbund = forbund_of(reporting_organisation)
     assert forbund is not None
     authorities = list(authorities)
     errors = FieldProblems()
     if not title.strip():
-        errors["title"] = ["Ge rapporten en kort rubrik."]
+        errors["title"] = [_("Ge rapporten en kort rubrik.")]
     for name, text in (("description", description), ("cause", cause), ("consequence", consequence)):
         if not text.strip():
-            errors[name] = ["Fältet måste fyllas i."]
+            errors[name] = [_("Fältet måste fyllas i.")]
     if incident_date > today:
-        errors["incident_date"] = ["Datumet kan inte vara i framtiden."]
+        errors["incident_date"] = [_("Datumet kan inte vara i framtiden.")]
     allowed = set(authority_choices(forbund))
     if not authorities:
-        errors["authorities"] = ["Välj minst en inblandad myndighet."]
+        errors["authorities"] = [_("Välj minst en inblandad myndighet.")]
     elif not set(authorities) <= allowed:
-        errors["authorities"] = ["Välj bland förbundets medlemmar."]
+        errors["authorities"] = [_("Välj bland förbundets medlemmar.")]
     try:
         guard_outgoing_text(
             {
@@ -122,7 +126,7 @@ def report_file(
         )
     except OutgoingTextRefused as refused:
         raise refused.with_errors(errors) from None  # one round: what is missing and what must go
-    errors.raise_if_any("Rapporten är inte fullständig.")
+    errors.raise_if_any(_("Rapporten är inte fullständig."))
     year = timezone.localdate().year
     for _attempt in range(3):
         serial = Report.objects.filter(forbund=forbund, number__startswith=f"LH-{year}-").count() + 1
@@ -155,7 +159,7 @@ def report_file(
             return report
         except IntegrityError:
             continue  # Someone filed at the same moment and took the number: take the next.
-    raise Conflict("Rapporten kunde inte numreras just nu. Försök igen.")
+    raise Conflict(_("Rapporten kunde inte numreras just nu. Försök igen."))
 
 
 def report_investigate(*, actor: User, report: Report, context: AuditContext | None = None) -> Report:
@@ -166,7 +170,7 @@ def report_investigate(*, actor: User, report: Report, context: AuditContext | N
             report=report,
             to=ReportStatus.INVESTIGATING,
             allowed_from=[ReportStatus.RECEIVED],
-            refusal="bara en mottagen rapport kan börja utredas.",
+            refusal=_("bara en mottagen rapport kan börja utredas."),
             context=context,
         )
     return report
@@ -178,7 +182,7 @@ def report_ask(
     """A question to the reporter; asking starts the investigation of a received report."""
     _require_admin(actor, report)
     if not text.strip():
-        raise ValidationFailed("Frågan är tom.", fields={"text": ["Skriv frågan."]})
+        raise ValidationFailed(_("Frågan är tom."), fields={"text": [_("Skriv frågan.")]})
     guard_outgoing_text({"text": text}, names_confirmed=names_confirmed)
     with transaction.atomic():
         if report.status == ReportStatus.RECEIVED:
@@ -191,7 +195,7 @@ def report_ask(
                 context=context,
             )
         elif report.status != ReportStatus.INVESTIGATING:
-            raise Conflict("Frågor till rapportören ställs medan rapporten utreds.")
+            raise Conflict(_("Frågor till rapportören ställs medan rapporten utreds."))
         return Message.objects.create(
             report=report, kind=MessageKind.QUESTION, author=actor, text=text.strip(), written_at=timezone.now()
         )
@@ -201,11 +205,11 @@ def report_reply(
     *, actor: User, report: Report, text: str, names_confirmed: bool = False, context: AuditContext | None = None
 ) -> Message:
     if report.reporter_id != actor.pk:
-        raise NotPermitted("Bara den som lämnade rapporten kan svara på frågorna.")
+        raise NotPermitted(_("Bara den som lämnade rapporten kan svara på frågorna."))
     if report.status != ReportStatus.INVESTIGATING:
-        raise Conflict("Rapporten utreds inte längre; svaret kan inte läggas till.")
+        raise Conflict(_("Rapporten utreds inte längre; svaret kan inte läggas till."))
     if not text.strip():
-        raise ValidationFailed("Svaret är tomt.", fields={"text": ["Skriv svaret."]})
+        raise ValidationFailed(_("Svaret är tomt."), fields={"text": [_("Skriv svaret.")]})
     guard_outgoing_text({"text": text}, names_confirmed=names_confirmed)
     with transaction.atomic():
         message = Message.objects.create(
@@ -236,23 +240,26 @@ def report_raise(
     _require_admin(actor, report)
     today = today or timezone.localdate()
     if meeting.forbund_id != report.forbund_id:
-        raise ValidationFailed("Fel möte.", fields={"meeting": ["Mötet hör till ett annat förbund."]})
+        raise ValidationFailed(_("Fel möte."), fields={"meeting": [_("Mötet hör till ett annat förbund.")]})
     if meeting.date <= today:
-        raise ValidationFailed("Mötet har redan varit.", fields={"meeting": ["Välj ett kommande BUG-möte."]})
+        raise ValidationFailed(_("Mötet har redan varit."), fields={"meeting": [_("Välj ett kommande BUG-möte.")]})
     days = (meeting.date - today).days
     note = ""
     if days < SHORT_NOTICE_DAYS:
         if not accept_short_notice:
             raise ValidationFailed(
-                "Mindre än två veckor till mötet.",
+                _("Mindre än två veckor till mötet."),
                 fields={
                     "accept_short_notice": [
-                        f"BUG-mötet {meeting.date.isoformat()} är om {days} dagar. Rapporter ska lyftas senast två "
-                        "veckor före mötet; kryssa i rutan för att lyfta den ändå."
+                        _(
+                            "BUG-mötet %(date)s är om %(days)s dagar. Rapporter ska lyftas senast två "
+                            "veckor före mötet; kryssa i rutan för att lyfta den ändå."
+                        )
+                        % {"date": meeting.date.isoformat(), "days": days}
                     ]
                 },
             )
-        note = f"Lyft {days} dagar före mötet (mindre än två veckor)."
+        note = f"Lyft {days} dagar före mötet (mindre än två veckor)."  # i18n: data
     with transaction.atomic():
         _move(
             changes={"meeting": meeting},
@@ -260,7 +267,7 @@ def report_raise(
             report=report,
             to=ReportStatus.RAISED,
             allowed_from=[ReportStatus.RECEIVED, ReportStatus.INVESTIGATING],
-            refusal="bara en mottagen eller utredd rapport kan lyftas till BUG.",
+            refusal=_("bara en mottagen eller utredd rapport kan lyftas till BUG."),
             note=note,
             context=context,
         )
@@ -279,10 +286,10 @@ def report_answer(
     _require_admin(actor, report)
     today = today or timezone.localdate()
     if not answer.strip():
-        raise ValidationFailed("Svaret är tomt.", fields={"answer": ["Skriv BUG:s svar."]})
+        raise ValidationFailed(_("Svaret är tomt."), fields={"answer": [_("Skriv BUG:s svar.")]})
     guard_outgoing_text({"answer": answer}, names_confirmed=names_confirmed)
     if report.meeting is not None and report.meeting.date > today:
-        raise Conflict(f"BUG-mötet {report.meeting.date.isoformat()} har inte hållits ännu.")
+        raise Conflict(_("BUG-mötet %(date)s har inte hållits ännu.") % {"date": report.meeting.date.isoformat()})
     with transaction.atomic():
         _move(
             changes={"answer": answer.strip()},
@@ -290,7 +297,7 @@ def report_answer(
             report=report,
             to=ReportStatus.ANSWERED,
             allowed_from=[ReportStatus.RAISED],
-            refusal="bara en rapport som lyfts till BUG kan besvaras.",
+            refusal=_("bara en rapport som lyfts till BUG kan besvaras."),
             context=context,
         )
     return report
@@ -305,7 +312,7 @@ def report_publish(*, actor: User, report: Report, context: AuditContext | None 
             report=report,
             to=ReportStatus.PUBLISHED,
             allowed_from=[ReportStatus.ANSWERED],
-            refusal="bara en besvarad rapport kan publiceras.",
+            refusal=_("bara en besvarad rapport kan publiceras."),
             context=context,
         )
     return report
@@ -318,7 +325,7 @@ def report_close(
     (and kept in the history), so it passes the guard like every other text."""
     _require_admin(actor, report)
     if not reason.strip():
-        raise ValidationFailed("Skäl saknas.", fields={"reason": ["Ange varför rapporten avslutas."]})
+        raise ValidationFailed(_("Skäl saknas."), fields={"reason": [_("Ange varför rapporten avslutas.")]})
     guard_outgoing_text({"reason": reason}, names_confirmed=names_confirmed)
     with transaction.atomic():
         _move(
@@ -327,7 +334,7 @@ def report_close(
             report=report,
             to=ReportStatus.CLOSED,
             allowed_from=OPEN_STATUSES,
-            refusal="den kan inte avslutas.",
+            refusal=_("den kan inte avslutas."),
             note=reason.strip(),
             context=context,
         )
@@ -356,6 +363,6 @@ def bug_meeting_create(
             )
     except IntegrityError as exc:
         raise Conflict(
-            "Det finns redan ett BUG-möte den dagen.", fields={"date": ["Det finns redan ett möte den dagen."]}
+            _("Det finns redan ett BUG-möte den dagen."), fields={"date": [_("Det finns redan ett möte den dagen.")]}
         ) from exc
     return meeting

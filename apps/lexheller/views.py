@@ -13,6 +13,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from apps.accounts.access import current_user, page
 from apps.accounts.models import User
@@ -79,20 +82,24 @@ def report_file(request: HttpRequest) -> HttpResponse:
             on_error=apply_text_guard_error,
         )
         if filed.saved:
-            messages.success(request, f"Rapport {filed.value.number} är inlämnad. Tack!")
+            messages.success(request, _("Rapport %(number)s är inlämnad. Tack!") % {"number": filed.value.number})
             return redirect("lexheller:detail", lexheller_id=filed.value.pk)
     return render(request, "lexheller/file.html", {"form": form}, status=400 if form.errors else 200)
 
 
-ACTIONS: dict[str, tuple[str, Callable[..., Any], str]] = {
+ACTIONS: dict[str, tuple[str, Callable[..., Any], StrOrPromise]] = {
     # action: (form key in the page, service, success message)
-    "fraga": ("question_form", services.report_ask, "Frågan är skickad till rapportören."),
-    "svar": ("reply_form", services.report_reply, "Svaret är sparat."),
-    "utred": ("investigate_form", services.report_investigate, "Rapporten utreds."),
-    "lyft": ("raise_form", services.report_raise, "Rapporten är lyft till BUG."),
-    "besvara": ("answer_form", services.report_answer, "Svaret är registrerat."),
-    "publicera": ("publish_form", services.report_publish, "Rapporten är publicerad för förbundets användare."),
-    "avsluta": ("close_form", services.report_close, "Rapporten är avslutad."),
+    "fraga": ("question_form", services.report_ask, gettext_lazy("Frågan är skickad till rapportören.")),
+    "svar": ("reply_form", services.report_reply, gettext_lazy("Svaret är sparat.")),
+    "utred": ("investigate_form", services.report_investigate, gettext_lazy("Rapporten utreds.")),
+    "lyft": ("raise_form", services.report_raise, gettext_lazy("Rapporten är lyft till BUG.")),
+    "besvara": ("answer_form", services.report_answer, gettext_lazy("Svaret är registrerat.")),
+    "publicera": (
+        "publish_form",
+        services.report_publish,
+        gettext_lazy("Rapporten är publicerad för förbundets användare."),
+    ),
+    "avsluta": ("close_form", services.report_close, gettext_lazy("Rapporten är avslutad.")),
 }
 
 
@@ -181,7 +188,9 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             ),
         )
         if created.saved:
-            messages.success(request, f"BUG-mötet {created.value.date.isoformat()} är registrerat.")
+            messages.success(
+                request, _("BUG-mötet %(date)s är registrerat.") % {"date": created.value.date.isoformat()}
+            )
             return redirect("lexheller:meetings")
     return render(
         request,
@@ -212,7 +221,7 @@ def compilation(request: HttpRequest) -> HttpResponse:
     if request.GET and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         if end < start:
-            form.add_error("end", "Slutdatum kan inte vara före startdatum.")
+            form.add_error("end", _("Slutdatum kan inte vara före startdatum."))
     data = compile_reports(forbund=forbund, start=start, end=end)
     if request.GET.get("format") == "xlsx" and not form.errors:
         return download(compilation_xlsx(data), f"lexheller-{start}-{end}.xlsx", XLSX_MIME)

@@ -64,7 +64,8 @@ def organisation_load_structure(*, name: str) -> LoadResult:
             if org.kind == OrganisationKind.MUNICIPALITY:
                 # The place name as a unit is named after it ("ACTivera Lerum", not the genitive
                 # "Lerums" of "Lerums kommun"): given in the data, else the name without its suffix.
-                short_name = member.get("short_name") or org.name.replace(" kommun", "").replace(" stad", "")
+                suffixes = (" kommun", " stad")  # i18n: data
+                short_name = member.get("short_name") or org.name.replace(suffixes[0], "").replace(suffixes[1], "")
                 for unit in data["units_per_municipality"]:
                     upsert(
                         f"{org.slug}-{unit['suffix']}",

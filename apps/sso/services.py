@@ -8,6 +8,7 @@ from typing import Any
 import requests
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import RoleGrant, User
 from apps.accounts.roles import Role
@@ -32,7 +33,8 @@ def _organisation(slug: str) -> Organisation:
         return Organisation.objects.get(slug=slug)
     except Organisation.DoesNotExist as exc:
         raise ValidationFailed(
-            f"Det finns ingen organisation med kortnamnet {quoted(slug)}.", fields={"org": ["Okänd organisation."]}
+            _("Det finns ingen organisation med kortnamnet %(slug)s.") % {"slug": quoted(slug)},
+            fields={"org": [_("Okänd organisation.")]},
         ) from exc
 
 
@@ -58,9 +60,9 @@ def _audit_config(
 def _mapped_grant(value: str, provider_organisation: Organisation) -> tuple[str, Organisation]:
     """A mapping's value, "role" (in the provider's organisation) or "role@organisation-slug"
     (a unit inside it), as the role and organisation it grants; ValueError with a Swedish reason."""
-    role, _, slug = value.partition("@")
+    role, _at, slug = value.partition("@")
     if role not in Role.values:
-        raise ValueError(f"okänd roll {quoted(role)}")
+        raise ValueError(_("okänd roll %(role)s") % {"role": quoted(role)})
     if not slug:
         return role, provider_organisation
     organisation = Organisation.objects.filter(slug=slug).select_related("parent__parent__parent").first()
@@ -68,7 +70,10 @@ def _mapped_grant(value: str, provider_organisation: Organisation) -> tuple[str,
     while node is not None and node.pk != provider_organisation.pk:
         node = node.parent
     if organisation is None or node is None:
-        raise ValueError(f"organisationen {quoted(slug)} finns inte inom {provider_organisation.slug}")
+        raise ValueError(
+            _("organisationen %(slug)s finns inte inom %(within)s")
+            % {"slug": quoted(slug), "within": provider_organisation.slug}
+        )
     return role, organisation
 
 
@@ -77,7 +82,11 @@ def _check_mapping(mapping: dict[str, str], organisation: Organisation, problems
         try:
             _mapped_grant(value, organisation)
         except ValueError as exc:
-            problems.add("group_mapping", f"Gruppen {quoted(group)} pekar på {quoted(value)}: {exc}.")
+            problems.add(
+                "group_mapping",
+                _("Gruppen %(group)s pekar på %(value)s: %(reason)s.")
+                % {"group": quoted(group), "value": quoted(value), "reason": exc},
+            )
 
 
 def oidc_discovery_read(discovery_url: str) -> dict[str, str]:
@@ -87,17 +96,17 @@ def oidc_discovery_read(discovery_url: str) -> dict[str, str]:
         response.raise_for_status()
         document = response.json()
     except (requests.RequestException, ValueError) as exc:
-        message = f"Kunde inte läsa identitetsleverantörens discovery-dokument på {discovery_url}."
+        message = _("Kunde inte läsa identitetsleverantörens discovery-dokument på %(url)s.") % {"url": discovery_url}
         raise ValidationFailed(message, fields={"discovery_url": [message]}) from exc
     problems = FieldProblems()
     found = {}
     for key in ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri"):
         value = document.get(key) if isinstance(document, dict) else None
         if not isinstance(value, str) or not value.startswith(("https://", "http://")):
-            problems.add("discovery_url", f"Discovery-dokumentet saknar {key}.")
+            problems.add("discovery_url", _("Discovery-dokumentet saknar %(key)s.") % {"key": key})
         else:
             found[key] = value
-    problems.raise_if_any("Discovery-dokumentet är ofullständigt.")
+    problems.raise_if_any(_("Discovery-dokumentet är ofullständigt."))
     return found
 
 
@@ -120,13 +129,13 @@ def identity_provider_create_oidc(
     organisation = _organisation(organisation_slug)
     problems = FieldProblems()
     if not client_id:
-        problems.add("client_id", "Klient-id saknas.")
+        problems.add("client_id", _("Klient-id saknas."))
     if not client_secret:
-        problems.add("client_secret", "Klienthemligheten saknas.")
+        problems.add("client_secret", _("Klienthemligheten saknas."))
     if "openid" not in scopes.split():
-        problems.add("scopes", "Scopes måste innehålla openid.")
+        problems.add("scopes", _("Scopes måste innehålla openid."))
     _check_mapping(group_mapping or {}, organisation, problems)
-    problems.raise_if_any("Identitetsleverantören kunde inte sparas.")
+    problems.raise_if_any(_("Identitetsleverantören kunde inte sparas."))
     endpoints = oidc_discovery_read(discovery_url)
     provider = IdentityProvider(
         organisation=organisation,
@@ -163,11 +172,11 @@ def identity_provider_create_saml(
     organisation = _organisation(organisation_slug)
     problems = FieldProblems()
     if not idp_metadata_xml and not idp_metadata_url:
-        problems.add("idp_metadata", "Identitetsleverantörens metadata saknas (XML eller adress).")
+        problems.add("idp_metadata", _("Identitetsleverantörens metadata saknas (XML eller adress)."))
     if not sp_entity_id:
-        problems.add("sp_entity_id", "Insyns entity id saknas.")
+        problems.add("sp_entity_id", _("Insyns entity id saknas."))
     _check_mapping(group_mapping or {}, organisation, problems)
-    problems.raise_if_any("Identitetsleverantören kunde inte sparas.")
+    problems.raise_if_any(_("Identitetsleverantören kunde inte sparas."))
     provider = IdentityProvider(
         organisation=organisation,
         slug=slug,
@@ -188,7 +197,10 @@ def _provider_save_new(
     provider: IdentityProvider, *, actor: User | None, context: AuditContext | None
 ) -> IdentityProvider:
     if IdentityProvider.objects.filter(slug=provider.slug).exists():
-        raise Conflict(f"Kortnamnet {quoted(provider.slug)} är redan upptaget.", fields={"slug": ["Upptaget."]})
+        raise Conflict(
+            _("Kortnamnet %(slug)s är redan upptaget.") % {"slug": quoted(provider.slug)},
+            fields={"slug": [_("Upptaget.")]},
+        )
     with transaction.atomic():
         provider.save()
         _audit_config(
@@ -217,7 +229,7 @@ def identity_provider_update(
     """Change the switches of a provider; only what is given changes, and the audit row says what."""
     problems = FieldProblems()
     _check_mapping(group_mapping or {}, provider.organisation, problems)
-    problems.raise_if_any("Identitetsleverantören kunde inte sparas.")
+    problems.raise_if_any(_("Identitetsleverantören kunde inte sparas."))
     changes: dict[str, Any] = {}
     for field, value in (
         ("local_passwords_allowed", local_passwords_allowed),
@@ -249,11 +261,15 @@ def external_identity_link(
     The operator on the command line (no actor) may link anyone; see docs/operations.md, "Single sign-on"."""
     subject = subject.strip()
     if not subject:
-        raise ValidationFailed("Identifieraren saknas.", fields={"subject": ["Identifieraren saknas."]})
+        message = _("Identifieraren saknas.")
+        raise ValidationFailed(message, fields={"subject": [message]})
     if actor is not None and user_linkable(provider, user.get_username()) is None:
         # An administrator links only people whose every grant lies inside the provider's
         # organisation: a link must never open an account that also works elsewhere.
-        message = f"{user.get_username()} har uppdrag utanför {provider.organisation.name} och kan inte kopplas här."
+        message = _("%(username)s har uppdrag utanför %(organisation)s och kan inte kopplas här.") % {
+            "username": user.get_username(),
+            "organisation": provider.organisation.name,
+        }
         raise ValidationFailed(message, fields={"username": [message]})
     try:
         with transaction.atomic():
@@ -261,8 +277,9 @@ def external_identity_link(
             _audit_config(actor=actor, provider=provider, change="link", context=context, user=user.get_username())
     except IntegrityError as exc:
         raise Conflict(
-            f"Identifieraren eller användaren {user.get_username()} är redan kopplad hos {provider.slug}.",
-            fields={"subject": ["Redan kopplad."]},
+            _("Identifieraren eller användaren %(username)s är redan kopplad hos %(provider)s.")
+            % {"username": user.get_username(), "provider": provider.slug},
+            fields={"subject": [_("Redan kopplad.")]},
         ) from exc
     return identity
 
@@ -299,7 +316,7 @@ def sign_on_success_record(
         )
         if not multi_factor:
             return None
-        device, _ = SsoAssertionDevice.objects.get_or_create(
+        device, _created = SsoAssertionDevice.objects.get_or_create(
             user=user, provider=provider, defaults={"name": provider.display_name[:64], "confirmed": True}
         )
     return device

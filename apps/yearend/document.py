@@ -8,6 +8,8 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from .models import GovernanceSettings, Period, ReportStatus, ReportText, SignalStep, YearReport
 from .sections import SECTION_TEXT_KEYS, genitive, namnd_title
 from .tables import Table
@@ -151,11 +153,14 @@ def due_date(report: YearReport) -> datetime.date:
 
 
 def kind_word(report: YearReport) -> str:
-    return "delårsbokslut" if report.period == Period.INTERIM else "årsbokslut"
+    # The document's own Swedish wording (default_texts), not a label on the page.
+    return "delårsbokslut" if report.period == Period.INTERIM else "årsbokslut"  # i18n: data
 
 
 def default_texts(report: YearReport) -> dict[str, str]:
-    """What a new report's memo says until someone writes otherwise (seed 002's wording)."""
+    """What a new report's memo says until someone writes otherwise (seed 002's wording). The
+    texts are the document's own Swedish words, which the user edits and the nämnd reads, so they
+    are not translated: an English reader who saved them would put English into the document."""
     body = namnd_title(report.namnd)
     word = kind_word(report)
     due = due_date(report)
@@ -163,19 +168,19 @@ def default_texts(report: YearReport) -> dict[str, str]:
 
     due_words = f"{due.day} {MONTHS[due.month - 1]}"
     case = (
-        f"Enligt kommunens styrmodell ska nämnderna varje år upprätta ett {word} enligt styrmodellens "
-        f"anvisningar. {word.capitalize()}et ska vara behandlat i nämnd och ska expedieras till "
-        f"kommunstyrelsen senast den {due_words}."
+        f"Enligt kommunens styrmodell ska nämnderna varje år upprätta ett {word} enligt styrmodellens "  # i18n: data
+        f"anvisningar. {word.capitalize()}et ska vara behandlat i nämnd och ska expedieras till "  # i18n: data
+        f"kommunstyrelsen senast den {due_words}."  # i18n: data
     )
     return {
         "memo_case": case,
-        "memo_economy": "Förslag till beslut innebär inga ekonomiska konsekvenser.",
+        "memo_economy": "Förslag till beslut innebär inga ekonomiska konsekvenser.",  # i18n: data
         "control_intro": (
-            "Följande signaler har använts för bedömning av respektive kontrollmoment:\n\n"
-            "● Kontrollen är genomförd utan anmärkning/med försumbar anmärkning\n\n"
-            "▲ Kontrollen är genomförd med anmärkning"
+            "Följande signaler har använts för bedömning av respektive kontrollmoment:\n\n"  # i18n: data
+            "● Kontrollen är genomförd utan anmärkning/med försumbar anmärkning\n\n"  # i18n: data
+            "▲ Kontrollen är genomförd med anmärkning"  # i18n: data
         ),
-        "memo_proposal": f"{genitive(body)} {word} {report.year} godkänns.",
+        "memo_proposal": f"{genitive(body)} {word} {report.year} godkänns.",  # i18n: data
     }
 
 
@@ -191,7 +196,8 @@ def scale_legend(report: YearReport) -> list[str]:
     steps = SignalStep.objects.filter(municipality=report.namnd.parent)
     if not steps:
         return []
-    return ["Signalfärger: " + ", ".join(f"{step.symbol} {step.label}" for step in steps) + "."]
+    scale = ", ".join(f"{step.symbol} {step.label}" for step in steps)
+    return [_("Signalfärger: %(scale)s.") % {"scale": scale}]
 
 
 def _goal_blocks(view: CouncilGoalView) -> list[GoalBlock]:
@@ -220,9 +226,11 @@ def build_document(report: YearReport) -> YearendDocument:
     namnd, year, period = report.namnd, report.year, report.period
     texts = texts_of(report)
     body = namnd_title(namnd)
-    word = kind_word(report)
-    heading = "Delårsbokslut" if period == Period.INTERIM else "Årsbokslut"
-    title = f"{genitive(body)} {word} {year}"
+    heading = _("Delårsbokslut") if period == Period.INTERIM else _("Årsbokslut")
+    if period == Period.INTERIM:
+        title = _("%(body)s delårsbokslut %(year)s") % {"body": genitive(body), "year": year}
+    else:
+        title = _("%(body)s årsbokslut %(year)s") % {"body": genitive(body), "year": year}
     head = {
         "title": f"{heading}",
         "subtitle": f"{body} {year}",
@@ -253,7 +261,8 @@ def build_document(report: YearReport) -> YearendDocument:
             [line for line in (report.officer_name, report.officer_title) if line],
         ],
         "approver_line": (
-            f"{report.approver_name}, Godkännare tjänsteskrivelse, {report.approved_on.isoformat()}"
+            _("%(name)s, Godkännare tjänsteskrivelse, %(date)s")
+            % {"name": report.approver_name, "date": report.approved_on.isoformat()}
             if report.approved_on and report.approver_name
             else ""
         ),
@@ -276,65 +285,73 @@ def build_document(report: YearReport) -> YearendDocument:
     clean, followed = control_counts(report)
     summary = result_summary(namnd, year, period)
     sections = [
-        Section("verksamhet", "Verksamhet", 1, text("verksamhet"), page_break_before=True),
-        Section("maluppfoljning", "Måluppföljning", 1),
-        Section("agenda2030", f"{genitive(body)} arbete kopplat till Agenda 2030", 2, text("agenda2030")),
+        Section("verksamhet", _("Verksamhet"), 1, text("verksamhet"), page_break_before=True),
+        Section("maluppfoljning", _("Måluppföljning"), 1),
         Section(
-            "mal", f"Uppföljning av {genitive(body.lower())} mål", 2, [*text("goals_intro"), *scale_legend(report)]
+            "agenda2030",
+            _("%(body)s arbete kopplat till Agenda 2030") % {"body": genitive(body)},
+            2,
+            text("agenda2030"),
+        ),
+        Section(
+            "mal",
+            _("Uppföljning av %(body)s mål") % {"body": genitive(body.lower())},
+            2,
+            [*text("goals_intro"), *scale_legend(report)],
         ),
         *goal_sections,
-        Section("internkontroll", "Uppföljning av internkontroll", 1, text("control_intro")),
-        Section("omedelbara", "Omedelbara åtgärder", 3, text("control_immediate"), in_toc=False),
-        Section("privata", "Uppföljning av privata utförare", 1, text("providers_intro")),
-        Section("ekonomi", "Ekonomi", 1, page_break_before=True),
-        Section("drift", "Drift", 2, tables=[drift_table(namnd, year, period)]),
-        Section("drift_summary", "Inledande sammanfattning", 3, text("drift_summary")),
-        Section("drift_outcome", "Utfall för perioden", 3, text("drift_outcome")),
-        Section("drift_comparison", "Jämförelse mellan åren", 3, text("drift_comparison")),
+        Section("internkontroll", _("Uppföljning av internkontroll"), 1, text("control_intro")),
+        Section("omedelbara", _("Omedelbara åtgärder"), 3, text("control_immediate"), in_toc=False),
+        Section("privata", _("Uppföljning av privata utförare"), 1, text("providers_intro")),
+        Section("ekonomi", _("Ekonomi"), 1, page_break_before=True),
+        Section("drift", _("Drift"), 2, tables=[drift_table(namnd, year, period)]),
+        Section("drift_summary", _("Inledande sammanfattning"), 3, text("drift_summary")),
+        Section("drift_outcome", _("Utfall för perioden"), 3, text("drift_outcome")),
+        Section("drift_comparison", _("Jämförelse mellan åren"), 3, text("drift_comparison")),
         Section(
             "prognos",
-            "Prognos och prognosförändring",
+            _("Prognos och prognosförändring"),
             2,
             tables=[prognosis_table(namnd, year, period)],
             after=text("prognosis_comment"),
         ),
-        Section("investeringar", "Investeringar", 2, tables=[investments_table(namnd, year, period)]),
-        Section("investments_outcome", "Utfall för perioden", 3, text("investments_outcome")),
-        Section("investments_comparison", "Jämförelse mellan åren", 3, text("investments_comparison")),
-        Section("personal", "Personal", 1, page_break_before=True),
+        Section("investeringar", _("Investeringar"), 2, tables=[investments_table(namnd, year, period)]),
+        Section("investments_outcome", _("Utfall för perioden"), 3, text("investments_outcome")),
+        Section("investments_comparison", _("Jämförelse mellan åren"), 3, text("investments_comparison")),
+        Section("personal", _("Personal"), 1, page_break_before=True),
         Section(
             "personalstatistik",
-            "Personalstatistik",
+            _("Personalstatistik"),
             2,
             tables=[staff_table(namnd, year, period)],
             after=text("staff_comment"),
         ),
-        Section("rekrytering", "Rekryteringsbehov och kompetensförsörjning", 2, text("recruitment")),
-        Section("arbetsmiljo", "Arbetsmiljö", 2, text("work_environment")),
+        Section("rekrytering", _("Rekryteringsbehov och kompetensförsörjning"), 2, text("recruitment")),
+        Section("arbetsmiljo", _("Arbetsmiljö"), 2, text("work_environment")),
         Section(
             "arbetsskador",
-            "Arbetsskador och tillbud",
+            _("Arbetsskador och tillbud"),
             2,
             tables=[injuries_table(namnd, year, period)],
             after=text("injuries_comment"),
         ),
         Section(
             "sjukfranvaro",
-            "Sjukfrånvaro",
+            _("Sjukfrånvaro"),
             2,
             tables=[sick_leave_table(namnd, year, period)],
             after=text("sick_leave_comment"),
         ),
         Section(
             "bilaga1",
-            "Bilaga 1. Uppföljning av internkontroll",
+            _("Bilaga 1. Uppföljning av internkontroll"),
             1,
             tables=[control_table(report)],
             page_break_before=True,
         ),
         Section(
             "bilaga2",
-            "Bilaga 2. Uppföljning av privata utförare",
+            _("Bilaga 2. Uppföljning av privata utförare"),
             1,
             tables=[providers_table(report)],
             after=text("providers_comment"),

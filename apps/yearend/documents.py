@@ -8,6 +8,8 @@ report from 1 at its first section. python-docx cannot paginate, so the DOCX's t
 a real Word TOC field whose cached page numbers are read from the laid-out PDF; Word refreshes the
 field when the file is opened (w:updateFields)."""
 
+# i18n: swedish-document: the årsbokslut as files is addressed to the nämnd and the council, always in
+# Swedish (Språklagen 10 §); yearend_pdf and yearend_docx run under translation.override("sv").
 from __future__ import annotations
 
 import logging
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from .document import Section, YearendDocument
 from .tables import Table
@@ -212,7 +215,8 @@ def page_numbers(rendered: Any, document: YearendDocument) -> dict[str, int]:
 
 
 def yearend_pdf(document: YearendDocument) -> bytes:
-    return pdf_of(_render(document))
+    with translation.override("sv"):
+        return pdf_of(_render(document))
 
 
 def docx_page_numbers(document: YearendDocument) -> dict[str, int]:
@@ -229,4 +233,5 @@ def docx_page_numbers(document: YearendDocument) -> dict[str, int]:
 def yearend_docx(document: YearendDocument) -> bytes:
     from .documents_docx import build_docx
 
-    return build_docx(document, docx_page_numbers(document))
+    with translation.override("sv"):
+        return build_docx(document, docx_page_numbers(document))

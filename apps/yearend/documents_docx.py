@@ -5,6 +5,8 @@ The report's headings use Word's built-in Heading 1–3 (what the TOC field coll
 tjänsteskrivelse's headings, and headings the contents leave out, use styles of their own without
 an outline level, so that Word's refresh of the field lists exactly what the PDF lists."""
 
+# i18n: swedish-document: the årsbokslut as a DOCX is addressed to the nämnd and the council, always in
+# Swedish (Språklagen 10 §).
 from __future__ import annotations
 
 import io

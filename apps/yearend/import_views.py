@@ -257,7 +257,7 @@ def _render(request: HttpRequest, report: YearReport, failure: Failure | None = 
 def _refuse_if_approved(report: YearReport) -> None:
     """The figures an approved report was approved with stay as they were (as editing.py refuses)."""
     if report.status == ReportStatus.APPROVED:
-        raise Conflict(APPROVED)
+        raise Conflict(str(APPROVED))
 
 
 def _on_error(failure: Failure) -> Callable[[forms.BaseForm, InsynError], None]:

@@ -5,39 +5,43 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
+
 from apps.organisations.models import Organisation
 
 
 @dataclass(frozen=True)
 class TextSection:
     key: str
-    label: str
+    label: StrOrPromise
 
 
 MEMO_TEXTS = [
     TextSection("memo_case", "Ärendebeskrivning"),
-    TextSection("memo_statement", "Förvaltningens yttrande"),
-    TextSection("memo_economy", "Ekonomisk bedömning"),
-    TextSection("memo_proposal", "Förslag till beslut"),
+    TextSection("memo_statement", gettext_lazy("Förvaltningens yttrande")),
+    TextSection("memo_economy", gettext_lazy("Ekonomisk bedömning")),
+    TextSection("memo_proposal", gettext_lazy("Förslag till beslut")),
 ]
 REPORT_TEXTS = [
     TextSection("verksamhet", "Verksamhet"),
-    TextSection("agenda2030", "Socialnämndens arbete kopplat till Agenda 2030"),
-    TextSection("goals_intro", "Uppföljning av socialnämndens mål, inledning"),
-    TextSection("control_intro", "Uppföljning av internkontroll"),
-    TextSection("control_immediate", "Omedelbara åtgärder"),
-    TextSection("providers_intro", "Uppföljning av privata utförare"),
-    TextSection("providers_comment", "Bilaga 2, kommentar till uppföljningen"),
+    TextSection("agenda2030", gettext_lazy("Socialnämndens arbete kopplat till Agenda 2030")),
+    TextSection("goals_intro", gettext_lazy("Uppföljning av socialnämndens mål, inledning")),
+    TextSection("control_intro", gettext_lazy("Uppföljning av internkontroll")),
+    TextSection("control_immediate", gettext_lazy("Omedelbara åtgärder")),
+    TextSection("providers_intro", gettext_lazy("Uppföljning av privata utförare")),
+    TextSection("providers_comment", gettext_lazy("Bilaga 2, kommentar till uppföljningen")),
     TextSection("drift_summary", "Drift: inledande sammanfattning"),
-    TextSection("drift_outcome", "Drift: utfall för perioden"),
-    TextSection("drift_comparison", "Drift: jämförelse mellan åren"),
-    TextSection("prognosis_comment", "Prognos och prognosförändring"),
-    TextSection("investments_outcome", "Investeringar: utfall för perioden"),
-    TextSection("investments_comparison", "Investeringar: jämförelse mellan åren"),
+    TextSection("drift_outcome", gettext_lazy("Drift: utfall för perioden")),
+    TextSection("drift_comparison", gettext_lazy("Drift: jämförelse mellan åren")),
+    TextSection("prognosis_comment", gettext_lazy("Prognos och prognosförändring")),
+    TextSection("investments_outcome", gettext_lazy("Investeringar: utfall för perioden")),
+    TextSection("investments_comparison", gettext_lazy("Investeringar: jämförelse mellan åren")),
     TextSection("staff_comment", "Personalstatistik"),
-    TextSection("recruitment", "Rekryteringsbehov och kompetensförsörjning"),
+    TextSection("recruitment", gettext_lazy("Rekryteringsbehov och kompetensförsörjning")),
     TextSection("work_environment", "Arbetsmiljö"),
-    TextSection("injuries_comment", "Arbetsskador och tillbud"),
+    TextSection("injuries_comment", gettext_lazy("Arbetsskador och tillbud")),
     TextSection("sick_leave_comment", "Sjukfrånvaro"),
 ]
 # Where each editable text stands in the document: the document's section key → the text's key.
@@ -75,8 +79,8 @@ def is_text_key(key: str) -> bool:
 def label_of(key: str) -> str:
     for section in MEMO_TEXTS + REPORT_TEXTS:
         if section.key == key:
-            return section.label
-    return "Kommentar/analys av mål"
+            return str(section.label)
+    return _("Kommentar/analys av mål")
 
 
 def namnd_title(namnd: Organisation) -> str:

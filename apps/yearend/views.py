@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.accounts.access import current_user, page
@@ -262,6 +262,13 @@ def _filename(report: YearReport, extension: str) -> str:
 
 
 def _download(request: HttpRequest, report: YearReport, fmt: str) -> HttpResponse:
+    # The files are the document addressed to the nämnd and the council: Swedish whatever the
+    # reader's language (Språklagen 10 §), so its titles and tables are built in Swedish too.
+    with translation.override("sv"):
+        return _download_in_swedish(request, report, fmt)
+
+
+def _download_in_swedish(request: HttpRequest, report: YearReport, fmt: str) -> HttpResponse:
     document = document_of(report)
     if fmt == "json":
         response: HttpResponse = JsonResponse(

@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass
 
 from lib.sensitive_text.normalisation import NormalisedText
+from lib.translation import gettext, gettext_noop
 
 
 class Kind(enum.StrEnum):
@@ -15,7 +16,7 @@ class Kind(enum.StrEnum):
     NAME = "name"  # a warning: the user may confirm that it points at no one
 
 
-_TAIL = (
+_TAIL = gettext_noop(
     "Det som lämnar kommunen beskriver situationer och strukturer, aldrig en enskild person: ta bort "
     "uppgiften och beskriv situationen utan den."
 )
@@ -38,27 +39,40 @@ class Finding:
     def where(self) -> str:
         """The place as the user counts it: characters from 1, both ends included."""
         first, last = self.start + 1, self.end
-        return f"Tecken {first}" if first == last else f"Tecken {first}–{last}"
+        if first == last:
+            return gettext("Tecken %(first)s") % {"first": first}
+        return gettext("Tecken %(first)s–%(last)s") % {"first": first, "last": last}
 
     @property
     def message(self) -> str:
         excerpt = " ".join(self.text.split())
-        head = f"{self.where}: ”{excerpt}”"
+        values = {"where": self.where, "excerpt": excerpt, "tail": gettext(_TAIL)}
         if self.kind == Kind.IDENTITY_NUMBER:
-            what = "ett samordningsnummer" if self.coordination_number else "ett personnummer"
-            note = (
-                ""
-                if self.check_digit_ok
-                else " (kontrollsiffran stämmer inte, men även ett felskrivet nummer kan peka ut en person)"
-            )
-            return f"{head} ser ut som {what}{note}. {_TAIL}"
+            if self.coordination_number and self.check_digit_ok:
+                text = gettext("%(where)s: ”%(excerpt)s” ser ut som ett samordningsnummer. %(tail)s")
+            elif self.coordination_number:
+                text = gettext(
+                    "%(where)s: ”%(excerpt)s” ser ut som ett samordningsnummer (kontrollsiffran stämmer inte, "
+                    "men även ett felskrivet nummer kan peka ut en person). %(tail)s"
+                )
+            elif self.check_digit_ok:
+                text = gettext("%(where)s: ”%(excerpt)s” ser ut som ett personnummer. %(tail)s")
+            else:
+                text = gettext(
+                    "%(where)s: ”%(excerpt)s” ser ut som ett personnummer (kontrollsiffran stämmer inte, "
+                    "men även ett felskrivet nummer kan peka ut en person). %(tail)s"
+                )
+            return text % values
         if self.kind == Kind.PHONE:
-            return f"{head} ser ut som ett telefonnummer. {_TAIL}"
+            return gettext("%(where)s: ”%(excerpt)s” ser ut som ett telefonnummer. %(tail)s") % values
         if self.kind == Kind.EMAIL:
-            return f"{head} ser ut som en e-postadress. {_TAIL}"
+            return gettext("%(where)s: ”%(excerpt)s” ser ut som en e-postadress. %(tail)s") % values
         return (
-            f"{head} kan vara namnet på en person. Ta bort namnet om det pekar ut en enskild person "
-            "(en deltagare, en anhörig, en enskild medborgare)."
+            gettext(
+                "%(where)s: ”%(excerpt)s” kan vara namnet på en person. Ta bort namnet om det pekar ut en enskild "
+                "person (en deltagare, en anhörig, en enskild medborgare)."
+            )
+            % values
         )
 
 

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 # at the start of a sentence, where every word is capitalised, they count as a name only before an
 # unmistakable surname.
 _AMBIGUOUS_GIVEN_NAMES = (
-    "Hans Per Bo Stig Björn Maj Rut Ulf Sten Dag Gun Del Tom Tor Liv Mina Rosa Klara Lova Love Bror Fred "
+    "Hans Per Bo Stig Björn Maj Rut Ulf Sten Dag Gun Del Tom Tor Liv Mina Rosa Klara Lova Love Bror Fred "  # i18n: data
     "Frank Ben Juni May My Lo Mark Urban Sam Tina Tuva Vide Siv Iris Max Milan Viking Saga Lisa Tim Alf "
     "Alva Vega Svea Nova Ester Lykke Malva Signe Otto Kim Li Thi Said Junior Ines Ina Isa Rose Tage"
 )
 AMBIGUOUS_GIVEN_NAMES = frozenset(_AMBIGUOUS_GIVEN_NAMES.split())
 # Surnames in the list that are also ordinary Swedish words or place names (Berg = mountain, Lund …).
 _AMBIGUOUS_SURNAMES = (
-    "Alm Asp Berg Björk Blixt Blom Borg Brandt Brink Bäck Dahl Ek Falk Ferm Flink Fors Frank Frid Frisk "
+    "Alm Asp Berg Björk Blixt Blom Borg Brandt Brink Bäck Dahl Ek Falk Ferm Flink Fors Frank Frid Frisk "  # i18n: data
     "Green Gren Hall Hammar Hanna Hjelm Hjort Holm Hult Hägg Jarl Kling Kvist Lilja Lind Linde Linder "
     "Ljung Lund Löf Lönn Malm Modig Nord Norman Palm Rask Roos Roth Skog Skoog Sköld Stark Steen Storm "
     "Strand Strid Ström Ståhl Svahn Svärd Thor Wall Werner Wester Said Smith Li Ali Omar Issa Khan"

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0006_user_admin_grant_periods_invitations_sessions'),
+        ("accounts", "0006_user_admin_grant_periods_invitations_sessions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='language',
-            field=models.CharField(blank=True, default='', max_length=8, verbose_name='språk'),
+            model_name="user",
+            name="language",
+            field=models.CharField(blank=True, default="", max_length=8, verbose_name="språk"),
         ),
     ]

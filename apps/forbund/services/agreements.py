@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.activera.deliveries import delivery_terms_set
@@ -42,18 +43,20 @@ def _validate_agreement(
     errors = FieldProblems()
     check_year(year)
     if period_end < period_start:
-        errors["period_end"] = ["Slutdatum kan inte vara före startdatum."]
+        errors["period_end"] = [_("Slutdatum kan inte vara före startdatum.")]
     if period_start.year != year or period_end.year != year:
-        errors["period_start"] = [f"Perioden ska ligga inom {year}: en överenskommelse gäller ett år."]
+        errors["period_start"] = [
+            _("Perioden ska ligga inom %(year)s: en överenskommelse gäller ett år.") % {"year": year}
+        ]
     if not executor_party.strip():
-        errors["executor_party"] = ["Ange den utförande parten, t.ex. ”Alingsås kommun, Kommunkansliet”."]
+        errors["executor_party"] = [_("Ange den utförande parten, t.ex. ”Alingsås kommun, Kommunkansliet”.")]
     for name, value in (
         ("signed_by_forbund_on", signed_by_forbund_on),
         ("signed_by_executor_on", signed_by_executor_on),
     ):
         if value is not None and value > period_end:
-            errors[name] = ["Undertecknandet kan inte vara efter avtalsperiodens slut."]
-    errors.raise_if_any("Överenskommelsen är inte rätt ifylld.")
+            errors[name] = [_("Undertecknandet kan inte vara efter avtalsperiodens slut.")]
+    errors.raise_if_any(_("Överenskommelsen är inte rätt ifylld."))
 
 
 def agreement_create(
@@ -78,19 +81,21 @@ def agreement_create(
     places, the budget line's are used."""
     require_economy_access(actor, forbund)
     if programme_unit.programme.forbund_id != forbund.pk:
-        raise ValidationFailed("Fel utförare.", fields={"programme_unit": ["Utföraren hör inte till förbundet."]})
+        raise ValidationFailed(_("Fel utförare."), fields={"programme_unit": [_("Utföraren hör inte till förbundet.")]})
     if budget_line is not None and budget_line.budget.forbund_id != forbund.pk:
-        raise ValidationFailed("Fel budgetpost.", fields={"budget_line": ["Budgetposten hör inte till förbundet."]})
+        raise ValidationFailed(
+            _("Fel budgetpost."), fields={"budget_line": [_("Budgetposten hör inte till förbundet.")]}
+        )
     if max_amount is None and budget_line is not None:
         max_amount = budget_line.amount
     if places is None and budget_line is not None:
         places = budget_line.places
     errors = FieldProblems()
     if max_amount is None:
-        errors["max_amount"] = ["Ange avtalad summa eller välj en budgetpost med belopp."]
+        errors["max_amount"] = [_("Ange avtalad summa eller välj en budgetpost med belopp.")]
     if places is None:
-        errors["places"] = ["Ange antal platser eller välj en budgetpost med platser."]
-    errors.raise_if_any("Överenskommelsen är inte rätt ifylld.")
+        errors["places"] = [_("Ange antal platser eller välj en budgetpost med platser.")]
+    errors.raise_if_any(_("Överenskommelsen är inte rätt ifylld."))
     assert max_amount is not None and places is not None
     _validate_agreement(
         year=year,
@@ -139,8 +144,8 @@ def agreement_create(
             )
     except IntegrityError as exc:
         raise Conflict(
-            "Utföraren har redan en överenskommelse det året.",
-            fields={"programme_unit": ["Utföraren har redan en överenskommelse det året."]},
+            _("Utföraren har redan en överenskommelse det året."),
+            fields={"programme_unit": [_("Utföraren har redan en överenskommelse det året.")]},
         ) from exc
     return agreement
 
@@ -179,9 +184,11 @@ def agreement_update(
         if max_amount != agreement.max_amount:
             if any(i.status != InvoiceStatus.TO_SEND for i in invoices):
                 raise Conflict(
-                    "Summan kan inte ändras när en faktura redan är skickad.",
+                    _("Summan kan inte ändras när en faktura redan är skickad."),
                     fields={
-                        "max_amount": ["En faktura är redan skickad; gör en ny överenskommelse eller en kreditering."]
+                        "max_amount": [
+                            _("En faktura är redan skickad; gör en ny överenskommelse eller en kreditering.")
+                        ]
                     },
                 )
             for invoice, amount in zip(invoices, split_in_tertials(max_amount), strict=True):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.context import AuditContext
@@ -36,15 +37,19 @@ def budget_create(
     missing = [m.name for m in members if not m.population]
     if not members or missing:
         raise ValidationFailed(
-            "Folkmängd saknas.",
-            fields={"state_allocation": [f"Folkmängd saknas för {', '.join(missing) or 'medlemskommunerna'}."]},
+            _("Folkmängd saknas."),
+            fields={
+                "state_allocation": [
+                    _("Folkmängd saknas för %(names)s.") % {"names": ", ".join(missing) or _("medlemskommunerna")}
+                ]
+            },
         )
     dates = {m.population_date for m in members}
     population_date = next(iter(dates))
     if population_date is None or len(dates) != 1:
         raise ValidationFailed(
-            "Folkmängden har olika referensdagar.",
-            fields={"state_allocation": ["Alla kommuners folkmängd måste avse samma referensdag."]},
+            _("Folkmängden har olika referensdagar."),
+            fields={"state_allocation": [_("Alla kommuners folkmängd måste avse samma referensdag.")]},
         )
     try:
         with transaction.atomic():
@@ -68,7 +73,8 @@ def budget_create(
             )
     except IntegrityError as exc:
         raise Conflict(
-            f"Det finns redan en budget för {year}.", fields={"year": ["Året har redan en budget."]}
+            _("Det finns redan en budget för %(year)s.") % {"year": year},
+            fields={"year": [_("Året har redan en budget.")]},
         ) from exc
     return budget
 
@@ -113,13 +119,14 @@ def budget_populations_set(
     errors = FieldProblems(
         {
             f"population_{row.municipality_id}": [
-                f"Ange folkmängden i {row.municipality.name} (ett heltal större än 0)."
+                _("Ange folkmängden i %(municipality)s (ett heltal större än 0).")
+                % {"municipality": row.municipality.name}
             ]
             for row in rows
             if not isinstance(populations.get(row.municipality_id), int) or populations[row.municipality_id] <= 0
         }
     )
-    errors.raise_if_any("Folkmängden är ofullständig.")
+    errors.raise_if_any(_("Folkmängden är ofullständig."))
     with transaction.atomic():
         for row in rows:
             row.population = populations[row.municipality_id]
@@ -140,15 +147,15 @@ def budget_populations_set(
 def _validate_line(group: str, places: int | None, executor: Organisation | None) -> None:
     errors = FieldProblems()
     if group not in BudgetGroup.values:
-        errors["group"] = ["Välj en grupp."]
+        errors["group"] = [_("Välj en grupp.")]
     elif group != BudgetGroup.INDIVIDUAL:
         if places is not None:
-            errors["places"] = ["Platser anges bara för individinriktade insatser."]
+            errors["places"] = [_("Platser anges bara för individinriktade insatser.")]
         if executor is not None:
-            errors["executor"] = ["Utförare anges bara för individinriktade insatser."]
+            errors["executor"] = [_("Utförare anges bara för individinriktade insatser.")]
     if executor is not None and executor.kind != OrganisationKind.EXECUTOR_UNIT:
-        errors["executor"] = ["Välj en utförare."]
-    errors.raise_if_any("Budgetposten är inte rätt ifylld.")
+        errors["executor"] = [_("Välj en utförare.")]
+    errors.raise_if_any(_("Budgetposten är inte rätt ifylld."))
 
 
 def budget_line_add(
@@ -165,7 +172,7 @@ def budget_line_add(
     require_economy_access(actor, budget.forbund)
     _validate_line(group, places, executor)
     if not label.strip():
-        raise ValidationFailed("Posten saknar namn.", fields={"label": ["Ange vad posten avser."]})
+        raise ValidationFailed(_("Posten saknar namn."), fields={"label": [_("Ange vad posten avser.")]})
     with transaction.atomic():
         position = budget.lines.count() + 1
         line = BudgetLine.objects.create(
@@ -246,7 +253,7 @@ def budget_load(*, actor: User | None, name: str, context: AuditContext | None =
 
     path = Path(__file__).parent.parent / "data" / f"{name}.json"
     if not path.is_file():
-        raise ValidationFailed(f"Det finns ingen budget som heter {name}.")
+        raise ValidationFailed(_("Det finns ingen budget som heter %(name)s.") % {"name": name})
     data = json.loads(path.read_text(encoding="utf-8"))
     forbund = Organisation.objects.get(slug=data["forbund"], kind=OrganisationKind.FORBUND)
     with transaction.atomic():

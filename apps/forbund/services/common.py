@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from apps.accounts.models import User
 from apps.audit.context import AuditContext
 from apps.audit.models import AuditAction
@@ -16,7 +18,7 @@ from ..selectors import economy_forbunds
 
 def require_economy_access(actor: User | None, forbund: Organisation) -> None:
     if actor is not None and forbund not in economy_forbunds(actor):
-        raise NotPermitted("Du får inte hantera förbundets ekonomi.")
+        raise NotPermitted(_("Du får inte hantera förbundets ekonomi."))
 
 
 def audit(
@@ -35,4 +37,4 @@ def audit(
 
 def check_year(year: int) -> None:
     if not 2004 <= year <= 2100:
-        raise ValidationFailed("Fel år.", fields={"year": ["Ange ett år mellan 2004 och 2100."]})
+        raise ValidationFailed(_("Fel år."), fields={"year": [_("Ange ett år mellan 2004 och 2100.")]})

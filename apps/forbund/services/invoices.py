@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.context import AuditContext
@@ -33,12 +34,12 @@ def invoice_mark(
         elif status == InvoiceStatus.PAID and invoice.status == InvoiceStatus.SENT:
             if invoice.sent_on and on_date < invoice.sent_on:
                 raise ValidationFailed(
-                    "Fel datum.", fields={"on_date": ["Betald kan inte vara före den dag fakturan skickades."]}
+                    _("Fel datum."), fields={"on_date": [_("Betald kan inte vara före den dag fakturan skickades.")]}
                 )
             invoice.paid_on = on_date
         else:
             current = InvoiceStatus(invoice.status).label
-            raise Conflict(f"Fakturan är {str(current).lower()} och kan inte markeras så.")
+            raise Conflict(_("Fakturan är %(status)s och kan inte markeras så.") % {"status": str(current).lower()})
         invoice.status = status
         invoice.save()
         audit(

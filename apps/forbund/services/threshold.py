@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.models import AuditAction
@@ -15,9 +16,11 @@ def forbund_threshold_set(*, actor: User | None, forbund: Organisation, threshol
     """The förbund's own smallest count shown outside a municipality (None: the deployment's).
     It applies to periods released from now on; what was released keeps the threshold it had."""
     if forbund.kind != OrganisationKind.FORBUND:
-        raise ValidationFailed("Bara ett samordningsförbund har en egen tröskel.")
+        raise ValidationFailed(_("Bara ett samordningsförbund har en egen tröskel."))
     if threshold is not None and not 2 <= threshold <= 50:
-        raise ValidationFailed("Tröskeln måste vara ett heltal mellan 2 och 50.", fields={"threshold": ["Ange 2–50."]})
+        raise ValidationFailed(
+            _("Tröskeln måste vara ett heltal mellan 2 och 50."), fields={"threshold": [_("Ange 2–50.")]}
+        )
     with transaction.atomic():
         Organisation.objects.filter(pk=forbund.pk).update(suppression_threshold=threshold)
         audit_record(

@@ -3,6 +3,8 @@ municipality, and the audit row."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
 from apps.accounts.selectors import municipalities_with
@@ -14,7 +16,7 @@ from apps.organisations.models import Organisation, OrganisationKind
 from insyn.errors import FieldProblems, NotPermitted, ValidationFailed
 from lib.swedish import quoted
 
-NOT_PERMITTED = "Du får inte arbeta med den nämndens årsbokslut."
+NOT_PERMITTED = gettext_lazy("Du får inte arbeta med den nämndens årsbokslut.")
 
 
 def namnd_by_slug(slug: str) -> Organisation:
@@ -37,7 +39,7 @@ def require_namnd(actor: User | None, namnd: Organisation, permission: Permissio
     """Refuse an actor without `permission` in the nämnd's municipality; no actor (the command
     line, the demo) may do anything."""
     if actor is not None and namnd.parent not in municipalities_with(actor, permission):
-        raise NotPermitted(NOT_PERMITTED)
+        raise NotPermitted(str(NOT_PERMITTED))
 
 
 def audit_yearend(

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import User
 from apps.audit.context import AuditContext
@@ -33,8 +35,9 @@ YEAR_APPROVED = (
     "{year} års plan ingår i ett godkänt årsbokslut eller delårsbokslut och kan inte ändras. "
     "Förvaltningschefen kan öppna rapporten igen."
 )
-REPORT_APPROVED = "Rapporten är godkänd och kan inte ändras. Den som godkände den kan öppna den igen."
-NOT_SAVED = "Uppgifterna kunde inte sparas."
+
+REPORT_APPROVED = gettext_lazy("Rapporten är godkänd och kan inte ändras. Den som godkände den kan öppna den igen.")
+NOT_SAVED = gettext_lazy("Uppgifterna kunde inte sparas.")
 MAX_TABLE_ROWS = 20
 MAX_TABLE_COLUMNS = 12
 
@@ -48,7 +51,7 @@ def _year_open(namnd: Organisation, year: int) -> None:
 def _report_open(report: YearReport) -> YearReport:
     locked = YearReport.objects.select_for_update(of=("self",)).select_related("namnd__parent").get(pk=report.pk)
     if locked.status == ReportStatus.APPROVED:
-        raise Conflict(REPORT_APPROVED)
+        raise Conflict(str(REPORT_APPROVED))
     return locked
 
 
@@ -118,15 +121,15 @@ def control_point_save(
     risk, checked, frequency, method = _clean(risk), _clean(checked), _clean(frequency), _clean(method)
     problems = FieldProblems()
     if point is not None and (point.namnd_id != report.namnd_id or point.year != report.year):
-        raise ValidationFailed("Kontrollpunkten hör inte till rapportens nämnd och år.")
-    _required(problems, "risk", risk, "Ange den identifierade risken.")
-    _required(problems, "checked", checked, "Ange vad som kontrolleras.")
-    _required(problems, "frequency", frequency, "Ange hur ofta punkten följs upp.", 120)
-    _required(problems, "method", method, "Ange metoden.")
+        raise ValidationFailed(_("Kontrollpunkten hör inte till rapportens nämnd och år."))
+    _required(problems, "risk", risk, _("Ange den identifierade risken."))
+    _required(problems, "checked", checked, _("Ange vad som kontrolleras."))
+    _required(problems, "frequency", frequency, _("Ange hur ofta punkten följs upp."), 120)
+    _required(problems, "method", method, _("Ange metoden."))
     guard_published_text(problems, {"risk": risk, "checked": checked, "frequency": frequency, "method": method})
     if position is not None and position < 1:
-        problems.add("position", "Ordningen börjar på 1.")
-    problems.raise_if_any("Kontrollpunkten kunde inte sparas.")
+        problems.add("position", _("Ordningen börjar på 1."))
+    problems.raise_if_any(_("Kontrollpunkten kunde inte sparas."))
     with transaction.atomic():
         _report_open(report)
         _year_open(report.namnd, report.year)
@@ -156,7 +159,7 @@ def control_point_delete(
     """Remove a point from the plan with its follow-ups and tables; the others close up."""
     require_namnd(actor, report.namnd)
     if point.namnd_id != report.namnd_id or point.year != report.year:
-        raise ValidationFailed("Kontrollpunkten hör inte till rapportens nämnd och år.")
+        raise ValidationFailed(_("Kontrollpunkten hör inte till rapportens nämnd och år."))
     with transaction.atomic():
         _report_open(report)
         _year_open(report.namnd, report.year)
@@ -181,11 +184,11 @@ def control_follow_up_save(
     require_namnd(actor, report.namnd)
     problems = FieldProblems()
     if point.namnd_id != report.namnd_id or point.year != report.year:
-        raise ValidationFailed("Kontrollpunkten hör inte till rapportens nämnd och år.")
+        raise ValidationFailed(_("Kontrollpunkten hör inte till rapportens nämnd och år."))
     if assessment not in ControlAssessment.values:
-        problems.add("assessment", "Välj om kontrollen är genomförd utan eller med anmärkning.")
+        problems.add("assessment", _("Välj om kontrollen är genomförd utan eller med anmärkning."))
     guard_published_text(problems, {"result": result})
-    problems.raise_if_any("Uppföljningen kunde inte sparas.")
+    problems.raise_if_any(_("Uppföljningen kunde inte sparas."))
     with transaction.atomic():
         locked = _report_open(report)
         follow_up, created = ControlFollowUp.objects.select_for_update().get_or_create(
@@ -221,12 +224,12 @@ def parse_result_grid(columns_text: str, grid: str) -> tuple[list[str], list[dic
     problems = FieldProblems()
     columns = [c.strip() for c in re.split(r"[;\t]", columns_text.strip())] if columns_text.strip() else []
     if not columns or any(not c for c in columns):
-        problems.add("columns", "Ange kolumnernas rubriker, åtskilda med semikolon (till exempel 2020;2021;2022).")
+        problems.add("columns", _("Ange kolumnernas rubriker, åtskilda med semikolon (till exempel 2020;2021;2022)."))
     elif len(columns) > MAX_TABLE_COLUMNS:
         problems.add("columns", f"Högst {MAX_TABLE_COLUMNS} kolumner.")
     lines = [line for line in grid.replace("\r\n", "\n").split("\n") if line.strip()]
     if not lines:
-        problems.add("grid", "Ange minst en rad: benämning och ett tal per kolumn, åtskilda med semikolon.")
+        problems.add("grid", _("Ange minst en rad: benämning och ett tal per kolumn, åtskilda med semikolon."))
     if len(lines) > MAX_TABLE_ROWS:
         problems.add("grid", f"Högst {MAX_TABLE_ROWS} rader.")
     rows: list[dict[str, Any]] = []
@@ -274,18 +277,18 @@ def control_result_table_save(
     share row computed from two of the rows (numerator / denominator, counted from 1)."""
     require_namnd(actor, report.namnd)
     if point.namnd_id != report.namnd_id or point.year != report.year:
-        raise ValidationFailed("Kontrollpunkten hör inte till rapportens nämnd och år.")
+        raise ValidationFailed(_("Kontrollpunkten hör inte till rapportens nämnd och år."))
     follow_up = ControlFollowUp.objects.filter(point=point, period=report.period).first()
     if follow_up is None:
         raise ValidationFailed(
-            "Spara uppföljningen av punkten först; tabellen hör till resultatet.",
-            fields={"title": ["Spara uppföljningen av punkten först; tabellen hör till resultatet."]},
+            _("Spara uppföljningen av punkten först; tabellen hör till resultatet."),
+            fields={"title": [_("Spara uppföljningen av punkten först; tabellen hör till resultatet.")]},
         )
     if table is not None and table.follow_up_id != follow_up.pk:
-        raise ValidationFailed("Tabellen hör inte till punktens uppföljning.")
+        raise ValidationFailed(_("Tabellen hör inte till punktens uppföljning."))
     title, share_label = title.strip(), share_label.strip()
     problems = FieldProblems()
-    _required(problems, "title", title, "Ange tabellens rubrik.", 200)
+    _required(problems, "title", title, _("Ange tabellens rubrik."), 200)
     parsed_columns, rows, grid_problems = parse_result_grid(columns, grid)
     for field, messages in grid_problems.items():
         for message in messages:
@@ -293,16 +296,16 @@ def control_result_table_save(
     share_rows = {"share_numerator_row": share_numerator_row, "share_denominator_row": share_denominator_row}
     if share_label or any(v is not None for v in share_rows.values()):
         if not share_label:
-            problems.add("share_label", "Ange andelsradens benämning (till exempel Andel).")
+            problems.add("share_label", _("Ange andelsradens benämning (till exempel Andel)."))
         elif len(share_label) > 60:
-            problems.add("share_label", "Högst 60 tecken.")
+            problems.add("share_label", _("Högst 60 tecken."))
         for field, row in share_rows.items():
             if row is None:
-                problems.add(field, "Ange radens nummer (den första raden är 1).")
+                problems.add(field, _("Ange radens nummer (den första raden är 1)."))
             elif not 1 <= row <= len(rows):
                 problems.add(field, f"Rad {row} finns inte; tabellen har {len(rows)} rader.")
         if share_numerator_row is not None and share_numerator_row == share_denominator_row:
-            problems.add("share_denominator_row", "Täljare och nämnare måste vara olika rader.")
+            problems.add("share_denominator_row", _("Täljare och nämnare måste vara olika rader."))
     guard_published_text(
         problems,
         {
@@ -312,7 +315,7 @@ def control_result_table_save(
             "share_label": share_label,
         },
     )
-    problems.raise_if_any("Tabellen kunde inte sparas.")
+    problems.raise_if_any(_("Tabellen kunde inte sparas."))
     with transaction.atomic():
         _report_open(report)
         created = table is None
@@ -341,7 +344,7 @@ def control_result_table_delete(
     require_namnd(actor, report.namnd)
     point = table.follow_up.point
     if point.namnd_id != report.namnd_id or point.year != report.year or table.follow_up.period != report.period:
-        raise ValidationFailed("Tabellen hör inte till rapporten.")
+        raise ValidationFailed(_("Tabellen hör inte till rapporten."))
     with transaction.atomic():
         _report_open(report)
         pk, title = table.pk, table.title
@@ -426,17 +429,17 @@ def provider_follow_up_save(
     their effect and the measures taken."""
     require_namnd(actor, report.namnd)
     if provider is not None and (provider.namnd_id != report.namnd_id or provider.year != report.year):
-        raise ValidationFailed("Uppföljningen hör inte till rapportens nämnd och år.")
+        raise ValidationFailed(_("Uppföljningen hör inte till rapportens nämnd och år."))
     agreement, followed_up = agreement.strip(), _clean(followed_up)
     shortcomings, effect, measures = _clean(shortcomings), _clean(effect), _clean(measures)
     problems = FieldProblems()
-    _required(problems, "agreement", agreement, "Ange det berörda avtalet.", 300)
-    _required(problems, "followed_up", followed_up, "Ange vad som har följts upp.")
+    _required(problems, "agreement", agreement, _("Ange det berörda avtalet."), 300)
+    _required(problems, "followed_up", followed_up, _("Ange vad som har följts upp."))
     if met_requirements is None:
-        problems.add("met_requirements", "Svara Ja eller Nej.")
+        problems.add("met_requirements", _("Svara Ja eller Nej."))
     elif not met_requirements and not shortcomings:
         problems.add(
-            "shortcomings", "Har leverantören inte uppfyllt kraven (Nej), beskriv vilka brister som iakttagits."
+            "shortcomings", _("Har leverantören inte uppfyllt kraven (Nej), beskriv vilka brister som iakttagits.")
         )
     guard_published_text(
         problems,
@@ -449,8 +452,8 @@ def provider_follow_up_save(
         },
     )
     if position is not None and position < 1:
-        problems.add("position", "Ordningen börjar på 1.")
-    problems.raise_if_any("Uppföljningen av den privata utföraren kunde inte sparas.")
+        problems.add("position", _("Ordningen börjar på 1."))
+    problems.raise_if_any(_("Uppföljningen av den privata utföraren kunde inte sparas."))
     with transaction.atomic():
         _report_open(report)
         _year_open(report.namnd, report.year)
@@ -481,7 +484,7 @@ def provider_follow_up_delete(
 ) -> None:
     require_namnd(actor, report.namnd)
     if provider.namnd_id != report.namnd_id or provider.year != report.year:
-        raise ValidationFailed("Uppföljningen hör inte till rapportens nämnd och år.")
+        raise ValidationFailed(_("Uppföljningen hör inte till rapportens nämnd och år."))
     with transaction.atomic():
         _report_open(report)
         _year_open(report.namnd, report.year)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
@@ -44,19 +45,19 @@ def _step_problems(problems: FieldProblems, kept: list[StepInput]) -> None:
     for item in kept:
         label = item.label.strip()
         if not label:
-            problems.add(f"{item.key}_label", "Ange stegets benämning.")
+            problems.add(f"{item.key}_label", _("Ange stegets benämning."))
         elif len(label) > 60:
-            problems.add(f"{item.key}_label", "Högst 60 tecken.")
+            problems.add(f"{item.key}_label", _("Högst 60 tecken."))
         elif label.casefold() in labels:
             problems.add(f"{item.key}_label", f"Benämningen ”{label}” finns redan i skalan; ge stegen olika namn.")
         labels.setdefault(label.casefold(), item.key)
         if not item.symbol.strip():
-            problems.add(f"{item.key}_symbol", "Ange en symbol, så att färgen aldrig är ensam om betydelsen.")
+            problems.add(f"{item.key}_symbol", _("Ange en symbol, så att färgen aldrig är ensam om betydelsen."))
         elif len(item.symbol.strip()) > 4:
-            problems.add(f"{item.key}_symbol", "Högst 4 tecken.")
+            problems.add(f"{item.key}_symbol", _("Högst 4 tecken."))
         colour = item.colour.strip()
         if not HEX_COLOUR.match(colour):
-            problems.add(f"{item.key}_colour", "Ange färgen som #rrggbb, till exempel #1e7b34.")
+            problems.add(f"{item.key}_colour", _("Ange färgen som #rrggbb, till exempel #1e7b34."))
         elif (ratio := contrast_ratio(colour)) < NON_TEXT_MINIMUM:
             problems.add(
                 f"{item.key}_colour",
@@ -64,7 +65,7 @@ def _step_problems(problems: FieldProblems, kept: list[StepInput]) -> None:
                 f"synas. En mörkare nyans av samma färg som räcker: {darkened_to(colour)}.",
             )
         if item.position is not None and item.position < 1:
-            problems.add(f"{item.key}_position", "Ordningen börjar på 1.")
+            problems.add(f"{item.key}_position", _("Ordningen börjar på 1."))
 
 
 def signal_scale_save(
@@ -78,7 +79,7 @@ def signal_scale_save(
     kept = [s for s in steps if not s.remove]
     problems = FieldProblems()
     if len(kept) < 2:
-        problems.add("scale", "En signalskala behöver minst två steg.")
+        problems.add("scale", _("En signalskala behöver minst två steg."))
     _step_problems(problems, kept)
     removed = [s.step for s in steps if s.remove and s.step is not None]
     in_use = set(
@@ -96,9 +97,9 @@ def signal_scale_save(
             )
     for item in steps:
         if item.step is not None and item.step.municipality_id != municipality.pk:
-            problems.add(f"{item.key}_label", "Steget hör inte till kommunens skala.")
+            problems.add(f"{item.key}_label", _("Steget hör inte till kommunens skala."))
     guard_published_text(problems, {f"{item.key}_label": item.label for item in kept})
-    problems.raise_if_any("Signalskalan kunde inte sparas.")
+    problems.raise_if_any(_("Signalskalan kunde inte sparas."))
     order = sorted(
         enumerate(kept), key=lambda pair: (pair[1].position if pair[1].position is not None else 10_000, pair[0])
     )
@@ -109,7 +110,7 @@ def signal_scale_save(
         for index, step in enumerate(s for s in current if s.pk not in {r.pk for r in removed}):
             SignalStep.objects.filter(pk=step.pk).update(position=20_000 + index, label=f"__ombyte-{step.pk}")
         saved = []
-        for position, (_, item) in enumerate(order, start=1):
+        for position, (_order, item) in enumerate(order, start=1):
             step = item.step or SignalStep(municipality=municipality)
             step.position, step.label = position, item.label.strip()
             step.colour, step.symbol = item.colour.strip().lower(), item.symbol.strip()
@@ -127,14 +128,14 @@ def signal_scale_save(
 
 def _due_problems(problems: FieldProblems, prefix: str, month: int, day: int) -> None:
     if not 1 <= month <= 12:
-        problems.add(f"{prefix}_due_month", "Välj en månad.")
+        problems.add(f"{prefix}_due_month", _("Välj en månad."))
         return
     if day < 1:
-        problems.add(f"{prefix}_due_day", "Ange dagen som ett tal från 1.")
+        problems.add(f"{prefix}_due_day", _("Ange dagen som ett tal från 1."))
         return
     longest = 28 if month == 2 else calendar.monthrange(2001, month)[1]
     if day > longest:
-        what = "finns bara vissa år" if (month, day) == (2, 29) else "finns inte"
+        what = _("finns bara vissa år") if (month, day) == (2, 29) else _("finns inte")
         problems.add(f"{prefix}_due_day", f"{day} {MONTHS[month - 1]} {what}. Välj en dag från 1 till {longest}.")
 
 
@@ -157,9 +158,9 @@ def governance_settings_save(
     problems = FieldProblems()
     _due_problems(problems, "annual", annual_due_month, annual_due_day)
     _due_problems(problems, "interim", interim_due_month, interim_due_day)
-    problems.raise_if_any("Datumen kunde inte sparas.")
+    problems.raise_if_any(_("Datumen kunde inte sparas."))
     with transaction.atomic():
-        settings, _ = GovernanceSettings.objects.select_for_update().get_or_create(municipality=municipality)
+        settings, _created = GovernanceSettings.objects.select_for_update().get_or_create(municipality=municipality)
         settings.annual_due_month, settings.annual_due_day = annual_due_month, annual_due_day
         settings.interim_due_month, settings.interim_due_day = interim_due_month, interim_due_day
         settings.save()

@@ -8,7 +8,9 @@ import datetime
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
@@ -25,15 +27,15 @@ from ..selectors import goal_proposals, report_goals, signal_scale
 from .common import audit_yearend, guard_published_text, require_namnd
 from .reports import year_report_ensure
 
-APPROVED = "Rapporten är godkänd och kan inte ändras. Den som godkände den kan öppna den igen."
-REASON_NEEDED = "Ange skälet till att bedömningen avviker från förslaget ({proposal})."
+APPROVED = gettext_lazy("Rapporten är godkänd och kan inte ändras. Den som godkände den kan öppna den igen.")
+REASON_NEEDED = gettext_lazy("Ange skälet till att bedömningen avviker från förslaget ({proposal}).")
 
 
 def _locked_draft(report: YearReport) -> YearReport:
     """The report, locked for the rest of the transaction; an approved report refuses changes."""
     locked = YearReport.objects.select_for_update(of=("self",)).select_related("namnd__parent").get(pk=report.pk)
     if locked.status == ReportStatus.APPROVED:
-        raise Conflict(APPROVED)
+        raise Conflict(str(APPROVED))
     return locked
 
 
@@ -71,7 +73,9 @@ def report_text_save(
     likely names need `names_confirmed`."""
     require_namnd(actor, report.namnd, Permission.YEAREND_EDIT)
     if not is_text_key(key) or (key.startswith("goal-") and _goal_of_report(report, int(key[5:])) is None):
-        raise ValidationFailed("Rapporten har ingen sådan text.", fields={"body": ["Rapporten har ingen sådan text."]})
+        raise ValidationFailed(
+            _("Rapporten har ingen sådan text."), fields={"body": [_("Rapporten har ingen sådan text.")]}
+        )
     body = body.replace("\r\n", "\n").strip()
     guard_outgoing_text({"body": body}, names_confirmed=names_confirmed)
     with transaction.atomic():
@@ -155,15 +159,15 @@ def goal_assessment_decide(
     reason = reason.replace("\r\n", "\n").strip()
     problems = FieldProblems()
     if _goal_of_report(report, goal.pk) is None:
-        problems.add("step", "Målet hör inte till rapportens nämnd och år.")
+        problems.add("step", _("Målet hör inte till rapportens nämnd och år."))
     scale = signal_scale(report)
     if step is not None and step.pk not in {s.pk for s in scale}:
-        problems.add("step", "Välj ett steg på kommunens signalskala.")
-    problems.raise_if_any("Bedömningen kunde inte sparas.")
+        problems.add("step", _("Välj ett steg på kommunens signalskala."))
+    problems.raise_if_any(_("Bedömningen kunde inte sparas."))
     proposal = goal_proposals(report, [goal], scale)[goal.pk]
     if step is not None and proposal is not None and step.pk != proposal.pk and not reason:
         problems.add("reason", REASON_NEEDED.format(proposal=proposal.label))
-    problems.raise_if_any("Bedömningen avviker från förslaget utan skäl.")
+    problems.raise_if_any(_("Bedömningen avviker från förslaget utan skäl."))
     with transaction.atomic():
         locked = _locked_draft(report)
         assessment = GoalAssessment.objects.select_for_update().filter(report=locked, goal=goal).first()
@@ -215,17 +219,17 @@ def year_report_head_save(
     require_namnd(actor, report.namnd, Permission.YEAREND_EDIT)
     problems = FieldProblems()
     if not document_type.strip():
-        problems.add("document_type", "Ange dokumenttyp.")
+        problems.add("document_type", _("Ange dokumenttyp."))
     if not decision_body.strip():
-        problems.add("decision_body", "Ange beslutande instans.")
+        problems.add("decision_body", _("Ange beslutande instans."))
     if decision_date and memo_date and memo_date > decision_date:
-        problems.add("memo_date", "Tjänsteskrivelsen kan inte vara daterad efter beslutet.")
+        problems.add("memo_date", _("Tjänsteskrivelsen kan inte vara daterad efter beslutet."))
     # The officer's and the förvaltningschef's names and numbers are theirs to publish, by design.
     guard_published_text(
         problems,
         {"recipients": recipients, "document_type": document_type, "decision_body": decision_body},
     )
-    problems.raise_if_any("Uppgifterna kunde inte sparas.")
+    problems.raise_if_any(_("Uppgifterna kunde inte sparas."))
     values = {
         "diary_number": diary_number.strip(),
         "decision_date": decision_date,
@@ -266,8 +270,10 @@ def year_report_head_save(
 
 def approval_snapshot(report: YearReport) -> dict[str, Any]:
     """The document as approved, with the approval's own fields already set on `report`: what the
-    downloads show from now on, whatever is imported or changed later."""
-    return build_document(report).as_json()
+    downloads show from now on, whatever is imported or changed later. In Swedish, as the
+    document addressed to the nämnd is (Språklagen 10 §), whatever the approver's language."""
+    with translation.override("sv"):
+        return build_document(report).as_json()
 
 
 def year_report_approve(*, actor: User, report: YearReport, context: AuditContext | None = None) -> YearReport:
@@ -277,7 +283,7 @@ def year_report_approve(*, actor: User, report: YearReport, context: AuditContex
     with transaction.atomic():
         locked = YearReport.objects.select_for_update(of=("self",)).select_related("namnd__parent").get(pk=report.pk)
         if locked.status == ReportStatus.APPROVED:
-            raise Conflict("Rapporten är redan godkänd.")
+            raise Conflict(_("Rapporten är redan godkänd."))
         decided = set(
             GoalAssessment.objects.filter(report=locked, decided__isnull=False).values_list("goal_id", flat=True)
         )
@@ -285,7 +291,7 @@ def year_report_approve(*, actor: User, report: YearReport, context: AuditContex
         if undecided:
             # What is signed must say how every goal went: the seed's report assesses each one.
             raise ValidationFailed(
-                "Bedöm alla mål innan rapporten godkänns. Inte bedömda: " + "; ".join(undecided) + "."
+                _("Bedöm alla mål innan rapporten godkänns. Inte bedömda: ") + "; ".join(undecided) + "."
             )
         locked.status = ReportStatus.APPROVED
         locked.approved_by = actor
@@ -315,7 +321,7 @@ def year_report_reopen(*, actor: User, report: YearReport, context: AuditContext
     with transaction.atomic():
         locked = YearReport.objects.select_for_update(of=("self",)).select_related("namnd__parent").get(pk=report.pk)
         if locked.status != ReportStatus.APPROVED:
-            raise Conflict("Rapporten är inte godkänd; den kan redan ändras.")
+            raise Conflict(_("Rapporten är inte godkänd; den kan redan ändras."))
         previous = locked.approver_name
         locked.status = ReportStatus.DRAFT
         locked.approved_by = None

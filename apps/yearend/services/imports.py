@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Model
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.context import AuditContext
@@ -82,18 +83,18 @@ def _year(text: str) -> int:
 def _amount(text: str) -> Decimal:
     value = parse_number(text)
     if abs(value) >= MAX_AMOUNT:
-        raise ValueError("Beloppet är orimligt stort.")
+        raise ValueError(_("Beloppet är orimligt stort."))
     if value != value.quantize(Decimal("0.01")):
-        raise ValueError("Belopp anges i kronor med högst två decimaler.")
+        raise ValueError(_("Belopp anges i kronor med högst två decimaler."))
     return value
 
 
 def _not_negative(text: str) -> Decimal:
     value = parse_number(text)
     if value < 0:
-        raise ValueError("Värdet får inte vara negativt.")
+        raise ValueError(_("Värdet får inte vara negativt."))
     if abs(value) >= Decimal("1e8"):
-        raise ValueError("Värdet är orimligt stort.")
+        raise ValueError(_("Värdet är orimligt stort."))
     return value
 
 
@@ -111,9 +112,9 @@ def _choice(choices: type[Any]) -> Callable[[str], str]:
 
 def _label(text: str) -> str:
     if not text.strip():
-        raise ValueError("Värdet saknas.")
+        raise ValueError(_("Värdet saknas."))
     if len(text.strip()) > 120:
-        raise ValueError("Högst 120 tecken.")
+        raise ValueError(_("Högst 120 tecken."))
     return text.strip()
 
 
@@ -200,9 +201,9 @@ def _check_row(kind: ImportKind, values: dict[str, Any], row: int, problems: lis
         problems += [ImportProblem(row, "avstämningstillfälle", message) for message in found.get("occasion", [])]
     if kind.key == "sickleave" and "sick_hours" in values and "ordinary_hours" in values:
         if values["ordinary_hours"] == 0:
-            problems.append(ImportProblem(row, "ordinarie_timmar", "Ordinarie timmar måste vara fler än noll."))
+            problems.append(ImportProblem(row, "ordinarie_timmar", _("Ordinarie timmar måste vara fler än noll.")))
         elif values["sick_hours"] > values["ordinary_hours"]:
-            problems.append(ImportProblem(row, "sjuktimmar", "Sjuktimmarna är fler än de ordinarie timmarna."))
+            problems.append(ImportProblem(row, "sjuktimmar", _("Sjuktimmarna är fler än de ordinarie timmarna.")))
 
 
 def parse_figures(kind_key: str, filename: str, data: bytes) -> list[dict[str, Any]]:
@@ -241,7 +242,7 @@ def parse_figures(kind_key: str, filename: str, data: bytes) -> list[dict[str, A
                 seen[identity] = row
         parsed.append(values)
     if not parsed and not problems:
-        problems.append(ImportProblem(0, "", "Filen har inga rader med uppgifter."))
+        problems.append(ImportProblem(0, "", _("Filen har inga rader med uppgifter.")))
     if problems:
         raise ImportFailed(problems)
     return parsed

@@ -32,6 +32,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.context import AuditContext
@@ -106,7 +107,7 @@ class KoladaImportResult:
         if self.unmatched:
             parts.append(f"inget nyckeltal för {', '.join(self.unmatched)}")
         if self.more_pages:
-            parts.append("filen är bara en sida av svaret (next_page): hämta och läs in även de följande")
+            parts.append(_("filen är bara en sida av svaret (next_page): hämta och läs in även de följande"))
         return "; ".join(parts) + "."
 
 
@@ -147,7 +148,9 @@ def _load(data: bytes) -> Any:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportFailed([ImportProblem(0, "", "Filen är inte UTF-8-kodad text (Kolada svarar i UTF-8).")]) from exc
+        raise ImportFailed(
+            [ImportProblem(0, "", _("Filen är inte UTF-8-kodad text (Kolada svarar i UTF-8)."))]
+        ) from exc
     try:
         return json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
@@ -163,12 +166,12 @@ def _check_value(
 ) -> tuple[str, Decimal | None, str] | None:
     """One gender's value of a values[] item: (gender, value, status), or None after a problem."""
     if not isinstance(entry, dict):
-        problems.append(ImportProblem(row, where, "Ska vara ett objekt med gender och value."))
+        problems.append(ImportProblem(row, where, _("Ska vara ett objekt med gender och value.")))
         return None
     ok = True
     gender = entry.get("gender")
     if "gender" not in entry:
-        problems.append(ImportProblem(row, f"{where}.gender", "Nyckeln saknas."))
+        problems.append(ImportProblem(row, f"{where}.gender", _("Nyckeln saknas.")))
         ok = False
     elif not isinstance(gender, str) or gender not in GENDERS:
         problems.append(
@@ -177,11 +180,11 @@ def _check_value(
         ok = False
     status = entry.get("status")
     if status is not None and not isinstance(status, str):
-        problems.append(ImportProblem(row, f"{where}.status", "Ska vara en text."))
+        problems.append(ImportProblem(row, f"{where}.status", _("Ska vara en text.")))
         ok = False
     value: Decimal | None = None
     if "value" not in entry:
-        problems.append(ImportProblem(row, f"{where}.value", "Nyckeln saknas (null om Kolada saknar värdet)."))
+        problems.append(ImportProblem(row, f"{where}.value", _("Nyckeln saknas (null om Kolada saknar värdet).")))
         ok = False
     elif entry["value"] is not None:
         value = _number(entry["value"])
@@ -189,7 +192,7 @@ def _check_value(
             problems.append(ImportProblem(row, f"{where}.value", f"{quoted(entry['value'])} är inget tal."))
             ok = False
         elif abs(value) >= VALUE_LIMIT:
-            problems.append(ImportProblem(row, f"{where}.value", "Värdet är orimligt stort."))
+            problems.append(ImportProblem(row, f"{where}.value", _("Värdet är orimligt stort.")))
             ok = False
         else:
             value = value.quantize(VALUE_PLACES)
@@ -204,24 +207,26 @@ def parse_kolada(data: bytes, *, kommunkod: str) -> KoladaFile:
     document = _load(data)
     if not isinstance(document, dict):
         raise ImportFailed(
-            [ImportProblem(0, "", "Filen ska vara ett JSON-objekt med listan values, som Kolada svarar.")]
+            [ImportProblem(0, "", _("Filen ska vara ett JSON-objekt med listan values, som Kolada svarar."))]
         )
     if "values" not in document:
-        raise ImportFailed([ImportProblem(0, "values", "Nyckeln saknas; det är listan över Koladas värden.")])
+        raise ImportFailed([ImportProblem(0, "values", _("Nyckeln saknas; det är listan över Koladas värden."))])
     items = document["values"]
     if not isinstance(items, list):
-        raise ImportFailed([ImportProblem(0, "values", "Ska vara en lista.")])
+        raise ImportFailed([ImportProblem(0, "values", _("Ska vara en lista."))])
     problems: list[ImportProblem] = []
     values: list[KoladaValue] = []
     seen: dict[tuple[str, int, str], int] = {}
     for index, item in enumerate(items):
         row, where = index + 1, f"values[{index}]"
         if not isinstance(item, dict):
-            problems.append(ImportProblem(row, where, "Ska vara ett objekt med kpi, municipality, period och values."))
+            problems.append(
+                ImportProblem(row, where, _("Ska vara ett objekt med kpi, municipality, period och values."))
+            )
             continue
         missing = [key for key in ("kpi", "municipality", "period", "values") if key not in item]
         for key in missing:
-            problems.append(ImportProblem(row, f"{where}.{key}", "Nyckeln saknas."))
+            problems.append(ImportProblem(row, f"{where}.{key}", _("Nyckeln saknas.")))
         kpi = item.get("kpi")
         if "kpi" in item and (not isinstance(kpi, str) or not KPI_PATTERN.match(kpi.strip())):
             problems.append(
@@ -250,7 +255,7 @@ def parse_kolada(data: bytes, *, kommunkod: str) -> KoladaFile:
             )
         entries = item.get("values")
         if "values" in item and not isinstance(entries, list):
-            problems.append(ImportProblem(row, f"{where}.values", "Ska vara en lista med ett värde per kön."))
+            problems.append(ImportProblem(row, f"{where}.values", _("Ska vara en lista med ett värde per kön.")))
             entries = None
         checked = [
             _check_value(entry, f"{where}.values[{position}]", row, problems)
@@ -275,7 +280,7 @@ def parse_kolada(data: bytes, *, kommunkod: str) -> KoladaFile:
             seen[identity] = row
             values.append(KoladaValue(row=row, kpi=identity[0], gender=gender, year=year, value=value, status=status))
     if not items and not problems:
-        problems.append(ImportProblem(0, "values", "Filen har inga värden."))
+        problems.append(ImportProblem(0, "values", _("Filen har inga värden.")))
     if problems:
         raise ImportFailed(problems)
     return KoladaFile(values=values, more_pages=bool(document.get("next_page")))
@@ -294,7 +299,7 @@ def kolada_import(
     require_namnd(actor, namnd)
     code = (kommunkod or "").strip() or kommunkod_of(namnd)
     if code is None or not KOMMUNKOD_PATTERN.match(code):
-        message = "Ange kommunkoden, fyra siffror som i Kolada (t.ex. 1489 för Alingsås)."
+        message = _("Ange kommunkoden, fyra siffror som i Kolada (t.ex. 1489 för Alingsås).")
         raise ValidationFailed(message, fields={"kommunkod": [message]})
     parsed = parse_kolada(data, kommunkod=code)
     figures: dict[tuple[str, str], list[KeyFigure]] = {}

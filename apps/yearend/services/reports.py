@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.context import AuditContext
@@ -25,7 +26,7 @@ def year_report_ensure(
             defaults={
                 "diary_number": "",
                 "document_type": (
-                    "Redovisande dokument, delårsbokslut"
+                    _("Redovisande dokument, delårsbokslut")
                     if period == Period.INTERIM
                     else "Redovisande dokument, bokslut"
                 ),

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from lib.report_numbers import format_number, share_percent
 
 from ..models import ControlFollowUp, ControlPoint, ControlResultTable, ProviderFollowUp, YearReport
@@ -12,8 +15,8 @@ from ..models.control import ControlAssessment
 from .base import DASH, Row, Table
 
 ASSESSMENT_SIGNS = {
-    ControlAssessment.WITHOUT_REMARK.value: ("●", "Genomförd utan anmärkning"),
-    ControlAssessment.WITH_REMARK.value: ("▲", "Genomförd med anmärkning"),
+    ControlAssessment.WITHOUT_REMARK.value: ("●", gettext_lazy("Genomförd utan anmärkning")),
+    ControlAssessment.WITH_REMARK.value: ("▲", gettext_lazy("Genomförd med anmärkning")),
 }
 
 
@@ -53,14 +56,14 @@ def control_table(report: YearReport) -> Table:
     rows = []
     for point in points:
         follow_up = follow_ups.get(point.pk)
-        assessment = assessment_text(follow_up.assessment) if follow_up else "Ej uppföljd"
+        assessment = assessment_text(follow_up.assessment) if follow_up else _("Ej uppföljd")
         result = follow_up.result if follow_up else ""
         inner = [result_table(t) for t in follow_up.tables.all()] if follow_up else []
         rows.append(Row(point.risk, [point.checked, point.frequency, point.method, assessment, result], inner=inner))
     return Table(
         key="internkontroll",
-        title="Bilaga 1. Uppföljning av internkontroll",
-        columns=["Identifierad risk", "Vad kontrolleras?", "Frekvens uppföljning", "Metod", "Bedömning", "Resultat"],
+        title=_("Bilaga 1. Uppföljning av internkontroll"),
+        columns=["Identifierad risk", "Vad kontrolleras?", _("Frekvens uppföljning"), "Metod", "Bedömning", "Resultat"],
         rows=rows,
         numeric_from=99,
     )
@@ -96,14 +99,14 @@ def providers_table(report: YearReport) -> Table:
     ]
     return Table(
         key="privata_utforare",
-        title="Bilaga 2. Uppföljning av privata utförare",
+        title=_("Bilaga 2. Uppföljning av privata utförare"),
         columns=[
-            "Berört avtal",
-            "Vad har följts upp? T.ex. vilka mål, krav, riktlinjer, lagstiftning",
-            "Har lev. i huvudsak uppfyllt väsentliga mål och krav? (Ja/Nej)",
-            "Om Nej, vilka brister har iakttagits?",
-            "Hur påverkar bristerna nämndens verksamhet? T.ex. måluppfyllelse, ej uppfyllda lagkrav, ekonomi",
-            "Vilka åtgärder har vidtagits med anledning av iakttagna brister?",
+            _("Berört avtal"),
+            _("Vad har följts upp? T.ex. vilka mål, krav, riktlinjer, lagstiftning"),
+            _("Har lev. i huvudsak uppfyllt väsentliga mål och krav? (Ja/Nej)"),
+            _("Om Nej, vilka brister har iakttagits?"),
+            _("Hur påverkar bristerna nämndens verksamhet? T.ex. måluppfyllelse, ej uppfyllda lagkrav, ekonomi"),
+            _("Vilka åtgärder har vidtagits med anledning av iakttagna brister?"),
         ],
         rows=rows,
         numeric_from=99,

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from apps.organisations.models import Organisation
 from lib.report_numbers import format_number, share_percent, to_tkr
 
@@ -118,7 +120,7 @@ def drift_table(namnd: Organisation, year: int, period: str = "annual") -> Table
         Row("Verksamhetens nettokostnader", figures.net_costs.cells(), kind="sum"),
         line(LedgerGroup.MUNICIPAL_GRANT),
         line(LedgerGroup.FINANCIAL_NET),
-        Row("Årets resultat", figures.result.cells(), kind="sum"),
+        Row(_("Årets resultat"), figures.result.cells(), kind="sum"),
     ]
     return Table(
         key="drift",
@@ -157,8 +159,8 @@ def prognosis_table(namnd: Organisation, year: int, period: str = "annual") -> T
         rows.append(Row(f"Bokslut {year}", [_tkr(result), ""]))
     return Table(
         key="prognos",
-        title="Prognos och prognosförändring",
-        columns=["Avstämningstillfälle", "Prognos", "Avvikelse från bokslut"],
+        title=_("Prognos och prognosförändring"),
+        columns=["Avstämningstillfälle", "Prognos", _("Avvikelse från bokslut")],
         rows=rows,
     )
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
+
 from apps.organisations.models import Organisation
 from lib.report_numbers import format_number, share_percent
 
@@ -32,26 +36,26 @@ def _compare(before: Decimal | None, now: Decimal | None, decimals: int, suffix:
 
 
 # (label, measure, decimals, suffix, kind); measure None: a heading or a footnote row.
-STAFF_LAYOUT: list[tuple[str, StaffMeasure | None, int, str, str]] = [
-    ("Antal anställda", None, 0, "", "heading"),
+STAFF_LAYOUT: list[tuple[StrOrPromise, StaffMeasure | None, int, str, str]] = [
+    (gettext_lazy("Antal anställda"), None, 0, "", "heading"),
     ("Tillsvidareanställda", StaffMeasure.PERMANENT_EMPLOYEES, 0, "", "line"),
     ("Visstidsanställda", StaffMeasure.TEMPORARY_EMPLOYEES, 0, "", "line"),
-    ("Antal årsarbetare", None, 0, "", "heading"),
+    (gettext_lazy("Antal årsarbetare"), None, 0, "", "heading"),
     ("Tillsvidareanställda", StaffMeasure.PERMANENT_FTE, 1, "", "line"),
     ("Visstidsanställda", StaffMeasure.TEMPORARY_FTE, 1, "", "line"),
-    ("Sysselsättningsgrad *", None, 0, "", "heading"),
+    (gettext_lazy("Sysselsättningsgrad *"), None, 0, "", "heading"),
     ("Tillsvidareanställda", StaffMeasure.EMPLOYMENT_RATE, 0, "%", "line"),
-    ("*utifrån vad som framgår i anställningsavtalet", None, 0, "", "note"),
+    (gettext_lazy("*utifrån vad som framgår i anställningsavtalet"), None, 0, "", "note"),
     ("Medelålder", None, 0, "", "heading"),
     ("Tillsvidareanställda", StaffMeasure.MEAN_AGE, 1, "", "line"),
-    ("Utförd tid av timavlönade*", None, 0, "", "heading"),
-    ("*omräknat till heltidsarbetare", StaffMeasure.HOURLY_PAID, 1, "", "line"),
-    ("Fyllnad och övertid*", None, 0, "", "heading"),
+    (gettext_lazy("Utförd tid av timavlönade*"), None, 0, "", "heading"),
+    (gettext_lazy("*omräknat till heltidsarbetare"), StaffMeasure.HOURLY_PAID, 1, "", "line"),
+    (gettext_lazy("Fyllnad och övertid*"), None, 0, "", "heading"),
     ("Fyllnad", StaffMeasure.EXTRA_TIME, 1, "", "line"),
     ("Övertid", StaffMeasure.OVERTIME, 1, "", "line"),
-    ("*omräknat till heltidsarbetare", None, 0, "", "note"),
-    ("Personalomsättning*", StaffMeasure.TURNOVER, 1, "%", "sum"),
-    ("*exkluderat pensionsavgångar", None, 0, "", "note"),
+    (gettext_lazy("*omräknat till heltidsarbetare"), None, 0, "", "note"),
+    (gettext_lazy("Personalomsättning*"), StaffMeasure.TURNOVER, 1, "%", "sum"),
+    (gettext_lazy("*exkluderat pensionsavgångar"), None, 0, "", "note"),
 ]
 
 
@@ -60,10 +64,10 @@ def staff_table(namnd: Organisation, year: int, period: str = "annual") -> Table
     rows = []
     for label, measure, decimals, suffix, kind in STAFF_LAYOUT:
         if measure is None:
-            rows.append(Row(label, ["", "", ""], kind=kind))
+            rows.append(Row(str(label), ["", "", ""], kind=kind))
             continue
         before, now = figures.get((year - 1, measure.value)), figures.get((year, measure.value))
-        rows.append(Row(label, _compare(before, now, decimals, suffix), kind=kind))
+        rows.append(Row(str(label), _compare(before, now, decimals, suffix), kind=kind))
     return Table(
         key="personalstatistik",
         title="Personalstatistik",
@@ -80,8 +84,8 @@ def injuries_table(namnd: Organisation, year: int, period: str = "annual") -> Ta
     ]
     return Table(
         key="arbetsskador",
-        title="Arbetsskador och tillbud",
-        columns=["Arbetsskador och tillbud", *_years(year, period), "Differens"],
+        title=_("Arbetsskador och tillbud"),
+        columns=[_("Arbetsskador och tillbud"), *_years(year, period), "Differens"],
         rows=rows,
     )
 
@@ -101,7 +105,7 @@ def sick_leave_table(namnd: Organisation, year: int, period: str = "annual") -> 
     return Table(
         key="sjukfranvaro",
         title="Sjukfrånvaro",
-        columns=["Sjukfrånvaro* (%)", *_years(year, period), "Differens"],
+        columns=[_("Sjukfrånvaro* (%)"), *_years(year, period), "Differens"],
         rows=rows,
         notes=[f"*Avser perioden 1 januari - {until}"],
     )

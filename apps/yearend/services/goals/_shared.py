@@ -8,6 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import F, Max, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import User
 from apps.audit.context import AuditContext
@@ -24,7 +26,7 @@ from ...models import (
 from ..common import audit_yearend
 from ..editing import APPROVED, goal_assessments_propose
 
-NOT_SAVED = "Uppgifterna kunde inte sparas."
+NOT_SAVED = gettext_lazy("Uppgifterna kunde inte sparas.")
 KOLADA_KPI = re.compile(r"^[A-Z]\d{5}$")
 KOLADA_GENDERS = ("T", "K", "M")
 # Outcomes are kept with at most four decimals and ten digits before the comma (the model's field).
@@ -38,7 +40,7 @@ OFFSET = 10000
 def _locked_draft(report: YearReport) -> YearReport:
     locked = YearReport.objects.select_for_update(of=("self",)).select_related("namnd__parent").get(pk=report.pk)
     if locked.status == ReportStatus.APPROVED:
-        raise Conflict(APPROVED)
+        raise Conflict(str(APPROVED))
     return locked
 
 
@@ -66,7 +68,7 @@ def _report_name(report: YearReport) -> str:
 
 def _require_council_goal(report: YearReport, council_goal: CouncilGoal) -> None:
     if council_goal.namnd_id != report.namnd_id or council_goal.year != report.year:
-        raise ValidationFailed("Fullmäktiges mål hör inte till rapportens nämnd och år.")
+        raise ValidationFailed(_("Fullmäktiges mål hör inte till rapportens nämnd och år."))
 
 
 def _text(problems: FieldProblems, field: str, value: str, *, limit: int, required: str = "") -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.context import AuditContext
@@ -52,7 +53,7 @@ def _number(problems: FieldProblems, field: str, entry: str, *, decimals: int) -
     if isinstance(exponent, int) and -exponent > decimals:
         problems.add(field, f"Högst {decimals} decimaler.")
     elif abs(number) >= VALUE_LIMIT:
-        problems.add(field, "Talet är för stort.")
+        problems.add(field, _("Talet är för stort."))
     return number
 
 
@@ -83,36 +84,38 @@ def key_figure_save(
     require_namnd(actor, report.namnd)
     _require_council_goal(report, table.council_goal)
     if key_figure is not None and key_figure.table_id != table.pk:
-        raise ValidationFailed("Nyckeltalet hör inte till den tabellen.")
+        raise ValidationFailed(_("Nyckeltalet hör inte till den tabellen."))
     problems = FieldProblems()
     computed_measure = computed_measure.strip()
     measure = COMPUTED_MEASURES.get(computed_measure)
     if computed_measure and measure is None:
-        problems.add("computed_measure", "Välj ett av måtten Insyn kan beräkna, eller inget.")
+        problems.add("computed_measure", _("Välj ett av måtten Insyn kan beräkna, eller inget."))
     name = _text(
-        problems, "name", name or (measure.label if measure else ""), limit=300, required="Ange nyckeltalets namn."
+        problems, "name", name or (measure.label if measure else ""), limit=300, required=_("Ange nyckeltalets namn.")
     )
     source = _text(
-        problems, "source", source or (measure.source if measure else ""), limit=200, required="Ange källan."
+        problems, "source", source or (measure.source if measure else ""), limit=200, required=_("Ange källan.")
     )
     if goal is not None and goal.council_goal_id != table.council_goal_id:
-        problems.add("goal", "Välj ett av nämndens mål under samma fullmäktigemål.")
+        problems.add("goal", _("Välj ett av nämndens mål under samma fullmäktigemål."))
     if target_direction not in TargetDirection.values:
-        problems.add("target_direction", "Välj riktning för målet.")
+        problems.add("target_direction", _("Välj riktning för målet."))
     target_value = _number(problems, "target", target, decimals=2) if target.strip() else None
     if decimals is None or not 0 <= decimals <= 4:
-        problems.add("decimals", "Ange högst antal decimaler som ett heltal från 0 till 4.")
+        problems.add("decimals", _("Ange högst antal decimaler som ett heltal från 0 till 4."))
     kolada_kpi = kolada_kpi.strip().upper()
     if kolada_kpi and not KOLADA_KPI.match(kolada_kpi):
-        problems.add("kolada_kpi", "Ange Kolada-nyckeltalets id: en bokstav och fem siffror, t.ex. N31807.")
+        problems.add("kolada_kpi", _("Ange Kolada-nyckeltalets id: en bokstav och fem siffror, t.ex. N31807."))
     if kolada_gender not in KOLADA_GENDERS:
-        problems.add("kolada_gender", "Välj totalt, kvinnor eller män.")
+        problems.add("kolada_gender", _("Välj totalt, kvinnor eller män."))
     if kolada_kpi and computed_measure:
-        problems.add("computed_measure", "Ett nyckeltal hämtas antingen från Kolada eller beräknas i Insyn, inte båda.")
+        problems.add(
+            "computed_measure", _("Ett nyckeltal hämtas antingen från Kolada eller beräknas i Insyn, inte båda.")
+        )
     guard_published_text(problems, {"name": name, "source": source})
     if position is not None and position < 1:
-        problems.add("position", "Ange ordningen som ett heltal från 1.")
-    problems.raise_if_any(NOT_SAVED)
+        problems.add("position", _("Ange ordningen som ett heltal från 1."))
+    problems.raise_if_any(str(NOT_SAVED))
     with transaction.atomic():
         locked = _locked_draft(report)
         siblings = KeyFigure.objects.filter(table=table)
@@ -224,9 +227,9 @@ def key_figure_outcomes_save(
         # and a typed number could print a count the release hides.
         problems.add(
             "__all__",
-            "Nyckeltalet beräknas i Insyn och kan inte anges för hand; räkna om det på sidan Läs in underlag.",
+            _("Nyckeltalet beräknas i Insyn och kan inte anges för hand; räkna om det på sidan Läs in underlag."),
         )
-    problems.raise_if_any("Utfallen kunde inte sparas.")
+    problems.raise_if_any(_("Utfallen kunde inte sparas."))
     changed: list[int] = []
     with transaction.atomic():
         locked = _locked_draft(report)

@@ -4,6 +4,7 @@ this year's."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.context import AuditContext
@@ -54,18 +55,18 @@ def council_goal_save(
         _require_council_goal(report, council_goal)
     problems = FieldProblems()
     if number is None:
-        problems.add("number", "Ange målets nummer.")
+        problems.add("number", _("Ange målets nummer."))
     elif not 1 <= number <= 99:
-        problems.add("number", "Ange ett nummer från 1 till 99.")
+        problems.add("number", _("Ange ett nummer från 1 till 99."))
     elif (
         CouncilGoal.objects.filter(namnd=report.namnd, year=report.year, number=number)
         .exclude(pk__in=[council_goal.pk] if council_goal else [])
         .exists()
     ):
         problems.add("number", f"Fullmäktiges mål {number} finns redan för {report.year}.")
-    title = _text(problems, "title", title, limit=300, required="Skriv målets lydelse.")
+    title = _text(problems, "title", title, limit=300, required=_("Skriv målets lydelse."))
     guard_published_text(problems, {"title": title})
-    problems.raise_if_any(NOT_SAVED)
+    problems.raise_if_any(str(NOT_SAVED))
     assert number is not None
     with transaction.atomic():
         locked = _locked_draft(report)
@@ -115,15 +116,15 @@ def namnd_goal_save(
     require_namnd(actor, report.namnd)
     _require_council_goal(report, council_goal)
     if goal is not None and goal.council_goal_id != council_goal.pk:
-        raise ValidationFailed("Målet hör inte till det fullmäktigemålet.")
+        raise ValidationFailed(_("Målet hör inte till det fullmäktigemålet."))
     problems = FieldProblems()
-    title = _text(problems, "title", title, limit=400, required="Skriv nämndens mål.")
+    title = _text(problems, "title", title, limit=400, required=_("Skriv nämndens mål."))
     indicator = _text(problems, "indicator", indicator, limit=2000)
     agenda2030 = _text(problems, "agenda2030", agenda2030, limit=4000)
     guard_published_text(problems, {"title": title, "indicator": indicator, "agenda2030": agenda2030})
     if position is not None and position < 1:
-        problems.add("position", "Ange ordningen som ett heltal från 1.")
-    problems.raise_if_any(NOT_SAVED)
+        problems.add("position", _("Ange ordningen som ett heltal från 1."))
+    problems.raise_if_any(str(NOT_SAVED))
     with transaction.atomic():
         locked = _locked_draft(report)
         siblings = NamndGoal.objects.filter(council_goal=council_goal)
@@ -153,7 +154,7 @@ def namnd_goal_delete(
         for assessment in _approved_decisions([goal.pk]):
             problems.append(f"Målet är bedömt i det godkända {_report_name(assessment.report)}.")
         if goal.key_figure_tables.exists():
-            problems.append("Nyckeltalstabeller står efter målet; flytta eller ta bort dem först.")
+            problems.append(_("Nyckeltalstabeller står efter målet; flytta eller ta bort dem först."))
         texts = ReportText.objects.filter(report__namnd=locked.namnd, report__year=locked.year, key=f"goal-{goal.pk}")
         for text in texts.select_related("report"):
             if text.body.strip():
@@ -193,14 +194,14 @@ def key_figure_table_save(
     require_namnd(actor, report.namnd)
     _require_council_goal(report, council_goal)
     if table is not None and table.council_goal_id != council_goal.pk:
-        raise ValidationFailed("Tabellen hör inte till det fullmäktigemålet.")
+        raise ValidationFailed(_("Tabellen hör inte till det fullmäktigemålet."))
     problems = FieldProblems()
     if after_goal is not None and after_goal.council_goal_id != council_goal.pk:
-        problems.add("after_goal", "Välj ett av nämndens mål under samma fullmäktigemål.")
+        problems.add("after_goal", _("Välj ett av nämndens mål under samma fullmäktigemål."))
     measured_at = _text(problems, "measured_at", measured_at, limit=20)
     footnote = _text(problems, "footnote", footnote, limit=4000)
     guard_published_text(problems, {"measured_at": measured_at, "footnote": footnote})
-    problems.raise_if_any(NOT_SAVED)
+    problems.raise_if_any(str(NOT_SAVED))
     with transaction.atomic():
         locked = _locked_draft(report)
         created = table is None
@@ -222,7 +223,7 @@ def key_figure_table_delete(
     with transaction.atomic():
         locked = _locked_draft(report)
         if table.key_figures.exists():
-            raise Conflict("Tabellen har nyckeltal; ta bort dem först om tabellen ska tas bort.")
+            raise Conflict(_("Tabellen har nyckeltal; ta bort dem först om tabellen ska tas bort."))
         pk = table.pk
         table.delete()
         _audit(actor, locked, context, change="key_figure_table_deleted", table=pk)
@@ -240,7 +241,9 @@ def goals_copy_from_year(
     `to_year` already has goals or an approved report."""
     require_namnd(actor, namnd)
     if from_year == to_year:
-        raise ValidationFailed("Välj ett annat år att kopiera från.", fields={"from_year": ["Välj ett annat år."]})
+        raise ValidationFailed(
+            _("Välj ett annat år att kopiera från."), fields={"from_year": [_("Välj ett annat år.")]}
+        )
     with transaction.atomic():
         Organisation.objects.select_for_update().filter(pk=namnd.pk).first()
         reports = list(YearReport.objects.select_for_update().filter(namnd=namnd, year=to_year).order_by("period"))
