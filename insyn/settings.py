@@ -124,6 +124,11 @@ TEMPLATES = [
 DATABASE_URL = env_optional("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("INSYN_DB_CONN_MAX_AGE", 60))}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # PostgreSQL's JIT compiles a query the planner thinks is large before running it: 200–400 ms
+        # spent on the quarterly report's queries that run in less (bench/README.md). Off, as OLTP
+        # applications commonly have it.
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
     if PRODUCTION:
         raise ImproperlyConfigured("DATABASE_URL is required in production.")

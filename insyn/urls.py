@@ -20,6 +20,8 @@ PUBLIC_URL_NAMES = frozenset(
         "accounts:otp",
         "accounts:otp_enrol",
         "accounts:logout",
+        # Choosing the language before logging in: it sets a cookie and reads nothing.
+        "accounts:language",
         # An invitation link: the invited person has no password yet (apps.accounts.admin_views).
         "accounts:invitation_accept",
         # Single sign-on: the way to the identity provider and back happens before login.

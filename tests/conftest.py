@@ -27,6 +27,16 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _swedish_unless_asked():
+    # A request in English leaves English active in the thread; the next test starts in Swedish.
+    from django.utils import translation
+
+    translation.activate("sv")
+    yield
+    translation.activate("sv")
+
+
+@pytest.fixture(autouse=True)
 def _jobs_run_in_the_request(settings):
     # Background jobs run inside the request that starts them (tests/test_jobs_*.py use real workers).
     settings.INSYN_JOB_BACKEND = "immediate"

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 
@@ -120,6 +121,7 @@ def test_the_next_page_link_keeps_the_search_and_holds_one_page_number(auditor_a
     assert 'href="?action=person.view&amp;sida=2"' in first
     second = client.get("/logg/", {"action": "person.view", "sida": "2"}).content.decode()
     assert 'href="?action=person.view&amp;sida=3"' in second
-    assert second.count("sida=") == 1
+    # Only links count: the header's language switch carries the current address back.
+    assert len(re.findall(r'href="[^"]*sida=', second)) == 1
     last = client.get("/logg/", {"action": "person.view", "sida": "3"}).content.decode()
-    assert "sida=" not in last
+    assert not re.findall(r'href="[^"]*sida=', last)

@@ -231,7 +231,15 @@ def test_a_draft_is_recomputed_with_a_new_date(registrar_alingsas, alingsas):
     report.refresh_from_db()
     row = report.rows.get()
     assert report.as_of == D(2023, 1, 10) and row.closed and row.outcome_date == D(2023, 1, 8)
-    client.post(f"/beslut/rapporter/{report.pk}/lamna-in/")
+    # Asked twice: a submission without the confirmation changes nothing.
+    response = client.post(f"/beslut/rapporter/{report.pk}/lamna-in/", follow=True)
+    assert "Rapporten är inte inlämnad: bekräfta" in response.content.decode()
+    report.refresh_from_db()
+    assert not report.is_submitted
+    page = client.get(f"/beslut/rapporter/{report.pk}/").content.decode()
+    assert '<summary class="button">Lämna in rapporten</summary>' in page
+    assert 'name="confirmed" value="ja"' in page and "Ja, lämna in rapporten" in page
+    client.post(f"/beslut/rapporter/{report.pk}/lamna-in/", {"confirmed": "ja"})
     report.refresh_from_db()
     assert report.is_submitted and report.submitted_by == registrar_alingsas
     assert AuditEvent.objects.filter(

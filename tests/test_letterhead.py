@@ -242,9 +242,19 @@ def test_the_exit_document_is_issued_by_the_units_municipality(with_logo, casewo
         get_occupation_after_display="Arbete",
         goals=SimpleNamespace(all=[]),
     )
-    context = {"enrolment": enrolment, "programme": SimpleNamespace(name="ACTivera", scale_min=1, scale_max=10)}
+    # A colleague makes the document: the letterhead names her, the text names the leader.
+    colleague = make_user("mia.kollega", "executor_caseworker", "alingsas")
+    colleague.first_name, colleague.last_name = "Mia", "Kollega"
+    context = {
+        "enrolment": enrolment,
+        "programme": SimpleNamespace(name="ACTivera", scale_min=1, scale_max=10),
+        "handlaggare": colleague,
+    }
     pdf = bytes(HTML(string=render_to_string("activera/exit_document.html", context)).write_pdf())
-    assert_pdf_letterhead(pdf, name="Alingsås kommun", date=datetime.date.today().isoformat(), handlaggare="Kim Ledare")
+    today = datetime.date.today().isoformat()
+    assert_pdf_letterhead(pdf, name="Alingsås kommun", date=today, handlaggare="Handläggare: Mia Kollega")
+    text = pdf_text(pdf)[1]
+    assert "Ansvarig ledare: Kim Ledare" in text and "Handläggare: Kim Ledare" not in text
 
 
 def test_the_yearend_pdf_and_docx_carry_the_letterhead(insjoriket, pdf_support):
@@ -265,3 +275,31 @@ def test_the_yearend_pdf_and_docx_carry_the_letterhead(insjoriket, pdf_support):
     keep_sample("yearend.pdf", pdf)
     # The årsbokslut numbers its pages itself (its contents refer to them): its own footer stays.
     assert_docx_letterhead(yearend_docx(document), name="Alingsås kommun")
+
+
+def test_an_svg_logo_is_drawn_into_the_docx_letterhead_without_fetching_what_it_names(tmp_path):
+    from docx import Document as NewDocument
+
+    from apps.core.docx_letterhead import add_letterhead
+
+    secret = tmp_path / "secret.png"
+    Image.new("RGB", (4, 4), "red").save(secret)
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="30" height="10">'
+        f'<rect width="30" height="10" fill="#0a6b2d"/><image xlink:href="file://{secret}" width="30" height="10"/>'
+        "</svg>"
+    ).encode()
+    document = NewDocument()
+    add_letterhead(
+        document,
+        {"name": "Alingsås kommun", "logo": svg, "logo_content_type": "image/svg+xml", "date": datetime.date.today()},
+    )
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert_docx_letterhead(buffer.getvalue(), name="Alingsås kommun")
+    reread = Document(io.BytesIO(buffer.getvalue()))
+    (part,) = [rel.target_part for rel in reread.sections[0].header.part.rels.values() if "image" in rel.reltype]
+    image = Image.open(io.BytesIO(part.blob))
+    assert image.format == "PNG" and image.height == 165
+    # The logo's own green, not the red of the file it tried to pull in.
+    assert image.convert("RGB").getpixel((image.width // 2, image.height // 2)) == (10, 107, 45)

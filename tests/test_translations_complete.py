@@ -20,9 +20,9 @@ from django.conf import settings
 from apps.core.i18n_check import unmarked_python_strings, unmarked_template_text
 
 ROOT = Path(settings.BASE_DIR)
-# The parts whose English is complete and kept so by these tests ("project" is lib and insyn). The
-# rest is still being translated (README, "Language"); an app joins this list when its catalogue is.
-ENGLISH_COMPLETE = ("project", "organisations", "accounts", "sso", "jobs")
+# Every part is complete in English and kept so ("project" is lib and insyn): each app's catalogue,
+# and the project's.
+ENGLISH_COMPLETE = ("project", *settings.TRANSLATED_APPS)
 
 
 def _part(path: Path) -> str:
@@ -116,9 +116,18 @@ def test_the_catalogues_hold_every_marked_string(tmp_path: Path) -> None:
     new: list[str] = []
     for catalogue in CATALOGUES:
         copy = tmp_path / catalogue.relative_to(ROOT)
-        entries = polib.pofile(str(copy)).untranslated_entries()
-        new += [f"{copy.relative_to(tmp_path)}: {entry.msgid}" for entry in entries]
+        po = polib.pofile(str(copy))
+        # A changed text comes back fuzzy (the old translation guessed): as untranslated as a new one.
+        new += [
+            f"{copy.relative_to(tmp_path)}: {entry.msgid}" for entry in po.untranslated_entries() + po.fuzzy_entries()
+        ]
     assert not new, "Not in the catalogue (run make messages and translate):\n" + "\n".join(new[:20])
+
+
+def test_every_app_has_an_english_catalogue_in_the_settings() -> None:
+    """A new app cannot escape the checks above: it must be listed in TRANSLATED_APPS."""
+    apps = sorted(path.name for path in (ROOT / "apps").iterdir() if (path / "apps.py").exists())
+    assert apps == sorted(settings.TRANSLATED_APPS)
 
 
 @pytest.mark.django_db

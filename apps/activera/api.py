@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
@@ -53,7 +55,7 @@ class ParticipantListApi(APIView):
         operation_id="participants_list",
         responses=results_schema("ParticipantList", ParticipantSerializer),
         parameters=PAGE_PARAMETERS,
-        summary="Deltagare hos dina utförare (koder, inga namn)",
+        summary=gettext_lazy("Deltagare hos dina utförare (koder, inga namn)"),
     )
     def get(self, request: Request) -> Response:
         user = current_user(request)
@@ -64,7 +66,7 @@ class ParticipantListApi(APIView):
 
 class ParticipantDetailApi(APIView):
     @extend_schema(
-        summary="En deltagare med mätningar",
+        summary=gettext_lazy("En deltagare med mätningar"),
         responses=inline_serializer(
             "ParticipantDetail",
             {
@@ -96,20 +98,25 @@ class StatisticsCellSerializer(serializers.Serializer[dict[str, Any]]):
     table = serializers.CharField()
     row = serializers.CharField()
     column = serializers.CharField()
-    unit = serializers.CharField(allow_null=True, help_text="Utförarens kortnamn; null för förbundets summa.")
+    unit = serializers.CharField(
+        allow_null=True, help_text=gettext_lazy("Utförarens kortnamn; null för förbundets summa.")
+    )
     value = serializers.FloatField(
-        allow_null=True, help_text="Heltal, utom progressionens medelförändring och andel; null där det döljs."
+        allow_null=True,
+        help_text=gettext_lazy("Heltal, utom progressionens medelförändring och andel; null där det döljs."),
     )
 
 
 class ForbundStatisticsApi(APIView):
     @extend_schema(
         operation_id="forbund_statistics",
-        summary="Förbundets statistik för en period: exakt det som förbundets sidor och filer visar",
+        summary=gettext_lazy("Förbundets statistik för en period: exakt det som förbundets sidor och filer visar"),
         parameters=[
             OpenApiParameter("kind", str, required=True, enum=["monthly", "tertial", "interim", "annual"]),
             OpenApiParameter("year", int, required=True),
-            OpenApiParameter("period", int, description="Månad 1–12 eller tertial 1–3; utelämnas för del- och helår"),
+            OpenApiParameter(
+                "period", int, description=gettext_lazy("Månad 1–12 eller tertial 1–3; utelämnas för del- och helår")
+            ),
         ],
         responses=inline_serializer(
             "ForbundStatistics",
@@ -154,11 +161,13 @@ class DeliverySerializer(serializers.Serializer[Delivery]):
     year = serializers.IntegerField()
     period = serializers.IntegerField()
     submitted_at = serializers.DateTimeField()
-    released_at = serializers.DateTimeField(allow_null=True, help_text="När förbundet kunde se den; null: inte än.")
+    released_at = serializers.DateTimeField(
+        allow_null=True, help_text=gettext_lazy("När förbundet kunde se den; null: inte än.")
+    )
 
 
 class DeliveryInputSerializer(serializers.Serializer[dict[str, Any]]):
-    unit = serializers.CharField(help_text="Utförarens kortnamn, t.ex. alingsas-activera")
+    unit = serializers.CharField(help_text=gettext_lazy("Utförarens kortnamn, t.ex. alingsas-activera"))
     kind = serializers.ChoiceField(choices=["monthly", "tertial", "interim", "annual"])
     year = serializers.IntegerField(min_value=2004, max_value=2100)
     period = serializers.IntegerField(min_value=0, max_value=12, required=False, default=0)
@@ -173,7 +182,7 @@ class DeliveryCreateApi(APIView):
 
     @extend_schema(
         operation_id="deliveries_create",
-        summary="Lämna in en leverans till förbundet (eller spara verksamhetsberättelsen)",
+        summary=gettext_lazy("Lämna in en leverans till förbundet (eller spara verksamhetsberättelsen)"),
         request=DeliveryInputSerializer,
         responses={
             201: DeliverySerializer,
@@ -225,8 +234,8 @@ class ParticipantImportApi(APIView):
             )
         },
         responses={202: JOB_STARTED_SCHEMA},
-        summary="Importera deltagare (allt eller inget) som bakgrundsjobb",
-        description=(
+        summary=gettext_lazy("Importera deltagare (allt eller inget) som bakgrundsjobb"),
+        description=gettext_lazy(
             "Svarar 202 genast med jobbets adress. När jobbet är klart är dess result antalet anvisningar, "
             "inskrivningar och avslut; misslyckas det är error meddelandet och result.fields.file varje fel "
             "med rad, kolumn och orsak."
@@ -243,10 +252,10 @@ class ParticipantImportApi(APIView):
         upload = request.FILES.get("file")
         problems = FieldProblems()
         if municipality is None:
-            problems.add("municipality", "Du har ingen behörighet i den kommunen.")
+            problems.add("municipality", _("Du har ingen behörighet i den kommunen."))
         if upload is None:
-            problems.add("file", "Välj en fil.")
-        problems.raise_if_any("Importen kunde inte startas.")
+            problems.add("file", _("Välj en fil."))
+        problems.raise_if_any(_("Importen kunde inte startas."))
         assert municipality is not None and upload is not None
         job = job_start(
             actor=user,

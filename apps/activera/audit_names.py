@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from apps.audit.naming import participant_words, period_words, register_labeller
 
 from .models import (
@@ -40,7 +42,7 @@ def measurements(pks: list[int]) -> dict[int, str]:
     for pk, day, kind, code in Measurement.objects.filter(pk__in=pks).values_list(
         "pk", "date", "kind", "enrolment__code"
     ):
-        what = MeasurementKind(kind).label if kind in MeasurementKind.values else "Mätning"
+        what = MeasurementKind(kind).label if kind in MeasurementKind.values else _("Mätning")
         found[pk] = f"{str(what).lower()} {day:%Y-%m-%d}, {participant_words(code)}"
     return found
 
@@ -57,7 +59,10 @@ def meetings(pks: list[int]) -> dict[int, str]:
 
 def leader_changes(pks: list[int]) -> dict[int, str]:
     rows = LeaderChange.objects.filter(pk__in=pks).values_list("pk", "from_date", "enrolment__code")
-    return {pk: f"från {day:%Y-%m-%d}, {participant_words(code)}" for pk, day, code in rows}
+    return {
+        pk: _("från %(date)s, %(participant)s") % {"date": f"{day:%Y-%m-%d}", "participant": participant_words(code)}
+        for pk, day, code in rows
+    }
 
 
 def register() -> None:

@@ -32,7 +32,7 @@ def choice_value(kind: str, year: int, period: int) -> str:
 
 def choice_label(kind: str, year: int, period: int) -> str:
     if kind == DeliveryKind.MONTHLY:
-        return f"{MONTHS[period - 1]} {year}"  # the month name is translated
+        return f"{MONTHS[period]} {year}"  # the month name is translated
     if kind == DeliveryKind.TERTIAL:
         return _("Tertial %(n)s (%(months)s) %(year)s") % {"n": period, "months": TERTIAL_MONTHS[period], "year": year}
     if kind == DeliveryKind.INTERIM:

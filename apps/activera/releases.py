@@ -29,6 +29,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -52,27 +53,13 @@ TERTIAL_MONTHS = {
     2: gettext_lazy("maj–augusti"),
     3: gettext_lazy("september–december"),
 }
-# Month names as a period is named in running text ("mars 2026"), in the reader's language.
-MONTHS = (
-    gettext_lazy("januari"),
-    gettext_lazy("februari"),
-    gettext_lazy("mars"),
-    gettext_lazy("april"),
-    gettext_lazy("maj"),
-    gettext_lazy("juni"),
-    gettext_lazy("juli"),
-    gettext_lazy("augusti"),
-    gettext_lazy("september"),
-    gettext_lazy("oktober"),
-    gettext_lazy("november"),
-    gettext_lazy("december"),
-)
+# Month names as a period is named in running text ("mars 2026"): Django's, in the reader's language.
 
 
 def period_label(kind: str, year: int, period: int) -> str:
     """The period in words, in the active language (stored contents hold the Swedish)."""
     if kind == DeliveryKind.MONTHLY:
-        return _("%(month)s %(year)s") % {"month": MONTHS[period - 1], "year": year}
+        return _("%(month)s %(year)s") % {"month": MONTHS[period], "year": year}
     if kind == DeliveryKind.TERTIAL:
         return _("tertial %(period)s %(year)s (%(months)s)") % {
             "period": period,

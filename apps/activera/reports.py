@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Prefetch, QuerySet, TextChoices
+from django.utils.translation import gettext_lazy as _
 
 from lib.participation import tertial_bounds
 
@@ -152,24 +153,24 @@ EXTENT_GROUPS = [("upp_till_25", 1, 25), ("26_till_50", 26, 50), ("over_50", 51,
 
 
 class YesNo(TextChoices):
-    YES = "ja", "Ja"
-    NO = "nej", "Nej"
+    YES = "ja", _("Ja")
+    NO = "nej", _("Nej")
 
 
 class AgeGroup(TextChoices):
-    A16_19 = "16_19", "16–19 år"
-    A20_24 = "20_24", "20–24 år"
-    A25_29 = "25_29", "25–29 år"
-    A30_39 = "30_39", "30–39 år"
-    A40_49 = "40_49", "40–49 år"
-    A50_64 = "50_64", "50–64 år"
-    OTHER = "ovrig", "Annan ålder"
+    A16_19 = "16_19", _("16–19 år")
+    A20_24 = "20_24", _("20–24 år")
+    A25_29 = "25_29", _("25–29 år")
+    A30_39 = "30_39", _("30–39 år")
+    A40_49 = "40_49", _("40–49 år")
+    A50_64 = "50_64", _("50–64 år")
+    OTHER = "ovrig", _("Annan ålder")
 
 
 class ExtentGroup(TextChoices):
-    UP_TO_25 = "upp_till_25", "Upp till 25 % av heltid"
-    UP_TO_50 = "26_till_50", "26–50 % av heltid"
-    OVER_50 = "over_50", "Mer än 50 % av heltid"
+    UP_TO_25 = "upp_till_25", _("Upp till 25 % av heltid")
+    UP_TO_50 = "26_till_50", _("26–50 % av heltid")
+    OVER_50 = "over_50", _("Mer än 50 % av heltid")
 
 
 def _case(column: str, groups: list[tuple[str, int, int]], otherwise: str) -> str:

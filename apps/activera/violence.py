@@ -21,6 +21,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, F, PositiveIntegerField, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from apps.accounts.models import User
 from apps.audit.context import AuditContext
@@ -42,11 +44,13 @@ FILE_ANSWERS = {
     "nej": ViolenceAnswer.NO.value,
     "vill_inte_svara": ViolenceAnswer.NO_ANSWER.value,
 }
-ALLOWED_TEXT = "ja, nej, vill_inte_svara eller lämna tomt"
-TERTIAL_MONTHS_TEXT = {1: "jan–apr", 2: "maj–aug", 3: "sep–dec"}
+ALLOWED_TEXT = gettext_lazy("ja, nej, vill_inte_svara eller lämna tomt")
+TERTIAL_MONTHS_TEXT = {1: gettext_lazy("jan–apr"), 2: gettext_lazy("maj–aug"), 3: gettext_lazy("sep–dec")}
 # A paper batch has tens of forms; a file with more problems than this is the wrong file.
 MAX_LISTED_PROBLEMS = 1000
-EMPTY_FORM = "Raden är tom: ett formulär utan ett enda svar räknas inte. Ta bort raden eller fyll i svaren."
+EMPTY_FORM = gettext_lazy(
+    "Raden är tom: ett formulär utan ett enda svar räknas inte. Ta bort raden eller fyll i svaren."
+)
 
 
 @dataclass(frozen=True)
@@ -90,32 +94,43 @@ def violence_tertial_problems(
 ) -> dict[str, list[str]]:
     """Why forms cannot be registered on this tertial (empty when they can)."""
     if tertial not in (1, 2, 3):
-        return {"tertial": ["Välj tertial 1, 2 eller 3."]}
+        return {"tertial": [_("Välj tertial 1, 2 eller 3.")]}
     if not 2000 <= year <= 9998:
-        return {"year": ["Ange ett år med fyra siffror."]}
+        return {"year": [_("Ange ett år med fyra siffror.")]}
     label = tertial_label(year, tertial)
     first, last = tertial_bounds(year, tertial)
     if first > today:
         return {
             "tertial": [
-                f"{label} har inte börjat än (den börjar {first.isoformat()}). "
-                "Formulär registreras på den tertial de fylldes i."
+                _(
+                    "%(tertial)s har inte börjat än (den börjar %(first)s). "
+                    "Formulär registreras på den tertial de fylldes i."
+                )
+                % {"tertial": label, "first": first.isoformat()}
             ]
         }
     if last < programme_unit.period_start:
         return {
-            "tertial": [f"{label} slutade före avtalsperioden, som började {programme_unit.period_start.isoformat()}."]
+            "tertial": [
+                _("%(tertial)s slutade före avtalsperioden, som började %(start)s.")
+                % {"tertial": label, "start": programme_unit.period_start.isoformat()}
+            ]
         }
     if (year, tertial) in _delivered_tertials(programme_unit):
         next_year, next_tertial = next_open_tertial(programme_unit, year, tertial)
-        next_first, _ = tertial_bounds(next_year, next_tertial)
-        later = f" när den har börjat ({next_first.isoformat()})" if next_first > today else ""
-        return {
-            "tertial": [
-                f"Leveransen för {label} är redan inlämnad till förbundet. Formulär som kommer in sent "
-                f"räknas i nästa leverans: registrera dem på {tertial_label(next_year, next_tertial)}{later}."
-            ]
-        }
+        next_first, _next_last = tertial_bounds(next_year, next_tertial)
+        values = {"tertial": label, "next": tertial_label(next_year, next_tertial), "first": next_first.isoformat()}
+        if next_first > today:
+            message = _(
+                "Leveransen för %(tertial)s är redan inlämnad till förbundet. Formulär som kommer in sent "
+                "räknas i nästa leverans: registrera dem på %(next)s när den har börjat (%(first)s)."
+            )
+        else:
+            message = _(
+                "Leveransen för %(tertial)s är redan inlämnad till förbundet. Formulär som kommer in sent "
+                "räknas i nästa leverans: registrera dem på %(next)s."
+            )
+        return {"tertial": [message % values]}
     return {}
 
 
@@ -130,7 +145,7 @@ def _answer_of(text: str) -> str | None:
 
 def _not_an_answer(text: str) -> str:
     shown = text if len(text) <= 40 else text[:40] + "…"
-    return f"”{shown}” är inget svar; använd {ALLOWED_TEXT}."
+    return _("”%(text)s” är inget svar; använd %(allowed)s.") % {"text": shown, "allowed": ALLOWED_TEXT}
 
 
 def _write_batch(
@@ -221,20 +236,32 @@ def violence_batch_record(
     counts: Counter[tuple[str, str]] = Counter()
     for number, form in enumerate(forms, start=1):
         for key in sorted(set(form) - set(questions)):
-            problems.append(f"Formulär {number}, fråga {key}: programmet har ingen sådan fråga.")
+            problems.append(
+                _("Formulär %(number)s, fråga %(question)s: programmet har ingen sådan fråga.")
+                % {"number": number, "question": key}
+            )
         answers = {q: _answer_of(str(form.get(q, ""))) for q in questions}
         for question, answer in answers.items():
             if answer is None:
-                problems.append(f"Formulär {number}, fråga {question}: {_not_an_answer(str(form[question]))}")
+                problems.append(
+                    _("Formulär %(number)s, fråga %(question)s: %(problem)s")
+                    % {"number": number, "question": question, "problem": _not_an_answer(str(form[question]))}
+                )
         if all(answer == ViolenceAnswer.NOT_ANSWERED for answer in answers.values()):
-            problems.append(f"Formulär {number}: inget svar alls; ett tomt formulär räknas inte.")
+            problems.append(
+                _("Formulär %(number)s: inget svar alls; ett tomt formulär räknas inte.") % {"number": number}
+            )
         for question, answer in answers.items():
             if answer is not None:
                 counts[(question, answer)] += 1
     if not forms:
-        problems.append("Omgången innehåller inga formulär.")
+        problems.append(_("Omgången innehåller inga formulär."))
     if problems:
-        raise ValidationFailed(f"Inget registrerades: {len(problems)} fel.", fields={"forms": problems})
+        raise ValidationFailed(
+            ngettext("Inget registrerades: %(count)s fel.", "Inget registrerades: %(count)s fel.", len(problems))
+            % {"count": len(problems)},
+            fields={"forms": problems},
+        )
     return _write_batch(
         actor=actor,
         programme_unit=programme_unit,
@@ -256,11 +283,15 @@ def _header_problems(headers: list[str], questions: list[str]) -> list[ImportPro
     for header, times in Counter(headers).items():
         if header not in questions:
             problems.append(
-                ImportProblem(1, header, f"okänd kolumn; rubrikraden ska vara frågornas nycklar: {expected}.")
+                ImportProblem(
+                    1, header, _("okänd kolumn; rubrikraden ska vara frågornas nycklar: %(keys)s.") % {"keys": expected}
+                )
             )
         elif times > 1:
-            problems.append(ImportProblem(1, header, f"kolumnen finns {times} gånger i rubrikraden."))
-    problems += [ImportProblem(1, q, "kolumnen saknas i rubrikraden.") for q in questions if q not in headers]
+            problems.append(
+                ImportProblem(1, header, _("kolumnen finns %(times)s gånger i rubrikraden.") % {"times": times})
+            )
+    problems += [ImportProblem(1, q, _("kolumnen saknas i rubrikraden.")) for q in questions if q not in headers]
     return problems
 
 
@@ -275,10 +306,10 @@ def _read_forms(
     for number, values in rows:
         # The reader skips rows without a single value: between two forms, such a row is an empty
         # form; after the last form it is only the end of the sheet.
-        problems += [ImportProblem(blank, "", EMPTY_FORM) for blank in range(previous + 1, number)]
+        problems += [ImportProblem(blank, "", str(EMPTY_FORM)) for blank in range(previous + 1, number)]
         previous = number
         if not any(values.values()):
-            problems.append(ImportProblem(number, "", EMPTY_FORM))
+            problems.append(ImportProblem(number, "", str(EMPTY_FORM)))
             continue
         answers = {}
         for question in questions:
@@ -322,9 +353,11 @@ def violence_batch_import(
     problems += row_problems
     if len(problems) > MAX_LISTED_PROBLEMS:
         problems = problems[:MAX_LISTED_PROBLEMS]
-        problems.append(ImportProblem(0, "", f"fler fel än så; de första {MAX_LISTED_PROBLEMS} visas."))
+        problems.append(
+            ImportProblem(0, "", _("fler fel än så; de första %(count)s visas.") % {"count": MAX_LISTED_PROBLEMS})
+        )
     elif not problems and not forms:
-        problems.append(ImportProblem(0, "", "inga formulär att registrera, bara rubrikraden."))
+        problems.append(ImportProblem(0, "", _("inga formulär att registrera, bara rubrikraden.")))
     if problems:
         raise ImportFailed(problems)
     return _write_batch(
@@ -343,13 +376,13 @@ def violence_batch_import(
 
 def violence_template_xlsx(programme: Programme) -> bytes:
     """A sheet to fill in (the header row of question keys) and a sheet explaining the keys."""
-    allowed = f"{ALLOWED_TEXT} (tom cell = ej besvarad)"
+    allowed = _("%(allowed)s (tom cell = ej besvarad)") % {"allowed": ALLOWED_TEXT}
     return workbook_bytes(
         [
-            Sheet("Formulär", violence_question_codes(programme), []),
+            Sheet(_("Formulär"), violence_question_codes(programme), []),
             Sheet(
-                "Frågor",
-                ["Nyckel", "Fråga", "Tillåtna svar"],
+                _("Frågor"),
+                [_("Nyckel"), _("Fråga"), _("Tillåtna svar")],
                 [[str(q["code"]), str(q["label"]), allowed] for q in programme.violence_questions],
             ),
         ]
@@ -388,16 +421,16 @@ def violence_overview(units: Sequence[ProgrammeUnit], *, today: datetime.date) -
                 first, last = tertial_bounds(year, tertial)
                 delivery = deliveries.get((unit.pk, year, tertial))
                 if delivery is not None:
-                    status = f"Levererad {timezone.localdate(delivery.submitted_at).isoformat()}"
+                    status = _("Levererad %(date)s") % {"date": timezone.localdate(delivery.submitted_at).isoformat()}
                 elif first > today:
-                    status = "Har inte börjat"
+                    status = _("Har inte börjat")
                 elif last < unit.period_start:
-                    status = "Före avtalsperioden"
+                    status = _("Före avtalsperioden")
                 else:
-                    status = "Öppen, inte levererad"
+                    status = _("Öppen, inte levererad")
                 rows.append(
                     {
-                        "label": f"{tertial_label(year, tertial)} ({TERTIAL_MONTHS_TEXT[tertial]})",
+                        "label": f"{tertial_label(year, tertial)} ({TERTIAL_MONTHS_TEXT[tertial]!s})",
                         "forms": max(sums, default=0),
                         "status": status,
                         "delivered": delivery is not None,

@@ -10,7 +10,9 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from apps.accounts.access import current_user, page
 from apps.accounts.models import User
@@ -47,7 +49,7 @@ class ViolenceBatchForm(forms.Form):
     tertial = forms.TypedChoiceField(
         label=_("Tertial"),
         coerce=int,
-        choices=[(t, f"T{t} {months}") for t, months in TERTIAL_MONTHS_TEXT.items()],
+        choices=[(t, format_lazy("T{} {}", t, months)) for t, months in TERTIAL_MONTHS_TEXT.items()],
         error_messages={"required": _("Välj tertial.")},
     )
     file = forms.FileField(
@@ -120,8 +122,26 @@ def violence_batches(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{result.forms} formulär registrerades för {unit.unit.name}, "
-                f"{tertial_label(result.year, result.tertial)}. Tertialen har nu {result.tertial_forms} formulär.",
+                " ".join(
+                    [
+                        ngettext(
+                            "%(forms)s formulär registrerades för %(unit)s, %(tertial)s.",
+                            "%(forms)s formulär registrerades för %(unit)s, %(tertial)s.",
+                            result.forms,
+                        )
+                        % {
+                            "forms": result.forms,
+                            "unit": unit.unit.name,
+                            "tertial": tertial_label(result.year, result.tertial),
+                        },
+                        ngettext(
+                            "Tertialen har nu %(forms)s formulär.",
+                            "Tertialen har nu %(forms)s formulär.",
+                            result.tertial_forms,
+                        )
+                        % {"forms": result.tertial_forms},
+                    ]
+                ),
             )
             return redirect("activera:violence")
     programme = units[0].programme if units else None
@@ -141,7 +161,7 @@ def violence_batches(request: HttpRequest) -> HttpResponse:
 def _programme_of(request: HttpRequest) -> Programme:
     units = _units(current_user(request))
     if not units:
-        raise Http404("Du har ingen utförare i programmet.")
+        raise Http404(_("Du har ingen utförare i programmet."))
     return units[0].programme
 
 

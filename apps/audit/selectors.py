@@ -17,4 +17,4 @@ def last_change_words(object_type: str, object_id: str) -> str:
     if event is None:
         return ""
     when = timezone.localtime(event.occurred_at)
-    return _(" av %(user)s kl. %(time)s") % {"user": event.actor_username or "systemet", "time": f"{when:%H:%M}"}
+    return _(" av %(user)s kl. %(time)s") % {"user": event.actor_username or _("systemet"), "time": f"{when:%H:%M}"}

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lib.swedish import quoted
 
@@ -199,7 +200,12 @@ class AuditVerification:
 
 def describe_event(event: AuditEvent) -> str:
     when = timezone.localtime(event.occurred_at)
-    return f"Händelse {event.pk} ({when:%Y-%m-%d %H:%M}, {event.actor_username or '–'}, {event.action})"
+    return _("Händelse %(id)s (%(when)s, %(actor)s, %(action)s)") % {
+        "id": event.pk,
+        "when": f"{when:%Y-%m-%d %H:%M}",
+        "actor": event.actor_username or "–",
+        "action": event.action,
+    }
 
 
 def parse_head(text: str) -> tuple[int | None, str]:
@@ -208,7 +214,7 @@ def parse_head(text: str) -> tuple[int | None, str]:
     if not sep:
         return None, mac.lower()
     if not number.isdigit():
-        raise ValueError(f"{quoted(text)} är inget huvud: skriv det som länknummer:kontrollsumma.")
+        raise ValueError(_("%(text)s är inget huvud: skriv det som länknummer:kontrollsumma.") % {"text": quoted(text)})
     return int(number), mac.lower()
 
 
@@ -227,14 +233,17 @@ class _DigestChecker:
             self.result.add(
                 AuditFinding(
                     "key",
-                    f"Nyckeln {quoted(key_id)} är inte inställd (INSYN_AUDIT_KEY eller INSYN_AUDIT_RETIRED_KEYS): "
-                    f"{where} och allt annat som är gjort med den kan inte kontrolleras.",
+                    _(
+                        "Nyckeln %(key)s är inte inställd (INSYN_AUDIT_KEY eller INSYN_AUDIT_RETIRED_KEYS): "
+                        "%(where)s och allt annat som är gjort med den kan inte kontrolleras."
+                    )
+                    % {"key": quoted(key_id), "where": where},
                 )
             )
         return key
 
     def matches(self, event: AuditEvent, digest: str) -> bool | None:
-        key = self.key(digest_key_id(digest), f"händelse {event.pk}")
+        key = self.key(digest_key_id(digest), _("händelse %(id)s") % {"id": event.pk})
         return None if key is None else same(event.compute_digest(key=key), digest)
 
 
@@ -260,12 +269,13 @@ def audit_chain_verify(*, head: str | None = None, batch_size: int = SEAL_BATCH)
                 result.add(
                     AuditFinding(
                         "link",
-                        f"Länk {missing} saknas: kedjan är bruten före länk {link.sequence}.",
+                        _("Länk %(missing)s saknas: kedjan är bruten före länk %(sequence)s.")
+                        % {"missing": missing, "sequence": link.sequence},
                         sequence=expected,
                     )
                 )
                 anchored = False
-            key = checker.key(link.key_id, f"länk {link.sequence}")
+            key = checker.key(link.key_id, _("länk %(sequence)s") % {"sequence": link.sequence})
             mac_ok: bool | None = None
             if key is not None and anchored:
                 mac_ok = same(
@@ -275,7 +285,8 @@ def audit_chain_verify(*, head: str | None = None, batch_size: int = SEAL_BATCH)
                 result.add(
                     AuditFinding(
                         "link",
-                        f"Länk {link.sequence} (händelse {link.event_id}) är ändrad: kedjan är bruten där.",
+                        _("Länk %(sequence)s (händelse %(id)s) är ändrad: kedjan är bruten där.")
+                        % {"sequence": link.sequence, "id": link.event_id},
                         event_id=link.event_id,
                         sequence=link.sequence,
                     )
@@ -285,7 +296,8 @@ def audit_chain_verify(*, head: str | None = None, batch_size: int = SEAL_BATCH)
                 result.add(
                     AuditFinding(
                         "removed",
-                        f"Händelse {link.event_id} är borttagen: länk {link.sequence} finns kvar men inte händelsen.",
+                        _("Händelse %(id)s är borttagen: länk %(sequence)s finns kvar men inte händelsen.")
+                        % {"id": link.event_id, "sequence": link.sequence},
                         event_id=link.event_id,
                         sequence=link.sequence,
                     )
@@ -298,7 +310,7 @@ def audit_chain_verify(*, head: str | None = None, batch_size: int = SEAL_BATCH)
                     # A broken link's copy of the digest proves nothing; the row's own still may.
                     altered = bool(event.digest) and checker.matches(event, event.digest) is False
                 if altered:
-                    result.add(AuditFinding("altered", f"{describe_event(event)} är ändrad.", event.pk, link.sequence))
+                    result.add(AuditFinding("altered", _altered(event), event.pk, link.sequence))
                 elif not event.digest and digests_begun:
                     result.add(_undigested(event, link.sequence))
                 digests_begun = digests_begun or bool(event.digest)
@@ -313,7 +325,8 @@ def audit_chain_verify(*, head: str | None = None, batch_size: int = SEAL_BATCH)
         result.add(
             AuditFinding(
                 "head",
-                f"Huvudet {head} finns inte i kedjan: länkar har tagits bort eller skrivits om sedan det sparades.",
+                _("Huvudet %(head)s finns inte i kedjan: länkar har tagits bort eller skrivits om sedan det sparades.")
+                % {"head": head},
                 sequence=wanted[0],
             )
         )
@@ -321,10 +334,14 @@ def audit_chain_verify(*, head: str | None = None, batch_size: int = SEAL_BATCH)
     return result
 
 
+def _altered(event: AuditEvent) -> str:
+    return _("%(event)s är ändrad.") % {"event": describe_event(event)}
+
+
 def _undigested(event: AuditEvent, sequence: int | None) -> AuditFinding:
     return AuditFinding(
         "undigested",
-        f"{describe_event(event)} saknar kontrollsumma: den är skriven förbi programmet.",
+        _("%(event)s saknar kontrollsumma: den är skriven förbi programmet.") % {"event": describe_event(event)},
         event.pk,
         sequence,
     )
@@ -335,7 +352,7 @@ def _verify_unlinked(result: AuditVerification, checker: _DigestChecker) -> None
     threshold = timezone.now() - UNLINKED_GRACE
     for event in _unlinked().order_by("pk").iterator(chunk_size=SEAL_BATCH):
         if event.digest and checker.matches(event, event.digest) is False:
-            result.add(AuditFinding("altered", f"{describe_event(event)} är ändrad.", event.pk))
+            result.add(AuditFinding("altered", _altered(event), event.pk))
         elif not event.digest:
             result.add(_undigested(event, None))
         elif event.occurred_at < threshold and len(overdue) < OVERDUE_RECHECKED:
@@ -348,8 +365,8 @@ def _verify_unlinked(result: AuditVerification, checker: _DigestChecker) -> None
         result.add(
             AuditFinding(
                 "unlinked",
-                f"{describe_event(event)} saknar länk i kedjan fast den är äldre än "
-                f"{int(UNLINKED_GRACE.total_seconds() // 60)} minuter.",
+                _("%(event)s saknar länk i kedjan fast den är äldre än %(minutes)s minuter.")
+                % {"event": describe_event(event), "minutes": int(UNLINKED_GRACE.total_seconds() // 60)},
                 event.pk,
             )
         )

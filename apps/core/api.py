@@ -8,6 +8,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
@@ -17,21 +21,22 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from insyn.errors import InsynError, ValidationFailed
 
 MESSAGES = {
-    "not_authenticated": "Inloggning krävs: ange en giltig API-nyckel.",
-    "authentication_failed": "API-nyckeln är ogiltig eller återkallad.",
-    "permission_denied": "Du saknar behörighet för detta.",
-    "not_found": "Hittades inte.",
-    "method_not_allowed": "Metoden är inte tillåten här.",
-    "invalid": "Uppgifterna är ogiltiga.",
-    "parse_error": "Begäran kunde inte tolkas som JSON.",
-    "throttled": "För många försök, vänta en stund.",
-    "unsupported_media_type": "Innehållstypen stöds inte; skicka JSON.",
-    "not_acceptable": "Svarsformatet stöds inte.",
+    "not_authenticated": gettext_lazy("Inloggning krävs: ange en giltig API-nyckel."),
+    "authentication_failed": gettext_lazy("API-nyckeln är ogiltig eller återkallad."),
+    "permission_denied": gettext_lazy("Du saknar behörighet för detta."),
+    "not_found": gettext_lazy("Hittades inte."),
+    "method_not_allowed": gettext_lazy("Metoden är inte tillåten här."),
+    "invalid": gettext_lazy("Uppgifterna är ogiltiga."),
+    "parse_error": gettext_lazy("Begäran kunde inte tolkas som JSON."),
+    "throttled": gettext_lazy("För många försök, vänta en stund."),
+    "unsupported_media_type": gettext_lazy("Innehållstypen stöds inte; skicka JSON."),
+    "not_acceptable": gettext_lazy("Svarsformatet stöds inte."),
 }
 
 
-def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+def error_body(code: str, message: StrOrPromise, fields: dict[str, Any] | None = None) -> dict[str, Any]:
+    # str(): the body is serialised as JSON, in the language active now.
+    return {"error": {"code": code, "message": str(message), "fields": fields or {}}}
 
 
 def _flatten(detail: Any) -> dict[str, list[str]]:
@@ -70,9 +75,19 @@ def api_not_found(request: HttpRequest) -> JsonResponse:
 
 PAGE_DEFAULT, PAGE_MAX, OFFSET_MAX = 50, 500, 1_000_000_000
 
+
+def _limit_text() -> str:
+    return _("Hur många per sida, 1–%(highest)s (förval %(default)s)") % {"highest": PAGE_MAX, "default": PAGE_DEFAULT}
+
+
+def _offset_text() -> str:
+    return _("Hur många som hoppas över, 0–%(highest)s (förval 0)") % {"highest": OFFSET_MAX}
+
+
+# Lazy: the schema is described in the language of the request that asks for it.
 PAGE_PARAMETERS = [
-    OpenApiParameter("limit", int, description=f"Hur många per sida, 1–{PAGE_MAX} (förval {PAGE_DEFAULT})"),
-    OpenApiParameter("offset", int, description=f"Hur många som hoppas över, 0–{OFFSET_MAX} (förval 0)"),
+    OpenApiParameter("limit", int, description=lazy(_limit_text, str)()),
+    OpenApiParameter("offset", int, description=lazy(_offset_text, str)()),
 ]
 
 
@@ -82,7 +97,9 @@ def results_schema(name: str, item: type[serializers.BaseSerializer[Any]]) -> se
         name=name,
         fields={
             "results": item(many=True),
-            "next": serializers.CharField(allow_null=True, help_text="Nästa sida, eller null på den sista"),
+            "next": serializers.CharField(
+                allow_null=True, help_text=gettext_lazy("Nästa sida, eller null på den sista")
+            ),
         },
     )
 
@@ -96,7 +113,11 @@ def _whole_number(request: Request, name: str, default: int, lowest: int, highes
     except ValueError:
         value = lowest - 1
     if not lowest <= value <= highest:
-        message = f"{name} ska vara ett heltal, {lowest}–{highest}."
+        message = _("%(name)s ska vara ett heltal, %(lowest)s–%(highest)s.") % {
+            "name": name,
+            "lowest": lowest,
+            "highest": highest,
+        }
         raise ValidationFailed(message, fields={name: [message]})
     return value
 

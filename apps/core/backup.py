@@ -13,6 +13,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from insyn.errors import ValidationFailed
 
@@ -46,14 +47,20 @@ def _pg_environment(settings_dict: dict[str, Any]) -> dict[str, str]:
 def _pg_tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        raise BackupFailed(f"Programmet {name} saknas. Installera PostgreSQL-klienten (paketet postgresql-client).")
+        raise BackupFailed(
+            _("Programmet %(name)s saknas. Installera PostgreSQL-klienten (paketet postgresql-client).")
+            % {"name": name}
+        )
     return path
 
 
 def _run(arguments: list[str], env: dict[str, str]) -> None:
     result = subprocess.run(arguments, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode != 0:
-        raise BackupFailed(f"{Path(arguments[0]).name} misslyckades: {result.stderr.strip()[-2000:]}")
+        raise BackupFailed(
+            _("%(program)s misslyckades: %(error)s")
+            % {"program": Path(arguments[0]).name, "error": result.stderr.strip()[-2000:]}
+        )
 
 
 def backup_database(target: Path) -> None:
@@ -74,7 +81,7 @@ def backup_database(target: Path) -> None:
         finally:
             destination.close()
     else:
-        raise BackupFailed(f"Säkerhetskopiering stöds inte för databasen {connection.vendor}.")
+        raise BackupFailed(_("Säkerhetskopiering stöds inte för databasen %(vendor)s.") % {"vendor": connection.vendor})
     # Renamed only when complete, so a half-written file never looks like a backup.
     partial.replace(target)
     target.chmod(0o600)
@@ -88,10 +95,12 @@ def _starts_with(path: Path, magic: bytes) -> bool:
 def restore_database(source: Path) -> None:
     """Replace the database's contents with those of a backup made by `backup_database`."""
     if not source.is_file():
-        raise BackupFailed(f"Filen {source} finns inte.")
+        raise BackupFailed(_("Filen %(path)s finns inte.") % {"path": source})
     if connection.vendor == "postgresql":
         if not _starts_with(source, b"PGDMP"):
-            raise BackupFailed(f"{source} är ingen säkerhetskopia från PostgreSQL (pg_dump, custom format).")
+            raise BackupFailed(
+                _("%(path)s är ingen säkerhetskopia från PostgreSQL (pg_dump, custom format).") % {"path": source}
+            )
         connection.close()
         _run(
             [
@@ -109,7 +118,7 @@ def restore_database(source: Path) -> None:
         )
     elif connection.vendor == "sqlite":
         if not _starts_with(source, b"SQLite format 3\x00"):
-            raise BackupFailed(f"{source} är ingen säkerhetskopia från SQLite.")
+            raise BackupFailed(_("%(path)s är ingen säkerhetskopia från SQLite.") % {"path": source})
         origin = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         try:
             connection.ensure_connection()
@@ -117,4 +126,4 @@ def restore_database(source: Path) -> None:
         finally:
             origin.close()
     else:
-        raise BackupFailed(f"Återläsning stöds inte för databasen {connection.vendor}.")
+        raise BackupFailed(_("Återläsning stöds inte för databasen %(vendor)s.") % {"vendor": connection.vendor})

@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.db.models.constraints import BaseConstraint
 from django.http import QueryDict
 from django.utils.text import capfirst
-from django.utils.translation import gettext as _now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -140,7 +140,9 @@ def _label(model: type[models.Model], name: str, labels: Mapping[str, Any]) -> s
 
 
 def _join(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " och " + words[-1]
+    if len(words) == 1:
+        return words[0]
+    return gettext("%(items)s och %(last)s") % {"items": ", ".join(words[:-1]), "last": words[-1]}
 
 
 def _pick(fields: list[str], available: Collection[str] | None, *, last: bool) -> str:
@@ -177,7 +179,7 @@ def unique_problem(
         }
     shown = [name for name in names if available is None or name in available] or names
     words = [_label(model, name, labels or {}).lower() for name in shown]
-    message = _now("%(what)s med samma %(fields)s finns redan; ange ett annat värde.") % {
+    message = gettext("%(what)s med samma %(fields)s finns redan; ange ett annat värde.") % {
         "what": capfirst(str(model._meta.verbose_name)),
         "fields": _join(words),
     }
@@ -207,13 +209,13 @@ def constraint_problem(
     if own:  # the model's own wording, on the field it concerns
         return (_pick(names, available, last=False) if names else None), str(constraint.get_violation_error_message())
     if not names:
-        return None, _now("Uppgifterna går inte ihop; kontrollera dem och spara igen.")
+        return None, gettext("Uppgifterna går inte ihop; kontrollera dem och spara igen.")
     field = _pick(names, available, last=False)
     words = [_label(model, name, labels or {}) for name in [field, *[n for n in names if n != field]]]
     if len(words) == 1:
-        message = _now("Värdet i ”%(field)s” är inte tillåtet.") % {"field": words[0]}
+        message = gettext("Värdet i ”%(field)s” är inte tillåtet.") % {"field": words[0]}
     else:
-        message = _now("”%(field)s” går inte ihop med %(others)s; kontrollera uppgifterna.") % {
+        message = gettext("”%(field)s” går inte ihop med %(others)s; kontrollera uppgifterna.") % {
             "field": words[0],
             "others": _join([f"”{word}”" for word in words[1:]]),
         }

@@ -56,17 +56,20 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core.forms import apply_domain_error
 from insyn.errors import InsynError, ValidationFailed
 from lib.sensitive_text import Finding, find_personal_data, find_possible_names, fingerprint
+from lib.swedish import quoted
 
 NAMES_FIELD = "names_confirmed"
-NAMES_LABEL = "Jag har kontrollerat att namnen inte pekar ut någon enskild person"
-NAMES_HELP = (
+NAMES_LABEL = gettext_lazy("Jag har kontrollerat att namnen inte pekar ut någon enskild person")
+NAMES_HELP = gettext_lazy(
     "Namn på tjänstepersoner i sin roll kan stå kvar. Namn på deltagare, anhöriga eller andra enskilda ska tas bort."
 )
-CONFIRM_NAMES = (
+CONFIRM_NAMES = gettext_lazy(
     "Texten innehåller något som kan vara namn på personer. Kontrollera att namnen inte pekar ut någon "
     "enskild person och kryssa i rutan, eller ta bort namnen."
 )
@@ -137,16 +140,19 @@ def guard_outgoing_text(fields: dict[str, str], *, names_confirmed: bool) -> Non
         for finding in sorted(findings, key=lambda f: f.start):  # in the order of the text
             message = finding.message
             if finding.is_warning:
-                message = f"{message} Får namnet stå kvar: kryssa i rutan ”{NAMES_LABEL}”."
+                message = _("%(message)s Får namnet stå kvar: kryssa i rutan %(label)s.") % {
+                    "message": message,
+                    "label": quoted(NAMES_LABEL),
+                }
             messages.setdefault(name, []).append(message)
     if names_pending:
-        messages[NAMES_FIELD] = [CONFIRM_NAMES]
+        messages[NAMES_FIELD] = [str(CONFIRM_NAMES)]
     if not messages:
         return
     summary = (
-        "Texten innehåller personuppgifter som inte får lämna kommunen."
+        _("Texten innehåller personuppgifter som inte får lämna kommunen.")
         if check.personal_data
-        else "Texten innehåller något som kan vara namn på personer: kontrollera och bekräfta."
+        else _("Texten innehåller något som kan vara namn på personer: kontrollera och bekräfta.")
     )
     raise OutgoingTextRefused(
         summary, fields=messages, names_fingerprint=check.names_fingerprint, names_pending=names_pending

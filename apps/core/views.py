@@ -39,11 +39,11 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return JsonResponse(error_body("permission_denied", "Du saknar behörighet för detta."), status=403)
+        return JsonResponse(error_body("permission_denied", _("Du saknar behörighet för detta.")), status=403)
     return render(request, "core/403.html", status=403)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return JsonResponse(error_body("server_error", "Ett oväntat fel inträffade."), status=500)
+        return JsonResponse(error_body("server_error", _("Ett oväntat fel inträffade.")), status=500)
     return render(request, "core/500.html", status=500)

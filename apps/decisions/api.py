@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.parsers import MultiPartParser
@@ -44,7 +46,9 @@ def _municipality(user: User, slug: str, permission: Permission) -> Organisation
     for municipality in municipalities_with(user, permission):
         if municipality.slug == slug:
             return municipality
-    raise ValidationFailed("Okänd kommun.", fields={"municipality": ["Du har ingen behörighet i den kommunen."]})
+    raise ValidationFailed(
+        gettext("Okänd kommun."), fields={"municipality": [gettext("Du har ingen behörighet i den kommunen.")]}
+    )
 
 
 class EventSerializer(serializers.Serializer[dict[str, Any]]):
@@ -62,7 +66,7 @@ class DecisionSerializer(serializers.Serializer[Decision]):
     person_code = serializers.CharField(source="person.code")
     decision_date = serializers.DateField()
     decision_type = serializers.CharField(source="decision_type.name")
-    legal_basis = serializers.CharField(source="legal_basis.short_label", help_text="T.ex. 11 kap. 1 § SoL")
+    legal_basis = serializers.CharField(source="legal_basis.short_label", help_text=_("T.ex. 11 kap. 1 § SoL"))
     caseworker = serializers.CharField(allow_blank=True)
     delay_reason = serializers.CharField(allow_blank=True)
     delay_reason_text = serializers.CharField(allow_blank=True)
@@ -72,10 +76,10 @@ class DecisionSerializer(serializers.Serializer[Decision]):
 class DecisionCreateSerializer(serializers.Serializer[dict[str, Any]]):
     municipality = serializers.SlugField()
     reference = serializers.CharField(max_length=60)
-    person = serializers.CharField(help_text="Personnummer eller kod i kommunens register")
+    person = serializers.CharField(help_text=_("Personnummer eller kod i kommunens register"))
     decision_date = serializers.DateField()
-    decision_type = serializers.CharField(help_text="Typ av beslut, t.ex. Kontaktfamilj")
-    legal_basis = serializers.CharField(help_text="Lagrummets kod, t.ex. sol2001-4-1")
+    decision_type = serializers.CharField(help_text=_("Typ av beslut, t.ex. Kontaktfamilj"))
+    legal_basis = serializers.CharField(help_text=_("Lagrummets kod, t.ex. sol2001-4-1"))
     caseworker = serializers.CharField(required=False, allow_blank=True, default="")
     delay_reason = serializers.CharField(required=False, allow_blank=True, default="")
     delay_reason_text = serializers.CharField(required=False, allow_blank=True, default="")
@@ -89,7 +93,7 @@ class DecisionListApi(APIView):
         operation_id="decisions_list",
         responses=results_schema("DecisionList", DecisionSerializer),
         parameters=PAGE_PARAMETERS,
-        summary="Gynnande beslut i dina kommuner",
+        summary=_("Gynnande beslut i dina kommuner"),
     )
     def get(self, request: Request) -> Response:
         user = current_user(request)
@@ -98,7 +102,7 @@ class DecisionListApi(APIView):
         return Response({"results": DecisionSerializer(decisions, many=True).data, "next": next_page})  # type: ignore[arg-type]
 
     @extend_schema(
-        request=DecisionCreateSerializer, responses={201: DecisionSerializer}, summary="Registrera ett beslut"
+        request=DecisionCreateSerializer, responses={201: DecisionSerializer}, summary=_("Registrera ett beslut")
     )
     def post(self, request: Request) -> Response:
         user = current_user(request)
@@ -124,7 +128,7 @@ class DecisionListApi(APIView):
 
 
 class DecisionDetailApi(APIView):
-    @extend_schema(responses=DecisionSerializer, summary="Ett beslut med händelser")
+    @extend_schema(responses=DecisionSerializer, summary=_("Ett beslut med händelser"))
     def get(self, request: Request, decision_id: int) -> Response:
         user = current_user(request)
         decision = get_decision_for_user(user, decision_id)
@@ -133,7 +137,7 @@ class DecisionDetailApi(APIView):
 
 
 class DecisionEventApi(APIView):
-    @extend_schema(request=EventSerializer, responses={201: DecisionSerializer}, summary="Registrera en händelse")
+    @extend_schema(request=EventSerializer, responses={201: DecisionSerializer}, summary=_("Registrera en händelse"))
     def post(self, request: Request, decision_id: int) -> Response:
         user = current_user(request)
         decision = get_decision_for_user(user, decision_id)
@@ -157,8 +161,8 @@ class DecisionImportApi(APIView):
             )
         },
         responses={202: JOB_STARTED_SCHEMA},
-        summary="Importera ett register (allt eller inget) som bakgrundsjobb",
-        description=(
+        summary=_("Importera ett register (allt eller inget) som bakgrundsjobb"),
+        description=_(
             "Svarar 202 genast med jobbets adress. När jobbet är klart är dess result "
             '{"created": [referenser], "updated": [referenser]}; misslyckas det är error meddelandet '
             "och result.fields.file varje fel med rad, kolumn och orsak."
@@ -169,7 +173,7 @@ class DecisionImportApi(APIView):
         municipality = _municipality(user, str(request.data.get("municipality", "")), Permission.DECISION_MANAGE)
         upload = request.FILES.get("file")
         if upload is None:
-            raise ValidationFailed("Ingen fil.", fields={"file": ["Välj en fil."]})
+            raise ValidationFailed(gettext("Ingen fil."), fields={"file": [gettext("Välj en fil.")]})
         job = job_start(
             actor=user,
             kind=JobKind.DECISIONS_IMPORT,
@@ -187,7 +191,7 @@ class ReportRowSerializer(serializers.Serializer[dict[str, Any]]):
     decision_type = serializers.CharField()
     legal_basis = serializers.CharField()
     reason = serializers.CharField()
-    date = serializers.DateField(required=False, allow_null=True, help_text="Datum för verkställighet eller avslut")
+    date = serializers.DateField(required=False, allow_null=True, help_text=_("Datum för verkställighet eller avslut"))
     outcome = serializers.ChoiceField(choices=["executed", "ended"], required=False, allow_null=True)
 
 
@@ -199,11 +203,13 @@ class StatisticSerializer(serializers.Serializer[dict[str, Any]]):
 
 class CouncilStatisticSerializer(serializers.Serializer[dict[str, Any]]):
     decision_type = serializers.CharField()
-    section = serializers.ChoiceField(choices=[1, 2], help_text="1: ej verkställt inom tre månader; 2: efter avbrott")
+    section = serializers.ChoiceField(
+        choices=[1, 2], help_text=_("1: ej verkställt inom tre månader; 2: efter avbrott")
+    )
     women = serializers.IntegerField()
     men = serializers.IntegerField()
-    days = serializers.ListField(child=serializers.IntegerField(), help_text="Dagar till rapporteringstillfället")
-    protected = serializers.BooleanField(help_text="Fördelningen på kön visas inte i dokumenten till KF")
+    days = serializers.ListField(child=serializers.IntegerField(), help_text=_("Dagar till rapporteringstillfället"))
+    protected = serializers.BooleanField(help_text=_("Fördelningen på kön visas inte i dokumenten till KF"))
 
 
 class ReportSerializer(serializers.Serializer[dict[str, Any]]):
@@ -240,7 +246,7 @@ class SummarySerializer(serializers.Serializer[dict[str, Any]]):
     not_executed = serializers.ListField(child=serializers.IntegerField())
     interrupted = serializers.ListField(child=serializers.IntegerField())
     executed_or_ended = serializers.ListField(child=serializers.IntegerField())
-    reported = serializers.ListField(child=serializers.BooleanField(), help_text="Kvartal med inlämnad rapport")
+    reported = serializers.ListField(child=serializers.BooleanField(), help_text=_("Kvartal med inlämnad rapport"))
     by_type = ByTypeSerializer(many=True)
 
 
@@ -255,7 +261,7 @@ class ReportListApi(APIView):
     required_permission = {"get": Permission.DECISION_REPORT_VIEW, "post": Permission.DECISION_MANAGE}
 
     @extend_schema(
-        summary="Kvartalsrapporter",
+        summary=_("Kvartalsrapporter"),
         operation_id="reports_list",
         responses=inline_serializer("ReportList", {"results": ReportListItemSerializer(many=True)}),
     )
@@ -277,7 +283,9 @@ class ReportListApi(APIView):
         )
 
     @extend_schema(
-        request=ReportPrepareSerializer, responses={201: ReportSerializer}, summary="Ta fram eller räkna om ett utkast"
+        request=ReportPrepareSerializer,
+        responses={201: ReportSerializer},
+        summary=_("Ta fram eller räkna om ett utkast"),
     )
     def post(self, request: Request) -> Response:
         user = current_user(request)
@@ -296,7 +304,7 @@ class ReportListApi(APIView):
 
 
 class ReportDetailApi(APIView):
-    @extend_schema(summary="En kvartalsrapport (utan personuppgifter)", responses=ReportSerializer)
+    @extend_schema(summary=_("En kvartalsrapport (utan personuppgifter)"), responses=ReportSerializer)
     def get(self, request: Request, report_id: int) -> Response:
         user = current_user(request)
         report = get_report_for_user(user, report_id)
@@ -307,7 +315,7 @@ class ReportDetailApi(APIView):
 
 
 class ReportSubmitApi(APIView):
-    @extend_schema(request=None, responses=ReportSerializer, summary="Lämna in (frys) rapporten")
+    @extend_schema(request=None, responses=ReportSerializer, summary=_("Lämna in (frys) rapporten"))
     def post(self, request: Request, report_id: int) -> Response:
         user = current_user(request)
         report = get_report_for_user(user, report_id)
@@ -318,7 +326,7 @@ class ReportSubmitApi(APIView):
 
 
 class SummaryApi(APIView):
-    @extend_schema(summary="Sammanställning för ett år ur inlämnade rapporter", responses=SummarySerializer)
+    @extend_schema(summary=_("Sammanställning för ett år ur inlämnade rapporter"), responses=SummarySerializer)
     def get(self, request: Request, municipality: str, year: int) -> Response:
         user = current_user(request)
         allowed = {m.slug: m for m in municipalities_with(user, Permission.DECISION_REPORT_VIEW)}

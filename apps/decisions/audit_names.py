@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from apps.audit.naming import register_code_labeller, register_labeller
 
 from .models import Decision, DecisionType, LegalBasis, QuarterlyReport
@@ -17,7 +19,11 @@ def decision_types(pks: list[int]) -> dict[int, str]:
 
 def reports(pks: list[int]) -> dict[int, str]:
     rows = QuarterlyReport.objects.filter(pk__in=pks).values_list("pk", "year", "quarter", "municipality__name")
-    return {pk: f"för kvartal {quarter} {year}, {name}" for pk, year, quarter, name in rows}
+    return {
+        pk: _("för kvartal %(quarter)s %(year)s, %(municipality)s")
+        % {"quarter": quarter, "year": year, "municipality": name}
+        for pk, year, quarter, name in rows
+    }
 
 
 def legal_bases(codes: set[str]) -> dict[str, str]:

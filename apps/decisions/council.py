@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lib.disclosure import Figure, Problem, Terms, Unsafe, decide, terms_of
 from lib.nonexecution import Section
@@ -27,14 +29,14 @@ from lib.swedish import swedish_key
 from .models import QuarterlyReport, ReportRow, ReportStatus
 
 COUNCIL_SECTIONS = {
-    Section.NOT_EXECUTED: "1. Gynnande beslut som ej verkställts inom tre månader från dagen för beslut",
-    Section.INTERRUPTED: (
+    Section.NOT_EXECUTED: gettext_lazy("1. Gynnande beslut som ej verkställts inom tre månader från dagen för beslut"),
+    Section.INTERRUPTED: gettext_lazy(
         "2. Gynnande beslut som avbrutits och ej verkställts inom tre månader från dagen för avbrottet"
     ),
 }
 DAYS_LABELS = {
-    Section.NOT_EXECUTED: "Dagar sedan beslutet",
-    Section.INTERRUPTED: "Dagar sedan avbrottet",
+    Section.NOT_EXECUTED: gettext_lazy("Dagar sedan beslutet"),
+    Section.INTERRUPTED: gettext_lazy("Dagar sedan avbrottet"),
 }
 HIDDEN = "–"
 # A figure's key: ("cell", section, type, sex), ("sum", section, sex), …; ("past", year, quarter, …)
@@ -101,11 +103,11 @@ class CouncilSection:
 
     @property
     def title(self) -> str:
-        return COUNCIL_SECTIONS[Section(self.section)]
+        return str(COUNCIL_SECTIONS[Section(self.section)])
 
     @property
     def days_label(self) -> str:
-        return DAYS_LABELS[Section(self.section)]
+        return str(DAYS_LABELS[Section(self.section)])
 
     @property
     def total(self) -> int:
@@ -132,10 +134,10 @@ class CouncilTable:
 
     @property
     def note(self) -> str:
-        return (
-            f"{HIDDEN} = fördelningen på kvinnor och män visas inte när ett antal är 1–{self.threshold - 1} "
+        return _(
+            "%(hidden)s = fördelningen på kvinnor och män visas inte när ett antal är 1–%(highest)s "
             "eller kan räknas fram ur de andra talen, så att ingen enskild kan pekas ut."
-        )
+        ) % {"hidden": HIDDEN, "highest": self.threshold - 1}
 
 
 def threshold() -> int:

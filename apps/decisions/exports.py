@@ -1,6 +1,10 @@
 """The report to the nämnd, KF and the auditors in every format: JSON, HTML, PDF and XLSX. The
 tjänsteskrivelse and the protokollsutdrag are in memo.py and minutes.py, IVO's individual data
-in ivo.py, the council's statistics table in council.py."""
+in ivo.py, the council's statistics table in council.py.
+
+The report's page speaks the reader's language; the PDF and the XLSX are documents to the nämnd,
+KF and the auditors, so they are always Swedish (the Language Act 10 §): view_pdf and view_xlsx
+build them under translation.override("sv"), and the XLSX keeps the seed's Swedish headers."""
 
 from __future__ import annotations
 
@@ -10,6 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from apps.organisations.models import Organisation
 from lib.nonexecution import CATEGORY_ORDER, Category, Section
@@ -20,14 +28,14 @@ from .models import CommitteeSettings, QuarterlyReport, ReportRow, ReportStatus
 from .selectors import YearTables, reporting_duty_on, year_tables
 
 SECTION_TITLES = {
-    1: "1. Gynnande beslut som ej verkställts inom tre månader från dagen för beslut",
-    2: "2. Gynnande beslut som avbrutits och ej verkställts inom tre månader från dagen för avbrottet",
-    3: "3. Beslut som tidigare rapporterats som ej verkställt och som nu verkställts eller avslutats",
+    1: gettext_lazy("1. Gynnande beslut som ej verkställts inom tre månader från dagen för beslut"),
+    2: gettext_lazy("2. Gynnande beslut som avbrutits och ej verkställts inom tre månader från dagen för avbrottet"),
+    3: gettext_lazy("3. Beslut som tidigare rapporterats som ej verkställt och som nu verkställts eller avslutats"),
 }
 SUMMARY_ROWS = {
-    1: "Gynnande beslut som ej verkställts inom tre månader från dagen för beslut",
-    2: "Gynnande beslut som avbrutits och ej verkställts inom tre månader från dagen för avbrottet",
-    3: "Beslut som tidigare rapporterats som ej verkställt och som nu verkställts eller avslutats",
+    1: gettext_lazy("Gynnande beslut som ej verkställts inom tre månader från dagen för beslut"),
+    2: gettext_lazy("Gynnande beslut som avbrutits och ej verkställts inom tre månader från dagen för avbrottet"),
+    3: gettext_lazy("Beslut som tidigare rapporterats som ej verkställt och som nu verkställts eller avslutats"),
 }
 
 
@@ -95,22 +103,28 @@ def summary_json(municipality: Organisation, year: int) -> dict[str, Any]:
 @dataclass(frozen=True)
 class ReportView:
     report: QuarterlyReport
-    sections: list[tuple[int, str, list[ReportRow]]]
+    sections: list[tuple[int, StrOrPromise, list[ReportRow]]]
     statistics: YearTables
     summaries: list[YearTables]
     committee_name: str
     council: CouncilTable
-    committee: str = "Socialnämnden"  # the nämnd, under the municipality at the top of the printed report
+    committee: str = "Socialnämnden"  # i18n: data (the nämnd, under the municipality at the top of the report)
     preview: bool = False
-    duty_label: str = field(default="")
+    duty_label: StrOrPromise = field(default="")
 
     @property
     def title(self) -> str:
-        return f"Ej verkställda beslut, kvartal {self.report.quarter} {self.report.year}"
+        return _("Ej verkställda beslut, kvartal %(quarter)s %(year)s") % {
+            "quarter": self.report.quarter,
+            "year": self.report.year,
+        }
 
     @property
     def council_title(self) -> str:
-        return f"Statistikrapport till kommunfullmäktige, kvartal {self.report.quarter} {self.report.year}"
+        return _("Statistikrapport till kommunfullmäktige, kvartal %(quarter)s %(year)s") % {
+            "quarter": self.report.quarter,
+            "year": self.report.year,
+        }
 
 
 def committee_settings_of(municipality: Organisation) -> CommitteeSettings:
@@ -123,9 +137,10 @@ def committee_name(municipality: Organisation) -> str:
     return f"{municipality.name} - {committee_settings_of(municipality).committee_name.lower()}"
 
 
-def duty_label(day: datetime.date) -> str:
+def duty_label(day: datetime.date) -> StrOrPromise:
     duty = reporting_duty_on(day)
-    return duty.label if duty else "gällande socialtjänstlag"
+    # Lazy: the page shows it in the reader's language, the PDF (built under override) in Swedish.
+    return duty.label if duty else gettext_lazy("gällande socialtjänstlag")
 
 
 def build_view(
@@ -164,9 +179,10 @@ def report_pdf(report: QuarterlyReport, user: Any = None) -> bytes:
 def view_pdf(view: ReportView, user: Any = None) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string(
-        "decisions/report_print.html", {"view": view, "summary_rows": SUMMARY_ROWS, "handlaggare": user}
-    )
+    with translation.override("sv"):
+        html = render_to_string(
+            "decisions/report_print.html", {"view": view, "summary_rows": SUMMARY_ROWS, "handlaggare": user}
+        )
     return bytes(HTML(string=html).write_pdf())
 
 
@@ -182,10 +198,11 @@ def council_sheet(council: CouncilTable, title: str) -> Sheet:
         for row in section.rows:
             body.append([row.decision_type, row.shown_women, row.shown_men, row.total, row.days_text])
         if not section.rows:
-            body.append(["Inga beslut.", None, None, None, None])
+            body.append(["Inga beslut.", None, None, None, None])  # i18n: data
         body.append(["Summa", section.shown_women, section.shown_men, section.total, None])
     body.append([council.note, None, None, None, None])
-    return Sheet(title, ["Typ av beslut", "Kvinnor", "Män", "Totalt", "Dagar sedan beslutet eller avbrottet"], body)
+    header = ["Typ av beslut", "Kvinnor", "Män", "Totalt", "Dagar sedan beslutet eller avbrottet"]  # i18n: data
+    return Sheet(title, header, body)
 
 
 def report_xlsx(report: QuarterlyReport) -> bytes:
@@ -193,11 +210,17 @@ def report_xlsx(report: QuarterlyReport) -> bytes:
 
 
 def view_xlsx(view: ReportView) -> bytes:
+    """The seed's tables in Swedish, whatever the user's language: a document to the authorities."""
+    with translation.override("sv"):
+        return _view_xlsx(view)
+
+
+def _view_xlsx(view: ReportView) -> bytes:
     sheets = []
     for section, _title, rows in view.sections:
         if section == 3:
             # The seed's columns: the distinction executed / ended is in the statistics table.
-            header = ["Beslutsdatum", "Typ av beslut", "Datum för verkställighet, avslut", "Lagrum"]
+            header = ["Beslutsdatum", "Typ av beslut", "Datum för verkställighet, avslut", "Lagrum"]  # i18n: data
             body = [
                 [
                     r.decision_date.isoformat(),
@@ -208,24 +231,29 @@ def view_xlsx(view: ReportView) -> bytes:
                 for r in rows
             ]
         else:
-            header = ["Beslutsdatum", "Typ av beslut", "Skäl till att beslutet ännu ej verkställts", "Lagrum"]
+            header = [
+                "Beslutsdatum",
+                "Typ av beslut",  # i18n: data
+                "Skäl till att beslutet ännu ej verkställts",  # i18n: data
+                "Lagrum",
+            ]
             body = [[r.decision_date.isoformat(), r.decision_type_name, r.reason, r.legal_basis_label] for r in rows]
-        sheets.append(Sheet(f"Avsnitt {section}", header, body))
+        sheets.append(Sheet(f"Avsnitt {section}", header, body))  # i18n: data
     stats = view.statistics
     sheets.append(
         Sheet(
             f"Statistik {stats.year}",
-            ["Typ av beslut", "Kvartal 1", "Kvartal 2", "Kvartal 3", "Kvartal 4"],
+            ["Typ av beslut", "Kvartal 1", "Kvartal 2", "Kvartal 3", "Kvartal 4"],  # i18n: data
             [[row.label, *[count_cell(c) for c in row.counts]] for row in stats.by_type],
         )
     )
     for summary in view.summaries:
         sheets.append(
             Sheet(
-                f"Sammanställning {summary.year}",
+                f"Sammanställning {summary.year}",  # i18n: data
                 ["", *[q.replace("Q", " Q") for q in summary.quarters]],
-                [[SUMMARY_ROWS[s], *counts] for s, counts in summary.summary_rows],
+                [[str(SUMMARY_ROWS[s]), *counts] for s, counts in summary.summary_rows],
             )
         )
-    sheets.append(council_sheet(view.council, "Statistikrapport KF"))
+    sheets.append(council_sheet(view.council, "Statistikrapport KF"))  # i18n: data
     return workbook_bytes(sheets)

@@ -8,6 +8,8 @@ import datetime
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from apps.audit.context import AuditContext
 from apps.jobs.models import JobKind
@@ -35,13 +37,14 @@ def run_decisions_import(job_input: JobInput) -> dict[str, Any]:
 def ivo_reminders_send(*, today: datetime.date) -> int:
     """Queue a reminder to each registrar with decisions near or past their three months, or
     when the IVO reporting window is about to close; returns how many were queued."""
+    from apps.accounts.language import language_of
     from apps.accounts.models import User
     from apps.accounts.roles import Role
     from apps.jobs.mail import mail_send
 
     from .selectors import deadline_overview, next_ivo_window
 
-    quarter, window, window_end = next_ivo_window(today)
+    quarter, _window, window_end = next_ivo_window(today)
     sent = 0
     registrars = (
         User.objects.filter(role_grants__role=Role.DECISIONS_REGISTRAR, is_active=True).exclude(email="").distinct()
@@ -51,23 +54,25 @@ def ivo_reminders_send(*, today: datetime.date) -> int:
         window_closing = (window_end - today).days <= 14
         if not (approaching or overdue or window_closing):
             continue
-        body = render_to_string(
-            "decisions/remind_email.txt",
-            {
-                "user": user,
-                "approaching": approaching,
-                "overdue": overdue,
-                "quarter": quarter,
-                "window": window,
-                "window_end": window_end,
-                "today": today,
-            },
-        )
-        mail_send(
-            recipients=[user.email],
-            subject=f"Insyn: ej verkställda beslut – {len(overdue)} passerade, {len(approaching)} närmar sig",
-            body=body,
-        )
+        # In the recipient's language: the subject, the body and the window's months.
+        with translation.override(language_of(user)):
+            body = render_to_string(
+                "decisions/remind_email.txt",
+                {
+                    "user": user,
+                    "approaching": approaching,
+                    "overdue": overdue,
+                    "quarter": quarter,
+                    "window": next_ivo_window(today)[1],
+                    "window_end": window_end,
+                    "today": today,
+                },
+            )
+            subject = _("Insyn: ej verkställda beslut – %(overdue)s passerade, %(approaching)s närmar sig") % {
+                "overdue": len(overdue),
+                "approaching": len(approaching),
+            }
+        mail_send(recipients=[user.email], subject=subject, body=body)
         sent += 1
     return sent
 

@@ -211,6 +211,13 @@ class DecisionEvent(models.Model):
         ordering = ["date", "id"]
         verbose_name = _("händelse")
         verbose_name_plural = _("händelser")
+        # The quarterly report asks, for every decision, whether its first wait ended within three
+        # months and whether it was ever interrupted (apps.decisions.computation): answered from
+        # these indexes alone, without reading the events.
+        indexes = [
+            models.Index(fields=["decision", "kind", "date"], name="decision_event_kind_date_idx"),
+            models.Index(fields=["decision"], condition=Q(kind="interrupted"), name="decision_event_interrupted_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="decision_event_kind_valid", condition=Q(kind__in=[k.value for k in EventKind])

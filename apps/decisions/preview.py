@@ -9,10 +9,11 @@ import datetime
 from apps.organisations.models import Organisation
 from lib.quarters import Quarter
 
+from .computation import compute_report, report_row_from
 from .council import CouncilItem, council_table, published_history
 from .exports import ReportView, build_view
 from .models import QuarterlyReport, ReportStatus
-from .selectors import compute_report, report_row_from, year_tables
+from .selectors import year_tables
 
 
 def preview_view(municipality: Organisation, today: datetime.date) -> ReportView:
@@ -44,9 +45,9 @@ def preview_view(municipality: Organisation, today: datetime.date) -> ReportView
     council = council_table(
         [
             CouncilItem(
-                item.decision.decision_type.name,
+                item.decision.decision_type_name,
                 item.row.section,
-                item.decision.person.legal_sex,
+                item.decision.legal_sex,
                 item.row.days_waited(today),
                 (item.decision.pk, item.row.episode.start.isoformat()),
             )

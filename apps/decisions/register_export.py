@@ -11,6 +11,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
@@ -26,22 +29,23 @@ from lib.spreadsheet import Value, write_rows_workbook
 from .models import Decision, DecisionEvent, DecisionEventKind
 from .services import decision_export_record
 
-EXPORT_HEADER = [
-    "Referens",
-    "Personkod",
-    "Personnummer",
-    "Efternamn",
-    "Förnamn",
-    "Beslutsdatum",
-    "Typ av beslut",
-    "Lagrum",
-    "Första verkställighet",
-    "Senaste avbrott",
-    "Senast återupptaget",
-    "Avslutat",
-    "Avslutsorsak",
-    "Skyddad identitet",
-    "Händelser",
+# The file is for the municipality's own use, so it speaks the language of whoever started the job.
+EXPORT_HEADER: list[StrOrPromise] = [
+    gettext_lazy("Referens"),
+    gettext_lazy("Personkod"),
+    gettext_lazy("Personnummer"),
+    gettext_lazy("Efternamn"),
+    gettext_lazy("Förnamn"),
+    gettext_lazy("Beslutsdatum"),
+    gettext_lazy("Typ av beslut"),
+    gettext_lazy("Lagrum"),
+    gettext_lazy("Första verkställighet"),
+    gettext_lazy("Senaste avbrott"),
+    gettext_lazy("Senast återupptaget"),
+    gettext_lazy("Avslutat"),
+    pgettext_lazy("decision", "Avslutsorsak"),
+    gettext_lazy("Skyddad identitet"),
+    gettext_lazy("Händelser"),
 ]
 
 
@@ -69,7 +73,7 @@ def _row(decision: Decision) -> list[Value]:
         last(DecisionEventKind.RESUMED),
         ended.date.isoformat() if ended else "",
         ended.get_end_reason_display() if ended else "",
-        "Ja" if decision.protected_identity else "Nej",
+        _("Ja") if decision.protected_identity else _("Nej"),
         "; ".join(f"{e.get_kind_display().lower()} {e.date.isoformat()}" for e in events),
     ]
 
@@ -83,7 +87,7 @@ def run_decisions_export(job_input: JobInput) -> dict[str, Any]:
         or municipality is None
         or municipality not in municipalities_with(actor, Permission.DECISION_MANAGE)
     ):
-        raise NotPermitted("Du har inte längre behörighet att exportera kommunens beslutsregister.")
+        raise NotPermitted(_("Du har inte längre behörighet att exportera kommunens beslutsregister."))
     decisions = (
         Decision.objects.filter(municipality=municipality)
         .select_related("municipality", "person__municipality", "decision_type", "legal_basis")
@@ -102,8 +106,8 @@ def run_decisions_export(job_input: JobInput) -> dict[str, Any]:
     stored, path = storage.result_path(job.pk, filename)
     count = write_rows_workbook(
         path,
-        title=f"Beslut {municipality.name}",
-        header=EXPORT_HEADER,
+        title=_("Beslut %(municipality)s") % {"municipality": municipality.name},
+        header=[str(column) for column in EXPORT_HEADER],
         rows=rows(),
         on_row=lambda n: job_input.progress(n * 100 // total) if n % 500 == 0 else None,
     )

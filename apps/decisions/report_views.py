@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.accounts.access import current_user, page
 from apps.accounts.roles import Permission
@@ -160,7 +161,7 @@ def ivo_entry_view(request: HttpRequest, report_id: int) -> HttpResponse:
     if form.is_valid():
         row = report.rows.filter(pk=form.cleaned_data["row"]).select_related("decision__person").first()
         if row is None:
-            form.add_error(None, "Raden finns inte i rapporten; ladda om sidan.")
+            form.add_error(None, _("Raden finns inte i rapporten; ladda om sidan."))
         else:
             entered = submit_form(
                 form,
@@ -173,7 +174,11 @@ def ivo_entry_view(request: HttpRequest, report_id: int) -> HttpResponse:
                 ),
             )
             if entered.saved:
-                messages.success(request, f"Individrapporten för {row.reference} är markerad som inrapporterad.")
+                messages.success(
+                    request,
+                    _("Individrapporten för %(reference)s är markerad som inrapporterad.")
+                    % {"reference": row.reference},
+                )
                 return redirect("decisions:report_ivo", report_id=report.pk)
     return report_individuals(request, report_id=report.pk, entry_form=form)
 
@@ -230,7 +235,7 @@ def committee_decision_view(request: HttpRequest, report_id: int) -> HttpRespons
             ),
         )
         if recorded.saved:
-            messages.success(request, "Nämndens beslut är registrerat. Protokollsutdraget kan nu skapas.")
+            messages.success(request, _("Nämndens beslut är registrerat. Protokollsutdraget kan nu skapas."))
             return redirect("decisions:committee_decision", report_id=report.pk)
     elif request.method == "POST":
         # Every problem at once: the service's rules too, for what the form could read.
@@ -297,7 +302,7 @@ def committee_dispatch(request: HttpRequest, report_id: int) -> HttpResponse:
         except InsynError as exc:
             messages.error(request, " ".join([exc.message, *(m for ms in exc.fields.values() for m in ms)]))
         else:
-            messages.success(request, "Protokollsutdraget är registrerat som expedierat till KF och revisorerna.")
+            messages.success(request, _("Protokollsutdraget är registrerat som expedierat till KF och revisorerna."))
     else:
         messages.error(request, " ".join(str(m) for ms in form.errors.values() for m in ms))
     return redirect("decisions:committee_decision", report_id=report.pk)
@@ -332,7 +337,7 @@ def committee_settings_edit(request: HttpRequest, municipality: str) -> HttpResp
             ),
         )
         if saved.saved:
-            messages.success(request, "Nämndens uppgifter är sparade.")
+            messages.success(request, _("Nämndens uppgifter är sparade."))
             return redirect("decisions:committee_settings", municipality=organisation.slug)
     return render(
         request,

@@ -7,15 +7,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext, gettext_lazy
 
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
 from apps.accounts.selectors import municipalities_with
 from apps.organisations.models import Organisation
-from lib.batching import batched
 from lib.natural_order import natural_key
 from lib.nonexecution import (
     CATEGORY_ORDER,
@@ -24,20 +23,18 @@ from lib.nonexecution import (
     Event,
     EventKind,
     History,
-    Row,
     Section,
     episodes_of,
-    report_rows,
 )
 from lib.quarters import Quarter, add_months, quarters_of
 
-from .models import Decision, DecisionEvent, LegalBasis, LegalBasisKind, QuarterlyReport, ReportRow, ReportStatus
+from .models import Decision, LegalBasis, LegalBasisKind, QuarterlyReport, ReportRow, ReportStatus
 
 CATEGORY_LABELS = {
-    Category.NOT_EXECUTED: "ej verkställda",
-    Category.INTERRUPTED: "avbrutna",
-    Category.EXECUTED: "verkställda",
-    Category.ENDED: "avslutad",
+    Category.NOT_EXECUTED: gettext_lazy("ej verkställda"),
+    Category.INTERRUPTED: gettext_lazy("avbrutna"),
+    Category.EXECUTED: gettext_lazy("verkställda"),
+    Category.ENDED: gettext_lazy("avslutad"),
 }
 
 
@@ -52,7 +49,7 @@ def get_decision_for_user(user: User, pk: int) -> Decision:
     try:
         return decisions_for_user(user).prefetch_related("events", "offers").get(pk=pk)
     except Decision.DoesNotExist as exc:
-        raise Http404("Beslutet finns inte.") from exc
+        raise Http404(gettext("Beslutet finns inte.")) from exc
 
 
 def reports_for_user(user: User) -> QuerySet[QuarterlyReport]:
@@ -64,7 +61,7 @@ def get_report_for_user(user: User, pk: int) -> QuarterlyReport:
     try:
         return reports_for_user(user).get(pk=pk)
     except QuarterlyReport.DoesNotExist as exc:
-        raise Http404("Rapporten finns inte.") from exc
+        raise Http404(gettext("Rapporten finns inte.")) from exc
 
 
 def decision_events(decision: Decision) -> list[Event]:
@@ -73,37 +70,6 @@ def decision_events(decision: Decision) -> list[Event]:
 
 def decision_episodes(decision: Decision) -> list[Episode]:
     return episodes_of(decision.pk, decision.decision_date, decision_events(decision))
-
-
-def _decisions_with_events(municipality: Organisation, ids: set[int]) -> list[Decision]:
-    decisions: list[Decision] = []
-    # In slices, so the IN list stays within the database's limit on parameters (SQLite's is 999
-    # on older builds); PostgreSQL takes large slices, which saves round trips on a big report.
-    size = 10_000 if connection.vendor == "postgresql" else 500
-    for chunk in batched(sorted(ids), size):
-        decisions.extend(
-            Decision.objects.filter(municipality=municipality, pk__in=chunk)
-            .select_related("decision_type", "legal_basis", "person")
-            .prefetch_related(Prefetch("events", queryset=DecisionEvent.objects.order_by("date", "id")))
-        )
-    return decisions
-
-
-def _municipality_episodes(municipality: Organisation) -> list[Episode]:
-    """Every episode of the municipality's decisions, from plain rows: most decisions never reach a
-    report, so model objects are built only for those that do."""
-    events: dict[int, list[Event]] = defaultdict(list)
-    for decision_id, kind, day in (
-        DecisionEvent.objects.filter(decision__municipality=municipality)
-        .order_by("date", "id")
-        .values_list("decision_id", "kind", "date")
-    ):
-        events[decision_id].append(Event(EventKind(kind), day))
-    return [
-        episode
-        for pk, decided in Decision.objects.filter(municipality=municipality).values_list("id", "decision_date")
-        for episode in episodes_of(pk, decided, events.get(pk, ()))
-    ]
 
 
 def report_history(municipality: Organisation, before: Quarter) -> History:
@@ -128,59 +94,6 @@ def report_history(municipality: Organisation, before: Quarter) -> History:
             if not closed:
                 history.listed_open.add(key)
     return history
-
-
-@dataclass(frozen=True)
-class ComputedRow:
-    row: Row
-    decision: Decision
-    reason: str
-
-
-def reason_text(decision: Decision) -> str:
-    """What the report says about why the decision is not executed, with any partial execution."""
-    parts = [decision.delay_reason_text or (decision.get_delay_reason_display() if decision.delay_reason else "")]
-    for event in decision.events.all():
-        if event.kind == EventKind.PARTLY_EXECUTED:
-            parts.append(f"Delvis verkställt {event.date.isoformat()}; återstår: {event.missing_part}")
-    return ". ".join(part for part in parts if part)
-
-
-def compute_report(
-    municipality: Organisation, quarter: Quarter, as_of: datetime.date, *, preview: bool = False
-) -> list[ComputedRow]:
-    """The rows of the quarter's report as of `as_of`; `preview`: the quarter is still running."""
-    history = report_history(municipality, quarter)
-    rows = report_rows(_municipality_episodes(municipality), quarter, as_of, history, preview=preview)
-    decisions = {d.pk: d for d in _decisions_with_events(municipality, {row.episode.decision_id for row in rows})}
-    computed = [ComputedRow(row, decisions[row.episode.decision_id], "") for row in rows]
-    computed.sort(key=lambda c: (c.row.section, -c.decision.decision_date.toordinal(), c.decision.reference))
-    return [ComputedRow(c.row, c.decision, reason_text(c.decision)) for c in computed]
-
-
-def report_row_from(computed: ComputedRow, position: int, report: QuarterlyReport | None = None) -> ReportRow:
-    """The stored form of a computed row (unsaved): the values a reader sees are copied, so a
-    submitted report keeps them whatever happens to the decision later."""
-    row, decision = computed.row, computed.decision
-    return ReportRow(
-        report=report,
-        position=position,
-        section=row.section.value,
-        category=row.category.value,
-        decision=decision,
-        episode_kind=row.episode.kind.value,
-        episode_start=row.episode.start,
-        closed=row.closed,
-        outcome=row.outcome.value if row.outcome else "",
-        outcome_date=row.date,
-        first_reported_index=row.first_reported.index,
-        reference=decision.reference,
-        decision_date=decision.decision_date,
-        decision_type_name=decision.decision_type.name,
-        legal_basis_label=decision.legal_basis.short_label,
-        reason=computed.reason,
-        legal_sex=decision.person.legal_sex,
-    )
 
 
 def sorted_bases(bases: Iterable[LegalBasis]) -> list[LegalBasis]:
@@ -338,7 +251,12 @@ def deadline_overview(
 
 
 # IVO's reporting windows: the quarter's report is sent in these months.
-IVO_WINDOWS = {1: ("april", [4]), 2: ("juli–augusti", [7, 8]), 3: ("oktober", [10]), 4: ("januari året därpå", [1])}
+IVO_WINDOWS = {
+    1: (gettext_lazy("april"), [4]),
+    2: (gettext_lazy("juli–augusti"), [7, 8]),
+    3: (gettext_lazy("oktober"), [10]),
+    4: (gettext_lazy("januari året därpå"), [1]),
+}
 
 
 def next_ivo_window(today: datetime.date) -> tuple[Quarter, str, datetime.date]:
@@ -350,6 +268,6 @@ def next_ivo_window(today: datetime.date) -> tuple[Quarter, str, datetime.date]:
         last_month = months[-1]
         last_day = add_months(datetime.date(year, last_month, 1), 1) - datetime.timedelta(days=1)
         if last_day >= today:
-            return quarter, IVO_WINDOWS[quarter.number][0], last_day
+            return quarter, str(IVO_WINDOWS[quarter.number][0]), last_day
         quarter = quarter.next()
     raise AssertionError("unreachable")

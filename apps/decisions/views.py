@@ -11,6 +11,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from apps.accounts.access import current_user, page
 from apps.accounts.models import User
@@ -106,7 +109,7 @@ def decision_create_view(request: HttpRequest) -> HttpResponse:
         municipality = form.cleaned_data["municipality"]
         person = _find_person(user, municipality.pk, form.cleaned_data["person"])
         if person is None:
-            form.add_error("person", "Personen finns inte i kommunens personregister. Registrera personen först.")
+            form.add_error("person", _("Personen finns inte i kommunens personregister. Registrera personen först."))
         else:
             data = form.cleaned_data
             created = submit_form(
@@ -128,7 +131,7 @@ def decision_create_view(request: HttpRequest) -> HttpResponse:
                 ),
             )
             if created.saved:
-                messages.success(request, "Beslutet är registrerat.")
+                messages.success(request, _("Beslutet är registrerat."))
                 return redirect("decisions:detail", decision_id=created.value.pk)
     return render(request, "decisions/create.html", {"form": form})
 
@@ -173,16 +176,21 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
 
 
 # The detail page's forms: the form, its key on the page, the service, and what the user is told.
-DECISION_FORMS: dict[str, tuple[type[forms.Form], str, Callable[..., object], str]] = {
-    "event": (EventForm, "event_form", decision_event_add, "Händelsen är registrerad."),
-    "offer": (OfferForm, "offer_form", decision_offer_add, "Erbjudandet är registrerat."),
-    "waiting": (WaitingForm, "waiting_form", decision_update_waiting, "Uppgifterna om väntetiden är sparade."),
+DECISION_FORMS: dict[str, tuple[type[forms.Form], str, Callable[..., object], StrOrPromise]] = {
+    "event": (EventForm, "event_form", decision_event_add, gettext_lazy("Händelsen är registrerad.")),
+    "offer": (OfferForm, "offer_form", decision_offer_add, gettext_lazy("Erbjudandet är registrerat.")),
+    "waiting": (
+        WaitingForm,
+        "waiting_form",
+        decision_update_waiting,
+        gettext_lazy("Uppgifterna om väntetiden är sparade."),
+    ),
     # An execution (or end) reported to IVO as soon as it happens, before the quarter's report.
     "ivo_closure": (
         IvoClosureForm,
         "closure_form",
         ivo_closure_record,
-        "Det är registrerat att verkställigheten är rapporterad till IVO.",
+        gettext_lazy("Det är registrerat att verkställigheten är rapporterad till IVO."),
     ),
 }
 
@@ -203,7 +211,7 @@ def decision_form_post(request: HttpRequest, decision_id: int, action: str) -> H
         ),
     )
     if saved.saved:
-        messages.success(request, success)
+        messages.success(request, str(success))
         return redirect("decisions:detail", decision_id=decision.pk)
     context = _detail_context(request, decision_id, **{form_key: form})
     return render(request, "decisions/detail.html", context, status=400)
@@ -333,11 +341,11 @@ def report_recompute(request: HttpRequest, report_id: int) -> HttpResponse:
             context=audit_context(request),
         )
     except ValueError:
-        messages.error(request, "Ange rapporteringstillfället som ÅÅÅÅ-MM-DD.")
+        messages.error(request, _("Ange rapporteringstillfället som ÅÅÅÅ-MM-DD."))
     except InsynError as exc:
         messages.error(request, exc.message + " " + " ".join(m for ms in exc.fields.values() for m in ms))
     else:
-        messages.success(request, "Utkastet är omräknat.")
+        messages.success(request, _("Utkastet är omräknat."))
     return redirect("decisions:report", report_id=report.pk)
 
 
@@ -346,12 +354,22 @@ def report_submit_view(request: HttpRequest, report_id: int) -> HttpResponse:
     report = _managed_report(request, report_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    if request.POST.get("confirmed") != "ja":
+        # Submitting freezes the report: asked twice, and never on a form that skipped the question.
+        messages.error(
+            request,
+            _(
+                "Rapporten är inte inlämnad: bekräfta att du vill lämna in den. En inlämnad rapport fryses "
+                "och kan inte ändras."
+            ),
+        )
+        return redirect("decisions:report", report_id=report.pk)
     try:
         report_submit(actor=current_user(request), report=report, context=audit_context(request))
     except InsynError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Rapporten är inlämnad och kan inte längre ändras.")
+        messages.success(request, _("Rapporten är inlämnad och kan inte längre ändras."))
     return redirect("decisions:report", report_id=report.pk)
 
 
@@ -402,9 +420,9 @@ def legal_basis_edit(request: HttpRequest, basis_id: int | None = None) -> HttpR
     form = LegalBasisForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         legal_basis_save(actor=current_user(request), form=form, context=audit_context(request))
-        messages.success(request, "Lagrummet är sparat.")
+        messages.success(request, _("Lagrummet är sparat."))
         return redirect("decisions:reference_data")
-    return render(request, "decisions/reference_form.html", {"form": form, "title": "Lagrum"})
+    return render(request, "decisions/reference_form.html", {"form": form, "title": _("Lagrum")})
 
 
 @page(Permission.REFERENCE_DATA_MANAGE)
@@ -413,6 +431,6 @@ def decision_type_edit(request: HttpRequest, type_id: int | None = None) -> Http
     form = DecisionTypeForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         decision_type_save(actor=current_user(request), form=form, context=audit_context(request))
-        messages.success(request, "Beslutstypen är sparad.")
+        messages.success(request, _("Beslutstypen är sparad."))
         return redirect("decisions:reference_data")
-    return render(request, "decisions/reference_form.html", {"form": form, "title": "Typ av beslut"})
+    return render(request, "decisions/reference_form.html", {"form": form, "title": _("Typ av beslut")})

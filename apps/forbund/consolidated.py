@@ -229,14 +229,13 @@ def places_used(*, forbund: Organisation, year: int) -> WideTable:
     ]
     labels: list[str] = []
     rows: list[list[Any]] = []
+
+    def table(**extra: Any) -> WideTable:
+        title = _("Platser: avtalade och använda %(year)s") % {"year": year}
+        return WideTable("places_used", title, [Group("", columns)], labels, rows, **extra)
+
     if programme is None:
-        return WideTable(
-            "places_used",
-            _("Platser: avtalade och använda %(year)s") % {"year": year},
-            [Group("", columns)],
-            labels,
-            rows,
-        )
+        return table()
     annual = released_period(programme, DeliveryKind.ANNUAL, year, 0)
     interim = released_period(programme, DeliveryKind.INTERIM, year, 0)
     basis = {DeliveryKind.ANNUAL: _("helår"), DeliveryKind.INTERIM: _("delår jan–aug")}
@@ -269,12 +268,7 @@ def places_used(*, forbund: Organisation, year: int) -> WideTable:
         active, total, concurrent = figures(release.content)
         share = round(100 * total / agreed_total) if agreed_total and total is not None else None
         rows.append([agreed_total, *active, total, concurrent, share, basis[kind]])
-    return WideTable(
-        "places_used",
-        _("Platser: avtalade och använda %(year)s") % {"year": year},
-        [Group("", columns)],
-        labels,
-        rows,
+    return table(
         note=_(
             "Deltagare under året enligt den publicerade leveransen. Förbundets rad avser de utförare som ingår "
             "i förbundets summa, och andelen räknas mot deras avtalade platser."

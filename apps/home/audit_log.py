@@ -1,7 +1,8 @@
 """Reading the audit log: the rows a user may see, the search, and each row's object named in
-Swedish as a person knows it. Rows store the object as (type, id): a primary key, a code, a slug.
-The page shows the kind in Swedish and a name worked out for a page of rows at a time: one query
-per kind of object on the page (and one for the organisations named), whatever the number of rows."""
+the reader's language as a person knows it. Rows store the object as (type, id): a primary key, a
+code, a slug. The page shows the kind in the reader's language and a name worked out for a page of
+rows at a time: one query per kind of object on the page (and one for the organisations named),
+whatever the number of rows."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
@@ -75,6 +78,19 @@ KIND_ONLY = frozenset({"committee_settings", "ivo_entry"})
 LIST_ID = re.compile(r"^\d+ \w+$")
 
 
+def _list_words(object_id: str) -> str:
+    """A list page's id ("14 personer", stored in Swedish) in the reader's language."""
+    number, _sep, word = object_id.partition(" ")
+    count = int(number)
+    if word == "personer":
+        return ngettext("%(count)s person", "%(count)s personer", count) % {"count": count}
+    if word == "deltagare":
+        return ngettext("%(count)s deltagare", "%(count)s deltagare", count) % {"count": count}
+    if word == "beslut":
+        return ngettext("%(count)s beslut", "%(count)s beslut", count) % {"count": count}
+    return object_id
+
+
 def _slug_of(event: AuditEvent) -> str:
     """The organisation a row's id names by its slug, if any."""
     if event.object_type in {"organisation", "forbund", "demo"}:
@@ -90,11 +106,11 @@ def _describe(event: AuditEvent, names: dict[str, str], found: dict[tuple[str, s
     object_type, object_id = event.object_type, event.object_id
     if not object_type:
         return ""
-    kind = KINDS.get(object_type, "Objekt")
+    kind = str(KINDS[object_type]) if object_type in KINDS else _("Objekt")
     if not object_id:
         return kind
     if LIST_ID.match(object_id):
-        return f"Lista med {object_id}"
+        return _("Lista med %(what)s") % {"what": _list_words(object_id)}
     if labeller_of(object_type) is not None:
         label = found.get((object_type, object_id))
         if not label:
@@ -103,7 +119,11 @@ def _describe(event: AuditEvent, names: dict[str, str], found: dict[tuple[str, s
     if object_type in KIND_ONLY:
         return kind
     if object_type == "quarterly_report_preview" and (match := re.fullmatch(r"(\d{4})Q([1-4])", object_id)):
-        return f"{kind}: kvartal {match.group(2)} {match.group(1)}"
+        return _("%(kind)s: kvartal %(quarter)s %(year)s") % {
+            "kind": kind,
+            "quarter": match.group(2),
+            "year": match.group(1),
+        }
     if object_type in NAMED_BY_ID:
         return f"{kind} {object_id}"
     if object_type == "exit_document":
@@ -115,15 +135,15 @@ def _describe(event: AuditEvent, names: dict[str, str], found: dict[tuple[str, s
     if object_type in {"organisation", "forbund", "demo"}:
         return f"{kind}: {names.get(object_id, object_id)}"
     if object_type == "delivery_terms":
-        slug, _, year = object_id.rpartition("-")
+        slug, _sep, year = object_id.rpartition("-")
         return f"{kind} {year}, {names.get(slug, slug)}" if year.isdigit() else f"{kind} {object_id}"
     if object_type == "violence_batch":
-        slug, _, period = object_id.partition(" ")
+        slug, _sep, period = object_id.partition(" ")
         if match := re.fullmatch(r"T(\d) (\d{4})", period):
-            period = f"tertial {match.group(1)} {match.group(2)}"
+            period = _("tertial %(period)s %(year)s") % {"period": match.group(1), "year": match.group(2)}
         return f"{kind}: {names.get(slug, slug)}, {period}"
     if object_type == "narrative":
-        what, _, year = object_id.rpartition("-")
+        what, _sep, year = object_id.rpartition("-")
         return f"{kind}: {period_words(what, int(year), 0)}" if year.isdigit() else f"{kind} {object_id}"
     return f"{kind} {object_id}"
 

@@ -48,8 +48,9 @@ def _move(
     current = Report.objects.select_for_update().get(pk=report.pk).status
     if current not in list(allowed_from):
         raise Conflict(
-            _("Rapporten är %(status)s: %(refusal)s")
-            % {"status": str(ReportStatus(current).label).lower(), "refusal": refusal}
+            # The label as written ("Lyft till BUG"): lower-casing it would garble the acronym.
+            _("Rapportens status är ”%(status)s”: %(refusal)s")
+            % {"status": ReportStatus(current).label, "refusal": refusal}
         )
     Transition.objects.create(report=report, from_status=current, to_status=to, at=timezone.now(), by=actor, note=note)
     for name, value in (changes or {}).items():

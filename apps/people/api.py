@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
@@ -63,8 +65,11 @@ class PersonListApi(APIView):
     @extend_schema(
         operation_id="people_list",
         responses=results_schema("PersonList", PersonSerializer),
-        parameters=[OpenApiParameter("q", str, description="Personnummer, kod eller namn"), *PAGE_PARAMETERS],
-        summary="Personer i dina kommuners register",
+        parameters=[
+            OpenApiParameter("q", str, description=gettext_lazy("Personnummer, kod eller namn")),
+            *PAGE_PARAMETERS,
+        ],
+        summary=gettext_lazy("Personer i dina kommuners register"),
     )
     def get(self, request: Request) -> Response:
         user = request.user
@@ -81,7 +86,9 @@ class PersonListApi(APIView):
         return Response({"results": PersonSerializer(people, many=True).data, "next": next_page})
 
     @extend_schema(
-        request=PersonCreateSerializer, responses={201: PersonDetailSerializer}, summary="Registrera en person"
+        request=PersonCreateSerializer,
+        responses={201: PersonDetailSerializer},
+        summary=gettext_lazy("Registrera en person"),
     )
     def post(self, request: Request) -> Response:
         user = request.user
@@ -93,7 +100,7 @@ class PersonListApi(APIView):
         if municipality is None:
             from insyn.errors import ValidationFailed
 
-            raise ValidationFailed("Okänd kommun.", fields={"municipality": ["Okänd kommun."]})
+            raise ValidationFailed(_("Okänd kommun."), fields={"municipality": [_("Okänd kommun.")]})
         person = person_create(
             actor=user,
             municipality=municipality,
@@ -106,7 +113,7 @@ class PersonListApi(APIView):
 
 
 class PersonDetailApi(APIView):
-    @extend_schema(responses=PersonDetailSerializer, summary="En person, med personnummer")
+    @extend_schema(responses=PersonDetailSerializer, summary=gettext_lazy("En person, med personnummer"))
     def get(self, request: Request, code: str) -> Response:
         user = request.user
         assert isinstance(user, User)

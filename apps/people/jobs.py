@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
@@ -25,7 +27,16 @@ from lib.spreadsheet import Value, write_rows_workbook
 from .selectors import identity_number_of, people_for_user
 from .services import person_codes_access_record
 
-EXPORT_HEADER = ["Kod", "Kommun", "Efternamn", "Förnamn", "Personnummer", "Födelseår", "Juridiskt kön"]
+# The file is made in the language of the person who started the job (apps/jobs/services.py).
+EXPORT_HEADER = [
+    gettext_lazy("Kod"),
+    gettext_lazy("Kommun"),
+    gettext_lazy("Efternamn"),
+    gettext_lazy("Förnamn"),
+    gettext_lazy("Personnummer"),
+    gettext_lazy("Födelseår"),
+    gettext_lazy("Juridiskt kön"),
+]
 EXPORT_FILENAME = "personregister.xlsx"
 
 
@@ -35,7 +46,7 @@ def run_people_export(job_input: JobInput) -> dict[str, Any]:
     # The grants are read when the worker runs, not when the job was queued: a grant that ended
     # in between no longer lets the file be made.
     if not isinstance(actor, User) or not has_permission(actor, Permission.PERSON_EXPORT):
-        raise NotPermitted("Du har inte längre behörighet att exportera personregistret.")
+        raise NotPermitted(_("Du har inte längre behörighet att exportera personregistret."))
     people = people_for_user(actor, permission=Permission.PERSON_EXPORT).order_by("municipality__name", "code")
     total = max(1, people.count())
     codes: dict[str, list[str]] = {}
@@ -56,8 +67,8 @@ def run_people_export(job_input: JobInput) -> dict[str, Any]:
     stored, path = storage.result_path(job.pk, EXPORT_FILENAME)
     count = write_rows_workbook(
         path,
-        title="Personregister",
-        header=EXPORT_HEADER,
+        title=_("Personregister"),
+        header=[str(name) for name in EXPORT_HEADER],
         rows=rows(),
         on_row=lambda n: job_input.progress(n * 100 // total) if n % 500 == 0 else None,
     )

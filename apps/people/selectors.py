@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
@@ -26,7 +27,7 @@ def get_person_for_user(user: User, code: str, *, permission: Permission = Permi
     try:
         return people_for_user(user, permission=permission).get(code=normalise_code(code))
     except Person.DoesNotExist as exc:
-        raise Http404("Personen finns inte.") from exc
+        raise Http404(_("Personen finns inte.")) from exc
 
 
 def identity_number_of(person: Person) -> str:

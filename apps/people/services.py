@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
@@ -36,9 +37,9 @@ def person_create(
     """Register a person in a municipality's registry. `actor` None means a trusted script.
     An import of an existing register may lack names (`require_names=False`); the number suffices."""
     if actor is not None and municipality not in municipalities_with(actor, Permission.PERSON_MANAGE):
-        raise NotPermitted("Du får inte registrera personer i den kommunen.")
+        raise NotPermitted(_("Du får inte registrera personer i den kommunen."))
     if not municipality.is_municipality:
-        raise ValidationFailed("En person hör till en kommun.", fields={"municipality": ["Välj en kommun."]})
+        raise ValidationFailed(_("En person hör till en kommun."), fields={"municipality": [_("Välj en kommun.")]})
     errors = FieldProblems()
     try:
         number = parse_identity_number(identity_number)
@@ -46,15 +47,15 @@ def person_create(
         errors["identity_number"] = [exc.message]
     first_name, last_name = first_name.strip(), last_name.strip()
     if require_names and not first_name:
-        errors["first_name"] = ["Ange förnamn."]
+        errors["first_name"] = [_("Ange förnamn.")]
     if require_names and not last_name:
-        errors["last_name"] = ["Ange efternamn."]
-    errors.raise_if_any("Personen kunde inte registreras.")
+        errors["last_name"] = [_("Ange efternamn.")]
+    errors.raise_if_any(_("Personen kunde inte registreras."))
     existing = find_person(municipality, number.digits)
     if existing is not None:
         raise Conflict(
-            f"Personen finns redan i registret med koden {existing.code}.",
-            fields={"identity_number": [f"Finns redan som {existing.code}."]},
+            _("Personen finns redan i registret med koden %(code)s.") % {"code": existing.code},
+            fields={"identity_number": [_("Finns redan som %(code)s.") % {"code": existing.code}]},
         )
     aad = number_context(municipality.slug)
     ring = keyring()
@@ -88,8 +89,8 @@ def person_create(
         except IntegrityError:
             # A code collision (1 in ~10^8) or a concurrent registration of the same number.
             if find_person(municipality, number.digits) is not None:
-                raise Conflict("Personen registrerades samtidigt av någon annan.") from None
-    raise Conflict("Kunde inte ta fram en unik kod; försök igen.")
+                raise Conflict(_("Personen registrerades samtidigt av någon annan.")) from None
+    raise Conflict(_("Kunde inte ta fram en unik kod; försök igen."))
 
 
 class RegisteredPerson(NamedTuple):
@@ -110,7 +111,7 @@ def people_register_many(
     from apps.core.bulk import bulk_insert
 
     if actor is not None and municipality not in municipalities_with(actor, Permission.PERSON_MANAGE):
-        raise NotPermitted("Du får inte registrera personer i den kommunen.")
+        raise NotPermitted(_("Du får inte registrera personer i den kommunen."))
     aad = number_context(municipality.slug)
     ring = keyring()
     hashes = {digits: ring.lookup_hash(digits, context=aad) for digits in people}
@@ -170,11 +171,11 @@ def _unused_codes(prefix: str, count: int) -> list[str]:
         wanted = count - len(codes)
         if wanted == 0:
             break
-        candidates = {generate_code(prefix) for _ in range(wanted)} - codes
+        candidates = {generate_code(prefix) for _n in range(wanted)} - codes
         taken = set(Person.objects.filter(code__in=candidates).values_list("code", flat=True))
         codes |= candidates - taken
     if len(codes) < count:
-        raise Conflict("Kunde inte ta fram unika koder; försök igen.")
+        raise Conflict(_("Kunde inte ta fram unika koder; försök igen."))
     return sorted(codes)
 
 
@@ -211,7 +212,7 @@ def person_codes_access_record(
             action=action,
             context=context,
             object_type="person",
-            object_id=codes[0] if len(codes) == 1 else f"{len(codes)} personer",
+            object_id=codes[0] if len(codes) == 1 else f"{len(codes)} personer",  # i18n: data
             person_code=codes[0] if len(codes) == 1 else "",
             municipality_slug=slug,
             details={"codes": codes, **(details or {})},

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.activera.models import Delivery, DeliveryKind, Gender
@@ -38,8 +39,8 @@ from lib.swedish import quoted
 from .models import KeyFigure, KeyFigureOrigin, KeyFigureValue
 from .services.common import audit_yearend, require_namnd
 
-DECISIONS_SOURCE = "Insyn, register över gynnande beslut (kvartalsrapporterna)"
-ACTIVERA_SOURCE = "Insyn, ACTivera"
+DECISIONS_SOURCE = "Insyn, register över gynnande beslut (kvartalsrapporterna)"  # i18n: data
+ACTIVERA_SOURCE = "Insyn, ACTivera"  # i18n: data
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def _decisions_reported(sections: tuple[Section, ...]) -> Callable[[Organisation
 
 # What the årsbokslut shows of a count the förbund's release hides (its "–"): the report is a public
 # document, so it must not print what the joint protection of the release withholds.
-HIDDEN = "visas ej"
+HIDDEN = "visas ej"  # i18n: data (stored as the outcome's text)
 
 
 def _released_participants(row: str, column: str | None = None) -> Callable[[Organisation, int], Decimal | str | None]:
@@ -99,41 +100,54 @@ def _released_participants(row: str, column: str | None = None) -> Callable[[Org
     return compute
 
 
+# The labels and sources are copied into the key figure's stored name and source (Swedish, as in the
+# årsbokslut), hence "i18n: data".
 COMPUTED_MEASURES: dict[str, Measure] = {
     "decisions_not_executed": Measure(
-        "Antal gynnande beslut som inte verkställts inom tre månader från beslut eller avbrott",
+        "Antal gynnande beslut som inte verkställts inom tre månader från beslut eller avbrott",  # i18n: data
         DECISIONS_SOURCE,
         _decisions_reported((Section.NOT_EXECUTED, Section.INTERRUPTED)),
     ),
     "decisions_not_executed_after_decision": Measure(
-        "Antal gynnande beslut som inte verkställts inom tre månader från dagen för beslut",
+        "Antal gynnande beslut som inte verkställts inom tre månader från dagen för beslut",  # i18n: data
         DECISIONS_SOURCE,
         _decisions_reported((Section.NOT_EXECUTED,)),
     ),
     "decisions_not_executed_after_interruption": Measure(
-        "Antal gynnande beslut som avbrutits och inte verkställts inom tre månader från avbrottet",
+        "Antal gynnande beslut som avbrutits och inte verkställts inom tre månader från avbrottet",  # i18n: data
         DECISIONS_SOURCE,
         _decisions_reported((Section.INTERRUPTED,)),
     ),
     "activera_participants": Measure(
-        "Antal deltagare i ACTivera under året", ACTIVERA_SOURCE, _released_participants("active")
+        "Antal deltagare i ACTivera under året",  # i18n: data
+        ACTIVERA_SOURCE,
+        _released_participants("active"),
     ),
     "activera_participants_women": Measure(
-        "Antal deltagare i ACTivera under året, kvinnor",
+        "Antal deltagare i ACTivera under året, kvinnor",  # i18n: data
         ACTIVERA_SOURCE,
         _released_participants("active", Gender.WOMAN),
     ),
     "activera_participants_men": Measure(
-        "Antal deltagare i ACTivera under året, män", ACTIVERA_SOURCE, _released_participants("active", Gender.MAN)
+        "Antal deltagare i ACTivera under året, män",  # i18n: data
+        ACTIVERA_SOURCE,
+        _released_participants("active", Gender.MAN),
     ),
-    "activera_exits": Measure("Antal avslut i ACTivera under året", ACTIVERA_SOURCE, _released_participants("exited")),
+    "activera_exits": Measure(
+        "Antal avslut i ACTivera under året",  # i18n: data
+        ACTIVERA_SOURCE,
+        _released_participants("exited"),
+    ),
 }
 
 
 def computed_value(measure: str, *, namnd: Organisation, year: int) -> Decimal | str | None:
     """One measure's outcome for the nämnd's municipality in a year."""
     if measure not in COMPUTED_MEASURES:
-        raise ValidationFailed(f"Insyn kan inte beräkna {quoted(measure)}; kända mått: {', '.join(COMPUTED_MEASURES)}.")
+        raise ValidationFailed(
+            _("Insyn kan inte beräkna %(measure)s; kända mått: %(known)s.")
+            % {"measure": quoted(measure), "known": ", ".join(COMPUTED_MEASURES)}
+        )
     if namnd.parent is None:
         return None
     return COMPUTED_MEASURES[measure].compute(namnd.parent, year)
@@ -154,7 +168,8 @@ def computed_values_refresh(
     unknown = sorted({f.computed_measure for f in figures if f.computed_measure not in COMPUTED_MEASURES})
     if unknown:
         raise ValidationFailed(
-            f"Insyn kan inte beräkna {', '.join(unknown)}; kända mått: {', '.join(COMPUTED_MEASURES)}."
+            _("Insyn kan inte beräkna %(measure)s; kända mått: %(known)s.")
+            % {"measure": ", ".join(unknown), "known": ", ".join(COMPUTED_MEASURES)}
         )
     years = (year, year - 1, year - 2)
     cache: dict[tuple[str, int], Decimal | str | None] = {}

@@ -22,5 +22,5 @@ urlpatterns = [
     path("utforare/<int:provider_id>/", views.provider_save, name="provider"),
     path("utforare/<int:provider_id>/ta-bort/", views.provider_delete, name="provider_delete"),
     path("signalskala/", views.scale_save, name="signal_scale"),
-    path("datum/", views.dates_save, name="governance_dates"),
+    path("datum/", views.dates_save, name="governance_dates"),  # i18n: data
 ]

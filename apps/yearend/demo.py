@@ -6,6 +6,8 @@ control, private providers, texts, and a controller and a förvaltningschef to l
 
 Every figure is fictional, of about the size of seed 002's nämnd."""
 
+# i18n: data module: the demo's texts, figures and CSV files are stored in the database as a nämnd would type them.
+
 from __future__ import annotations
 
 import datetime

@@ -2,6 +2,8 @@
 the ledger, investments, prognoses, staff and sick leave of two years, the control plan and the
 private providers. apps/yearend/demo.py loads them."""
 
+# i18n: data module: the demo's texts, figures and CSV files are stored in the database as a nämnd would type them.
+
 from __future__ import annotations
 
 from apps.accounts.roles import Role

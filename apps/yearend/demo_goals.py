@@ -1,6 +1,8 @@
 """The demo's goals and key figures: two council goals with two nämnd goals each, key figures
 typed in, read from a generated Kolada file, or computed from the demo's own data."""
 
+# i18n: data module: the demo's texts, figures and CSV files are stored in the database as a nämnd would type them.
+
 from __future__ import annotations
 
 import json

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.context import AuditContext
@@ -66,7 +67,8 @@ def namnd_of_municipality(slug: str) -> Organisation:
     namnd = Organisation.objects.filter(parent__slug=slug, kind=OrganisationKind.SOCIAL_COMMITTEE).first()
     if namnd is None:
         raise ValidationFailed(
-            f"Kommunen {quoted(slug)} har ingen socialnämnd i organisationsstrukturen; läs in organisationen först."
+            _("Kommunen %(slug)s har ingen socialnämnd i organisationsstrukturen; läs in organisationen först.")
+            % {"slug": quoted(slug)}
         )
     return namnd
 
@@ -201,7 +203,10 @@ def _date(text: str) -> datetime.date | None:
 
 def load_example(name: str, *, actor: User | None = None, context: AuditContext | None = None) -> YearReport:
     if name not in example_names():
-        raise ValidationFailed(f"Exemplet {quoted(name)} finns inte. Det finns: {', '.join(example_names())}.")
+        raise ValidationFailed(
+            _("Exemplet %(name)s finns inte. Det finns: %(known)s.")
+            % {"name": quoted(name), "known": ", ".join(example_names())}
+        )
     folder = EXAMPLES / name
     plan = json.loads((folder / "plan.json").read_text(encoding="utf-8"))
     namnd = namnd_of_municipality(plan["namnd_of"])
@@ -233,7 +238,7 @@ def load_example(name: str, *, actor: User | None = None, context: AuditContext 
         )
         goals = _load_goals(namnd, year, plan)
         _load_controls(namnd, year, head["period"], plan)
-        report, _ = YearReport.objects.update_or_create(
+        report, _created = YearReport.objects.update_or_create(
             namnd=namnd,
             year=year,
             period=head["period"],

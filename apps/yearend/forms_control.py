@@ -41,7 +41,7 @@ def _position(label: Any = None) -> forms.IntegerField:
 class ControlPointForm(forms.Form):
     risk = _text(_("Identifierad risk"))
     checked = _text(_("Vad kontrolleras?"))
-    frequency = _text(_("Frekvens uppföljning"), rows=0, max_length=120, initial="Del- och årsbokslut")
+    frequency = _text(_("Frekvens uppföljning"), rows=0, max_length=120, initial="Del- och årsbokslut")  # i18n: data
     method = _text(_("Metod"))
     position = _position()
 

@@ -91,7 +91,7 @@ KIND_NOTES: dict[str, StrOrPromise] = {
 EXAMPLE_ROWS = {
     "economy": "2022;intakter;12686000;14965900",
     "investments": "2022;it_utrustning;150000;57000",
-    "prognoses": "2022;Delårsbokslut;6400000",
+    "prognoses": "2022;Delårsbokslut;6400000",  # i18n: data (a row the import reads)
     "staff": "2022;sysselsattningsgrad;94,5",
     "sickleave": "2022;totalt;24870;300000",
 }
@@ -147,13 +147,14 @@ def _kind_blocks(report: YearReport, can_edit: bool, failure: Failure | None) ->
         "kind": report.get_period_display().lower(),
     }
     blocks = []
+    whole_year = _("Gäller hela året, oavsett period.")
     for key in KIND_ORDER:
         spec = KINDS[key]
         form: forms.Form | None = None
         if failure is not None and failure.key == key:
             form = failure.form
         elif can_edit:
-            form = FiguresImportForm(prefix=key, label=spec.label)
+            form = FiguresImportForm(prefix=key, label=str(spec.label))
         columns = [
             ColumnInfo(
                 name=column.shown,
@@ -165,11 +166,11 @@ def _kind_blocks(report: YearReport, can_edit: bool, failure: Failure | None) ->
         blocks.append(
             KindBlock(
                 key=key,
-                label=spec.label,
+                label=str(spec.label),
                 header=";".join(c.shown for c in spec.columns),
                 example=EXAMPLE_ROWS[key],
                 columns=columns,
-                note=f"{stored_for if key in BY_PERIOD else _('Gäller hela året, oavsett period.')} {KIND_NOTES[key]}",
+                note=f"{stored_for if key in BY_PERIOD else whole_year} {KIND_NOTES[key]}",
                 form=form,
             )
         )
@@ -192,7 +193,8 @@ def _loaded(report: YearReport, years: list[int]) -> list[LoadedRow]:
         if key in BY_PERIOD:
             query = query.filter(period=report.period)
         counts = query.values("year").annotate(n=Count("pk")).order_by().values_list("year", "n")
-        rows.append(LoadedRow(label=KINDS[key].label[:1].upper() + KINDS[key].label[1:], counts=_counts(counts, years)))
+        label = str(KINDS[key].label)
+        rows.append(LoadedRow(label=label[:1].upper() + label[1:], counts=_counts(counts, years)))
     outcomes = (
         KeyFigureValue.objects.filter(
             key_figure__table__council_goal__namnd=report.namnd,
@@ -294,7 +296,7 @@ def _years(years: list[int]) -> str:
 
 def _figures_post(request: HttpRequest, user: User, report: YearReport, kind: str) -> HttpResponse:
     spec = KINDS[kind]
-    form = FiguresImportForm(request.POST, request.FILES, prefix=kind, label=spec.label)
+    form = FiguresImportForm(request.POST, request.FILES, prefix=kind, label=str(spec.label))
     failure = Failure(key=kind, form=form)
 
     def save() -> Any:

@@ -19,30 +19,30 @@ class TextSection:
 
 
 MEMO_TEXTS = [
-    TextSection("memo_case", "Ärendebeskrivning"),
+    TextSection("memo_case", gettext_lazy("Ärendebeskrivning")),
     TextSection("memo_statement", gettext_lazy("Förvaltningens yttrande")),
     TextSection("memo_economy", gettext_lazy("Ekonomisk bedömning")),
     TextSection("memo_proposal", gettext_lazy("Förslag till beslut")),
 ]
 REPORT_TEXTS = [
-    TextSection("verksamhet", "Verksamhet"),
+    TextSection("verksamhet", gettext_lazy("Verksamhet")),
     TextSection("agenda2030", gettext_lazy("Socialnämndens arbete kopplat till Agenda 2030")),
     TextSection("goals_intro", gettext_lazy("Uppföljning av socialnämndens mål, inledning")),
     TextSection("control_intro", gettext_lazy("Uppföljning av internkontroll")),
     TextSection("control_immediate", gettext_lazy("Omedelbara åtgärder")),
     TextSection("providers_intro", gettext_lazy("Uppföljning av privata utförare")),
     TextSection("providers_comment", gettext_lazy("Bilaga 2, kommentar till uppföljningen")),
-    TextSection("drift_summary", "Drift: inledande sammanfattning"),
+    TextSection("drift_summary", gettext_lazy("Drift: inledande sammanfattning")),
     TextSection("drift_outcome", gettext_lazy("Drift: utfall för perioden")),
     TextSection("drift_comparison", gettext_lazy("Drift: jämförelse mellan åren")),
     TextSection("prognosis_comment", gettext_lazy("Prognos och prognosförändring")),
     TextSection("investments_outcome", gettext_lazy("Investeringar: utfall för perioden")),
     TextSection("investments_comparison", gettext_lazy("Investeringar: jämförelse mellan åren")),
-    TextSection("staff_comment", "Personalstatistik"),
+    TextSection("staff_comment", gettext_lazy("Personalstatistik")),
     TextSection("recruitment", gettext_lazy("Rekryteringsbehov och kompetensförsörjning")),
-    TextSection("work_environment", "Arbetsmiljö"),
+    TextSection("work_environment", gettext_lazy("Arbetsmiljö")),
     TextSection("injuries_comment", gettext_lazy("Arbetsskador och tillbud")),
-    TextSection("sick_leave_comment", "Sjukfrånvaro"),
+    TextSection("sick_leave_comment", gettext_lazy("Sjukfrånvaro")),
 ]
 # Where each editable text stands in the document: the document's section key → the text's key.
 SECTION_TEXT_KEYS = {

@@ -102,6 +102,14 @@ def _visit(page, role: str, name: str, path: str) -> None:
     _check(page, role, name)
 
 
+def _start_the_day(page, user: User, role: str, pages: list[tuple[str, str]]) -> None:
+    """Log in, check the start page, then each of the role's pages (name, path) in turn."""
+    _login(page, user)
+    _check(page, role, "start")
+    for name, path in pages:
+        _visit(page, role, name, path)
+
+
 def _text(page) -> str:
     return page.locator("main").inner_text().replace("\u00a0", " ")
 
@@ -229,13 +237,14 @@ def test_the_controllers_year_end(page, report, controller_alingsas):
     figure = KeyFigure.objects.get(table__council_goal__namnd=report.namnd, name__startswith="Antal hushåll")
     role = "namnd"
 
-    _login(page, controller_alingsas)
-    _check(page, role, "start")
-    _visit(page, role, "arsbokslut", "/arsbokslut/")
-    _visit(page, role, "rapport", f"/arsbokslut/{report.pk}/")
-    _visit(page, role, "underlag", f"/arsbokslut/{report.pk}/underlag/")
-    _visit(page, role, "internkontroll", f"/arsbokslut/{report.pk}/internkontroll/")
-    _visit(page, role, "mal-och-nyckeltal", f"/arsbokslut/{report.pk}/mal-och-nyckeltal/")
+    pages = [
+        ("arsbokslut", "/arsbokslut/"),
+        ("rapport", f"/arsbokslut/{report.pk}/"),
+        ("underlag", f"/arsbokslut/{report.pk}/underlag/"),
+        ("internkontroll", f"/arsbokslut/{report.pk}/internkontroll/"),
+        ("mal-och-nyckeltal", f"/arsbokslut/{report.pk}/mal-och-nyckeltal/"),
+    ]
+    _start_the_day(page, controller_alingsas, role, pages)
 
     # An outcome is entered for a key figure.
     edit = page.locator(f"#kf-{figure.pk}")
@@ -251,12 +260,13 @@ def test_the_local_administrators_day(page, caseworker_lerum):
     admin = make_user("admin.lerum", "local_admin", "lerum")
     role = "lokal-admin"
 
-    _login(page, admin)
-    _check(page, role, "start")
-    _visit(page, role, "anvandare", "/konto/anvandare/")
-    _visit(page, role, "anvandaren", f"/konto/anvandare/{caseworker_lerum.username}/")
-    _visit(page, role, "historik", f"/konto/anvandare/{caseworker_lerum.username}/historik/")
-    _visit(page, role, "behorighetsgranskning", "/konto/behorighetsgranskning/")
+    pages = [
+        ("anvandare", "/konto/anvandare/"),
+        ("anvandaren", f"/konto/anvandare/{caseworker_lerum.username}/"),
+        ("historik", f"/konto/anvandare/{caseworker_lerum.username}/historik/"),
+        ("behorighetsgranskning", "/konto/behorighetsgranskning/"),
+    ]
+    _start_the_day(page, admin, role, pages)
 
     # A role with an end date is given.
     end = timezone.localdate() + datetime.timedelta(days=90)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
@@ -50,7 +51,7 @@ def require_unit_access(
     actor: User | None, programme_unit: ProgrammeUnit, permission: Permission = Permission.PARTICIPANT_MANAGE
 ) -> None:
     if actor is not None and municipality_of_unit(programme_unit) not in municipalities_with(actor, permission):
-        raise NotPermitted("Du får inte arbeta med deltagare i den kommunen.")
+        raise NotPermitted(_("Du får inte arbeta med deltagare i den kommunen."))
 
 
 def _audit_participant(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.organisations.models import Organisation, OrganisationKind
@@ -86,7 +87,7 @@ def participants_import(
     unit = ProgrammeUnit.objects.filter(unit__parent=municipality).select_related("programme__forbund").first()
     if unit is None:
         raise ValidationFailed(
-            "Kommunen har ingen utförare i programmet.", fields={"municipality": ["Ingen utförare."]}
+            _("Kommunen har ingen utförare i programmet."), fields={"municipality": [_("Ingen utförare.")]}
         )
     require_unit_access(actor, unit)
     try:
@@ -95,11 +96,15 @@ def participants_import(
         raise ImportFailed([ImportProblem(0, "", str(exc))]) from exc
     missing = [c for c in IMPORT_REQUIRED if c not in table.headers]
     if missing:
-        raise ImportFailed([ImportProblem(1, c, "Kolumnen saknas i rubrikraden.") for c in missing])
+        raise ImportFailed([ImportProblem(1, c, _("Kolumnen saknas i rubrikraden.")) for c in missing])
     members = {
         key: org
         for org in Organisation.objects.filter(parent=unit.programme.forbund, kind=OrganisationKind.MUNICIPALITY)
-        for key in (org.slug, org.name.lower(), org.name.lower().replace(" kommun", "").replace(" stad", ""))
+        for key in (
+            org.slug,
+            org.name.lower(),
+            org.name.lower().replace(" kommun", "").replace(" stad", ""),  # i18n: data
+        )
     }
     exit_reasons = _label_lookup(ExitReason.choices)
     occupations = _label_lookup(OccupationAfter.choices)
@@ -131,34 +136,42 @@ def participants_import(
             if status not in IMPORT_STATUSES:
                 add(
                     "status",
-                    f"Okänd status {quoted(values.get('status', ''))}; tillåtna: {', '.join(sorted(IMPORT_STATUSES))}.",
+                    _("Okänd status %(value)s; tillåtna: %(allowed)s.")
+                    % {"value": quoted(values.get("status", "")), "allowed": ", ".join(sorted(IMPORT_STATUSES))},
                 )
             residence = members.get(values.get("folkbokforingskommun", "").strip().lower())
             if residence is None:
-                add("folkbokforingskommun", "Kommunen är inte med i förbundet.")
+                add("folkbokforingskommun", _("Kommunen är inte med i förbundet."))
             if values.get("remittent", "") not in ReferringParty.values:
-                add("remittent", f"Okänd remittent; tillåtna: {', '.join(ReferringParty.values)}.")
+                add(
+                    "remittent",
+                    _("Okänd remittent; tillåtna: %(allowed)s.") % {"allowed": ", ".join(ReferringParty.values)},
+                )
             birth_year = None
             if not values.get("personnummer"):
                 try:
                     birth_year = int(values.get("fodelsear", ""))
                 except ValueError:
-                    add("fodelsear", "Födelseår krävs när personnummer saknas (anonym registrering).")
+                    add("fodelsear", _("Födelseår krävs när personnummer saknas (anonym registrering)."))
             received = date_of("anmalningsdatum")
             if received is None and "anmalningsdatum" not in {p.column for p in row_problems}:
-                add("anmalningsdatum", "Värde saknas.")
+                add("anmalningsdatum", _("Värde saknas."))
             start, end = date_of("startdatum"), date_of("slutdatum")
             if status in {"inskriven", "avslutad"} and start is None:
-                add("startdatum", "Startdatum krävs för en inskriven deltagare.")
+                add("startdatum", _("Startdatum krävs för en inskriven deltagare."))
             if status == "avslutad":
                 if end is None:
-                    add("slutdatum", "Slutdatum krävs för en avslutad deltagare.")
+                    add("slutdatum", _("Slutdatum krävs för en avslutad deltagare."))
                 if values.get("avslutsorsak", "").strip().lower() not in exit_reasons:
-                    add("avslutsorsak", f"Okänd avslutsorsak {quoted(values.get('avslutsorsak', ''))}.")
+                    add(
+                        "avslutsorsak",
+                        _("Okänd avslutsorsak %(value)s.") % {"value": quoted(values.get("avslutsorsak", ""))},
+                    )
                 if values.get("sysselsattning_efter", "").strip().lower() not in occupations:
                     add(
                         "sysselsattning_efter",
-                        f"Okänd sysselsättning {quoted(values.get('sysselsattning_efter', ''))}.",
+                        _("Okänd sysselsättning %(value)s.")
+                        % {"value": quoted(values.get("sysselsattning_efter", ""))},
                     )
             if row_problems:
                 problems.extend(row_problems)
@@ -185,7 +198,7 @@ def participants_import(
                             consent=bool(values.get("personnummer")),
                             protected_identity=False,
                             referring_party=values["remittent"],
-                            referrer_name="Importerad",
+                            referrer_name="Importerad",  # i18n: data
                             referrer_organisation="",
                             referrer_contact="",
                         ),
@@ -198,7 +211,7 @@ def participants_import(
                         referral_decline(
                             actor=actor,
                             referral=referral,
-                            reason="Importerad",
+                            reason="Importerad",  # i18n: data
                             date=received,
                             withdrawn=status == "aterkallad",
                         )

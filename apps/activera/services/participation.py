@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Mapping
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.context import AuditContext
@@ -50,7 +51,7 @@ def _dated_entry_problems(
     enrolment: Enrolment, day: datetime.date | None, *, field: str, label: str, today: datetime.date
 ) -> FieldProblems:
     if day is None:
-        return FieldProblems({field: ["Ange datum."]})
+        return FieldProblems({field: [_("Ange datum.")]})
     programme = enrolment.programme_unit.programme
     problems = date_limit_problems(
         field=field, day=day, start=enrolment.start_date, max_weeks=programme.max_weeks, today=today, label=label
@@ -65,7 +66,12 @@ def _dated_entry_problems(
         field=field,
     )
     if enrolment.exit_date is not None and day > enrolment.exit_date:
-        problems.append(Problem(field, f"{label} kan inte ligga efter avslutet {enrolment.exit_date}."))
+        problems.append(
+            Problem(
+                field,
+                _("%(label)s kan inte ligga efter avslutet %(exit)s.") % {"label": label, "exit": enrolment.exit_date},
+            )
+        )
     return _errors(problems)
 
 
@@ -82,10 +88,10 @@ def activity_add(
     today: datetime.date | None = None,
 ) -> Activity:
     require_unit_access(actor, enrolment.programme_unit)
-    errors = _dated_entry_problems(enrolment, date, field="date", label="Aktiviteten", today=today or _today())
+    errors = _dated_entry_problems(enrolment, date, field="date", label=_("Aktiviteten"), today=today or _today())
     if activity_type.programme_id != enrolment.programme_unit.programme_id:
-        errors.add("activity_type", "Aktiviteten hör inte till programmet.")
-    errors.raise_if_any("Aktiviteten kunde inte sparas.")
+        errors.add("activity_type", _("Aktiviteten hör inte till programmet."))
+    errors.raise_if_any(_("Aktiviteten kunde inte sparas."))
     assert date is not None
     with transaction.atomic():
         activity = Activity.objects.create(
@@ -109,28 +115,31 @@ def measurement_add(
     introduction."""
     require_unit_access(actor, enrolment.programme_unit)
     programme = enrolment.programme_unit.programme
-    errors = _dated_entry_problems(enrolment, date, field="date", label="Mätningen", today=today or _today())
+    errors = _dated_entry_problems(enrolment, date, field="date", label=_("Mätningen"), today=today or _today())
     if kind not in MeasurementKind.values:
-        errors.add("kind", "Välj slag av mätning.")
+        errors.add("kind", _("Välj slag av mätning."))
     existing_first = enrolment.measurements.filter(kind=MeasurementKind.FIRST).exists()
     if kind == MeasurementKind.FIRST and existing_first:
-        errors.add("kind", "Den första mätningen är redan gjord.")
+        errors.add("kind", _("Den första mätningen är redan gjord."))
     if kind != MeasurementKind.FIRST and not existing_first:
-        errors.add("kind", "Gör den första mätningen först.")
+        errors.add("kind", _("Gör den första mätningen först."))
     if (
         kind == MeasurementKind.FIRST
         and date is not None
         and date > weeks_after(enrolment.start_date, programme.intro_max_weeks)
     ):
-        errors.add("date", "Den första mätningen görs under introduktionen.")
+        errors.add("date", _("Den första mätningen görs under introduktionen."))
     indicators = list(programme.indicators.all())
     for indicator in indicators:
         value = answers.get(indicator.code)
         if value is None:
-            errors.add(f"indicator_{indicator.code}", "Ange ett värde.")
+            errors.add(f"indicator_{indicator.code}", _("Ange ett värde."))
         elif not programme.scale_min <= value <= programme.scale_max:
-            errors.add(f"indicator_{indicator.code}", f"Värdet ska vara {programme.scale_min}–{programme.scale_max}.")
-    errors.raise_if_any("Mätningen kunde inte sparas.")
+            errors.add(
+                f"indicator_{indicator.code}",
+                _("Värdet ska vara %(min)s–%(max)s.") % {"min": programme.scale_min, "max": programme.scale_max},
+            )
+    errors.raise_if_any(_("Mätningen kunde inte sparas."))
     assert date is not None
     with transaction.atomic():
         measurement = Measurement.objects.create(enrolment=enrolment, date=date, kind=kind)
@@ -155,17 +164,18 @@ def goal_add(
     programme = enrolment.programme_unit.programme
     errors = FieldProblems()
     if not enrolment.measurements.filter(kind=MeasurementKind.FIRST).exists():
-        errors.add("goal", "Handlingsplanen bygger på den första mätningen: gör den först.")
+        errors.add("goal", _("Handlingsplanen bygger på den första mätningen: gör den först."))
     if not goal.strip():
-        errors.add("goal", "Beskriv målet.")
+        errors.add("goal", _("Beskriv målet."))
     if review_date is None:
-        errors.add("review_date", "Ange när målet följs upp.")
+        errors.add("review_date", _("Ange när målet följs upp."))
     elif review_date > weeks_after(enrolment.start_date, programme.max_weeks):
         errors.add(
             "review_date",
-            f"Uppföljningen kan inte ligga efter {weeks_after(enrolment.start_date, programme.max_weeks)}.",
+            _("Uppföljningen kan inte ligga efter %(limit)s.")
+            % {"limit": weeks_after(enrolment.start_date, programme.max_weeks)},
         )
-    errors.raise_if_any("Målet kunde inte sparas.")
+    errors.raise_if_any(_("Målet kunde inte sparas."))
     assert review_date is not None
     with transaction.atomic():
         item = ActionPlanGoal.objects.create(
@@ -193,9 +203,9 @@ def meeting_record(
     programme = enrolment.programme_unit.programme
     errors = FieldProblems()
     if _meeting(enrolment) is not None:
-        errors.add("date", "Flerpartsmötet är redan registrerat.")
+        errors.add("date", _("Flerpartsmötet är redan registrerat."))
     if date is None:
-        errors.add("date", "Ange datum.")
+        errors.add("date", _("Ange datum."))
     else:
         errors.update(
             _errors(
@@ -205,15 +215,15 @@ def meeting_record(
                     start=enrolment.start_date,
                     max_weeks=programme.max_weeks,
                     today=today or _today(),
-                    label="Mötet",
+                    label=_("Mötet"),
                 )
             )
         )
     if decision not in MeetingDecision.values:
-        errors.add("decision", "Ange mötets beslut.")
+        errors.add("decision", _("Ange mötets beslut."))
     if not parties:
-        errors.add("parties", "Ange vilka parter som var med.")
-    errors.raise_if_any("Mötet kunde inte sparas.")
+        errors.add("parties", _("Ange vilka parter som var med."))
+    errors.raise_if_any(_("Mötet kunde inte sparas."))
     assert date is not None
     with transaction.atomic():
         meeting = MultiPartyMeeting.objects.create(enrolment=enrolment, date=date, parties=parties, decision=decision)
@@ -233,12 +243,12 @@ def leader_change(
     require_unit_access(actor, enrolment.programme_unit)
     errors = FieldProblems()
     if not reason.strip():
-        errors["reason"] = ["Ange skälet till bytet: samma ledare ska följa deltagaren hela vägen."]
+        errors["reason"] = [_("Ange skälet till bytet: samma ledare ska följa deltagaren hela vägen.")]
     if from_date is None or from_date < enrolment.start_date:
-        errors["from_date"] = ["Ange ett datum från och med starten."]
+        errors["from_date"] = [_("Ange ett datum från och med starten.")]
     if leader.pk == enrolment.leader_id:
-        errors["leader"] = ["Det är redan deltagarens ansvariga ledare."]
-    errors.raise_if_any("Bytet kunde inte sparas.")
+        errors["leader"] = [_("Det är redan deltagarens ansvariga ledare.")]
+    errors.raise_if_any(_("Bytet kunde inte sparas."))
     assert from_date is not None
     with transaction.atomic():
         change = LeaderChange.objects.create(
@@ -266,9 +276,9 @@ def enrolment_exit(
     programme = enrolment.programme_unit.programme
     errors = FieldProblems()
     if enrolment.exit_date is not None:
-        errors["exit_date"] = ["Deltagaren är redan utskriven."]
+        errors["exit_date"] = [_("Deltagaren är redan utskriven.")]
     elif exit_date is None:
-        errors["exit_date"] = ["Ange slutdatum."]
+        errors["exit_date"] = [_("Ange slutdatum.")]
     else:
         errors.update(
             _errors(
@@ -278,18 +288,18 @@ def enrolment_exit(
                     start=enrolment.start_date,
                     max_weeks=programme.max_weeks,
                     today=today or _today(),
-                    label="Slutdatumet",
+                    label=_("Slutdatumet"),
                 )
             )
         )
         last = enrolment.activities.order_by("-date").values_list("date", flat=True).first()
         if last and exit_date < last:
-            errors.add("exit_date", f"Det finns en aktivitet {last} efter slutdatumet.")
+            errors.add("exit_date", _("Det finns en aktivitet %(date)s efter slutdatumet.") % {"date": last})
     if exit_reason not in ExitReason.values:
-        errors["exit_reason"] = ["Välj avslutsorsak."]
+        errors["exit_reason"] = [_("Välj avslutsorsak.")]
     if occupation_after not in OccupationAfter.values:
-        errors["occupation_after"] = ["Välj sysselsättning efter avslut."]
-    errors.raise_if_any("Utskrivningen kunde inte sparas.")
+        errors["occupation_after"] = [_("Välj sysselsättning efter avslut.")]
+    errors.raise_if_any(_("Utskrivningen kunde inte sparas."))
     with transaction.atomic():
         enrolment.exit_date = exit_date
         enrolment.exit_reason = exit_reason
@@ -298,13 +308,13 @@ def enrolment_exit(
         # Without a version (a script) the exit still never overwrites one recorded meanwhile.
         if expected_version is None and Enrolment.objects.filter(pk=enrolment.pk, exit_date__isnull=False).exists():
             raise ValidationFailed(
-                "Utskrivningen kunde inte sparas.", fields={"exit_date": ["Deltagaren är redan utskriven."]}
+                _("Utskrivningen kunde inte sparas."), fields={"exit_date": [_("Deltagaren är redan utskriven.")]}
             )
         update_if_unchanged(
             enrolment,
             fields=["exit_date", "exit_reason", "occupation_after", "income_after"],
             expected_version=expected_version,
-            what=f"Deltagaren {enrolment.code}",
+            what=_("Deltagaren %(code)s") % {"code": enrolment.code},
             audit_object=("enrolment", enrolment.code),
         )
         _audit_participant(
@@ -323,10 +333,10 @@ def exit_document_record(
 ) -> Enrolment:
     require_unit_access(actor, enrolment.programme_unit)
     if enrolment.exit_date is None:
-        raise ValidationFailed("Inte utskriven.", fields={"given_on": ["Skriv ut deltagaren först."]})
+        raise ValidationFailed(_("Inte utskriven."), fields={"given_on": [_("Skriv ut deltagaren först.")]})
     for value, name in ((given_on, "given_on"), (sent_on, "sent_on")):
         if value is not None and value < enrolment.exit_date:
-            raise ValidationFailed("Fel datum.", fields={name: ["Datumet kan inte ligga före avslutet."]})
+            raise ValidationFailed(_("Fel datum."), fields={name: [_("Datumet kan inte ligga före avslutet.")]})
     with transaction.atomic():
         enrolment.exit_document_given_on = given_on
         enrolment.exit_document_sent_on = sent_on
@@ -356,7 +366,7 @@ def enrolment_update_start_variables(
             enrolment,
             fields=["education_level", "income_before", "time_without_work", "born_in"],
             expected_version=expected_version,
-            what=f"Deltagaren {enrolment.code}",
+            what=_("Deltagaren %(code)s") % {"code": enrolment.code},
             audit_object=("enrolment", enrolment.code),
         )
         _audit_participant(actor, enrolment, "enrolment", enrolment.code, context=context, variables="start")

@@ -49,7 +49,7 @@ def enrolment_list_record(
             action=AuditAction.PARTICIPANT_LIST,
             context=context,
             object_type="enrolment",
-            object_id="" if per_municipality else f"{len(codes)} deltagare",
+            object_id="" if per_municipality else f"{len(codes)} deltagare",  # i18n: data
             municipality_slug=slug,
             details={"codes": codes},
         )

@@ -12,6 +12,8 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
@@ -92,11 +94,11 @@ def public_form_allowed(context: AuditContext | None, *, now: datetime.datetime 
     )
 
 
-NO_CONTACT = (
+NO_CONTACT = gettext_lazy(
     "Ange minst ett sätt att nå personen: telefon eller e-post. Annars kan ingen svara på anmälan. "
     "Vill personen inte lämna kontaktuppgifter kan anmälan göras utan samtycke (anonymt)."
 )
-ANONYMOUS_NEED = (
+ANONYMOUS_NEED = gettext_lazy(
     "Anmälan registreras anonymt, så texten om behovet får inte innehålla uppgifter som pekar ut personen: "
     "ta bort uppgiften och beskriv behovet utan den."
 )
@@ -106,8 +108,8 @@ def _public_problems(data: ReferralInput, errors: FieldProblems, *, anonymous: b
     """The public form's own rules: a referral someone is to answer must say how to reach the person,
     and an anonymous one must not carry identifying data in its free text (it is kept as typed)."""
     if not anonymous and not data.phone.strip() and not data.email.strip():
-        errors.add("phone", NO_CONTACT)
-        errors.add("email", "Ange e-post om personen inte har telefon.")
+        errors.add("phone", str(NO_CONTACT))
+        errors.add("email", _("Ange e-post om personen inte har telefon."))
     if anonymous and data.need.strip():
         for finding in find_personal_data(data.need, today=today):
             errors.add("need", _anonymous_need_message(finding))
@@ -115,13 +117,18 @@ def _public_problems(data: ReferralInput, errors: FieldProblems, *, anonymous: b
 
 def _anonymous_need_message(finding: Finding) -> str:
     if finding.kind == Kind.IDENTITY_NUMBER:
-        what = "ett samordningsnummer" if finding.coordination_number else "ett personnummer"
+        what = _("ett samordningsnummer") if finding.coordination_number else _("ett personnummer")
     elif finding.kind == Kind.PHONE:
-        what = "ett telefonnummer"
+        what = _("ett telefonnummer")
     else:
-        what = "en e-postadress"
+        what = _("en e-postadress")
     excerpt = " ".join(finding.text.split())
-    return f"{finding.where}: ”{excerpt}” ser ut som {what}. {ANONYMOUS_NEED}"
+    return _("%(where)s: ”%(excerpt)s” ser ut som %(what)s. %(advice)s") % {
+        "where": finding.where,
+        "excerpt": excerpt,
+        "what": what,
+        "advice": ANONYMOUS_NEED,
+    }
 
 
 def public_referral_problems(
@@ -149,31 +156,31 @@ def _validate_referral(
         except InvalidIdentityNumber as exc:
             errors.add("identity_number", exc.message)
         if not data.first_name.strip():
-            errors.add("first_name", "Ange förnamn.")
+            errors.add("first_name", _("Ange förnamn."))
         if not data.last_name.strip():
-            errors.add("last_name", "Ange efternamn.")
+            errors.add("last_name", _("Ange efternamn."))
     elif data.birth_year is None and not data.identity_number:
-        errors.add("birth_year", "Ange födelseår när personen registreras anonymt.")
+        errors.add("birth_year", _("Ange födelseår när personen registreras anonymt."))
     elif data.identity_number and data.birth_year is None:
         try:
             number = parse_identity_number(data.identity_number, today=today)
         except InvalidIdentityNumber as exc:
             errors.add("identity_number", exc.message)
     if data.gender not in Gender.values:
-        errors.add("gender", "Välj kön.")
+        errors.add("gender", _("Välj kön."))
     if data.residence is None or data.residence.parent_id != programme.forbund_id or not data.residence.is_municipality:
-        errors.add("residence", "Personen måste vara folkbokförd i någon av förbundets kommuner.")
+        errors.add("residence", _("Personen måste vara folkbokförd i någon av förbundets kommuner."))
     if data.referring_party not in ReferringParty.values:
-        errors.add("referring_party", "Välj vem som gör anmälan.")
+        errors.add("referring_party", _("Välj vem som gör anmälan."))
     if data.referring_party and data.referring_party != ReferringParty.SELF and not data.referrer_name.strip():
-        errors.add("referrer_name", "Ange remittentens namn.")
+        errors.add("referrer_name", _("Ange remittentens namn."))
     known = {c["code"] for c in programme.eligibility_criteria}
     if set(data.criteria_confirmed) - known:
-        errors.add("criteria_confirmed", "Okänt kriterium.")
+        errors.add("criteria_confirmed", _("Okänt kriterium."))
     if data.sip_held and data.sip_date is None:
-        errors.add("sip_date", "Ange när SIP/SAMSIP-mötet hölls.")
+        errors.add("sip_date", _("Ange när SIP/SAMSIP-mötet hölls."))
     if data.sip_date is not None and data.sip_date > today:
-        errors.add("sip_date", "Datumet kan inte ligga i framtiden.")
+        errors.add("sip_date", _("Datumet kan inte ligga i framtiden."))
     return errors, number
 
 
@@ -198,12 +205,12 @@ def referral_submit(
     if actor is not None:
         require_unit_access(actor, data.programme_unit)
     elif channel == ReferralChannel.WEB and context is not None and not public_form_allowed(context):
-        raise Conflict("För många anmälningar från samma adress. Försök igen om en timme eller ring utföraren.")
+        raise Conflict(_("För många anmälningar från samma adress. Försök igen om en timme eller ring utföraren."))
     errors, number = _validate_referral(data, today=today, public=public_form)
     received_on = received_on or today
     if received_on > today:
-        errors.add("received_on", "Datumet kan inte ligga i framtiden.")
-    errors.raise_if_any("Anmälan kunde inte tas emot.")
+        errors.add("received_on", _("Datumet kan inte ligga i framtiden."))
+    errors.raise_if_any(_("Anmälan kunde inte tas emot."))
     anonymous = not data.consent or data.protected_identity
     municipality = municipality_of_unit(data.programme_unit)
     with transaction.atomic():
@@ -252,7 +259,7 @@ def referral_submit(
             except IntegrityError:
                 continue  # a receipt number collision; draw again
         if referral is None:
-            raise Conflict("Kunde inte ta fram ett kvittensnummer; försök igen.")
+            raise Conflict(_("Kunde inte ta fram ett kvittensnummer; försök igen."))
         if channel == ReferralChannel.WEB and context is not None:
             PublicSubmission.objects.create(address_digest=_address_digest(context), submitted_at=timezone.now())
         _audit(
@@ -270,7 +277,7 @@ def referral_submit(
 
 def _require_received(referral: Referral) -> None:
     if referral.status != ReferralStatus.RECEIVED:
-        raise Conflict(f"Anmälan är redan {referral.get_status_display().lower()}.")
+        raise Conflict(_("Anmälan är redan %(status)s.") % {"status": referral.get_status_display().lower()})
 
 
 def referral_decline(
@@ -285,10 +292,12 @@ def referral_decline(
     require_unit_access(actor, referral.programme_unit)
     _require_received(referral)
     if not withdrawn and not reason.strip():
-        raise ValidationFailed("Ange skäl.", fields={"reason": ["Ange skälet till att anmälan avböjs."]})
+        raise ValidationFailed(_("Ange skäl."), fields={"reason": [_("Ange skälet till att anmälan avböjs.")]})
     date = date or _today()
     if date < referral.received_on or date > _today():
-        raise ValidationFailed("Fel datum.", fields={"date": ["Datumet måste ligga mellan mottagandet och i dag."]})
+        raise ValidationFailed(
+            _("Fel datum."), fields={"date": [_("Datumet måste ligga mellan mottagandet och i dag.")]}
+        )
     with transaction.atomic():
         referral.status = ReferralStatus.WITHDRAWN if withdrawn else ReferralStatus.DECLINED
         referral.status_date = date
@@ -309,11 +318,11 @@ def referral_decline(
 
 def _new_code(prefix: str) -> str:
     """A participant's own code, never the person's register code (lib.pseudonyms)."""
-    for _ in range(10):
+    for _attempt in range(10):
         code = generate_participant_code(prefix)
         if not Enrolment.objects.filter(code=code).exists():
             return code
-    raise Conflict("Kunde inte ta fram en unik kod; försök igen.")
+    raise Conflict(_("Kunde inte ta fram en unik kod; försök igen."))
 
 
 def eligibility_problems(referral: Referral, *, start_date: datetime.date) -> list[tuple[str, str]]:
@@ -332,10 +341,12 @@ def eligibility_problems(referral: Referral, *, start_date: datetime.date) -> li
         )
     ]
     if referral.residence.parent_id != programme.forbund_id:
-        problems.append(("residence", "Personen är inte folkbokförd i någon av förbundets kommuner."))
+        problems.append(("residence", _("Personen är inte folkbokförd i någon av förbundets kommuner.")))
     for criterion in programme.eligibility_criteria:
         if criterion["code"] not in referral.criteria_confirmed:
-            problems.append(("criteria", f"Kriteriet är inte bekräftat: {criterion['label']}."))
+            problems.append(
+                ("criteria", _("Kriteriet är inte bekräftat: %(criterion)s.") % {"criterion": criterion["label"]})
+            )
     return problems
 
 
@@ -360,26 +371,29 @@ def referral_accept(
     _require_received(referral)
     errors = FieldProblems()
     if start_date > today:
-        errors.add("start_date", "Startdatumet kan inte ligga i framtiden; registrera starten när den sker.")
+        errors.add("start_date", _("Startdatumet kan inte ligga i framtiden; registrera starten när den sker."))
     if start_date < referral.received_on:
-        errors.add("start_date", "Startdatumet kan inte ligga före anmälan.")
+        errors.add("start_date", _("Startdatumet kan inte ligga före anmälan."))
     limit = weeks_after(start_date, programme.max_weeks)
     if planned_end_date > limit:
         errors.add(
             "planned_end_date",
-            f"Planerat slut kan inte ligga efter {limit.isoformat()}: "
-            f"deltagandet får vara högst {programme.max_weeks} veckor.",
+            _("Planerat slut kan inte ligga efter %(limit)s: deltagandet får vara högst %(weeks)s veckor.")
+            % {"limit": limit.isoformat(), "weeks": programme.max_weeks},
         )
     if planned_end_date < start_date:
-        errors.add("planned_end_date", "Planerat slut kan inte ligga före start.")
+        errors.add("planned_end_date", _("Planerat slut kan inte ligga före start."))
     if not 1 <= extent_percent <= programme.max_extent_percent:
-        errors.add("extent_percent", f"Omfattningen ska vara 1–{programme.max_extent_percent} procent av heltid.")
+        errors.add(
+            "extent_percent",
+            _("Omfattningen ska vara 1–%(max)s procent av heltid.") % {"max": programme.max_extent_percent},
+        )
     if leader is None and actor is not None:
-        errors.add("leader", "Välj ansvarig ledare.")
+        errors.add("leader", _("Välj ansvarig ledare."))
     elif leader is not None and municipality_of_unit(unit) not in municipalities_with(
         leader, Permission.PARTICIPANT_MANAGE
     ):
-        errors.add("leader", "Ansvarig ledare ska arbeta hos utföraren.")
+        errors.add("leader", _("Ansvarig ledare ska arbeta hos utföraren."))
     eligibility = eligibility_problems(referral, start_date=start_date)
     override = override_reason.strip()
     may_override = actor is not None and municipality_of_unit(unit) in municipalities_with(
@@ -391,13 +405,13 @@ def referral_accept(
             errors.add(field if field != "residence" else "criteria", message)
         errors.add(
             "override_reason",
-            "Motivering krävs för att göra undantag från kriterierna."
+            _("Motivering krävs för att göra undantag från kriterierna.")
             if may_override
-            else "Kriterierna är inte uppfyllda; bara ansvarig chef kan göra undantag, med en motivering.",
+            else _("Kriterierna är inte uppfyllda; bara ansvarig chef kan göra undantag, med en motivering."),
         )
     if eligibility and override and not may_override:
-        errors.add("override_reason", "Bara ansvarig chef kan göra undantag från kriterierna.")
-    errors.raise_if_any("Deltagaren kunde inte skrivas in.")
+        errors.add("override_reason", _("Bara ansvarig chef kan göra undantag från kriterierna."))
+    errors.raise_if_any(_("Deltagaren kunde inte skrivas in."))
     with transaction.atomic():
         prefix = municipality_of_unit(unit).code_prefix
         enrolment = Enrolment.objects.create(
@@ -417,7 +431,12 @@ def referral_accept(
             eligibility_override_by=actor if eligibility else None,
         )
         if leader is not None:
-            LeaderChange.objects.create(enrolment=enrolment, leader=leader, from_date=start_date, reason="Inskrivning")
+            LeaderChange.objects.create(
+                enrolment=enrolment,
+                leader=leader,
+                from_date=start_date,
+                reason="Inskrivning",  # i18n: data
+            )
         referral.status = ReferralStatus.ACCEPTED
         referral.status_date = start_date
         referral.save(update_fields=["status", "status_date"])

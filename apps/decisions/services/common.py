@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from apps.accounts.models import User
 from apps.accounts.roles import Permission
@@ -19,7 +21,7 @@ from insyn.errors import NotPermitted
 
 from ..models import Decision, QuarterlyReport
 
-NOT_PERMITTED = "Du får inte registrera beslut i den kommunen."
+NOT_PERMITTED = gettext_lazy("Du får inte registrera beslut i den kommunen.")
 
 
 def local_today() -> datetime.date:
@@ -31,12 +33,12 @@ def require_municipality(
     municipality: Organisation,
     permission: Permission = Permission.DECISION_MANAGE,
     *,
-    refusal: str = NOT_PERMITTED,
+    refusal: StrOrPromise = NOT_PERMITTED,
 ) -> None:
     """Refuse (NotPermitted, with `refusal`) an actor without `permission` in the municipality;
     no actor (the command line, the demo) may do anything."""
     if actor is not None and municipality not in municipalities_with(actor, permission):
-        raise NotPermitted(refusal)
+        raise NotPermitted(str(refusal))
 
 
 def audit_decision(

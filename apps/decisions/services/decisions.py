@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from apps.accounts.models import User
 from apps.audit.context import AuditContext
@@ -46,35 +48,41 @@ def validate_decision_fields(
     errors = FieldProblems()
 
     if person is None:
-        errors.add("person", "Ange personen som beslutet gäller.")
+        errors.add("person", _("Ange personen som beslutet gäller."))
     elif person.municipality_id != municipality.pk:
-        errors.add("person", "Personen finns inte i kommunens register.")
+        errors.add("person", _("Personen finns inte i kommunens register."))
     if decision_date is None:
-        errors.add("decision_date", "Ange beslutsdatum.")
+        errors.add("decision_date", _("Ange beslutsdatum."))
     elif decision_date > today:
-        errors.add("decision_date", "Beslutsdatumet kan inte ligga i framtiden.")
+        errors.add("decision_date", _("Beslutsdatumet kan inte ligga i framtiden."))
     if decision_type is None:
-        errors.add("decision_type", "Välj typ av beslut.")
+        errors.add("decision_type", _("Välj typ av beslut."))
     if legal_basis is None:
-        errors.add("legal_basis", "Välj lagrum.")
+        errors.add("legal_basis", _("Välj lagrum."))
     elif legal_basis.kind != LegalBasisKind.DECISION:
-        errors.add("legal_basis", f"{legal_basis.short_label} är inte ett lagrum för beslut.")
+        errors.add("legal_basis", _("%(basis)s är inte ett lagrum för beslut.") % {"basis": legal_basis.short_label})
     else:
         if decision_date is not None and not legal_basis.valid_on(decision_date):
             errors.add(
                 "legal_basis",
-                f"Lagrummet {legal_basis.short_label} gällde inte på beslutsdatumet {decision_date.isoformat()} "
-                f"(det gäller {legal_basis.period_text()}).",
+                _("Lagrummet %(basis)s gällde inte på beslutsdatumet %(date)s (det gäller %(period)s).")
+                % {
+                    "basis": legal_basis.short_label,
+                    "date": decision_date.isoformat(),
+                    "period": legal_basis.period_text(),
+                },
             )
         # Through .all(): an import's prefetched types answer without a query per row.
         if decision_type is not None and legal_basis.pk not in {b.pk for b in decision_type.legal_bases.all()}:
             errors.add(
-                "legal_basis", f"Lagrummet {legal_basis.short_label} hör inte till beslutstypen {decision_type.name}."
+                "legal_basis",
+                _("Lagrummet %(basis)s hör inte till beslutstypen %(type)s.")
+                % {"basis": legal_basis.short_label, "type": decision_type.name},
             )
     if delay_reason and delay_reason not in DelayReason.values:
-        errors.add("delay_reason", "Okänt skäl till dröjsmål.")
+        errors.add("delay_reason", _("Okänt skäl till dröjsmål."))
     if ivo_area and ivo_area not in IvoArea.values:
-        errors.add("ivo_area", "Okänd inriktning för beslutet.")
+        errors.add("ivo_area", _("Okänd inriktning för beslutet."))
     return errors
 
 
@@ -110,10 +118,12 @@ def decision_create(
         ivo_area=ivo_area,
     )
     if not reference:
-        errors.add("reference", "Ange kommunens ärende- eller diarienummer.")
+        errors.add("reference", _("Ange kommunens ärende- eller diarienummer."))
     elif Decision.objects.filter(municipality=municipality, reference=reference).exists():
-        errors.add("reference", f"Referensen {reference} finns redan i kommunens register.")
-    errors.raise_if_any("Beslutet kunde inte sparas.")
+        errors.add(
+            "reference", _("Referensen %(reference)s finns redan i kommunens register.") % {"reference": reference}
+        )
+    errors.raise_if_any(_("Beslutet kunde inte sparas."))
     assert person is not None and decision_date is not None and decision_type is not None and legal_basis is not None
     try:
         with transaction.atomic():
@@ -135,7 +145,9 @@ def decision_create(
             )
             audit_decision(actor, AuditAction.DECISION_CREATE, decision, context)
     except IntegrityError as exc:
-        raise Conflict(f"Referensen {reference} registrerades samtidigt av någon annan.") from exc
+        raise Conflict(
+            _("Referensen %(reference)s registrerades samtidigt av någon annan.") % {"reference": reference}
+        ) from exc
     return decision
 
 
@@ -158,9 +170,9 @@ def decision_update_waiting(
     With `expected_version` it refuses (EditConflict) if someone saved the decision meanwhile."""
     require_municipality(actor, decision.municipality)
     if delay_reason and delay_reason not in DelayReason.values:
-        raise ValidationFailed("Okänt skäl.", fields={"delay_reason": ["Okänt skäl till dröjsmål."]})
+        raise ValidationFailed(_("Okänt skäl."), fields={"delay_reason": [_("Okänt skäl till dröjsmål.")]})
     if ivo_area and ivo_area not in IvoArea.values:
-        raise ValidationFailed("Okänd inriktning.", fields={"ivo_area": ["Okänd inriktning för beslutet."]})
+        raise ValidationFailed(_("Okänd inriktning."), fields={"ivo_area": [_("Okänd inriktning för beslutet.")]})
     with transaction.atomic():
         decision.caseworker = caseworker.strip()
         decision.delay_reason = delay_reason
@@ -183,7 +195,7 @@ def decision_update_waiting(
                 "protected_identity",
             ],
             expected_version=expected_version,
-            what=f"Beslutet {decision.reference}",
+            what=_("Beslutet %(reference)s") % {"reference": decision.reference},
             audit_object=("decision", str(decision.pk)),
         )
         audit_decision(actor, AuditAction.DECISION_UPDATE, decision, context)
@@ -207,19 +219,19 @@ def decision_event_add(
     try:
         event_kind = EventKind(kind)
     except ValueError:
-        errors["kind"] = ["Välj en händelse."]
+        errors["kind"] = [_("Välj en händelse.")]
         event_kind = None
     if date is None:
-        errors.add("date", "Ange datum.")
+        errors.add("date", _("Ange datum."))
     if event_kind == EventKind.PARTLY_EXECUTED and not missing_part.strip():
-        errors["missing_part"] = ["Beskriv vilken del som ännu inte är verkställd."]
+        errors["missing_part"] = [_("Beskriv vilken del som ännu inte är verkställd.")]
     if event_kind == EventKind.ENDED:
         if end_reason not in EndReason.values:
-            errors["end_reason"] = ["Välj avslutsorsak."]
+            errors["end_reason"] = [pgettext("decision", "Välj avslutsorsak.")]
         elif end_reason == EndReason.OTHER and not end_reason_text.strip():
-            errors["end_reason_text"] = ["Beskriv orsaken när du väljer Annat."]
+            errors["end_reason_text"] = [_("Beskriv orsaken när du väljer Annat.")]
     elif end_reason:
-        errors["end_reason"] = ["Avslutsorsak anges bara när beslutet avslutas."]
+        errors["end_reason"] = [_("Avslutsorsak anges bara när beslutet avslutas.")]
     with transaction.atomic():
         # The row lock makes a second user's simultaneous event wait, then be checked against the
         # first one's: two "verkställt" or an event after "avslutat" cannot both get in.
@@ -229,7 +241,7 @@ def decision_event_add(
                 decision.decision_date, decision_events(decision), Event(event_kind, date), today=today or local_today()
             ):
                 errors.add(problem.field, problem.message)
-        errors.raise_if_any("Händelsen kunde inte sparas.")
+        errors.raise_if_any(_("Händelsen kunde inte sparas."))
         assert event_kind is not None and date is not None
         event = DecisionEvent.objects.create(
             decision=decision,
@@ -260,16 +272,19 @@ def decision_offer_add(
     """Record that an insats was offered. A declined offer does not end the decision."""
     require_municipality(actor, decision.municipality)
     if offered_on is None:
-        raise ValidationFailed("Erbjudandet kunde inte sparas.", fields={"offered_on": ["Ange datum."]})
+        raise ValidationFailed(_("Erbjudandet kunde inte sparas."), fields={"offered_on": [_("Ange datum.")]})
     if offered_on > (today or local_today()):
         raise ValidationFailed(
-            "Erbjudandet kunde inte sparas.", fields={"offered_on": ["Datumet kan inte ligga i framtiden."]}
+            _("Erbjudandet kunde inte sparas."), fields={"offered_on": [_("Datumet kan inte ligga i framtiden.")]}
         )
     if offered_on < decision.decision_date:
         raise ValidationFailed(
-            "Erbjudandet kunde inte sparas.",
+            _("Erbjudandet kunde inte sparas."),
             fields={
-                "offered_on": [f"Datumet kan inte ligga före beslutsdatumet {decision.decision_date.isoformat()}."]
+                "offered_on": [
+                    _("Datumet kan inte ligga före beslutsdatumet %(date)s.")
+                    % {"date": decision.decision_date.isoformat()}
+                ]
             },
         )
     with transaction.atomic():

@@ -12,6 +12,8 @@ from typing import IO, Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.accounts.models import User
 from apps.audit.context import AuditContext
@@ -109,7 +111,7 @@ def _plan_row(
         text = values.get(column, "")
         if not text:
             if required:
-                problem(column, "Värde saknas.")
+                problem(column, _("Värde saknas."))
             return None
         try:
             return parse_iso_date(text)
@@ -119,7 +121,7 @@ def _plan_row(
 
     reference = values.get("referens", "")
     if not reference:
-        problem("referens", "Värde saknas.")
+        problem("referens", _("Värde saknas."))
     digits = ""
     try:
         digits = parse_identity_number(values.get("personnummer", "")).digits
@@ -128,10 +130,10 @@ def _plan_row(
     decision_date = date_of("beslutsdatum", required=True)
     decision_type = types.get(_fold(values.get("insats", "")))
     if decision_type is None:
-        problem("insats", f"Okänd typ av beslut {quoted(values.get('insats', ''))}.")
+        problem("insats", _("Okänd typ av beslut %(value)s.") % {"value": quoted(values.get("insats", ""))})
     basis = bases.get(_fold(values.get("lagrum", "")))
     if basis is None:
-        problem("lagrum", f"Okänt lagrum {quoted(values.get('lagrum', ''))}.")
+        problem("lagrum", _("Okänt lagrum %(value)s.") % {"value": quoted(values.get("lagrum", ""))})
     elif decision_type is not None:
         allowed = allowed_bases[decision_type.pk]
         same_law = [b for b in allowed if b.pk == basis.pk] or [
@@ -163,14 +165,18 @@ def _plan_row(
     if any(kind == EventKind.ENDED for kind, _d, _r in events):
         reason_value = end_reasons.get(_fold(end_reason_text))
         if not end_reason_text:
-            problem("avslutsorsak", "Avslutsorsak krävs när avslutad är ifylld.")
+            problem("avslutsorsak", _("Avslutsorsak krävs när avslutad är ifylld."))
         elif reason_value is None:
             allowed_reasons = ", ".join(str(label) for label in EndReason.labels)
-            problem("avslutsorsak", f"Okänd avslutsorsak {quoted(end_reason_text)}; tillåtna: {allowed_reasons}.")
+            problem(
+                "avslutsorsak",
+                _("Okänd avslutsorsak %(value)s; tillåtna: %(allowed)s.")
+                % {"value": quoted(end_reason_text), "allowed": allowed_reasons},
+            )
         else:
             events = [(k, d, reason_value if k == EventKind.ENDED else "") for k, d, _r in events]
     elif end_reason_text:
-        problem("avslutsorsak", "Avslutsorsak anges bara när avslutad är ifylld.")
+        problem("avslutsorsak", _("Avslutsorsak anges bara när avslutad är ifylld."))
     if decision_date is not None:
         seen: list[Event] = []
         for kind, day, _reason in sorted(events, key=lambda item: item[1]):
@@ -231,7 +237,7 @@ def decisions_import(
         raise ImportFailed([ImportProblem(0, "", str(exc))]) from exc
     missing = [column for column in IMPORT_REQUIRED if column not in table.headers]
     if missing:
-        raise ImportFailed([ImportProblem(1, column, "Kolumnen saknas i rubrikraden.") for column in missing])
+        raise ImportFailed([ImportProblem(1, column, _("Kolumnen saknas i rubrikraden.")) for column in missing])
     types = {_fold(t.name): t for t in DecisionType.objects.prefetch_related("legal_bases")}
     allowed_bases = {t.pk: list(t.legal_bases.all()) for t in types.values()}
     bases = _legal_basis_lookup()
@@ -261,7 +267,9 @@ def decisions_import(
                     if reference in seen_references:
                         row_problems.append(
                             ImportProblem(
-                                number, "referens", f"Referensen finns redan på rad {seen_references[reference]}."
+                                number,
+                                "referens",
+                                _("Referensen finns redan på rad %(row)s.") % {"row": seen_references[reference]},
                             )
                         )
                     elif reference:
@@ -279,11 +287,20 @@ def decisions_import(
             problems.append(ImportProblem(0, "", str(exc)))
         if not rows_read and not problem_count:
             problem_count += 1
-            problems.append(ImportProblem(0, "", "Filen har inga rader med beslut."))
+            problems.append(ImportProblem(0, "", _("Filen har inga rader med beslut.")))
         if problem_count:
             if problem_count > len(problems):
                 problems.append(
-                    ImportProblem(0, "", f"… och {problem_count - len(problems)} fel till som inte visas här.")
+                    ImportProblem(
+                        0,
+                        "",
+                        ngettext(
+                            "… och %(count)s fel till som inte visas här.",
+                            "… och %(count)s fel till som inte visas här.",
+                            problem_count - len(problems),
+                        )
+                        % {"count": problem_count - len(problems)},
+                    )
                 )
             # Raised inside the transaction: every batch written so far is rolled back.
             raise ImportFailed(problems)

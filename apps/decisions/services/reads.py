@@ -50,7 +50,7 @@ def decision_list_record(
             action=AuditAction.DECISION_LIST,
             context=context,
             object_type="decision",
-            object_id="" if per_municipality else f"{len(shown)} beslut",
+            object_id="" if per_municipality else f"{len(shown)} beslut",  # i18n: data
             municipality_slug=slug,
             details={"codes": sorted({d.person.code for d in shown})},
         )
@@ -86,7 +86,7 @@ def decision_export_record(
         action=AuditAction.DECISION_EXPORT,
         context=context,
         object_type="decision",
-        object_id=f"{count} beslut",
+        object_id=f"{count} beslut",  # i18n: data
         municipality_slug=municipality.slug,
         details={"codes": sorted(set(codes)), "format": "xlsx"},
     )

@@ -7,17 +7,20 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.context import AuditContext
 from apps.audit.models import AuditAction
 from apps.organisations.models import Organisation
+from apps.people.models import Person
 from insyn.errors import Conflict, ValidationFailed
+from lib.batching import batched
 from lib.quarters import Quarter
 
+from ..computation import compute_report, report_row_from
 from ..council import council_hidden_of
 from ..models import QuarterlyReport, ReportRow, ReportStatus
-from ..selectors import compute_report, report_row_from
 from .common import audit_report, local_today, require_municipality
 
 
@@ -32,8 +35,11 @@ def _check_report_order(municipality: Organisation, quarter: Quarter) -> None:
     )
     if later:
         raise Conflict(
-            f"En rapport för ett senare kvartal än {quarter} är redan inlämnad; "
-            "rättelser görs i nästa kvartals rapport."
+            _(
+                "En rapport för ett senare kvartal än %(quarter)s är redan inlämnad; "
+                "rättelser görs i nästa kvartals rapport."
+            )
+            % {"quarter": quarter}
         )
 
 
@@ -42,7 +48,9 @@ def _store_rows(report: QuarterlyReport, quarter: Quarter) -> None:
 
     rows = compute_report(report.municipality, quarter, report.as_of)
     # Every person in the report gets IVO's identifier now, kept for every later report.
-    ivo_codes_assign(municipality=report.municipality, people=list({c.decision.person for c in rows}))
+    person_ids = sorted({c.decision.person_id for c in rows})
+    people = [person for chunk in batched(person_ids, 500) for person in Person.objects.filter(pk__in=chunk)]
+    ivo_codes_assign(municipality=report.municipality, people=people)
     ReportRow.objects.bulk_create(
         [report_row_from(computed, position, report) for position, computed in enumerate(rows, start=1)]
     )
@@ -61,14 +69,17 @@ def report_prepare(
     require_municipality(actor, municipality)
     if as_of < quarter.last_day:
         raise ValidationFailed(
-            "Rapporten kunde inte tas fram.",
+            _("Rapporten kunde inte tas fram."),
             fields={
-                "as_of": [f"Rapporteringstillfället kan inte ligga före kvartalets sista dag ({quarter.last_day})."]
+                "as_of": [
+                    _("Rapporteringstillfället kan inte ligga före kvartalets sista dag (%(day)s).")
+                    % {"day": quarter.last_day}
+                ]
             },
         )
     if as_of > (today or local_today()):
         raise ValidationFailed(
-            "Rapporten kunde inte tas fram.", fields={"as_of": ["Datumet kan inte ligga i framtiden."]}
+            _("Rapporten kunde inte tas fram."), fields={"as_of": [_("Datumet kan inte ligga i framtiden.")]}
         )
     _check_report_order(municipality, quarter)
     with transaction.atomic():
@@ -78,7 +89,7 @@ def report_prepare(
             .first()
         )
         if report is not None and report.is_submitted:
-            raise Conflict(f"Rapporten för {quarter} är redan inlämnad och kan inte ändras.")
+            raise Conflict(_("Rapporten för %(quarter)s är redan inlämnad och kan inte ändras.") % {"quarter": quarter})
         if report is None:
             report = QuarterlyReport.objects.create(
                 municipality=municipality,
@@ -116,7 +127,7 @@ def report_submit(
     the frozen row cannot be changed afterwards."""
     require_municipality(actor, report.municipality)
     if report.is_submitted:
-        raise Conflict("Rapporten är redan inlämnad.")
+        raise Conflict(_("Rapporten är redan inlämnad."))
     quarter = Quarter(report.year, report.quarter)
     _check_report_order(report.municipality, quarter)
     with transaction.atomic():

@@ -20,7 +20,7 @@ class ControlPoint(models.Model):
     position = models.PositiveSmallIntegerField(_("ordning"))
     risk = models.TextField(_("identifierad risk"))
     checked = models.TextField(_("vad kontrolleras?"))
-    frequency = models.CharField(_("frekvens uppföljning"), max_length=120, default="Del- och årsbokslut")
+    frequency = models.CharField(_("frekvens uppföljning"), max_length=120, default="Del- och årsbokslut")  # i18n: data
     method = models.TextField(_("metod"))
     carried_from = models.ForeignKey(
         "self",
@@ -43,7 +43,7 @@ class ControlPoint(models.Model):
 
 class ControlFollowUp(models.Model):
     point = models.ForeignKey(ControlPoint, on_delete=models.CASCADE, related_name="follow_ups")
-    period = models.CharField(_("uppföljning"), max_length=8, choices=[("annual", "År"), ("interim", "Delår")])
+    period = models.CharField(_("uppföljning"), max_length=8, choices=[("annual", _("År")), ("interim", _("Delår"))])
     assessment = models.CharField(_("bedömning"), max_length=16, choices=ControlAssessment.choices)
     result = models.TextField(_("resultat"), blank=True)
 

@@ -125,7 +125,7 @@ class KeyFigureTable(models.Model):
         constraints = [models.UniqueConstraint(fields=["council_goal", "position"], name="key_figure_table_unique")]
 
     def __str__(self) -> str:
-        return str(f"Nyckeltal {self.council_goal} ({self.position})")
+        return str(_("Nyckeltal %(goal)s (%(position)s)") % {"goal": self.council_goal, "position": self.position})
 
 
 class KeyFigure(models.Model):

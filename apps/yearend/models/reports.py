@@ -44,7 +44,7 @@ class GovernanceSettings(models.Model):
         ]
 
     def __str__(self) -> str:
-        return str(f"Styrmodell {self.municipality}")
+        return str(_("Styrmodell %(municipality)s") % {"municipality": self.municipality})
 
 
 class SignalStep(models.Model):
@@ -83,18 +83,30 @@ class YearReport(models.Model):
     period = models.CharField(_("slag"), max_length=8, choices=Period.choices)
     status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
     # The document's head.
-    document_type = models.CharField(_("dokumenttyp"), max_length=120, default="Redovisande dokument, bokslut")
-    decision_body = models.CharField(_("beslutande instans"), max_length=120, default="Socialnämnden")
+    document_type = models.CharField(
+        _("dokumenttyp"),
+        max_length=120,
+        default="Redovisande dokument, bokslut",  # i18n: data
+    )
+    decision_body = models.CharField(_("beslutande instans"), max_length=120, default="Socialnämnden")  # i18n: data
     decision_date = models.DateField(_("datum för beslut"), null=True, blank=True)
     diary_number = models.CharField(_("diarienummer"), max_length=40, blank=True)
     # The tjänsteskrivelse.
     memo_date = models.DateField(_("datum för tjänsteskrivelsen"), null=True, blank=True)
     officer_name = models.CharField(_("handläggare"), max_length=120, blank=True)
-    officer_title = models.CharField(_("handläggarens titel"), max_length=120, default="Verksamhetscontroller")
+    officer_title = models.CharField(
+        _("handläggarens titel"),
+        max_length=120,
+        default="Verksamhetscontroller",  # i18n: data
+    )
     direct_number = models.CharField(_("direktnummer"), max_length=40, blank=True)
     manager_name = models.CharField(_("förvaltningschef"), max_length=120, blank=True)
-    manager_title = models.CharField(_("förvaltningschefens titel"), max_length=120, default="Förvaltningschef")
-    recipients = models.TextField(_("beslutet ska skickas till"), default="Kommunstyrelsen")
+    manager_title = models.CharField(
+        _("förvaltningschefens titel"),
+        max_length=120,
+        default="Förvaltningschef",  # i18n: data
+    )
+    recipients = models.TextField(_("beslutet ska skickas till"), default="Kommunstyrelsen")  # i18n: data
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

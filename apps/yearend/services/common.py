@@ -3,6 +3,7 @@ municipality, and the audit row."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import User
@@ -30,7 +31,8 @@ def namnd_by_slug(slug: str) -> Organisation:
             .values_list("slug", flat=True)
         )
         raise ValidationFailed(
-            f"Det finns ingen nämnd med kortnamnet {quoted(slug)}. Kända nämnder: {known or 'inga'}."
+            _("Det finns ingen nämnd med kortnamnet %(slug)s. Kända nämnder: %(known)s.")
+            % {"slug": quoted(slug), "known": known or _("inga")}
         )
     return namnd
 

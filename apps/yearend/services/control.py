@@ -31,8 +31,8 @@ from ..models import (
 from ..models.control import ControlAssessment
 from .common import audit_yearend, guard_published_text, require_namnd
 
-YEAR_APPROVED = (
-    "{year} års plan ingår i ett godkänt årsbokslut eller delårsbokslut och kan inte ändras. "
+YEAR_APPROVED = gettext_lazy(
+    "%(year)s års plan ingår i ett godkänt årsbokslut eller delårsbokslut och kan inte ändras. "
     "Förvaltningschefen kan öppna rapporten igen."
 )
 
@@ -45,7 +45,7 @@ MAX_TABLE_COLUMNS = 12
 def _year_open(namnd: Organisation, year: int) -> None:
     """The plan and Bilaga 2 of a year stand in both its reports: refuse when one is approved."""
     if YearReport.objects.filter(namnd=namnd, year=year, status=ReportStatus.APPROVED).exists():
-        raise Conflict(YEAR_APPROVED.format(year=year))
+        raise Conflict(YEAR_APPROVED % {"year": year})
 
 
 def _report_open(report: YearReport) -> YearReport:
@@ -80,7 +80,7 @@ def _required(problems: FieldProblems, field: str, value: str, message: str, max
     if not value:
         problems.add(field, message)
     elif max_length is not None and len(value) > max_length:
-        problems.add(field, f"Högst {max_length} tecken.")
+        problems.add(field, _("Högst %(limit)s tecken.") % {"limit": max_length})
 
 
 def _renumber(model: type[ControlPoint] | type[ProviderFollowUp], rows: list[Any]) -> None:
@@ -226,26 +226,34 @@ def parse_result_grid(columns_text: str, grid: str) -> tuple[list[str], list[dic
     if not columns or any(not c for c in columns):
         problems.add("columns", _("Ange kolumnernas rubriker, åtskilda med semikolon (till exempel 2020;2021;2022)."))
     elif len(columns) > MAX_TABLE_COLUMNS:
-        problems.add("columns", f"Högst {MAX_TABLE_COLUMNS} kolumner.")
+        problems.add("columns", _("Högst %(count)s kolumner.") % {"count": MAX_TABLE_COLUMNS})
     lines = [line for line in grid.replace("\r\n", "\n").split("\n") if line.strip()]
     if not lines:
         problems.add("grid", _("Ange minst en rad: benämning och ett tal per kolumn, åtskilda med semikolon."))
     if len(lines) > MAX_TABLE_ROWS:
-        problems.add("grid", f"Högst {MAX_TABLE_ROWS} rader.")
+        problems.add("grid", _("Högst %(count)s rader.") % {"count": MAX_TABLE_ROWS})
     rows: list[dict[str, Any]] = []
     for number, line in enumerate(lines, start=1):
         label, *cells = (cell.strip() for cell in re.split(r"[;\t]", line))
         if not label:
-            problems.add("grid", f"Rad {number}: benämningen saknas.")
+            problems.add("grid", _("Rad %(row)s: benämningen saknas.") % {"row": number})
         if columns and len(cells) != len(columns):
-            problems.add("grid", f"Rad {number}: {len(cells)} värden, men tabellen har {len(columns)} kolumner.")
+            problems.add(
+                "grid",
+                _("Rad %(row)s: %(values)s värden, men tabellen har %(columns)s kolumner.")
+                % {"row": number, "values": len(cells), "columns": len(columns)},
+            )
         values: list[int] = []
         for index, cell in enumerate(cells):
             column = columns[index] if index < len(columns) else str(index + 1)
             value = _count(cell)
             if value is None:
-                shown = quoted(cell) if cell else "tom cell"
-                problems.add("grid", f"Rad {number}, kolumn {column}: {shown} är inget heltal (antal, utan decimaler).")
+                shown = quoted(cell) if cell else _("tom cell")
+                problems.add(
+                    "grid",
+                    _("Rad %(row)s, kolumn %(column)s: %(cell)s är inget heltal (antal, utan decimaler).")
+                    % {"row": number, "column": column, "cell": shown},
+                )
             else:
                 values.append(value)
         rows.append({"label": label, "values": values})
@@ -303,7 +311,9 @@ def control_result_table_save(
             if row is None:
                 problems.add(field, _("Ange radens nummer (den första raden är 1)."))
             elif not 1 <= row <= len(rows):
-                problems.add(field, f"Rad {row} finns inte; tabellen har {len(rows)} rader.")
+                problems.add(
+                    field, _("Rad %(row)s finns inte; tabellen har %(count)s rader.") % {"row": row, "count": len(rows)}
+                )
         if share_numerator_row is not None and share_numerator_row == share_denominator_row:
             problems.add("share_denominator_row", _("Täljare och nämnare måste vara olika rader."))
     guard_published_text(

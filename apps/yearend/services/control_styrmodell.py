@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.dates import MONTHS as MONTH_NAMES
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
@@ -18,7 +19,6 @@ from apps.audit.context import AuditContext
 from apps.organisations.models import Organisation
 from insyn.errors import FieldProblems
 from lib.contrast import HEX_COLOUR, NON_TEXT_MINIMUM, contrast_ratio, darkened_to, format_ratio
-from lib.swedish import MONTHS
 
 from ..models import GoalAssessment, GovernanceSettings, SignalStep
 from .common import guard_published_text, require_namnd
@@ -49,7 +49,10 @@ def _step_problems(problems: FieldProblems, kept: list[StepInput]) -> None:
         elif len(label) > 60:
             problems.add(f"{item.key}_label", _("Högst 60 tecken."))
         elif label.casefold() in labels:
-            problems.add(f"{item.key}_label", f"Benämningen ”{label}” finns redan i skalan; ge stegen olika namn.")
+            problems.add(
+                f"{item.key}_label",
+                _("Benämningen ”%(label)s” finns redan i skalan; ge stegen olika namn.") % {"label": label},
+            )
         labels.setdefault(label.casefold(), item.key)
         if not item.symbol.strip():
             problems.add(f"{item.key}_symbol", _("Ange en symbol, så att färgen aldrig är ensam om betydelsen."))
@@ -61,8 +64,11 @@ def _step_problems(problems: FieldProblems, kept: list[StepInput]) -> None:
         elif (ratio := contrast_ratio(colour)) < NON_TEXT_MINIMUM:
             problems.add(
                 f"{item.key}_colour",
-                f"Färgen {colour} har kontrasten {format_ratio(ratio)} mot vitt; minst 3:1 krävs för att "
-                f"synas. En mörkare nyans av samma färg som räcker: {darkened_to(colour)}.",
+                _(
+                    "Färgen %(colour)s har kontrasten %(ratio)s mot vitt; minst 3:1 krävs för att synas. En mörkare "
+                    "nyans av samma färg som räcker: %(darker)s."
+                )
+                % {"colour": colour, "ratio": format_ratio(ratio), "darker": darkened_to(colour)},
             )
         if item.position is not None and item.position < 1:
             problems.add(f"{item.key}_position", _("Ordningen börjar på 1."))
@@ -92,8 +98,11 @@ def signal_scale_save(
         if item.remove and item.step is not None and item.step.pk in used:
             problems.add(
                 f"{item.key}_remove",
-                f"Steget ”{item.step.label}” används i bedömningar av mål och kan inte tas bort; byt benämning "
-                "eller färg i stället.",
+                _(
+                    "Steget ”%(label)s” används i bedömningar av mål och kan inte tas bort; byt benämning eller färg "
+                    "i stället."
+                )
+                % {"label": item.step.label},
             )
     for item in steps:
         if item.step is not None and item.step.municipality_id != municipality.pk:
@@ -135,8 +144,12 @@ def _due_problems(problems: FieldProblems, prefix: str, month: int, day: int) ->
         return
     longest = 28 if month == 2 else calendar.monthrange(2001, month)[1]
     if day > longest:
-        what = _("finns bara vissa år") if (month, day) == (2, 29) else _("finns inte")
-        problems.add(f"{prefix}_due_day", f"{day} {MONTHS[month - 1]} {what}. Välj en dag från 1 till {longest}.")
+        numbers = {"day": day, "month": MONTH_NAMES[month], "longest": longest}
+        if (month, day) == (2, 29):
+            message = _("%(day)s %(month)s finns bara vissa år. Välj en dag från 1 till %(longest)s.") % numbers
+        else:
+            message = _("%(day)s %(month)s finns inte. Välj en dag från 1 till %(longest)s.") % numbers
+        problems.add(f"{prefix}_due_day", message)
 
 
 def governance_settings_save(

@@ -22,6 +22,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from apps.accounts.models import User
 from apps.audit.context import AuditContext
@@ -59,7 +61,7 @@ class Column:
 @dataclass(frozen=True)
 class ImportKind:
     key: str
-    label: str
+    label: StrOrPromise
     model: type[Model]
     columns: list[Column]
     # The parsed row's fields that identify a figure within a year (with namnd, year, period).
@@ -76,7 +78,10 @@ class ImportResult:
 
 def _year(text: str) -> int:
     if not text.strip().isdigit() or not FIRST_YEAR <= int(text) <= LAST_YEAR:
-        raise ValueError(f"{quoted(text.strip())} är inget år mellan {FIRST_YEAR} och {LAST_YEAR}.")
+        raise ValueError(
+            _("%(value)s är inget år mellan %(first)s och %(last)s.")
+            % {"value": quoted(text.strip()), "first": FIRST_YEAR, "last": LAST_YEAR}
+        )
     return int(text)
 
 
@@ -104,7 +109,10 @@ def _choice(choices: type[Any]) -> Callable[[str], str]:
     def parse(text: str) -> str:
         key = text.strip().lower()
         if key not in values:
-            raise ValueError(f"{quoted(text.strip())} är okänt; använd något av {', '.join(values)}.")
+            raise ValueError(
+                _("%(value)s är okänt; använd något av %(known)s.")
+                % {"value": quoted(text.strip()), "known": ", ".join(values)}
+            )
         return key
 
     return parse
@@ -122,7 +130,7 @@ YEAR = Column("ar", "år", _year)
 KINDS = {
     "economy": ImportKind(
         "economy",
-        "driftredovisning",
+        gettext_lazy("driftredovisning"),
         LedgerFigure,
         [
             YEAR,
@@ -134,7 +142,7 @@ KINDS = {
     ),
     "investments": ImportKind(
         "investments",
-        "investeringar",
+        gettext_lazy("investeringar"),
         InvestmentFigure,
         [
             YEAR,
@@ -146,7 +154,7 @@ KINDS = {
     ),
     "prognoses": ImportKind(
         "prognoses",
-        "prognoser",
+        gettext_lazy("prognoser"),
         PrognosisFigure,
         [
             YEAR,
@@ -158,14 +166,14 @@ KINDS = {
     ),
     "staff": ImportKind(
         "staff",
-        "personalstatistik",
+        gettext_lazy("personalstatistik"),
         StaffFigure,
         [YEAR, Column("matt", "mått", _choice(StaffMeasure)), Column("varde", "värde", _not_negative)],
         ("measure",),
     ),
     "sickleave": ImportKind(
         "sickleave",
-        "sjukfrånvaro",
+        gettext_lazy("sjukfrånvaro"),
         SickLeaveFigure,
         [
             YEAR,
@@ -217,9 +225,8 @@ def parse_figures(kind_key: str, filename: str, data: bytes) -> list[dict[str, A
     missing = [c.shown for c in kind.columns if c.name not in table.headers]
     if missing:
         expected = ";".join(c.shown for c in kind.columns)
-        raise ImportFailed(
-            [ImportProblem(1, column, f"Kolumnen saknas; filen ska ha rubrikraden {expected}.") for column in missing]
-        )
+        message = _("Kolumnen saknas; filen ska ha rubrikraden %(header)s.") % {"header": expected}
+        raise ImportFailed([ImportProblem(1, column, message) for column in missing])
     parsed: list[dict[str, Any]] = []
     seen: dict[tuple[Any, ...], int] = {}
     for row, raw in table.rows:
@@ -236,7 +243,11 @@ def parse_figures(kind_key: str, filename: str, data: bytes) -> list[dict[str, A
         if None not in identity:
             if identity in seen:
                 problems.append(
-                    ImportProblem(row, kind.columns[1].shown, f"Samma uppgift finns redan på rad {seen[identity]}.")
+                    ImportProblem(
+                        row,
+                        kind.columns[1].shown,
+                        _("Samma uppgift finns redan på rad %(row)s.") % {"row": seen[identity]},
+                    )
                 )
             else:
                 seen[identity] = row

@@ -33,6 +33,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.accounts.models import User
 from apps.audit.context import AuditContext
@@ -87,7 +88,12 @@ class MissingValue:
 
     def __str__(self) -> str:
         why = f" ({self.status})" if self.status else ""
-        return f"{self.kpi} {self.gender} {self.year}: värde saknas i Kolada{why}"
+        return _("%(kpi)s %(gender)s %(year)s: värde saknas i Kolada%(why)s") % {
+            "kpi": self.kpi,
+            "gender": self.gender,
+            "year": self.year,
+            "why": why,
+        }
 
 
 @dataclass(frozen=True)
@@ -101,11 +107,20 @@ class KoladaImportResult:
 
     def summary(self) -> str:
         """One Swedish line for the command line and the page."""
-        parts = [f"{self.written} utfall för {self.figures} nyckeltal inlästa"]
+        figures = ngettext("%(count)s nyckeltal", "%(count)s nyckeltal", self.figures) % {"count": self.figures}
+        parts = [
+            ngettext(
+                "%(written)s utfall för %(figures)s inlästa", "%(written)s utfall för %(figures)s inlästa", self.written
+            )
+            % {"written": self.written, "figures": figures}
+        ]
         if self.missing:
-            parts.append(f"{len(self.missing)} saknar värde i Kolada")
+            count = len(self.missing)
+            parts.append(
+                ngettext("%(count)s saknar värde i Kolada", "%(count)s saknar värde i Kolada", count) % {"count": count}
+            )
         if self.unmatched:
-            parts.append(f"inget nyckeltal för {', '.join(self.unmatched)}")
+            parts.append(_("inget nyckeltal för %(kpis)s") % {"kpis": ", ".join(self.unmatched)})
         if self.more_pages:
             parts.append(_("filen är bara en sida av svaret (next_page): hämta och läs in även de följande"))
         return "; ".join(parts) + "."
@@ -141,7 +156,7 @@ def _number(raw: Any) -> Decimal | None:
 
 
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} är inget tal i JSON")
+    raise ValueError(_("%(name)s är inget tal i JSON") % {"name": name})
 
 
 def _load(data: bytes) -> Any:
@@ -155,10 +170,19 @@ def _load(data: bytes) -> Any:
         return json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise ImportFailed(
-            [ImportProblem(0, "", f"Filen är inte JSON (rad {exc.lineno}, tecken {exc.colno}): {exc.msg}.")]
+            [
+                ImportProblem(
+                    0,
+                    "",
+                    _("Filen är inte JSON (rad %(line)s, tecken %(column)s): %(reason)s.")
+                    % {"line": exc.lineno, "column": exc.colno, "reason": exc.msg},
+                )
+            ]
         ) from exc
     except ValueError as exc:
-        raise ImportFailed([ImportProblem(0, "", f"Filen är inte giltig JSON: {exc}.")]) from exc
+        raise ImportFailed(
+            [ImportProblem(0, "", _("Filen är inte giltig JSON: %(reason)s.") % {"reason": exc})]
+        ) from exc
 
 
 def _check_value(
@@ -175,7 +199,11 @@ def _check_value(
         ok = False
     elif not isinstance(gender, str) or gender not in GENDERS:
         problems.append(
-            ImportProblem(row, f"{where}.gender", f"{quoted(gender)} är inget kön i Kolada; använd T, K eller M.")
+            ImportProblem(
+                row,
+                f"{where}.gender",
+                _("%(value)s är inget kön i Kolada; använd T, K eller M.") % {"value": quoted(gender)},
+            )
         )
         ok = False
     status = entry.get("status")
@@ -189,7 +217,9 @@ def _check_value(
     elif entry["value"] is not None:
         value = _number(entry["value"])
         if value is None:
-            problems.append(ImportProblem(row, f"{where}.value", f"{quoted(entry['value'])} är inget tal."))
+            problems.append(
+                ImportProblem(row, f"{where}.value", _("%(value)s är inget tal.") % {"value": quoted(entry["value"])})
+            )
             ok = False
         elif abs(value) >= VALUE_LIMIT:
             problems.append(ImportProblem(row, f"{where}.value", _("Värdet är orimligt stort.")))
@@ -230,27 +260,35 @@ def parse_kolada(data: bytes, *, kommunkod: str) -> KoladaFile:
         kpi = item.get("kpi")
         if "kpi" in item and (not isinstance(kpi, str) or not KPI_PATTERN.match(kpi.strip())):
             problems.append(
-                ImportProblem(row, f"{where}.kpi", f"{quoted(kpi)} är inget Kolada-nyckeltal (t.ex. N31807).")
+                ImportProblem(
+                    row,
+                    f"{where}.kpi",
+                    _("%(value)s är inget Kolada-nyckeltal (t.ex. N31807).") % {"value": quoted(kpi)},
+                )
             )
             kpi = None
         municipality = item.get("municipality")
         if "municipality" in item:
             if not isinstance(municipality, str):
-                message = f'Ska vara kommunkoden som text, t.ex. "{kommunkod}".'
+                message = _('Ska vara kommunkoden som text, t.ex. "%(code)s".') % {"code": kommunkod}
                 problems.append(ImportProblem(row, f"{where}.municipality", message))
             elif municipality.strip() != kommunkod:
                 problems.append(
                     ImportProblem(
                         row,
                         f"{where}.municipality",
-                        f"Värdet gäller kommun {municipality.strip()}, inte nämndens kommun ({kommunkod}).",
+                        _("Värdet gäller kommun %(value)s, inte nämndens kommun (%(code)s).")
+                        % {"value": municipality.strip(), "code": kommunkod},
                     )
                 )
         year = _period(item.get("period")) if "period" in item else None
         if "period" in item and year is None:
             problems.append(
                 ImportProblem(
-                    row, f"{where}.period", f"{quoted(item['period'])} är inget år mellan {FIRST_YEAR} och {LAST_YEAR}."
+                    row,
+                    f"{where}.period",  # i18n: data (the JSON path)
+                    _("%(value)s är inget år mellan %(first)s och %(last)s.")
+                    % {"value": quoted(item["period"]), "first": FIRST_YEAR, "last": LAST_YEAR},
                 )
             )
         entries = item.get("values")
@@ -273,7 +311,8 @@ def parse_kolada(data: bytes, *, kommunkod: str) -> KoladaFile:
                     ImportProblem(
                         row,
                         f"{where}.values[{position}].gender",
-                        f"{identity[0]} {year} kön {gender} finns redan på rad {seen[identity]}.",
+                        _("%(kpi)s %(year)s kön %(gender)s finns redan på rad %(row)s.")
+                        % {"kpi": identity[0], "year": year, "gender": gender, "row": seen[identity]},
                     )
                 )
                 continue

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.context import AuditContext
@@ -25,10 +24,11 @@ def year_report_ensure(
             period=period,
             defaults={
                 "diary_number": "",
+                # The document's head is Swedish, as the årsbokslut (i18n: data).
                 "document_type": (
-                    _("Redovisande dokument, delårsbokslut")
+                    "Redovisande dokument, delårsbokslut"  # i18n: data
                     if period == Period.INTERIM
-                    else "Redovisande dokument, bokslut"
+                    else "Redovisande dokument, bokslut"  # i18n: data
                 ),
             },
         )

@@ -63,7 +63,14 @@ def control_table(report: YearReport) -> Table:
     return Table(
         key="internkontroll",
         title=_("Bilaga 1. Uppföljning av internkontroll"),
-        columns=["Identifierad risk", "Vad kontrolleras?", _("Frekvens uppföljning"), "Metod", "Bedömning", "Resultat"],
+        columns=[
+            _("Identifierad risk"),
+            _("Vad kontrolleras?"),
+            _("Frekvens uppföljning"),
+            _("Metod"),
+            _("Bedömning"),
+            _("Resultat"),
+        ],
         rows=rows,
         numeric_from=99,
     )
@@ -89,7 +96,7 @@ def providers_table(report: YearReport) -> Table:
             p.agreement,
             [
                 p.followed_up,
-                "Ja" if p.met_requirements else "Nej",
+                _("Ja") if p.met_requirements else _("Nej"),
                 _or_dash(p.shortcomings),
                 _or_dash(p.effect),
                 _or_dash(p.measures),

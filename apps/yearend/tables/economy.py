@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from apps.organisations.models import Organisation
 from lib.report_numbers import format_number, share_percent, to_tkr
@@ -57,22 +59,23 @@ def _sum(parts: Iterable[Amounts]) -> Amounts:
 
 def _headings(year: int, period: str, first: str, *, slash_space: bool) -> list[str]:
     slash = "/ " if slash_space else "/"
+    years = {"year": year, "previous": year - 1, "slash": slash}
     if period == "interim":
         return [
             first,
-            f"Budget jan–aug {year}",
-            f"Utfall jan–aug {year}",
-            f"Avv. utfall{slash}budget jan–aug {year}",
-            f"Utfall jan–aug {year - 1}",
-            f"Diff. utfall {year}/{year - 1}",
+            _("Budget jan–aug %(year)s") % years,
+            _("Utfall jan–aug %(year)s") % years,
+            _("Avv. utfall%(slash)sbudget jan–aug %(year)s") % years,
+            _("Utfall jan–aug %(year)s") % {"year": year - 1},
+            _("Diff. utfall %(year)s/%(previous)s") % years,
         ]
     return [
         first,
-        f"Budget {year}",
-        f"Bokslut {year}",
-        f"Avv. bokslut{slash}budget {year}",
-        f"Bokslut {year - 1}",
-        f"Diff. bokslut {year}/{year - 1}",
+        _("Budget %(year)s") % years,
+        _("Bokslut %(year)s") % years,
+        _("Avv. bokslut%(slash)sbudget %(year)s") % years,
+        _("Bokslut %(year)s") % {"year": year - 1},
+        _("Diff. bokslut %(year)s/%(previous)s") % years,
     ]
 
 
@@ -116,16 +119,16 @@ def drift_table(namnd: Organisation, year: int, period: str = "annual") -> Table
     rows = [line(LedgerGroup.INCOME)]
     rows += [line(group) for group in COST_GROUPS]
     rows += [
-        Row("Verksamhetens kostnader", figures.costs.cells(), kind="sum"),
-        Row("Verksamhetens nettokostnader", figures.net_costs.cells(), kind="sum"),
+        Row(_("Verksamhetens kostnader"), figures.costs.cells(), kind="sum"),
+        Row(_("Verksamhetens nettokostnader"), figures.net_costs.cells(), kind="sum"),
         line(LedgerGroup.MUNICIPAL_GRANT),
         line(LedgerGroup.FINANCIAL_NET),
         Row(_("Årets resultat"), figures.result.cells(), kind="sum"),
     ]
     return Table(
         key="drift",
-        title="Drift",
-        columns=_headings(year, period, "Belopp i tkr", slash_space=True),
+        title=_("Drift"),
+        columns=_headings(year, period, _("Belopp i tkr"), slash_space=True),
         rows=rows,
     )
 
@@ -138,15 +141,21 @@ def result_summary(namnd: Organisation, year: int, period: str = "annual") -> di
     grant = figures.lines[LedgerGroup.MUNICIPAL_GRANT.value].outcome
     if result is None or not grant:
         return None
-    word = "överskott" if result > 0 else ("underskott" if result < 0 else "nollresultat")
     mnkr = format_number(abs(result) / Decimal(1_000_000), 1)
     share = format_number(abs(share_percent(result, grant)), 1)
-    return {
-        "word": word,
-        "mnkr": mnkr,
-        "share_percent": share,
-        "sentence": f"ett {word} om {mnkr} mnkr, vilket motsvarar {share} procent av kommunbidraget",
-    }
+    numbers = {"mnkr": mnkr, "share": share}
+    if result > 0:
+        word = _("överskott")
+        sentence = _("ett överskott om %(mnkr)s mnkr, vilket motsvarar %(share)s procent av kommunbidraget") % numbers
+    elif result < 0:
+        word = _("underskott")
+        sentence = _("ett underskott om %(mnkr)s mnkr, vilket motsvarar %(share)s procent av kommunbidraget") % numbers
+    else:
+        word = _("nollresultat")
+        sentence = (
+            _("ett nollresultat om %(mnkr)s mnkr, vilket motsvarar %(share)s procent av kommunbidraget") % numbers
+        )
+    return {"word": word, "mnkr": mnkr, "share_percent": share, "sentence": sentence}
 
 
 def prognosis_table(namnd: Organisation, year: int, period: str = "annual") -> Table:
@@ -156,20 +165,23 @@ def prognosis_table(namnd: Organisation, year: int, period: str = "annual") -> T
         deviation = "" if result is None else _tkr(result - prognosis.result_kr)
         rows.append(Row(prognosis.occasion, [_tkr(prognosis.result_kr), deviation]))
     if period == "annual":
-        rows.append(Row(f"Bokslut {year}", [_tkr(result), ""]))
+        rows.append(Row(_("Bokslut %(year)s") % {"year": year}, [_tkr(result), ""]))
     return Table(
         key="prognos",
         title=_("Prognos och prognosförändring"),
-        columns=["Avstämningstillfälle", "Prognos", _("Avvikelse från bokslut")],
+        columns=[_("Avstämningstillfälle"), _("Prognos"), _("Avvikelse från bokslut")],
         rows=rows,
     )
 
 
-INVESTMENT_KINDS: list[tuple[str, list[InvestmentItem]]] = [
-    ("Expansionsinvestering", [InvestmentItem.EXPANSION]),
-    ("Imageinvestering", [InvestmentItem.IMAGE]),
-    ("Reinvestering", [InvestmentItem.FURNITURE, InvestmentItem.IT, InvestmentItem.VEHICLES, InvestmentItem.MACHINES]),
-    ("Anpassningsinvestering", [InvestmentItem.PREMISES]),
+INVESTMENT_KINDS: list[tuple[StrOrPromise, list[InvestmentItem]]] = [
+    (gettext_lazy("Expansionsinvestering"), [InvestmentItem.EXPANSION]),
+    (gettext_lazy("Imageinvestering"), [InvestmentItem.IMAGE]),
+    (
+        gettext_lazy("Reinvestering"),
+        [InvestmentItem.FURNITURE, InvestmentItem.IT, InvestmentItem.VEHICLES, InvestmentItem.MACHINES],
+    ),
+    (gettext_lazy("Anpassningsinvestering"), [InvestmentItem.PREMISES]),
 ]
 # Kinds that are a single line have no sub-rows in the table.
 _SINGLE = {InvestmentItem.EXPANSION, InvestmentItem.IMAGE}
@@ -196,15 +208,15 @@ def investments_table(namnd: Organisation, year: int, period: str = "annual") ->
         parts = [amounts(item) for item in items]
         total = _sum(parts)
         kinds.append(total)
-        rows.append(Row(title, total.cells(magnitude=True), kind="sum"))
+        rows.append(Row(str(title), total.cells(magnitude=True), kind="sum"))
         if items[0] not in _SINGLE:
             rows += [
                 Row(f"- {item.label}", part.cells(magnitude=True)) for item, part in zip(items, parts, strict=True)
             ]
-    rows.append(Row("Totala utgifter", _sum(kinds).cells(magnitude=True), kind="sum"))
+    rows.append(Row(_("Totala utgifter"), _sum(kinds).cells(magnitude=True), kind="sum"))
     return Table(
         key="investeringar",
-        title="Investeringar",
-        columns=_headings(year, period, "Belopp i tkr", slash_space=False),
+        title=_("Investeringar"),
+        columns=_headings(year, period, _("Belopp i tkr"), slash_space=False),
         rows=rows,
     )

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from lib.report_numbers import format_number
 from lib.targets import meets
 
@@ -56,7 +58,11 @@ def figure_meets_target(figure: KeyFigure, year: int, values: dict[tuple[int, in
 
 def _headings(table: KeyFigureTable, year: int) -> list[str]:
     at = f"{table.measured_at} " if table.measured_at else ""
-    return ["Nyckeltal", f"Mål {at}{year}", f"Utfall {at}{year}", f"Utfall {at}{year - 1}", f"Utfall {at}{year - 2}"]
+    return [
+        _("Nyckeltal"),
+        _("Mål %(year)s") % {"year": f"{at}{year}"},
+        *(_("Utfall %(year)s") % {"year": f"{at}{y}"} for y in (year, year - 1, year - 2)),
+    ]
 
 
 def key_figure_table(table: KeyFigureTable, year: int, values: dict[tuple[int, int], KeyFigureValue]) -> Table:
@@ -64,11 +70,11 @@ def key_figure_table(table: KeyFigureTable, year: int, values: dict[tuple[int, i
     for figure in table.key_figures.all():
         outcomes = [outcome_text(values.get((figure.pk, y)), figure) for y in (year, year - 1, year - 2)]
         rows.append(Row(figure.name, [target_text(figure), *outcomes]))
-        rows.append(Row(f"Källa: {figure.source}", ["", "", "", ""], kind="note"))
+        rows.append(Row(_("Källa: %(source)s") % {"source": figure.source}, ["", "", "", ""], kind="note"))
     notes = [line.strip() for line in table.footnote.splitlines() if line.strip()]
     return Table(
         key=f"nyckeltal-{table.council_goal.number}-{table.position}",
-        title="Nyckeltal",
+        title=_("Nyckeltal"),
         columns=_headings(table, year),
         rows=rows,
         notes=notes,

@@ -18,8 +18,9 @@ from .base import DASH, Row, Table
 
 def _years(year: int, period: str) -> list[str]:
     """The two columns compared: the years, or their January–August in a delårsbokslut."""
-    prefix = "jan–aug " if period == "interim" else ""
-    return [f"{prefix}{year - 1}", f"{prefix}{year}"]
+    if period == "interim":
+        return [_("jan–aug %(year)s") % {"year": year - 1}, _("jan–aug %(year)s") % {"year": year}]
+    return [str(year - 1), str(year)]
 
 
 def _figures(namnd: Organisation, year: int, period: str) -> dict[tuple[int, str], Decimal]:
@@ -38,21 +39,21 @@ def _compare(before: Decimal | None, now: Decimal | None, decimals: int, suffix:
 # (label, measure, decimals, suffix, kind); measure None: a heading or a footnote row.
 STAFF_LAYOUT: list[tuple[StrOrPromise, StaffMeasure | None, int, str, str]] = [
     (gettext_lazy("Antal anställda"), None, 0, "", "heading"),
-    ("Tillsvidareanställda", StaffMeasure.PERMANENT_EMPLOYEES, 0, "", "line"),
-    ("Visstidsanställda", StaffMeasure.TEMPORARY_EMPLOYEES, 0, "", "line"),
+    (gettext_lazy("Tillsvidareanställda"), StaffMeasure.PERMANENT_EMPLOYEES, 0, "", "line"),
+    (gettext_lazy("Visstidsanställda"), StaffMeasure.TEMPORARY_EMPLOYEES, 0, "", "line"),
     (gettext_lazy("Antal årsarbetare"), None, 0, "", "heading"),
-    ("Tillsvidareanställda", StaffMeasure.PERMANENT_FTE, 1, "", "line"),
-    ("Visstidsanställda", StaffMeasure.TEMPORARY_FTE, 1, "", "line"),
+    (gettext_lazy("Tillsvidareanställda"), StaffMeasure.PERMANENT_FTE, 1, "", "line"),
+    (gettext_lazy("Visstidsanställda"), StaffMeasure.TEMPORARY_FTE, 1, "", "line"),
     (gettext_lazy("Sysselsättningsgrad *"), None, 0, "", "heading"),
-    ("Tillsvidareanställda", StaffMeasure.EMPLOYMENT_RATE, 0, "%", "line"),
+    (gettext_lazy("Tillsvidareanställda"), StaffMeasure.EMPLOYMENT_RATE, 0, "%", "line"),
     (gettext_lazy("*utifrån vad som framgår i anställningsavtalet"), None, 0, "", "note"),
-    ("Medelålder", None, 0, "", "heading"),
-    ("Tillsvidareanställda", StaffMeasure.MEAN_AGE, 1, "", "line"),
+    (gettext_lazy("Medelålder"), None, 0, "", "heading"),
+    (gettext_lazy("Tillsvidareanställda"), StaffMeasure.MEAN_AGE, 1, "", "line"),
     (gettext_lazy("Utförd tid av timavlönade*"), None, 0, "", "heading"),
     (gettext_lazy("*omräknat till heltidsarbetare"), StaffMeasure.HOURLY_PAID, 1, "", "line"),
     (gettext_lazy("Fyllnad och övertid*"), None, 0, "", "heading"),
-    ("Fyllnad", StaffMeasure.EXTRA_TIME, 1, "", "line"),
-    ("Övertid", StaffMeasure.OVERTIME, 1, "", "line"),
+    (gettext_lazy("Fyllnad"), StaffMeasure.EXTRA_TIME, 1, "", "line"),
+    (gettext_lazy("Övertid"), StaffMeasure.OVERTIME, 1, "", "line"),
     (gettext_lazy("*omräknat till heltidsarbetare"), None, 0, "", "note"),
     (gettext_lazy("Personalomsättning*"), StaffMeasure.TURNOVER, 1, "%", "sum"),
     (gettext_lazy("*exkluderat pensionsavgångar"), None, 0, "", "note"),
@@ -70,8 +71,8 @@ def staff_table(namnd: Organisation, year: int, period: str = "annual") -> Table
         rows.append(Row(str(label), _compare(before, now, decimals, suffix), kind=kind))
     return Table(
         key="personalstatistik",
-        title="Personalstatistik",
-        columns=["", *_years(year, period), "Differens"],
+        title=_("Personalstatistik"),
+        columns=["", *_years(year, period), _("Differens")],
         rows=rows,
     )
 
@@ -80,12 +81,12 @@ def injuries_table(namnd: Organisation, year: int, period: str = "annual") -> Ta
     figures = _figures(namnd, year, period)
     rows = [
         Row(label, _compare(figures.get((year - 1, m.value)), figures.get((year, m.value)), 0))
-        for label, m in (("Arbetsskador", StaffMeasure.WORK_INJURIES), ("Tillbud", StaffMeasure.INCIDENTS))
+        for label, m in ((_("Arbetsskador"), StaffMeasure.WORK_INJURIES), (_("Tillbud"), StaffMeasure.INCIDENTS))
     ]
     return Table(
         key="arbetsskador",
         title=_("Arbetsskador och tillbud"),
-        columns=[_("Arbetsskador och tillbud"), *_years(year, period), "Differens"],
+        columns=[_("Arbetsskador och tillbud"), *_years(year, period), _("Differens")],
         rows=rows,
     )
 
@@ -101,11 +102,14 @@ def sick_leave_table(namnd: Organisation, year: int, period: str = "annual") -> 
         Row(str(group.label), _compare(shares.get((year - 1, group.value)), shares.get((year, group.value)), 1))
         for group in SickLeaveGroup
     ]
-    until = "31 augusti" if period == "interim" else "31 december"
+    if period == "interim":
+        note = _("*Avser perioden 1 januari - 31 augusti")
+    else:
+        note = _("*Avser perioden 1 januari - 31 december")
     return Table(
         key="sjukfranvaro",
-        title="Sjukfrånvaro",
-        columns=[_("Sjukfrånvaro* (%)"), *_years(year, period), "Differens"],
+        title=_("Sjukfrånvaro"),
+        columns=[_("Sjukfrånvaro* (%)"), *_years(year, period), _("Differens")],
         rows=rows,
-        notes=[f"*Avser perioden 1 januari - {until}"],
+        notes=[note],
     )

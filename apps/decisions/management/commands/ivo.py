@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
@@ -89,9 +89,10 @@ class Command(BaseCommand):
             content = (json.dumps(exports.report_json(report), ensure_ascii=False, indent=2) + "\n").encode()
         elif fmt == "html":
             view = exports.report_view(report)
-            content = render_to_string(
-                "decisions/report_print.html", {"view": view, "summary_rows": exports.SUMMARY_ROWS}
-            ).encode()
+            with translation.override("sv"):  # a document to the nämnd, KF and the auditors: Swedish
+                content = render_to_string(
+                    "decisions/report_print.html", {"view": view, "summary_rows": exports.SUMMARY_ROWS}
+                ).encode()
         elif fmt == "pdf":
             content = exports.report_pdf(report)
         else:

@@ -20,6 +20,7 @@ from insyn.errors import Conflict, FieldProblems, ValidationFailed
 from ...models import (
     CouncilGoal,
     GoalAssessment,
+    Period,
     ReportStatus,
     YearReport,
 )
@@ -63,7 +64,9 @@ def _propose(namnd: Organisation, year: int) -> None:
 
 
 def _report_name(report: YearReport) -> str:
-    return f"{report.get_period_display().lower()}et {report.year}"
+    if report.period == Period.INTERIM:
+        return _("delårsbokslutet %(year)s") % {"year": report.year}
+    return _("årsbokslutet %(year)s") % {"year": report.year}
 
 
 def _require_council_goal(report: YearReport, council_goal: CouncilGoal) -> None:
@@ -76,7 +79,7 @@ def _text(problems: FieldProblems, field: str, value: str, *, limit: int, requir
     if required and not value:
         problems.add(field, required)
     elif len(value) > limit:
-        problems.add(field, f"Högst {limit} tecken (nu {len(value)}).")
+        problems.add(field, _("Högst %(limit)s tecken (nu %(count)s).") % {"limit": limit, "count": len(value)})
     return value
 
 

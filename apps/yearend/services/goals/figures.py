@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.accounts.models import User
 from apps.audit.context import AuditContext
@@ -51,7 +52,9 @@ def _number(problems: FieldProblems, field: str, entry: str, *, decimals: int) -
         return None
     exponent = number.normalize().as_tuple().exponent
     if isinstance(exponent, int) and -exponent > decimals:
-        problems.add(field, f"Högst {decimals} decimaler.")
+        problems.add(
+            field, ngettext("Högst %(count)s decimal.", "Högst %(count)s decimaler.", decimals) % {"count": decimals}
+        )
     elif abs(number) >= VALUE_LIMIT:
         problems.add(field, _("Talet är för stort."))
     return number
@@ -153,8 +156,11 @@ def key_figure_delete(
         approved = _approved_decisions([key_figure.goal_id]) if key_figure.goal_id else []
         if approved:
             raise Conflict(
-                f"Nyckeltalet ligger till grund för bedömningen av målet ”{approved[0].goal.title}” i det godkända "
-                f"{_report_name(approved[0].report)} och kan inte tas bort."
+                _(
+                    "Nyckeltalet ligger till grund för bedömningen av målet ”%(goal)s” i det godkända %(report)s "
+                    "och kan inte tas bort."
+                )
+                % {"goal": approved[0].goal.title, "report": _report_name(approved[0].report)}
             )
         table, name = key_figure.table, key_figure.name
         key_figure.delete()
@@ -182,9 +188,13 @@ def _outcome(problems: FieldProblems, field: str, entry: str) -> tuple[Decimal |
     except ValueError:
         if entry[:1].isalpha():
             if len(entry) > 60:
-                problems.add(field, f"Högst 60 tecken (nu {len(entry)}).")
+                problems.add(field, _("Högst %(limit)s tecken (nu %(count)s).") % {"limit": 60, "count": len(entry)})
             return None, entry
-        problems.add(field, f"”{entry}” är inget tal. Skriv ett tal som 17,4, eller en text som börjar med en bokstav.")
+        problems.add(
+            field,
+            _("”%(entry)s” är inget tal. Skriv ett tal som 17,4, eller en text som börjar med en bokstav.")
+            % {"entry": entry},
+        )
         return None, ""
     return _number(problems, field, entry, decimals=4), ""
 
@@ -214,7 +224,11 @@ def key_figure_outcomes_save(
     for year, raw in entries.items():
         field = f"year_{year}"
         if year not in years:
-            problems.add(field, f"Utfall kan anges för {years[0]}, {years[1]} och {years[2]}.")
+            problems.add(
+                field,
+                _("Utfall kan anges för %(first)s, %(second)s och %(third)s.")
+                % {"first": years[0], "second": years[1], "third": years[2]},
+            )
             continue
         entry = raw.strip()
         parsed[year] = _outcome(problems, field, entry) if entry else (None, "")

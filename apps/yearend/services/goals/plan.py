@@ -63,7 +63,10 @@ def council_goal_save(
         .exclude(pk__in=[council_goal.pk] if council_goal else [])
         .exists()
     ):
-        problems.add("number", f"Fullmäktiges mål {number} finns redan för {report.year}.")
+        problems.add(
+            "number",
+            _("Fullmäktiges mål %(number)s finns redan för %(year)s.") % {"number": number, "year": report.year},
+        )
     title = _text(problems, "title", title, limit=300, required=_("Skriv målets lydelse."))
     guard_published_text(problems, {"title": title})
     problems.raise_if_any(str(NOT_SAVED))
@@ -88,8 +91,10 @@ def council_goal_delete(
         locked = _locked_draft(report)
         if council_goal.goals.exists() or council_goal.key_figure_tables.exists():
             raise Conflict(
-                "Fullmäktiges mål har nämndsmål eller nyckeltalstabeller under sig; ta bort dem först om målet "
-                "ska tas bort."
+                _(
+                    "Fullmäktiges mål har nämndsmål eller nyckeltalstabeller under sig; ta bort dem först om målet "
+                    "ska tas bort."
+                )
             )
         number = council_goal.number
         council_goal.delete()
@@ -152,15 +157,17 @@ def namnd_goal_delete(
         locked = _locked_draft(report)
         problems: list[str] = []
         for assessment in _approved_decisions([goal.pk]):
-            problems.append(f"Målet är bedömt i det godkända {_report_name(assessment.report)}.")
+            problems.append(
+                _("Målet är bedömt i det godkända %(report)s.") % {"report": _report_name(assessment.report)}
+            )
         if goal.key_figure_tables.exists():
             problems.append(_("Nyckeltalstabeller står efter målet; flytta eller ta bort dem först."))
         texts = ReportText.objects.filter(report__namnd=locked.namnd, report__year=locked.year, key=f"goal-{goal.pk}")
         for text in texts.select_related("report"):
             if text.body.strip():
                 problems.append(
-                    f"Målet har en kommentar/analys i {_report_name(text.report)}; töm texten först om målet ska "
-                    "tas bort."
+                    _("Målet har en kommentar/analys i %(report)s; töm texten först om målet ska tas bort.")
+                    % {"report": _report_name(text.report)}
                 )
         if problems:
             raise Conflict(" ".join(problems))
@@ -248,16 +255,18 @@ def goals_copy_from_year(
         Organisation.objects.select_for_update().filter(pk=namnd.pk).first()
         reports = list(YearReport.objects.select_for_update().filter(namnd=namnd, year=to_year).order_by("period"))
         if any(r.status == ReportStatus.APPROVED for r in reports):
-            raise Conflict(f"En rapport för {to_year} är godkänd; dess mål kan inte ändras.")
+            raise Conflict(_("En rapport för %(year)s är godkänd; dess mål kan inte ändras.") % {"year": to_year})
         if CouncilGoal.objects.filter(namnd=namnd, year=to_year).exists():
-            raise Conflict(f"Det finns redan mål för {to_year}; kopieringen görs bara till ett år utan mål.")
+            raise Conflict(
+                _("Det finns redan mål för %(year)s; kopieringen görs bara till ett år utan mål.") % {"year": to_year}
+            )
         sources = list(
             CouncilGoal.objects.filter(namnd=namnd, year=from_year).prefetch_related(
                 "goals", "key_figure_tables__key_figures"
             )
         )
         if not sources:
-            message = f"Det finns inga mål för {from_year} att kopiera."
+            message = _("Det finns inga mål för %(year)s att kopiera.") % {"year": from_year}
             raise ValidationFailed(message, fields={"from_year": [message]})
         created: list[CouncilGoal] = []
         for source in sources:
