@@ -226,3 +226,35 @@ def test_the_focused_forms_carry_the_version_without_a_label(enrolment, casework
         html = client.get(f"/deltagare/{enrolment.code}/{path}").content.decode()
         assert f'name="{prefix}-expected_version"' in html
         assert "Expected" not in html and f'for="id_{prefix}-expected_version"' not in html
+
+
+def _misaligned_headers(html: str) -> list[str]:
+    """Headers of columns whose every cell is a right-aligned number but which are not themselves."""
+    import lxml.html
+
+    found = []
+    for table in lxml.html.fromstring(html).iter("table"):
+        headers = table.xpath("./thead/tr/th")
+        rows = table.xpath("./tbody/tr")
+        for index, header in enumerate(headers):
+            cells = [row.xpath("./th|./td")[index] for row in rows if len(row.xpath("./th|./td")) > index]
+            numeric = cells and all("numeric" in (cell.get("class") or "") for cell in cells)
+            if numeric and "numeric" not in (header.get("class") or ""):
+                found.append(header.text_content().strip())
+    return found
+
+
+def test_number_columns_have_their_headers_aligned_with_the_numbers(enrolment, caseworker_alingsas):
+    _measure(caseworker_alingsas, enrolment, 2, "first", 2)
+    meeting_record(
+        actor=caseworker_alingsas,
+        enrolment=enrolment,
+        date=enrolment.start_date + datetime.timedelta(weeks=6),
+        parties=["Arbetsförmedlingen"],
+        decision="continue",
+        today=FAR_FUTURE,
+    )
+    _measure(caseworker_alingsas, enrolment, 45, "follow_up", 4)
+    html = verified_client(caseworker_alingsas).get(f"/deltagare/{enrolment.code}/").content.decode()
+    assert "Förändring" in html
+    assert _misaligned_headers(html) == []
