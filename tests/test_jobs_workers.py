@@ -102,7 +102,13 @@ def rq_queue(settings):
     queue = django_rq.get_queue("default", job_class=RQJob)
     queue.connection.ping()  # the real Redis, or the test fails here
     queue.empty()
+    # An in-process RQ worker installs its own SIGINT and SIGTERM handlers and leaves them: put
+    # the test process's back, or later forked processes (the privacy attack's pool) inherit a
+    # SIGTERM that no longer stops them.
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
     yield queue
+    for number, handler in handlers.items():
+        signal.signal(number, handler)
     queue.empty()
 
 

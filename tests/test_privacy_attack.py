@@ -299,13 +299,21 @@ def _run(seed: int) -> tuple[int, int, int, list[Any]]:
     return ledger.releases, ledger.hidden_cells, len(findings), findings[:3]
 
 
+def _default_signals() -> None:
+    # The pool stops its workers with SIGTERM: a handler inherited from the test process (an
+    # in-process job worker's) would leave them waiting for ever.
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 @pytest.mark.skipif(_is_postgresql(), reason="pure computation, no database: the SQLite run covers it")
 def test_no_hidden_figure_can_be_worked_out_in_random_scenarios():
     import multiprocessing
 
     scenarios = int(os.environ.get("INSYN_PRIVACY_SCENARIOS", "1000"))
     # Independent scenarios: one worker per core ("fork" keeps Django set up in the workers).
-    with multiprocessing.get_context("fork").Pool(os.cpu_count() or 1) as pool:
+    with multiprocessing.get_context("fork").Pool(os.cpu_count() or 1, initializer=_default_signals) as pool:
         results = pool.map(_run, range(scenarios), chunksize=8)
     releases = sum(r[0] for r in results)
     hidden = sum(r[1] for r in results)
