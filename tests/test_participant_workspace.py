@@ -50,8 +50,8 @@ def _measure(user, enrolment, days: int, kind: str, value: int) -> None:
     )
 
 
-def test_the_workspace_shows_the_state_a_timeline_and_links_to_each_form(enrolment, caseworker_alingsas):
-    user = caseworker_alingsas
+def _first_meeting_follow_up(user, enrolment) -> None:
+    """A first measurement (2), the multi-party meeting after six weeks, a follow-up (4)."""
     _measure(user, enrolment, 2, "first", 2)
     meeting_record(
         actor=user,
@@ -62,6 +62,11 @@ def test_the_workspace_shows_the_state_a_timeline_and_links_to_each_form(enrolme
         today=FAR_FUTURE,
     )
     _measure(user, enrolment, 45, "follow_up", 4)
+
+
+def test_the_workspace_shows_the_state_a_timeline_and_links_to_each_form(enrolment, caseworker_alingsas):
+    user = caseworker_alingsas
+    _first_meeting_follow_up(user, enrolment)
     other = make_user("berit.alingsas", "executor_caseworker", "alingsas-activera")
     other.first_name, other.last_name = "Berit", "Ek"
     other.save(update_fields=["first_name", "last_name"])
@@ -245,16 +250,7 @@ def _misaligned_headers(html: str) -> list[str]:
 
 
 def test_number_columns_have_their_headers_aligned_with_the_numbers(enrolment, caseworker_alingsas):
-    _measure(caseworker_alingsas, enrolment, 2, "first", 2)
-    meeting_record(
-        actor=caseworker_alingsas,
-        enrolment=enrolment,
-        date=enrolment.start_date + datetime.timedelta(weeks=6),
-        parties=["Arbetsförmedlingen"],
-        decision="continue",
-        today=FAR_FUTURE,
-    )
-    _measure(caseworker_alingsas, enrolment, 45, "follow_up", 4)
+    _first_meeting_follow_up(caseworker_alingsas, enrolment)
     html = verified_client(caseworker_alingsas).get(f"/deltagare/{enrolment.code}/").content.decode()
     assert "Förändring" in html
     assert _misaligned_headers(html) == []
