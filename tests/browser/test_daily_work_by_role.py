@@ -181,6 +181,24 @@ def test_the_caseworkers_day(page, caseworker_alingsas):
 
     _visit(page, role, "leveranser", "/deltagare/leveranser/")
     _visit(page, role, "leverans", f"/deltagare/leveranser/{delivery.pk}/")
+    _wide_table_keeps_its_first_column_and_header_in_view(page)
+
+
+def _wide_table_keeps_its_first_column_and_header_in_view(page) -> None:
+    """On a phone a wide table scrolls in its frame: its row headings stay at the frame's left
+    edge and its column headings at the top while the figures move under them."""
+    page.set_viewport_size({"width": 390, "height": 500})
+    frame = next(
+        f for f in page.locator("main .table-scroll").all() if f.evaluate("e => e.scrollWidth > e.clientWidth")
+    )
+    frame.evaluate("e => { e.scrollLeft = e.scrollWidth; e.scrollTop = e.scrollHeight; }")
+    box = frame.bounding_box()
+    row_heading = frame.locator("tbody tr").first.locator(":scope > :first-child").bounding_box()
+    column_heading = frame.locator("thead th").last.bounding_box()
+    assert box and row_heading and column_heading
+    assert abs(row_heading["x"] - box["x"]) < 2, (row_heading, box)
+    assert abs(column_heading["y"] - box["y"]) < 2 or frame.evaluate("e => e.scrollTop") == 0, (column_heading, box)
+    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_the_registrars_day(page, registrar_alingsas, alingsas):
