@@ -10,12 +10,13 @@ import random
 
 import pytest
 
-from apps.decisions.computation import compute_report
+from apps.decisions.computation import _candidate_decisions, compute_report
 from apps.decisions.models import Decision
 from apps.decisions.selectors import decision_episodes, report_history
+from apps.decisions.services import report_prepare, report_submit
 from lib.nonexecution import report_rows
 from lib.quarters import Quarter
-from tests.decisions_helpers import decide, event
+from tests.decisions_helpers import FAR_FUTURE, decide, event
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +76,34 @@ def test_a_wait_ending_one_day_after_a_clamped_deadline_is_reported(alingsas):
     event(in_time, "executed", D(2022, 2, 28))
     rows = compute_report(alingsas, Quarter(2022, 1), D(2022, 4, 15))
     assert [(c.decision.reference, c.row.closed) for c in rows] == [("S-1", True)]
+
+
+def test_a_report_after_a_submitted_one_reuses_it_and_still_sees_what_was_registered_since(alingsas):
+    _build(alingsas)
+    in_time = decide(alingsas, "H-1", "Kontaktfamilj", D(2021, 10, 1))
+    event(in_time, "executed", D(2021, 11, 1))
+    submitted = report_submit(
+        actor=None,
+        report=report_prepare(
+            actor=None, municipality=alingsas, quarter=Quarter(2022, 2), as_of=D(2022, 7, 15), today=FAR_FUTURE
+        ),
+    )
+    # Registered after the submission, dated long before it: a decision never executed, and an
+    # interruption whose three months ran out within the submitted quarter.
+    decide(alingsas, "H-2", "Kontaktfamilj", D(2021, 12, 1))
+    event(in_time, "interrupted", D(2022, 2, 1))
+    quarter, as_of = Quarter(2022, 3), D(2022, 10, 15)
+
+    found = sorted((c.row.episode.key, c.row.section, c.row.closed) for c in compute_report(alingsas, quarter, as_of))
+
+    assert found == _by_the_rule(alingsas, quarter, as_of)
+    references = {c.decision.reference for c in compute_report(alingsas, quarter, as_of)}
+    assert {"H-1", "H-2"} <= references
+    # What the submitted report closed and nobody touched since is not read again (an interruption
+    # after the quarter's first days could still pass its deadline later, so those are).
+    closed = set(submitted.rows.filter(closed=True).values_list("decision_id", flat=True))
+    still_open = set(submitted.rows.filter(closed=False).values_list("decision_id", flat=True))
+    interrupted = set(Decision.objects.filter(events__kind="interrupted").values_list("pk", flat=True))
+    settled = closed - still_open - interrupted
+    assert settled
+    assert not settled & set(_candidate_decisions(alingsas, quarter))

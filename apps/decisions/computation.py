@@ -16,7 +16,8 @@ from django.db.models import DateField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import translation
 
 from apps.organisations.models import Organisation
-from lib.nonexecution import Event, EventKind, Row, episodes_of, report_rows
+from lib.batching import batched
+from lib.nonexecution import Event, EventKind, Row, Section, episodes_of, report_rows
 from lib.quarters import Quarter
 
 from .models import Decision, DecisionEvent, DelayReason, QuarterlyReport, ReportRow, ReportStatus
@@ -27,6 +28,9 @@ from .selectors import report_history
 # before the quarter's last day cannot have passed its deadline by then. Both bounds only ever
 # leave a decision in for the rule to decide, never out when the rule would report it.
 SHORTEST_THREE_MONTHS = datetime.timedelta(days=89)
+# And never longer than 92 (July to September).
+LONGEST_THREE_MONTHS = datetime.timedelta(days=92)
+CANDIDATE_BATCH = 2000
 _ENDING = [EventKind.EXECUTED.value, EventKind.RESUMED.value, EventKind.ENDED.value]
 
 
@@ -51,9 +55,14 @@ class ComputedRow:
 
 
 def _candidates(municipality: Organisation, quarter: Quarter) -> Q:
-    """The decisions the rule has to look at: any in an earlier submitted report (to be listed
-    again or closed), and those old enough to be late that did not end their first wait in time
-    or were interrupted later."""
+    """The decisions the rule has to look at.
+
+    Without a submitted report before the quarter: those old enough to be late that did not end
+    their first wait in time or were interrupted later (ten years of waits, the first report's
+    worst case). With one, its rows are reused: that report already listed every wait whose deadline
+    had passed by its quarter's end, as the register stood when it was submitted. So only decisions
+    listed open in an earlier report (to be listed again or closed), those with a wait begun too late
+    for that deadline, and those registered or changed since the submission can still reach the rule."""
     decided = OuterRef("decision_date")
     in_time = DecisionEvent.objects.filter(
         decision=OuterRef("pk"),
@@ -61,11 +70,30 @@ def _candidates(municipality: Organisation, quarter: Quarter) -> Q:
         date__lte=ExpressionWrapper(decided + SHORTEST_THREE_MONTHS, output_field=DateField()),
     )
     interrupted = DecisionEvent.objects.filter(decision=OuterRef("pk"), kind=EventKind.INTERRUPTED.value)
-    reported = ReportRow.objects.filter(
-        report__municipality=municipality, report__status=ReportStatus.SUBMITTED
-    ).values("decision_id")
+    earlier = QuarterlyReport.objects.filter(municipality=municipality, status=ReportStatus.SUBMITTED).filter(
+        Q(year__lt=quarter.year) | Q(year=quarter.year, quarter__lt=quarter.number)
+    )
+    reported = ReportRow.objects.filter(report__in=earlier)
+    could_be_late = Q(decision_date__lte=quarter.last_day - SHORTEST_THREE_MONTHS) & (
+        ~Exists(in_time) | Exists(interrupted)
+    )
+    latest = earlier.order_by("-year", "-quarter").values_list("year", "quarter", "submitted_at").first()
+    if latest is None or latest[2] is None:
+        return could_be_late | Q(pk__in=reported.values("decision_id"))
+    year, number, submitted_at = latest
+    # A wait begun on or before this day had its deadline (at most 92 days on) by that quarter's end.
+    seen_through = Quarter(year, number).last_day - LONGEST_THREE_MONTHS
+    begun_later = Q(decision_date__gt=seen_through) | Exists(interrupted.filter(date__gt=seen_through))
+    changed = (
+        Q(created_at__gt=submitted_at)
+        | Q(updated_at__gt=submitted_at)
+        | Exists(DecisionEvent.objects.filter(decision=OuterRef("pk"), recorded_at__gt=submitted_at))
+    )
+    still_open = reported.filter(closed=False).exclude(section=Section.EXECUTED_OR_ENDED.value)
+    # Not narrowed further by could_be_late: the few decisions left are cheaper for the rule to
+    # decide than for the database to test one by one.
     old_enough = Q(decision_date__lte=quarter.last_day - SHORTEST_THREE_MONTHS)
-    return (old_enough & (~Exists(in_time) | Exists(interrupted))) | Q(pk__in=reported)
+    return (old_enough & (begun_later | changed)) | Q(pk__in=still_open.values("decision_id"))
 
 
 _FIELDS = (
@@ -94,24 +122,30 @@ class _Candidate:
 
 
 def _candidate_decisions(municipality: Organisation, quarter: Quarter) -> dict[int, _Candidate]:
-    """The candidate decisions with their facts and events, in one query (a row per event)."""
-    rows = (
+    """The candidate decisions with their facts and events (a row per event).
+
+    Two steps: the ids first, then their rows looked up by id a batch at a time. In one query the
+    planner cannot tell how few decisions pass the filter and hashes the whole person and event
+    tables (a second and more for the largest municipality)."""
+    ids = list(
         Decision.objects.filter(municipality=municipality)
         .filter(_candidates(municipality, quarter))
-        .order_by("id", "events__date", "events__id")
-        .values_list(*_FIELDS)
+        .order_by("id")
+        .values_list("id", flat=True)
     )
     found: dict[int, _Candidate] = {}
-    current: _Candidate | None = None
-    for pk, reference, decided, type_name, basis, person_id, sex, delay, delay_text, kind, day, missing in rows:
-        if current is None or current.facts.pk != pk:
-            facts = DecisionFacts(pk, reference, decided, type_name, basis, person_id, sex)
-            current = found[pk] = _Candidate(facts, delay, delay_text, [], [])
-        if kind is None:
-            continue
-        current.events.append(Event(EventKind(kind), day))
-        if kind == EventKind.PARTLY_EXECUTED:
-            current.partial.append(f"Delvis verkställt {day.isoformat()}; återstår: {missing}")  # i18n: data
+    for chunk in batched(ids, CANDIDATE_BATCH):
+        rows = Decision.objects.filter(pk__in=chunk).order_by("id", "events__date", "events__id").values_list(*_FIELDS)
+        current: _Candidate | None = None
+        for pk, reference, decided, type_name, basis, person_id, sex, delay, delay_text, kind, day, missing in rows:
+            if current is None or current.facts.pk != pk:
+                facts = DecisionFacts(pk, reference, decided, type_name, basis, person_id, sex)
+                current = found[pk] = _Candidate(facts, delay, delay_text, [], [])
+            if kind is None:
+                continue
+            current.events.append(Event(EventKind(kind), day))
+            if kind == EventKind.PARTLY_EXECUTED:
+                current.partial.append(f"Delvis verkställt {day.isoformat()}; återstår: {missing}")  # i18n: data
     return found
 
 

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,7 @@ from apps.audit.services import audit_record
 from apps.organisations.models import Organisation
 from apps.people.models import Person
 from insyn.errors import Conflict, ValidationFailed
+from lib.batching import batched
 from lib.nonexecution import MONTHS_ALLOWED, Episode, EventKind, Outcome, Section
 from lib.quarters import Quarter, add_months
 from lib.spreadsheet import Sheet, Value, workbook_bytes
@@ -43,6 +44,10 @@ from .services.common import local_today, require_municipality
 
 # --- The identifier IVO takes instead of the personnummer ------------------------------------
 
+CODE_BATCH = 1000
+# Each attempt loses only the codes a simultaneous report took in the same instant.
+CODE_ATTEMPTS = 5
+
 
 def _birth_date(digits: str) -> str:
     """YYYYMMDD of a 12-digit personnummer or samordningsnummer (whose day is the birth day + 60)."""
@@ -58,32 +63,44 @@ def _candidate(birth: str, legal_sex: str) -> str:
 
 def ivo_codes_assign(*, municipality: Organisation, people: list[Person]) -> dict[int, str]:
     """Give every person who lacks one an identifier for IVO, unique in the municipality, and
-    return person id → identifier. An identifier, once given, is kept."""
+    return person id → identifier. An identifier, once given, is kept.
+
+    In bulk: the municipality's codes are read once and the new ones inserted together, so the
+    first report of a large municipality (tens of thousands of people) does not pay a query or
+    two per person. A code or a person taken meanwhile by a simultaneous report is skipped by the
+    insert and tried again (the person keeps the code the other report gave)."""
     from apps.people.selectors import identity_number_of
 
-    codes = dict(IvoPersonCode.objects.filter(person__in=people).values_list("person_id", "code"))
-    missing = [person for person in people if person.pk not in codes]
+    codes = dict(
+        pair
+        for chunk in batched([person.pk for person in people], CODE_BATCH)
+        for pair in IvoPersonCode.objects.filter(person__in=chunk).values_list("person_id", "code")
+    )
+    missing = {person.pk: person for person in people if person.pk not in codes}
     if not missing:
         return codes
-    with transaction.atomic():
-        for person in missing:
-            birth = _birth_date(identity_number_of(person))
-            taken = set(
-                IvoPersonCode.objects.filter(municipality=municipality, code__startswith=birth).values_list(
-                    "code", flat=True
-                )
-            )
-            code = _candidate(birth, person.legal_sex)
+    births = {pk: _birth_date(identity_number_of(person, municipality=municipality)) for pk, person in missing.items()}
+    for _attempt in range(CODE_ATTEMPTS):
+        taken = set(IvoPersonCode.objects.filter(municipality=municipality).values_list("code", flat=True))
+        new: list[IvoPersonCode] = []
+        for pk, person in missing.items():
+            code = _candidate(births[pk], person.legal_sex)
             while code in taken:
-                code = _candidate(birth, person.legal_sex)
-            try:
-                with transaction.atomic():
-                    IvoPersonCode.objects.create(municipality=municipality, person=person, code=code)
-            except IntegrityError:
-                # Given meanwhile by a simultaneous report: keep that one.
-                pass
-        codes.update(IvoPersonCode.objects.filter(person__in=missing).values_list("person_id", "code"))
-    return codes
+                code = _candidate(births[pk], person.legal_sex)
+            taken.add(code)
+            new.append(IvoPersonCode(municipality=municipality, person=person, code=code))
+        with transaction.atomic():
+            IvoPersonCode.objects.bulk_create(new, batch_size=CODE_BATCH, ignore_conflicts=True)
+        given = dict(
+            pair
+            for chunk in batched(list(missing), CODE_BATCH)
+            for pair in IvoPersonCode.objects.filter(person__in=chunk).values_list("person_id", "code")
+        )
+        codes.update(given)
+        missing = {pk: person for pk, person in missing.items() if pk not in given}
+        if not missing:
+            return codes
+    raise Conflict(_("Numren till IVO kunde inte ges just nu. Försök igen."))
 
 
 # --- The fields, in the e-service's order -------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
@@ -26,6 +27,28 @@ NOT_PERMITTED = gettext_lazy("Du får inte registrera beslut i den kommunen.")
 
 def local_today() -> datetime.date:
     return timezone.localdate()
+
+
+def register_lock(municipality: Organisation, *, submitting: bool = False) -> None:
+    """Order writes to the register against the submission of a quarterly report, inside the
+    caller's transaction.
+
+    A later report reuses a submitted one and looks again only at what was registered or changed
+    after its submission time (apps.decisions.computation). A write still open when the report was
+    computed, such as a long import, would carry earlier timestamps and be missed. So every write
+    of decisions and their events holds a shared lock on the municipality's row until it commits,
+    and the submission takes it exclusively before it computes: it waits for the open writes and
+    the writes after it wait for it, so their timestamps come after its own. (FOR SHARE against FOR
+    NO KEY UPDATE: writers do not wait for each other, nor do the foreign-key checks of other
+    tables.) SQLite lets one transaction write at a time and the submission writes first."""
+    if connection.vendor != "postgresql":
+        return
+    mode = "NO KEY UPDATE" if submitting else "SHARE"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {Organisation._meta.db_table} WHERE id = %s FOR {mode}",  # noqa: S608 - fixed names
+            [municipality.pk],
+        )
 
 
 def require_municipality(

@@ -30,7 +30,7 @@ from ..models import (
     LegalBasisKind,
 )
 from ..selectors import decision_events
-from .common import audit_decision, local_today, require_municipality
+from .common import audit_decision, local_today, register_lock, require_municipality
 
 
 def validate_decision_fields(
@@ -127,6 +127,7 @@ def decision_create(
     assert person is not None and decision_date is not None and decision_type is not None and legal_basis is not None
     try:
         with transaction.atomic():
+            register_lock(municipality)
             decision = Decision.objects.create(
                 municipality=municipality,
                 reference=reference,
@@ -174,6 +175,7 @@ def decision_update_waiting(
     if ivo_area and ivo_area not in IvoArea.values:
         raise ValidationFailed(_("Okänd inriktning."), fields={"ivo_area": [_("Okänd inriktning för beslutet.")]})
     with transaction.atomic():
+        register_lock(decision.municipality)
         decision.caseworker = caseworker.strip()
         decision.delay_reason = delay_reason
         decision.delay_reason_text = delay_reason_text.strip()
@@ -235,6 +237,7 @@ def decision_event_add(
     with transaction.atomic():
         # The row lock makes a second user's simultaneous event wait, then be checked against the
         # first one's: two "verkställt" or an event after "avslutat" cannot both get in.
+        register_lock(decision.municipality)
         Decision.objects.select_for_update().filter(pk=decision.pk).first()
         if event_kind is not None and date is not None:
             for problem in check_new_event(

@@ -28,7 +28,7 @@ from lib.swedish import quoted
 from lib.tabular import Limits
 
 from ..models import Decision, DecisionEvent, DecisionType, EndReason, LegalBasis, LegalBasisKind
-from .common import local_today, require_municipality
+from .common import local_today, register_lock, require_municipality
 from .decisions import validate_decision_fields
 
 IMPORT_REQUIRED = ["referens", "personnummer", "beslutsdatum", "insats", "lagrum"]
@@ -248,6 +248,7 @@ def decisions_import(
     result = ImportResult(created=[], updated=[])
     rows_read = 0
     with transaction.atomic():
+        register_lock(municipality)
         try:
             for batch in batched(table.rows, IMPORT_BATCH):
                 plans: list[_PlannedDecision] = []

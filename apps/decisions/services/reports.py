@@ -21,7 +21,7 @@ from lib.quarters import Quarter
 from ..computation import compute_report, report_row_from
 from ..council import council_hidden_of
 from ..models import QuarterlyReport, ReportRow, ReportStatus
-from .common import audit_report, local_today, require_municipality
+from .common import audit_report, local_today, register_lock, require_municipality
 
 
 def _check_report_order(municipality: Organisation, quarter: Quarter) -> None:
@@ -131,6 +131,8 @@ def report_submit(
     quarter = Quarter(report.year, report.quarter)
     _check_report_order(report.municipality, quarter)
     with transaction.atomic():
+        # Waits for open writes to the register, so the next report can trust submitted_at.
+        register_lock(report.municipality, submitting=True)
         report.rows.all().delete()
         _store_rows(report, quarter)
         # What the council's table hides is decided now, with every table published before it,
