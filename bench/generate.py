@@ -9,8 +9,10 @@ municipality per transaction, and the script prints how long each part took.
     .venv/bin/python bench/generate.py [--scale 1.0] [--seed 2026] [--database insyn_bench]
 
 Identity numbers are fictional (`lib.identity_numbers.fictional_number`), encrypted and hashed
-exactly as the registry does it. No audit rows are written: this is a load of history, not work
-done by a user (an import writes them; the import benchmark measures that).
+exactly as the registry does it. No audit rows are written for the loaded history: it is not work
+done by a user (an import writes them; the import benchmark measures that). Last, the IVO report of
+the second quarter of 2026 is submitted through the services for nine municipalities in ten, so
+that the next quarter's report is a typical one (their submissions write their audit rows).
 """
 
 from __future__ import annotations
@@ -43,6 +45,10 @@ from bench.dataset import (
     share,
 )
 from bench.dataset_participants import ParticipantRows
+
+# The quarter whose IVO report the data set has submitted (bench/reports_bench.py reports the next).
+HISTORY_QUARTER = (2026, 2)
+HISTORY_AS_OF = datetime.date(2026, 7, 15)
 
 
 class Generator(ParticipantRows):
@@ -247,6 +253,32 @@ class Generator(ParticipantRows):
 
     # --- the run ---------------------------------------------------------------------------
 
+    def history(self) -> None:
+        """The IVO report of HISTORY_QUARTER submitted for every municipality but every tenth,
+        through the services as a registrar submits it: the next quarter's report is then a
+        typical one, reusing it; a report for HISTORY_QUARTER itself, or any for the municipalities
+        left out, is a first report (ten years of waits)."""
+        from apps.decisions.models import ReportRow
+        from apps.decisions.services import report_prepare, report_submit
+        from apps.organisations.models import Organisation
+        from lib.quarters import Quarter
+
+        quarter = Quarter(*HISTORY_QUARTER)
+        municipalities = Organisation.objects.filter(kind="municipality").order_by("slug")
+        for index, municipality in enumerate(municipalities):
+            if index % 10 == 9:
+                continue
+            draft = report_prepare(
+                actor=None, municipality=municipality, quarter=quarter, as_of=HISTORY_AS_OF, today=TODAY
+            )
+            report = report_submit(actor=None, report=draft)
+            self.counts.add("decisions_quarterlyreport", 1)
+            self.counts.add(ReportRow._meta.db_table, report.rows.count())
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE decisions_reportrow")
+
     def timed(self, name: str, started: float) -> None:
         self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - started
 
@@ -284,6 +316,9 @@ class Generator(ParticipantRows):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         self.timed("analyze", step)
+        step = time.perf_counter()
+        self.history()
+        self.timed("submitted reports", step)
         seconds = time.perf_counter() - started
         rows = sum(self.counts.rows.values())
         return {
@@ -313,7 +348,7 @@ def ensure(*, scale: float, seed: int, database: str) -> dict[str, Any]:
 
 
 # Raised whenever the generator changes what it writes, so an older data set is not reused.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 
 
 def _marker(scale: float, seed: int) -> str:

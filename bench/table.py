@@ -22,6 +22,7 @@ BEGIN, END = "<!-- results: bench/table.py -->", "<!-- /results -->"
 P95_TARGET_MS = 150
 SHARE_TARGET = 0.40
 REPORT_TARGET_MS = 200
+MEDIAN_REPORT_TARGET_MS = 50
 NATIONAL_RATIO_TARGET = 3
 IMPORT_TARGET_ROWS_PER_SECOND = 20_000
 IMPORT_COPY_RATIO_TARGET = 10
@@ -64,17 +65,21 @@ def reports_table(data: dict[str, Any]) -> list[str]:
         "| Report | Rows in | Insyn | DuckDB | Ratio | Target | Met? |",
         "|---|---|---:|---:|---:|---|---|",
     ]
-    for key, title in [
-        ("ivo_median_municipality", "IVO quarterly report, median municipality"),
-        ("ivo_largest_municipality", "IVO quarterly report, largest municipality"),
+    for key, title, limit in [
+        ("ivo_median_municipality", "IVO quarterly report, median municipality, typical", MEDIAN_REPORT_TARGET_MS),
+        ("ivo_largest_municipality", "IVO quarterly report, largest municipality, typical", REPORT_TARGET_MS),
+        ("ivo_median_first", "IVO quarterly report, median municipality, first ever", MEDIAN_REPORT_TARGET_MS),
+        ("ivo_largest_first", "IVO quarterly report, largest municipality, first ever", REPORT_TARGET_MS),
     ]:
+        if key not in data:
+            continue
         r = data[key]
         app = r["app_ms"]
-        over = app / REPORT_TARGET_MS
+        over = app / limit
         rows.append(
             f"| {title} | {n(r['decisions'])} decisions → {n(r['rows'])} report rows | {ms(app)} | "
-            f"{ms(r['duckdb_ms'])} | {n(app / r['duckdb_ms'], 1)}× | < {REPORT_TARGET_MS} ms | "
-            f"{verdict(app < REPORT_TARGET_MS, f'{n(over, 1)}× over')} |"
+            f"{ms(r['duckdb_ms'])} | {n(app / r['duckdb_ms'], 1)}× | < {limit} ms | "
+            f"{verdict(app < limit, f'{n(over, 1)}× over')} |"
         )
     for key, title, target in [
         ("activera_year_forbund", "ACTivera full year, largest förbund", None),

@@ -20,3 +20,6 @@ class CoreConfig(AppConfig):
         from lib.translation import install
 
         install(gettext_function=translation.gettext, ngettext_function=translation.ngettext)
+
+        # Importing it registers the `one_of` lookup on every field.
+        from apps.core import lookups  # noqa: F401

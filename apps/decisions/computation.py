@@ -96,7 +96,7 @@ def _candidates(municipality: Organisation, quarter: Quarter) -> Q:
     return (old_enough & (begun_later | changed)) | Q(pk__in=still_open.values("decision_id"))
 
 
-_FIELDS = (
+_FACTS = (
     "id",
     "reference",
     "decision_date",
@@ -106,52 +106,57 @@ _FIELDS = (
     "person__legal_sex",
     "delay_reason",
     "delay_reason_text",
-    "events__kind",
-    "events__date",
-    "events__missing_part",
 )
 
 
 @dataclass
 class _Candidate:
-    facts: DecisionFacts
-    delay: str
-    delay_text: str
+    decision_date: datetime.date
     events: list[Event]
     partial: list[str]
 
 
 def _candidate_decisions(municipality: Organisation, quarter: Quarter) -> dict[int, _Candidate]:
-    """The candidate decisions with their facts and events (a row per event).
+    """The candidate decisions with their dates and events, in date order.
 
-    Two steps: the ids first, then their rows looked up by id a batch at a time. In one query the
-    planner cannot tell how few decisions pass the filter and hashes the whole person and event
+    In steps: the ids first, then their events looked up by decision a batch at a time, without
+    joins (the facts a row shows are read afterwards, for the decisions reported only). In one query
+    the planner cannot tell how few decisions pass the filter and hashes the whole person and event
     tables (a second and more for the largest municipality)."""
-    ids = list(
-        Decision.objects.filter(municipality=municipality)
+    found = {
+        pk: _Candidate(decided, [], [])
+        for pk, decided in Decision.objects.filter(municipality=municipality)
         .filter(_candidates(municipality, quarter))
         .order_by("id")
-        .values_list("id", flat=True)
-    )
-    found: dict[int, _Candidate] = {}
-    for chunk in batched(ids, CANDIDATE_BATCH):
-        rows = Decision.objects.filter(pk__in=chunk).order_by("id", "events__date", "events__id").values_list(*_FIELDS)
-        current: _Candidate | None = None
-        for pk, reference, decided, type_name, basis, person_id, sex, delay, delay_text, kind, day, missing in rows:
-            if current is None or current.facts.pk != pk:
-                facts = DecisionFacts(pk, reference, decided, type_name, basis, person_id, sex)
-                current = found[pk] = _Candidate(facts, delay, delay_text, [], [])
-            if kind is None:
-                continue
-            current.events.append(Event(EventKind(kind), day))
+        .values_list("id", "decision_date")
+    }
+    for chunk in batched(list(found), CANDIDATE_BATCH):
+        events = (
+            DecisionEvent.objects.filter(decision_id__one_of=chunk)
+            .order_by("decision_id", "date", "id")
+            .values_list("decision_id", "kind", "date", "missing_part")
+        )
+        for pk, kind, day, missing in events:
+            candidate = found[pk]
+            candidate.events.append(Event(EventKind(kind), day))
             if kind == EventKind.PARTLY_EXECUTED:
-                current.partial.append(f"Delvis verkställt {day.isoformat()}; återstår: {missing}")  # i18n: data
+                candidate.partial.append(f"Delvis verkställt {day.isoformat()}; återstår: {missing}")  # i18n: data
     return found
 
 
-def _reason(candidate: _Candidate, labels: dict[str, str]) -> str:
+def _facts(decision_ids: list[int]) -> dict[int, tuple[DecisionFacts, str, str]]:
+    """What the rows show of each decision: its facts, the delay reason and its text."""
+    found = {}
+    for chunk in batched(decision_ids, CANDIDATE_BATCH):
+        rows = Decision.objects.filter(pk__one_of=chunk).values_list(*_FACTS)
+        for pk, reference, decided, type_name, basis, person_id, sex, delay, delay_text in rows:
+            found[pk] = (DecisionFacts(pk, reference, decided, type_name, basis, person_id, sex), delay, delay_text)
+    return found
+
+
+def _reason(delay: str, delay_text: str, partial: list[str], labels: dict[str, str]) -> str:
     """Why the decision is not executed, with any partial execution and what remains."""
-    parts = [candidate.delay_text or labels.get(candidate.delay, ""), *candidate.partial]
+    parts = [delay_text or labels.get(delay, ""), *partial]
     return ". ".join(part for part in parts if part)
 
 
@@ -159,21 +164,23 @@ def compute_report(
     municipality: Organisation, quarter: Quarter, as_of: datetime.date, *, preview: bool = False
 ) -> list[ComputedRow]:
     """The rows of the quarter's report as of `as_of`; `preview`: the quarter is still running."""
-    history = report_history(municipality, quarter)
     candidates = _candidate_decisions(municipality, quarter)
+    history = report_history(municipality, quarter, decision_ids=list(candidates))
     episodes = [
         episode
         for pk, candidate in candidates.items()
-        for episode in episodes_of(pk, candidate.facts.decision_date, candidate.events)
+        for episode in episodes_of(pk, candidate.decision_date, candidate.events)
     ]
     rows = report_rows(episodes, quarter, as_of, history, preview=preview)
+    facts = _facts(sorted({row.episode.decision_id for row in rows}))
     # The reason is stored in the row that goes to IVO: Swedish, whatever the reader's language.
     with translation.override("sv"):
         labels = {choice.value: str(choice.label) for choice in DelayReason}
     computed = []
     for row in rows:
-        candidate = candidates[row.episode.decision_id]
-        computed.append(ComputedRow(row, candidate.facts, _reason(candidate, labels)))
+        pk = row.episode.decision_id
+        decision, delay, delay_text = facts[pk]
+        computed.append(ComputedRow(row, decision, _reason(delay, delay_text, candidates[pk].partial, labels)))
     computed.sort(key=lambda c: (c.row.section, -c.decision.decision_date.toordinal(), c.decision.reference))
     return computed
 

@@ -217,6 +217,11 @@ class DecisionEvent(models.Model):
         indexes = [
             models.Index(fields=["decision", "kind", "date"], name="decision_event_kind_date_idx"),
             models.Index(fields=["decision"], condition=Q(kind="interrupted"), name="decision_event_interrupted_idx"),
+            # A report after a submitted one asks only for interruptions and records since then.
+            models.Index(
+                fields=["date", "decision"], condition=Q(kind="interrupted"), name="decision_event_break_day_idx"
+            ),
+            models.Index(fields=["recorded_at"], name="decision_event_recorded_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext, gettext_lazy
 
@@ -15,6 +15,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import Permission
 from apps.accounts.selectors import municipalities_with
 from apps.organisations.models import Organisation
+from lib.batching import batched
 from lib.natural_order import natural_key
 from lib.nonexecution import (
     CATEGORY_ORDER,
@@ -72,27 +73,34 @@ def decision_episodes(decision: Decision) -> list[Episode]:
     return episodes_of(decision.pk, decision.decision_date, decision_events(decision))
 
 
-def report_history(municipality: Organisation, before: Quarter) -> History:
-    """What the municipality's submitted reports of earlier quarters said."""
+def report_history(
+    municipality: Organisation, before: Quarter, *, decision_ids: Sequence[int] | None = None
+) -> History:
+    """What the municipality's submitted reports of earlier quarters said; of the decisions
+    `decision_ids` only, if given (a report needs the history of its candidates alone)."""
     history = History()
     rows = ReportRow.objects.filter(
-        report__municipality=municipality, report__status=ReportStatus.SUBMITTED
+        Q(report__year__lt=before.year) | Q(report__year=before.year, report__quarter__lt=before.number),
+        report__municipality=municipality,
+        report__status=ReportStatus.SUBMITTED,
     ).values_list(
         "decision_id", "episode_kind", "episode_start", "section", "closed", "report__year", "report__quarter"
     )
-    for decision_id, kind, start, section, closed, year, number in rows:
-        quarter = Quarter(year, number)
-        if quarter >= before:
-            continue
-        key = (decision_id, kind, start)
-        if key not in history.first_reported or quarter < history.first_reported[key]:
-            history.first_reported[key] = quarter
-        if section == Section.EXECUTED_OR_ENDED:
-            history.listed_in_section_3.add(key)
-        else:
-            history.listed_any.add(key)
-            if not closed:
-                history.listed_open.add(key)
+    chunks = (
+        [rows] if decision_ids is None else [rows.filter(decision_id__one_of=c) for c in batched(decision_ids, 2000)]
+    )
+    for chunk in chunks:
+        for decision_id, kind, start, section, closed, year, number in chunk:
+            quarter = Quarter(year, number)
+            key = (decision_id, kind, start)
+            if key not in history.first_reported or quarter < history.first_reported[key]:
+                history.first_reported[key] = quarter
+            if section == Section.EXECUTED_OR_ENDED:
+                history.listed_in_section_3.add(key)
+            else:
+                history.listed_any.add(key)
+                if not closed:
+                    history.listed_open.add(key)
     return history
 
 
