@@ -13,7 +13,7 @@ sys.path.insert(0, str(BENCH.parent))
 from bench import table  # noqa: E402
 
 # The data set first (reused when a complete one of the same scale and seed is there), then each benchmark.
-BENCHMARKS = ["generate.py --reuse", "import_bench.py", "reports_bench.py", "load_bench.py"]
+BENCHMARKS = ["generate.py --reuse", "import_bench.py", "reports_bench.py", "load_bench.py", "yearend_bench.py"]
 
 
 def main() -> None:

@@ -73,6 +73,20 @@ def test_it_marks_each_target_met_or_missed_from_the_figures(tmp_path: Path) -> 
         },
     )
 
+    _write(
+        tmp_path,
+        "yearend",
+        {
+            "namnd": "Socialnämnden",
+            "year": 2025,
+            "docx_ms": 900.0,
+            "docx_kb": 46.0,
+            "pdf_ms": 2500.0,
+            "pdf_kb": 62.0,
+            "pdf_pages": 11,
+        },
+    )
+
     lines = table.render(tmp_path).splitlines()
 
     def row(start: str) -> str:
@@ -89,5 +103,7 @@ def test_it_marks_each_target_met_or_missed_from_the_figures(tmp_path: Path) -> 
         row("| API `/api/v1/people/`") == "| API `/api/v1/people/` | 30 | 30 % ✗ | 20.0 ms | 20.0 ms | 180 ms ✗ | 0 |"
     )
     assert row("| Caseworkers' own pages").endswith("| 15.0 % **no** |")
+    assert row("| Årsbokslut 2025, Socialnämnden, DOCX").endswith("| < 2 000 ms | **yes** |")
+    assert row("| Årsbokslut 2025, Socialnämnden, PDF").endswith("| < 2 000 ms | **no, 1.2× over** |")
     # A benchmark that has not been run leaves its section out rather than showing old or empty figures.
     assert not any(line.startswith("### 2. Import") for line in lines)
