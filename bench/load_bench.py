@@ -80,6 +80,9 @@ def production_env(database_url: str) -> dict[str, str]:
         INSYN_ENCRYPTION_KEYS=",".join(f"{k}:{v}" for k, v in keys["keys"].items()),
         INSYN_ACTIVE_KEY_ID=keys["active_key_id"],
         INSYN_LOOKUP_KEY=keys["lookup_key"],
+        INSYN_AUDIT_KEY=keys["audit_key"],
+        # No mail server to ask: /healthz reports mail "av" rather than failing.
+        INSYN_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         INSYN_LOG_LEVEL="WARNING",
         DJANGO_SETTINGS_MODULE="insyn.settings",
     )

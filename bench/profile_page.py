@@ -5,7 +5,8 @@ it is measured under load (bench/load_bench.py); needs `bench/generate.py` to ha
 
     .venv/bin/python bench/profile_page.py /deltagare/ [--lines 40] [--save page.html]
 
-`PARTICIPANT` in the path is replaced by the code of the load benchmark's participant.
+`PARTICIPANT` in the path is replaced by the code of the load benchmark's participant, `REPORT` by
+its quarterly report's id (with `--registrar`, to be the registrar who may read it).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ def main() -> None:
     parser.add_argument("path")
     parser.add_argument("--lines", type=int, default=40, help="profile lines to print (0: none)")
     parser.add_argument("--save", type=Path, help="write the page's HTML here (to compare before and after)")
+    parser.add_argument("--registrar", action="store_true", help="as the load benchmark's registrar (report pages)")
     args = parser.parse_args()
     env = production_env(f"{PG_SERVER}/{DATABASE}")
     subprocess.run([INSYN, "collectstatic", "--noinput"], env=env, check=True, stdout=subprocess.DEVNULL)
@@ -55,8 +57,8 @@ def main() -> None:
     setup = json.loads(printed.getvalue())
     # The load benchmark's host, over HTTPS as the proxy would say, so production settings apply unchanged.
     client = Client(HTTP_HOST=HOST, HTTP_X_FORWARDED_PROTO="https")
-    client.cookies["sessionid"] = setup["sessions"][0]
-    path = args.path.replace("PARTICIPANT", setup["participant"])
+    client.cookies["sessionid"] = setup["report_sessions" if args.registrar else "sessions"][0]
+    path = args.path.replace("PARTICIPANT", setup["participant"]).replace("REPORT", str(setup["report"]))
 
     response = client.get(path, secure=True)
     print(f"{path}: {response.status_code}, {len(response.content)} bytes")

@@ -163,3 +163,37 @@ def test_a_submitted_reports_table_keeps_the_sex_it_counted(alingsas):
     q3.refresh_from_db()
     assert report_json(q3)["council_statistics"] == before
     assert before[0]["women"] == 6
+
+
+def _council_row(report) -> tuple[int, int, bool]:
+    from apps.decisions.models import QuarterlyReport
+
+    row = report_json(QuarterlyReport.objects.get(pk=report.pk))["council_statistics"][0]
+    return row["women"], row["men"], row["protected"]
+
+
+def test_a_drafts_protection_is_decided_again_when_an_earlier_report_is_submitted(alingsas):
+    for i in range(11):
+        _decide(alingsas, f"K-{i}", D(2022, 5, 2 + i), LegalSex.FEMALE if i < 5 else LegalSex.MALE)
+    _decide(alingsas, "K-11", D(2022, 8, 1), LegalSex.MALE)  # late in the fourth quarter only
+    q3 = _report(alingsas, "2022Q3", D(2022, 10, 10))
+    q4 = _report(alingsas, "2022Q4", D(2023, 1, 11))
+    # Nothing published yet: five and seven give nobody away, however often the draft is viewed.
+    assert _council_row(q4) == (5, 7, False)
+    assert _council_row(q4) == (5, 7, False)
+
+    report_submit(actor=None, report=q3)  # publishes five and six: seven would tell the one man
+
+    assert _council_row(q4) == (5, 7, True)
+
+
+def test_a_drafts_protection_is_decided_again_when_the_draft_is_recomputed(alingsas):
+    for i in range(9):
+        _decide(alingsas, f"K-{i}", D(2022, 5, 2 + i), LegalSex.FEMALE if i < 5 else LegalSex.MALE)
+    q4 = _report(alingsas, "2022Q4", D(2023, 1, 11))
+    assert _council_row(q4) == (5, 4, True)
+
+    _decide(alingsas, "K-9", D(2022, 6, 1), LegalSex.MALE)
+    q4 = _report(alingsas, "2022Q4", D(2023, 1, 12))
+
+    assert _council_row(q4) == (5, 5, False)

@@ -14,11 +14,14 @@ women and men are sums of rows) – decided jointly over the whole table by lib.
 from __future__ import annotations
 
 import datetime
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -351,8 +354,6 @@ def report_council_items(report: QuarterlyReport) -> list[CouncilItem]:
 def published_history(municipality: Any, *, before: tuple[int, int]) -> list[PublishedTable]:
     """Every council table the municipality has published (its submitted reports) before a
     quarter, with what each hid: two queries whatever the number of quarters."""
-    from django.db.models import Q
-
     year, quarter = before
     reports = list(
         QuarterlyReport.objects.filter(municipality=municipality, status=ReportStatus.SUBMITTED)
@@ -391,8 +392,37 @@ def report_council_table(report: QuarterlyReport) -> CouncilTable:
     items = report_council_items(report)
     if report.is_submitted and report.council_hidden is not None:
         return council_table(items, as_of=report.as_of, hidden=frozenset(tuple(k) for k in report.council_hidden))
+    return council_table(items, as_of=report.as_of, hidden=_draft_hidden(report, items))
+
+
+# A draft's protection is decided with every table published before it: linear programmes worth
+# 50 ms and more once a municipality has a history, asked again by every view of the draft. It
+# depends only on the draft's rows (recomputed with computed_at), the tables submitted before it
+# (frozen once submitted: their number and latest submission tell the set) and the threshold, so
+# each process keeps the last answers under exactly that key.
+DRAFT_CACHE_SIZE = 256
+_draft_cache: OrderedDict[tuple[Any, ...], frozenset[FigureKey]] = OrderedDict()
+_draft_cache_lock = threading.Lock()
+
+
+def _draft_hidden(report: QuarterlyReport, items: Sequence[CouncilItem]) -> frozenset[FigureKey]:
+    earlier = (
+        QuarterlyReport.objects.filter(municipality=report.municipality, status=ReportStatus.SUBMITTED)
+        .filter(Q(year__lt=report.year) | Q(year=report.year, quarter__lt=report.quarter))
+        .aggregate(count=Count("pk"), latest=Max("submitted_at"))
+    )
+    key = (report.pk, report.computed_at, earlier["count"], earlier["latest"], threshold())
+    with _draft_cache_lock:
+        if key in _draft_cache:
+            _draft_cache.move_to_end(key)
+            return _draft_cache[key]
     history = published_history(report.municipality, before=(report.year, report.quarter))
-    return council_table(items, as_of=report.as_of, history=history)
+    hidden = hidden_figures(items, history=history)
+    with _draft_cache_lock:
+        _draft_cache[key] = hidden
+        while len(_draft_cache) > DRAFT_CACHE_SIZE:
+            _draft_cache.popitem(last=False)
+    return hidden
 
 
 def council_json(table: CouncilTable) -> list[dict[str, Any]]:
