@@ -11,8 +11,9 @@ municipality per transaction, and the script prints how long each part took.
 Identity numbers are fictional (`lib.identity_numbers.fictional_number`), encrypted and hashed
 exactly as the registry does it. No audit rows are written for the loaded history: it is not work
 done by a user (an import writes them; the import benchmark measures that). Last, the IVO report of
-the second quarter of 2026 is submitted through the services for nine municipalities in ten, so
-that the next quarter's report is a typical one (their submissions write their audit rows).
+the second quarter of 2026 is submitted through the services for nine municipalities in ten, dated
+2026-07-20, so that the next quarter's report is a typical one (their submissions write their audit
+rows). Decisions and events are registered on the day they are dated.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -49,6 +51,13 @@ from bench.dataset_participants import ParticipantRows
 # The quarter whose IVO report the data set has submitted (bench/reports_bench.py reports the next).
 HISTORY_QUARTER = (2026, 2)
 HISTORY_AS_OF = datetime.date(2026, 7, 15)
+HISTORY_SUBMITTED_AT = datetime.datetime(2026, 7, 20, 10, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
+
+
+def registered(date: datetime.date) -> datetime.datetime:
+    """Decisions and events are registered on the day they are dated (what a later report, reusing
+    the submitted one, looks at: what was registered since)."""
+    return datetime.datetime.combine(date, datetime.time(10, 0), tzinfo=ZoneInfo("Europe/Stockholm"))
 
 
 class Generator(ParticipantRows):
@@ -237,6 +246,8 @@ class Generator(ParticipantRows):
                     "decision_type_id": type_id,
                     "legal_basis_id": basis,
                     "caseworker": "",
+                    "created_at": registered(decided),
+                    "updated_at": registered(decided),
                 }
             )
             planned.append(self.events_for(decided))
@@ -244,11 +255,11 @@ class Generator(ParticipantRows):
         self.insert(
             DecisionEvent,
             (
-                {"decision_id": pk, "kind": kind, "date": date, "end_reason": reason}
+                {"decision_id": pk, "kind": kind, "date": date, "end_reason": reason, "recorded_at": registered(date)}
                 for pk, events in zip(ids, planned, strict=True)
                 for kind, date, reason in events
             ),
-            fields=["decision_id", "kind", "date", "end_reason"],
+            fields=["decision_id", "kind", "date", "end_reason", "recorded_at"],
         )
 
     # --- the run ---------------------------------------------------------------------------
@@ -271,7 +282,7 @@ class Generator(ParticipantRows):
             draft = report_prepare(
                 actor=None, municipality=municipality, quarter=quarter, as_of=HISTORY_AS_OF, today=TODAY
             )
-            report = report_submit(actor=None, report=draft)
+            report = report_submit(actor=None, report=draft, submitted_at=HISTORY_SUBMITTED_AT)
             self.counts.add("decisions_quarterlyreport", 1)
             self.counts.add(ReportRow._meta.db_table, report.rows.count())
         from django.db import connection
@@ -319,6 +330,11 @@ class Generator(ParticipantRows):
         step = time.perf_counter()
         self.history()
         self.timed("submitted reports", step)
+        # As autovacuum would have by then: index-only scans need the visibility map.
+        step = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        self.timed("vacuum", step)
         seconds = time.perf_counter() - started
         rows = sum(self.counts.rows.values())
         return {
@@ -348,7 +364,7 @@ def ensure(*, scale: float, seed: int, database: str) -> dict[str, Any]:
 
 
 # Raised whenever the generator changes what it writes, so an older data set is not reused.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 
 
 def _marker(scale: float, seed: int) -> str:

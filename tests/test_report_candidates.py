@@ -9,9 +9,10 @@ import datetime
 import random
 
 import pytest
+from django.utils import timezone
 
 from apps.decisions.computation import _candidate_decisions, compute_report
-from apps.decisions.models import Decision
+from apps.decisions.models import Decision, DecisionEvent
 from apps.decisions.selectors import decision_episodes, report_history
 from apps.decisions.services import report_prepare, report_submit
 from lib.nonexecution import report_rows
@@ -82,6 +83,10 @@ def test_a_report_after_a_submitted_one_reuses_it_and_still_sees_what_was_regist
     _build(alingsas)
     in_time = decide(alingsas, "H-1", "Kontaktfamilj", D(2021, 10, 1))
     event(in_time, "executed", D(2021, 11, 1))
+    # Registered well before the submission (further back than the margin for servers' clocks).
+    earlier = timezone.now() - datetime.timedelta(hours=1)
+    Decision.objects.filter(municipality=alingsas).update(created_at=earlier, updated_at=earlier)
+    DecisionEvent.objects.filter(decision__municipality=alingsas).update(recorded_at=earlier)
     submitted = report_submit(
         actor=None,
         report=report_prepare(

@@ -31,6 +31,7 @@ SHORTEST_THREE_MONTHS = datetime.timedelta(days=89)
 # And never longer than 92 (July to September).
 LONGEST_THREE_MONTHS = datetime.timedelta(days=92)
 CANDIDATE_BATCH = 2000
+CLOCK_MARGIN = datetime.timedelta(minutes=10)
 _ENDING = [EventKind.EXECUTED.value, EventKind.RESUMED.value, EventKind.ENDED.value]
 
 
@@ -78,16 +79,20 @@ def _candidates(municipality: Organisation, quarter: Quarter) -> Q:
         ~Exists(in_time) | Exists(interrupted)
     )
     latest = earlier.order_by("-year", "-quarter").values_list("year", "quarter", "submitted_at").first()
-    if latest is None or latest[2] is None:
+    if latest is None:
         return could_be_late | Q(pk__in=reported.values("decision_id"))
     year, number, submitted_at = latest
+    if submitted_at is None:
+        return could_be_late | Q(pk__in=reported.values("decision_id"))
+    # Timestamps come from the application servers' clocks: a margin covers clocks a little apart.
+    since = submitted_at - CLOCK_MARGIN
     # A wait begun on or before this day had its deadline (at most 92 days on) by that quarter's end.
     seen_through = Quarter(year, number).last_day - LONGEST_THREE_MONTHS
     begun_later = Q(decision_date__gt=seen_through) | Exists(interrupted.filter(date__gt=seen_through))
     changed = (
-        Q(created_at__gt=submitted_at)
-        | Q(updated_at__gt=submitted_at)
-        | Exists(DecisionEvent.objects.filter(decision=OuterRef("pk"), recorded_at__gt=submitted_at))
+        Q(created_at__gt=since)
+        | Q(updated_at__gt=since)
+        | Exists(DecisionEvent.objects.filter(decision=OuterRef("pk"), recorded_at__gt=since))
     )
     still_open = reported.filter(closed=False).exclude(section=Section.EXECUTED_OR_ENDED.value)
     # Not narrowed further by could_be_late: the few decisions left are cheaper for the rule to

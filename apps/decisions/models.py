@@ -221,7 +221,7 @@ class DecisionEvent(models.Model):
             models.Index(
                 fields=["date", "decision"], condition=Q(kind="interrupted"), name="decision_event_break_day_idx"
             ),
-            models.Index(fields=["recorded_at"], name="decision_event_recorded_idx"),
+            models.Index(fields=["recorded_at", "decision"], name="decision_event_recorded_idx"),
         ]
         constraints = [
             models.CheckConstraint(
