@@ -193,6 +193,13 @@ def main() -> None:
             "Cookie",
             [f"sessionid={key}" for key in setup["report_sessions"]],
         ),
+        "user list": ("/konto/anvandare/", "Cookie", [f"sessionid={key}" for key in setup["admin_sessions"]]),
+        "user page": (
+            f"/konto/anvandare/{setup['caseworker']}/",
+            "Cookie",
+            [f"sessionid={key}" for key in setup["admin_sessions"]],
+        ),
+        "job page": (f"/jobb/{setup['job']}/", "Cookie", cookies),
         "API decisions": ("/api/v1/decisions/", "Authorization", tokens),
         "API participants": ("/api/v1/participants/", "Authorization", tokens),
         "API people": ("/api/v1/people/", "Authorization", tokens),

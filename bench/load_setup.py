@@ -53,6 +53,8 @@ def main() -> None:
     from apps.activera.models import Enrolment
     from apps.decisions.models import QuarterlyReport
     from apps.decisions.services import report_prepare
+    from apps.jobs.models import Job, JobKind
+    from apps.jobs.services import job_start
     from apps.organisations.models import Organisation
     from lib.quarters import Quarter
 
@@ -67,11 +69,17 @@ def main() -> None:
             role_revoke(user=user, role="decisions_registrar", organisation_slug=grant.organisation.slug)
     if not user.role_grants.filter(role="decisions_registrar").exists():
         role_grant(user=user, role="decisions_registrar", organisation_slug=f"{largest.slug}-socialnamnd")
-    # The report is the median municipality's, read by its own registrar: the largest municipality's
-    # first report lists ten years of late decisions (the data set has no earlier reports).
+    # The report is the median municipality's, read by its own registrar.
     reporter = _user("last.rapport", "decisions_registrar", f"{median.slug}-socialnamnd")
+    # The largest municipality's local administrator (user administration) and a job of the
+    # caseworker's (an export of the register, queued: no worker runs during the benchmark).
+    admin = _user("last.admin", "local_admin", largest.slug)
+    job = Job.objects.filter(started_by=user, kind=JobKind.PEOPLE_EXPORT).first() or job_start(
+        actor=user, kind=JobKind.PEOPLE_EXPORT, organisation=largest
+    )
     sessions = _sessions(user)
     report_sessions = _sessions(reporter)
+    admin_sessions = _sessions(admin)
     tokens = [api_token_create(user=user) for _ in range(20)]
     report = QuarterlyReport.objects.filter(municipality=median, year=2026, quarter=3).first() or report_prepare(
         actor=None, municipality=median, quarter=Quarter(2026, 3), as_of=datetime.date(2026, 10, 15)
@@ -87,6 +95,10 @@ def main() -> None:
             {
                 "sessions": sessions,
                 "report_sessions": report_sessions,
+                "admin_sessions": admin_sessions,
+                "admin": admin.username,
+                "caseworker": user.username,
+                "job": job.pk,
                 "tokens": tokens,
                 "participant": enrolment.code,
                 "report": report.pk,
