@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 INSYN = str(ROOT / ".venv" / "bin" / "insyn")
@@ -86,3 +89,14 @@ def machine() -> dict[str, str]:
 def save(name: str, data: dict[str, object]) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{name}.json").write_text(json.dumps({"machine": machine(), **data}, indent=2, ensure_ascii=False))
+
+
+def timed(function: Callable[[], Any], runs: int = 5) -> tuple[float, Any]:
+    """Median wall time in milliseconds over `runs` runs after one warm-up, and the last result."""
+    result = function()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = function()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), result

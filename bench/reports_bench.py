@@ -18,25 +18,22 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import statistics
 import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import PG_SERVER, WORK, save
+from bench.common import PG_SERVER, WORK, save, timed
 from bench.generate import HISTORY_AS_OF, HISTORY_QUARTER, ensure
 
 DATABASE = "insyn_bench"
 QUARTER, AS_OF = (2026, 3), datetime.date(2026, 10, 15)
 FIRST_QUARTER, FIRST_AS_OF = HISTORY_QUARTER, HISTORY_AS_OF
 YEAR_START, YEAR_END = datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)
-RUNS = 5
 EXPORTS = {
     "decision": "SELECT id, municipality_id, decision_date FROM decisions_decision",
     "event": "SELECT id, decision_id, kind, date FROM decisions_decisionevent",
@@ -61,17 +58,6 @@ VARIABLES = {
     "occupation_after": ("occupation_after", "exited"),
     "income_after": ("income_after", "exited"),
 }
-
-
-def timed(function: Callable[[], Any]) -> tuple[float, Any]:
-    """Median wall time in milliseconds over RUNS runs after one warm-up, and the last result."""
-    result = function()
-    times = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        result = function()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), result
 
 
 def export_parquet(directory: Path, database: str) -> float:
