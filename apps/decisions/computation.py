@@ -20,8 +20,8 @@ from lib.batching import batched
 from lib.nonexecution import Event, EventKind, Row, Section, episodes_of, report_rows
 from lib.quarters import Quarter
 
-from .models import Decision, DecisionEvent, DelayReason, QuarterlyReport, ReportRow, ReportStatus
-from .selectors import report_history
+from .models import Decision, DecisionEvent, DelayReason, QuarterlyReport, ReportRow
+from .selectors import ID_BATCH, report_history, submitted_reports_before
 
 # Three calendar months are never shorter than 89 days (February to April in a common year), so a
 # wait that ended within 89 days of its start was in time, and one that began less than 89 days
@@ -30,7 +30,6 @@ from .selectors import report_history
 SHORTEST_THREE_MONTHS = datetime.timedelta(days=89)
 # And never longer than 92 (July to September).
 LONGEST_THREE_MONTHS = datetime.timedelta(days=92)
-CANDIDATE_BATCH = 2000
 CLOCK_MARGIN = datetime.timedelta(minutes=10)
 _ENDING = [EventKind.EXECUTED.value, EventKind.RESUMED.value, EventKind.ENDED.value]
 
@@ -71,19 +70,15 @@ def _candidates(municipality: Organisation, quarter: Quarter) -> Q:
         date__lte=ExpressionWrapper(decided + SHORTEST_THREE_MONTHS, output_field=DateField()),
     )
     interrupted = DecisionEvent.objects.filter(decision=OuterRef("pk"), kind=EventKind.INTERRUPTED.value)
-    earlier = QuarterlyReport.objects.filter(municipality=municipality, status=ReportStatus.SUBMITTED).filter(
-        Q(year__lt=quarter.year) | Q(year=quarter.year, quarter__lt=quarter.number)
-    )
+    earlier = submitted_reports_before(municipality, quarter)
     reported = ReportRow.objects.filter(report__in=earlier)
-    could_be_late = Q(decision_date__lte=quarter.last_day - SHORTEST_THREE_MONTHS) & (
-        ~Exists(in_time) | Exists(interrupted)
-    )
+    old_enough = Q(decision_date__lte=quarter.last_day - SHORTEST_THREE_MONTHS)
     latest = earlier.order_by("-year", "-quarter").values_list("year", "quarter", "submitted_at").first()
-    if latest is None:
+    submitted_at = latest[2] if latest is not None else None
+    if latest is None or submitted_at is None:
+        could_be_late = old_enough & (~Exists(in_time) | Exists(interrupted))
         return could_be_late | Q(pk__in=reported.values("decision_id"))
-    year, number, submitted_at = latest
-    if submitted_at is None:
-        return could_be_late | Q(pk__in=reported.values("decision_id"))
+    year, number = latest[0], latest[1]
     # Timestamps come from the application servers' clocks: a margin covers clocks a little apart.
     since = submitted_at - CLOCK_MARGIN
     # A wait begun on or before this day had its deadline (at most 92 days on) by that quarter's end.
@@ -95,9 +90,8 @@ def _candidates(municipality: Organisation, quarter: Quarter) -> Q:
         | Exists(DecisionEvent.objects.filter(decision=OuterRef("pk"), recorded_at__gt=since))
     )
     still_open = reported.filter(closed=False).exclude(section=Section.EXECUTED_OR_ENDED.value)
-    # Not narrowed further by could_be_late: the few decisions left are cheaper for the rule to
-    # decide than for the database to test one by one.
-    old_enough = Q(decision_date__lte=quarter.last_day - SHORTEST_THREE_MONTHS)
+    # Not narrowed further by the first wait's end: the few decisions left are cheaper for the rule
+    # to decide than for the database to test one by one.
     return (old_enough & (begun_later | changed)) | Q(pk__in=still_open.values("decision_id"))
 
 
@@ -135,7 +129,7 @@ def _candidate_decisions(municipality: Organisation, quarter: Quarter) -> dict[i
         .order_by("id")
         .values_list("id", "decision_date")
     }
-    for chunk in batched(list(found), CANDIDATE_BATCH):
+    for chunk in batched(list(found), ID_BATCH):
         events = (
             DecisionEvent.objects.filter(decision_id__one_of=chunk)
             .order_by("decision_id", "date", "id")
@@ -152,7 +146,7 @@ def _candidate_decisions(municipality: Organisation, quarter: Quarter) -> dict[i
 def _facts(decision_ids: list[int]) -> dict[int, tuple[DecisionFacts, str, str]]:
     """What the rows show of each decision: its facts, the delay reason and its text."""
     found = {}
-    for chunk in batched(decision_ids, CANDIDATE_BATCH):
+    for chunk in batched(decision_ids, ID_BATCH):
         rows = Decision.objects.filter(pk__one_of=chunk).values_list(*_FACTS)
         for pk, reference, decided, type_name, basis, person_id, sex, delay, delay_text in rows:
             found[pk] = (DecisionFacts(pk, reference, decided, type_name, basis, person_id, sex), delay, delay_text)

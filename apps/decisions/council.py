@@ -21,15 +21,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lib.disclosure import Figure, Problem, Terms, Unsafe, decide, terms_of
 from lib.nonexecution import Section
+from lib.quarters import Quarter
 from lib.swedish import swedish_key
 
-from .models import QuarterlyReport, ReportRow, ReportStatus
+from .models import QuarterlyReport, ReportRow
+from .selectors import submitted_reports_before
 
 COUNCIL_SECTIONS = {
     Section.NOT_EXECUTED: gettext_lazy("1. Gynnande beslut som ej verkställts inom tre månader från dagen för beslut"),
@@ -354,12 +356,7 @@ def report_council_items(report: QuarterlyReport) -> list[CouncilItem]:
 def published_history(municipality: Any, *, before: tuple[int, int]) -> list[PublishedTable]:
     """Every council table the municipality has published (its submitted reports) before a
     quarter, with what each hid: two queries whatever the number of quarters."""
-    year, quarter = before
-    reports = list(
-        QuarterlyReport.objects.filter(municipality=municipality, status=ReportStatus.SUBMITTED)
-        .filter(Q(year__lt=year) | Q(year=year, quarter__lt=quarter))
-        .order_by("year", "quarter")
-    )
+    reports = list(submitted_reports_before(municipality, Quarter(*before)).order_by("year", "quarter"))
     if not reports:
         return []
     rows_by_report: dict[int, list[tuple[Any, ...]]] = {report.pk: [] for report in reports}
@@ -406,10 +403,8 @@ _draft_cache_lock = threading.Lock()
 
 
 def _draft_hidden(report: QuarterlyReport, items: Sequence[CouncilItem]) -> frozenset[FigureKey]:
-    earlier = (
-        QuarterlyReport.objects.filter(municipality=report.municipality, status=ReportStatus.SUBMITTED)
-        .filter(Q(year__lt=report.year) | Q(year=report.year, quarter__lt=report.quarter))
-        .aggregate(count=Count("pk"), latest=Max("submitted_at"))
+    earlier = submitted_reports_before(report.municipality, Quarter(report.year, report.quarter)).aggregate(
+        count=Count("pk"), latest=Max("submitted_at")
     )
     key = (report.pk, report.computed_at, earlier["count"], earlier["latest"], threshold())
     with _draft_cache_lock:

@@ -61,6 +61,14 @@ def _candidate(birth: str, legal_sex: str) -> str:
     return f"{birth}-T{secrets.randbelow(10)}{sex_digit}{secrets.randbelow(10)}"
 
 
+def _codes_of(person_ids: list[int]) -> dict[int, str]:
+    return dict(
+        pair
+        for chunk in batched(person_ids, CODE_BATCH)
+        for pair in IvoPersonCode.objects.filter(person__in=chunk).values_list("person_id", "code")
+    )
+
+
 def ivo_codes_assign(*, municipality: Organisation, people: list[Person]) -> dict[int, str]:
     """Give every person who lacks one an identifier for IVO, unique in the municipality, and
     return person id → identifier. An identifier, once given, is kept.
@@ -71,11 +79,7 @@ def ivo_codes_assign(*, municipality: Organisation, people: list[Person]) -> dic
     insert and tried again (the person keeps the code the other report gave)."""
     from apps.people.selectors import identity_number_of
 
-    codes = dict(
-        pair
-        for chunk in batched([person.pk for person in people], CODE_BATCH)
-        for pair in IvoPersonCode.objects.filter(person__in=chunk).values_list("person_id", "code")
-    )
+    codes = _codes_of([person.pk for person in people])
     missing = {person.pk: person for person in people if person.pk not in codes}
     if not missing:
         return codes
@@ -91,11 +95,7 @@ def ivo_codes_assign(*, municipality: Organisation, people: list[Person]) -> dic
             new.append(IvoPersonCode(municipality=municipality, person=person, code=code))
         with transaction.atomic():
             IvoPersonCode.objects.bulk_create(new, batch_size=CODE_BATCH, ignore_conflicts=True)
-        given = dict(
-            pair
-            for chunk in batched(list(missing), CODE_BATCH)
-            for pair in IvoPersonCode.objects.filter(person__in=chunk).values_list("person_id", "code")
-        )
+        given = _codes_of(list(missing))
         codes.update(given)
         missing = {pk: person for pk, person in missing.items() if pk not in given}
         if not missing:

@@ -73,21 +73,30 @@ def decision_episodes(decision: Decision) -> list[Episode]:
     return episodes_of(decision.pk, decision.decision_date, decision_events(decision))
 
 
+# Ids per query when a long list is looked up (`__one_of`; SQLite takes them as parameters).
+ID_BATCH = 2000
+
+
+def submitted_reports_before(municipality: Organisation, quarter: Quarter) -> QuerySet[QuarterlyReport]:
+    """The municipality's submitted reports of the quarters before `quarter`."""
+    return QuarterlyReport.objects.filter(municipality=municipality, status=ReportStatus.SUBMITTED).filter(
+        Q(year__lt=quarter.year) | Q(year=quarter.year, quarter__lt=quarter.number)
+    )
+
+
 def report_history(
     municipality: Organisation, before: Quarter, *, decision_ids: Sequence[int] | None = None
 ) -> History:
     """What the municipality's submitted reports of earlier quarters said; of the decisions
     `decision_ids` only, if given (a report needs the history of its candidates alone)."""
     history = History()
-    rows = ReportRow.objects.filter(
-        Q(report__year__lt=before.year) | Q(report__year=before.year, report__quarter__lt=before.number),
-        report__municipality=municipality,
-        report__status=ReportStatus.SUBMITTED,
-    ).values_list(
+    rows = ReportRow.objects.filter(report__in=submitted_reports_before(municipality, before)).values_list(
         "decision_id", "episode_kind", "episode_start", "section", "closed", "report__year", "report__quarter"
     )
     chunks = (
-        [rows] if decision_ids is None else [rows.filter(decision_id__one_of=c) for c in batched(decision_ids, 2000)]
+        [rows]
+        if decision_ids is None
+        else [rows.filter(decision_id__one_of=c) for c in batched(decision_ids, ID_BATCH)]
     )
     for chunk in chunks:
         for decision_id, kind, start, section, closed, year, number in chunk:
