@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
@@ -14,7 +14,7 @@ from apps.audit.models import AuditAction
 from apps.audit.services import audit_record, audit_record_many
 from apps.organisations.models import Organisation
 from insyn.errors import Conflict, FieldProblems, NotPermitted, ValidationFailed
-from lib.identity_numbers import InvalidIdentityNumber, parse_identity_number
+from lib.identity_numbers import IdentityNumber, InvalidIdentityNumber, parse_identity_number
 from lib.pseudonyms import generate_code
 
 from .crypto import keyring, number_context
@@ -104,10 +104,12 @@ def people_register_many(
     municipality: Organisation,
     people: dict[str, tuple[str, str]],
     context: AuditContext | None = None,
+    numbers: Mapping[str, IdentityNumber] | None = None,
 ) -> tuple[dict[str, RegisteredPerson], int]:
     """The registry's people for many identity numbers at once (digits → (first, last name)):
     those already registered are looked up, the others registered, in a few statements. For imports;
-    the caller has validated the numbers and holds the transaction. Returns (digits → person, created)."""
+    the caller has validated the numbers and holds the transaction; `numbers` may carry them parsed
+    (digits → number). Returns (digits → person, created)."""
     from apps.core.bulk import bulk_insert
 
     if actor is not None and municipality not in municipalities_with(actor, Permission.PERSON_MANAGE):
@@ -126,7 +128,7 @@ def people_register_many(
     codes = _unused_codes(municipality.code_prefix, len(missing))
     rows = []
     for digits, code in zip(missing, codes, strict=True):
-        number = parse_identity_number(digits)
+        number = numbers[digits] if numbers and digits in numbers else parse_identity_number(digits)
         first_name, last_name = people[digits]
         rows.append(
             {

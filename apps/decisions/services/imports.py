@@ -23,6 +23,7 @@ from apps.organisations.models import Organisation
 from apps.people.models import Person
 from insyn.errors import ImportFailed, ImportProblem
 from lib.batching import batched
+from lib.identity_numbers import IdentityNumber, InvalidIdentityNumber, parse_identity_number
 from lib.nonexecution import Event, EventKind, check_new_event
 from lib.swedish import quoted
 from lib.tabular import Limits
@@ -98,8 +99,9 @@ def _plan_row(
     bases: dict[str, LegalBasis],
     end_reasons: dict[str, str],
     today: datetime.date,
+    numbers: _Numbers,
+    placeholder: Person,
 ) -> tuple[_PlannedDecision | None, list[ImportProblem]]:
-    from lib.identity_numbers import InvalidIdentityNumber, parse_identity_number
     from lib.tabular import parse_iso_date
 
     problems: list[ImportProblem] = []
@@ -123,10 +125,11 @@ def _plan_row(
     if not reference:
         problem("referens", _("Värde saknas."))
     digits = ""
-    try:
-        digits = parse_identity_number(values.get("personnummer", "")).digits
-    except InvalidIdentityNumber as exc:
-        problem("personnummer", exc.message)
+    identity = numbers.parse(values.get("personnummer", ""))
+    if isinstance(identity, InvalidIdentityNumber):
+        problem("personnummer", identity.message)
+    else:
+        digits = identity.digits
     decision_date = date_of("beslutsdatum", required=True)
     decision_type = types.get(_fold(values.get("insats", "")))
     if decision_type is None:
@@ -143,7 +146,7 @@ def _plan_row(
     if decision_date is not None and decision_type is not None and basis is not None:
         for field_name, messages in validate_decision_fields(
             municipality=municipality,
-            person=Person(municipality=municipality),  # found or registered when the row is written
+            person=placeholder,  # found or registered when the row is written
             decision_date=decision_date,
             decision_type=decision_type,
             legal_basis=basis,
@@ -203,6 +206,26 @@ def _plan_row(
     )
 
 
+class _Numbers:
+    """Identity numbers parsed once per import: a register names most people more than once."""
+
+    def __init__(self) -> None:
+        self.parsed: dict[str, IdentityNumber | InvalidIdentityNumber] = {}
+
+    def parse(self, raw: str) -> IdentityNumber | InvalidIdentityNumber:
+        found = self.parsed.get(raw)
+        if found is None:
+            try:
+                found = parse_identity_number(raw)
+            except InvalidIdentityNumber as exc:
+                found = exc
+            self.parsed[raw] = found
+        return found
+
+    def valid(self) -> dict[str, IdentityNumber]:
+        return {n.digits: n for n in self.parsed.values() if isinstance(n, IdentityNumber)}
+
+
 IMPORT_BATCH = 2000
 IMPORT_MAX_LISTED_PROBLEMS = 1000
 
@@ -247,6 +270,9 @@ def decisions_import(
     seen_references: dict[str, int] = {}
     result = ImportResult(created=[], updated=[])
     rows_read = 0
+    numbers = _Numbers()
+    placeholder = Person(municipality=municipality)
+    today = today or local_today()
     with transaction.atomic():
         register_lock(municipality)
         try:
@@ -262,7 +288,9 @@ def decisions_import(
                         allowed_bases=allowed_bases,
                         bases=bases,
                         end_reasons=end_reasons,
-                        today=today or local_today(),
+                        today=today,
+                        numbers=numbers,
+                        placeholder=placeholder,
                     )
                     reference = values.get("referens", "")
                     if reference in seen_references:
@@ -280,7 +308,14 @@ def decisions_import(
                     if plan is not None:
                         plans.append(plan)
                 if not problem_count:
-                    _write_import_batch(plans, actor=actor, municipality=municipality, context=context, result=result)
+                    _write_import_batch(
+                        plans,
+                        actor=actor,
+                        municipality=municipality,
+                        context=context,
+                        result=result,
+                        numbers=numbers.valid(),
+                    )
                 if progress is not None:
                     progress(rows_read)
         except TableError as exc:
@@ -315,6 +350,7 @@ def _write_import_batch(
     municipality: Organisation,
     context: AuditContext | None,
     result: ImportResult,
+    numbers: dict[str, IdentityNumber],
 ) -> None:
     """Write one validated batch with a fixed number of statements, whatever its size."""
     from apps.core.bulk import bulk_insert, bulk_set
@@ -326,7 +362,7 @@ def _write_import_batch(
     for plan in plans:
         names.setdefault(plan.identity_digits, (plan.first_name, plan.last_name))
     people, _created_people = people_register_many(
-        actor=actor, municipality=municipality, people=names, context=context
+        actor=actor, municipality=municipality, people=names, context=context, numbers=numbers
     )
     existing = {
         reference: (pk, version)
