@@ -264,3 +264,41 @@ def test_the_forbund_office_is_told_of_each_delivery_by_mail_and_it_is_recorded(
     assert AuditEvent.objects.filter(
         action=AuditAction.DELIVERY_NOTIFY, object_id=str(delivery.pk), details__recipient=forbund_officer.username
     ).exists()
+
+
+def test_a_member_that_joins_after_an_executor_delivered_is_summed_by_its_row(activera, caseworker_lerum):
+    """The executors' tables are frozen on different days: the förbund's sum adds them row by row
+    label, so a home municipality that only the later deliveries list is in the sum too."""
+    from apps.activera.services import referral_accept
+    from apps.organisations.models import Organisation, OrganisationKind
+
+    def enrol(slug: str, serial: int, residence: str) -> None:
+        referral = refer(unit(slug), received_on=D(2026, 1, 20), serial=serial, residence=residence)
+        referral_accept(
+            actor=caseworker(slug),
+            referral=referral,
+            start_date=D(2026, 2, 2),
+            planned_end_date=D(2026, 6, 22),
+            extent_percent=50,
+            leader=caseworker(slug),
+            today=FAR_FUTURE,
+        )
+
+    for n in range(3):
+        enrol("alingsas", 60 + n, "alingsas")
+    first = deliver("alingsas", "annual", 2026)
+    Organisation.objects.create(
+        slug="vargarda",
+        name="Vårgårda kommun",
+        kind=OrganisationKind.MUNICIPALITY,
+        code_prefix="VGA",
+        parent=Organisation.objects.get(slug="insjoriket"),
+    )
+    for n in range(4):
+        enrol("lerum", 70 + n, "vargarda")
+    deliver_all("annual", 2026, slugs=["harryda", "lerum", "molndal", "partille"])
+    assert "vargarda" not in first.raw["tables"]["residence"]["rows"]
+    residence = ForbundRelease.objects.get(kind="annual", year=2026).raw["tables"]["residence"]
+    by_row = {row: sum(cells) for row, cells in zip(residence["rows"], residence["cells"], strict=True)}
+    assert by_row["alingsas"] == 3 and by_row["vargarda"] == 4
+    assert sum(by_row.values()) == 7

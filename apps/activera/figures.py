@@ -340,6 +340,13 @@ def build_problem(releases: Sequence[Release], unit_periods: Sequence[UnitPeriod
                     add_year_relations(problem, up, after)
     for release in releases:
         for figure in figures_of(release):
+            for key, _c in figure.terms:
+                if key not in problem.truth:
+                    # A row a sum has and one executor's table lacks (a member that joined the
+                    # förbund after the executor delivered): it counted nobody there, as anyone
+                    # comparing the two tables can tell.
+                    problem.truth[key] = 0
+                    problem.bounds[key] = (0, 0)
             margin = TOTAL in figure.key[2:]  # type: ignore[index]
             problem.figures.append(
                 Figure(

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -117,26 +118,45 @@ def raw_delivery(unit: ProgrammeUnit, kind: str, year: int, period: int) -> dict
     return period_tables(units, start, end).as_json()
 
 
-def _sum_raw(raws: Sequence[dict[str, Any]]) -> dict[str, Any]:
+def _sum_table(tables: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """One table summed over executors, cell by cell by row and column label: executors frozen on
+    different days may list different rows (a municipality that joined the förbund in between)."""
+    first = tables[0]
+    if all(t["rows"] == first["rows"] and t["columns"] == first["columns"] for t in tables):
+        # The usual case: every executor lists the same rows and columns.
+        cells = [
+            [sum(column) for column in zip(*rows, strict=True)]
+            for rows in zip(*(t["cells"] for t in tables), strict=True)
+        ]
+        return {**first, "cells": cells}
+    rows = list(dict.fromkeys(row for table in tables for row in table["rows"]))
+    columns = list(dict.fromkeys(column for table in tables for column in table["columns"]))
+    at_row = {row: r for r, row in enumerate(rows)}
+    at_column = {column: c for c, column in enumerate(columns)}
+    cells = [[0] * len(columns) for _row in rows]
+    for table in tables:
+        places = [at_column[column] for column in table["columns"]]
+        for row, values in zip(table["rows"], table["cells"], strict=True):
+            target = cells[at_row[row]]
+            for c, n in zip(places, values, strict=True):
+                target[c] += n
+    return {**first, "rows": rows, "columns": columns, "cells": cells}
+
+
+def sum_raw(raws: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """The förbund's raw counts: every executor's summed, cell by cell (and week by week)."""
     first = raws[0]
-    tables: dict[str, Any] = {}
-    for key, table in first["tables"].items():
-        cells = [
-            [sum(raw["tables"][key]["cells"][r][c] for raw in raws) for c in range(len(row))]
-            for r, row in enumerate(table["cells"])
-        ]
-        tables[key] = {**table, "cells": cells}
+    keys = list(dict.fromkeys(key for raw in raws for key in raw["tables"]))
+    tables = {key: _sum_table([raw["tables"][key] for raw in raws if key in raw["tables"]]) for key in keys}
     result: dict[str, Any] = {"tables": tables}
     if "places" in first:
         result["places"] = sum(raw["places"] for raw in raws)
         result["weekly_active"] = [sum(values) for values in zip(*(raw["weekly_active"] for raw in raws), strict=True)]
-        days: dict[str, dict[str, int]] = {}
+        days: dict[str, Counter[str]] = {}
         for raw in raws:
             for gender, histogram in raw["days"].items():
-                for d, n in histogram.items():
-                    days.setdefault(gender, {})[d] = days.setdefault(gender, {}).get(d, 0) + n
-        result["days"] = days
+                days.setdefault(gender, Counter()).update(histogram)
+        result["days"] = {gender: dict(histogram) for gender, histogram in days.items()}
     return result
 
 
@@ -276,16 +296,16 @@ def _period_release(
     unit_periods += [_unit_period(d) for d in pending]
     new = [_unit_release(d, hidden=None) for d in pending]
     first_release = not ForbundRelease.objects.filter(programme=programme, kind=kind, year=year, period=period).exists()
-    sum_raw: dict[str, Any] | None = None
+    total_raw: dict[str, Any] | None = None
     if first_release:
-        sum_raw = _sum_raw([d.raw for d in pending])
+        total_raw = sum_raw([d.raw for d in pending])
         unprotected = frozenset.intersection(*(r.unprotected for r in new))
         exact = frozenset({"violence"}) if kind == DeliveryKind.TERTIAL else frozenset()
         candidate = Release(
             ident=_sum_ident(kind, year, period),
             period=(kind, year, period),
             units=tuple(sorted(d.programme_unit_id for d in pending)),
-            tables=_tables(sum_raw),
+            tables=_tables(total_raw),
             unprotected=unprotected,
             exact=exact,
         )
@@ -302,7 +322,7 @@ def _period_release(
     now = timezone.now()
     for delivery, release in zip(pending, new, strict=True):
         _store_unit(delivery, hidden[release.ident], now)
-    if sum_raw is None or candidate is None:
+    if total_raw is None or candidate is None:
         return None
     sum_hidden = hidden[_sum_ident(kind, year, period)]
     forbund = programme.forbund
@@ -311,14 +331,14 @@ def _period_release(
         kind=kind,
         year=year,
         period=period,
-        raw=sum_raw,
+        raw=total_raw,
         hidden=sorted([list(h) for h in sum_hidden]),
         content=build_content(
             programme=programme,
             kind=kind,
             year=year,
             period=period,
-            raw=sum_raw,
+            raw=total_raw,
             hidden=sum_hidden,
             threshold=threshold_for(programme),
             unprotected=candidate.unprotected,

@@ -4,6 +4,7 @@ waits, the events (verkställt, avbrott, …) and offers of an insats."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -43,8 +44,10 @@ def validate_decision_fields(
     delay_reason: str,
     today: datetime.date,
     ivo_area: str = "",
+    allowed_basis_ids: Collection[int] | None = None,
 ) -> FieldProblems:
-    """Every problem with a decision's fields, per field, in Swedish."""
+    """Every problem with a decision's fields, per field, in Swedish. `allowed_basis_ids`: the
+    decision type's legal bases, when the caller (an import) has them for every row."""
     errors = FieldProblems()
 
     if person is None:
@@ -72,8 +75,9 @@ def validate_decision_fields(
                     "period": legal_basis.period_text(),
                 },
             )
-        # Through .all(): an import's prefetched types answer without a query per row.
-        if decision_type is not None and legal_basis.pk not in {b.pk for b in decision_type.legal_bases.all()}:
+        if allowed_basis_ids is None and decision_type is not None:
+            allowed_basis_ids = {b.pk for b in decision_type.legal_bases.all()}
+        if decision_type is not None and allowed_basis_ids is not None and legal_basis.pk not in allowed_basis_ids:
             errors.add(
                 "legal_basis",
                 _("Lagrummet %(basis)s hör inte till beslutstypen %(type)s.")

@@ -96,6 +96,7 @@ def _plan_row(
     municipality: Organisation,
     types: dict[str, DecisionType],
     allowed_bases: dict[int, list[LegalBasis]],
+    allowed_ids: dict[int, frozenset[int]],
     bases: dict[str, LegalBasis],
     end_reasons: dict[str, str],
     today: datetime.date,
@@ -152,6 +153,7 @@ def _plan_row(
             legal_basis=basis,
             delay_reason="",
             today=today,
+            allowed_basis_ids=allowed_ids[decision_type.pk],
         ).items():
             column = {"decision_date": "beslutsdatum", "legal_basis": "lagrum", "decision_type": "insats"}.get(
                 field_name, field_name
@@ -263,6 +265,7 @@ def decisions_import(
         raise ImportFailed([ImportProblem(1, column, _("Kolumnen saknas i rubrikraden.")) for column in missing])
     types = {_fold(t.name): t for t in DecisionType.objects.prefetch_related("legal_bases")}
     allowed_bases = {t.pk: list(t.legal_bases.all()) for t in types.values()}
+    allowed_ids = {pk: frozenset(b.pk for b in allowed) for pk, allowed in allowed_bases.items()}
     bases = _legal_basis_lookup()
     end_reasons = {_fold(str(label)): value for value, label in EndReason.choices}
     problems: list[ImportProblem] = []
@@ -286,6 +289,7 @@ def decisions_import(
                         municipality=municipality,
                         types=types,
                         allowed_bases=allowed_bases,
+                        allowed_ids=allowed_ids,
                         bases=bases,
                         end_reasons=end_reasons,
                         today=today,
