@@ -100,7 +100,8 @@ def reports_table(data: dict[str, Any]) -> list[str]:
         ratio = r["app_ms"] / r["duckdb_ms"]
         met = "" if target is None else verdict(ratio <= target, f"{n(ratio / target, 1)}× over the target")
         rows.append(
-            f"| {title} ({r['units']} units) | {n(r['active_participants'])} active participants | "
+            f"| {title} ({r['units']} {'unit' if r['units'] == 1 else 'units'}) | "
+            f"{n(r['active_participants'])} active participants | "
             f"{ms(r['app_ms'])} | {ms(r['duckdb_ms'])} | {n(ratio, 1)}× | "
             f"{'–' if target is None else f'within {target}×'} | {met} |"
         )
