@@ -209,7 +209,8 @@ def _plan_row(
 
 
 class _Numbers:
-    """Identity numbers parsed once per import: a register names most people more than once."""
+    """Identity numbers parsed once per batch (a register names many people more than once) and
+    handed on to the registry, which would parse them again."""
 
     def __init__(self) -> None:
         self.parsed: dict[str, IdentityNumber | InvalidIdentityNumber] = {}
@@ -273,7 +274,6 @@ def decisions_import(
     seen_references: dict[str, int] = {}
     result = ImportResult(created=[], updated=[])
     rows_read = 0
-    numbers = _Numbers()
     placeholder = Person(municipality=municipality)
     today = today or local_today()
     with transaction.atomic():
@@ -281,6 +281,8 @@ def decisions_import(
         try:
             for batch in batched(table.rows, IMPORT_BATCH):
                 plans: list[_PlannedDecision] = []
+                # Per batch, so memory stays flat in the file's size.
+                numbers = _Numbers()
                 for number, values in batch:
                     rows_read += 1
                     plan, row_problems = _plan_row(
