@@ -31,7 +31,7 @@ from apps.forbund.demo import load_demo_forbund
 from apps.forbund.models import Agreement, Budget
 from apps.organisations.models import Organisation
 from tests.activera_helpers import unit
-from tests.browser.test_login_and_accessibility import assert_accessible
+from tests.browser.test_login_and_accessibility import assert_accessible, error_summary, submit
 from tests.conftest import PASSWORD, make_person, make_user
 from tests.decisions_helpers import decide
 
@@ -165,7 +165,7 @@ def test_the_caseworkers_day(page, caseworker_alingsas):
     _check(page, role, "aktivitet")
     form = page.locator("main form")
     form.get_by_role("button", name="Spara aktiviteten").click()  # no date, no activity: every error at once
-    assert page.locator("[data-error-summary]").is_visible()
+    error_summary(page)
     _check(page, role, "aktivitet-fel")
     form = page.locator("main form")
     form.get_by_label("Datum").fill(timezone.localdate().isoformat())
@@ -259,7 +259,7 @@ def test_the_forbund_offices_day(page, forbund_officer):
     line.get_by_label("Grupp").select_option(index=1)
     line.get_by_label("Post").fill("Studiecirkel för deltagare")
     line.get_by_label("Belopp (kr)").fill("125000")
-    line.get_by_role("button", name="Lägg till").click()
+    submit(line.get_by_role("button", name="Lägg till"))
     assert "125 000 kr" in _text(page)
     _check(page, role, "budget-ny-post")
 
@@ -286,7 +286,7 @@ def test_the_controllers_year_end(page, report, controller_alingsas):
     edit = page.locator(f"#kf-{figure.pk}")
     edit.locator("summary").first.click()
     edit.get_by_label(f"Utfall {report.year}").fill("240")
-    edit.get_by_role("button", name="Spara utfallen").click()
+    submit(edit.get_by_role("button", name="Spara utfallen"))
     assert "Utfallen för" in page.locator(".messages").inner_text()
     assert KeyFigureValue.objects.get(key_figure=figure, year=report.year).value == 240
     _check(page, role, "mal-och-nyckeltal-sparat")
@@ -323,8 +323,7 @@ def test_the_public_referral_form_shows_every_error_at_once(page, insjoriket):
     programme_load(name="insjoriket")
     _visit(page, "allmanhet", "anmalan", "/anmalan/")
     page.get_by_role("button", name="Skicka anmälan").click()
-    summary = page.locator("[data-error-summary]")
-    assert summary.is_visible()
+    summary = error_summary(page)
     assert summary.locator("li").count() >= 5
     _check(page, "allmanhet", "anmalan-alla-fel")
 

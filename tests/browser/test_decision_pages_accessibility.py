@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.decisions.services import report_prepare
 from lib.quarters import Quarter
-from tests.browser.test_login_and_accessibility import assert_accessible
+from tests.browser.test_login_and_accessibility import assert_accessible, submit
 from tests.conftest import PASSWORD
 from tests.decisions_helpers import FAR_FUTURE, decide, event
 
@@ -38,7 +38,7 @@ def test_the_register_and_report_pages_pass_axe(page, registrar_alingsas, alings
     page.get_by_role("button", name="Logga in").click()
     page.wait_for_url("**/konto/tvafaktor/**")
     page.get_by_label("Engångskod").fill(f"{totp(device.bin_key):06d}")
-    page.get_by_role("button", name="Fortsätt").click()
+    submit(page.get_by_role("button", name="Fortsätt"))
     page.wait_for_url(lambda url: url.endswith("/"))
     assert "Nästa rapportering till IVO" in page.content()
     assert_accessible(page)
@@ -60,6 +60,6 @@ def test_the_register_and_report_pages_pass_axe(page, registrar_alingsas, alings
     page.goto(f"/beslut/{decision.pk}/")
     page.get_by_label("Händelse", exact=True).select_option("resumed")
     page.get_by_label("Datum", exact=True).fill("2022-09-01")
-    page.get_by_role("button", name="Spara händelsen").click()
+    submit(page.get_by_role("button", name="Spara händelsen"))
     assert "Ett återupptagande kräver ett avbrott" in page.content()
     assert_accessible(page)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from apps.lexheller.models import BugMeeting, Report
-from tests.browser.test_login_and_accessibility import assert_accessible
+from tests.browser.test_login_and_accessibility import assert_accessible, submit
 from tests.conftest import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,7 +21,7 @@ def _login(page, user) -> None:
     page.goto("/konto/logga-in/")
     page.get_by_label("Användarnamn").fill(user.username)
     page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    submit(page.get_by_role("button", name="Logga in"))
     page.wait_for_url("**/")
 
 
@@ -49,7 +49,7 @@ def test_budget_agreement_invoice_and_lex_heller(page, activera, forbund_officer
     line.get_by_label("Belopp (kr)").fill("1650000")
     line.get_by_label("Platser (ca)").fill("85")
     line.get_by_label("Utförare").select_option(label="ACTivera Alingsås")
-    line.get_by_role("button", name="Lägg till").click()
+    submit(line.get_by_role("button", name="Lägg till"))
     assert "1 650 000 kr" in _text(page)
     assert "14 312 000 kr" in _text(page)  # the members' contributions
     assert_accessible(page)
@@ -94,7 +94,7 @@ def test_budget_agreement_invoice_and_lex_heller(page, activera, forbund_officer
     page.get_by_label("Vad hände?").fill("Ring 070-123 45 67 så förklarar jag")
     page.get_by_label("Vilken regel eller struktur orsakade det?").fill("Ägarskapet är otydligt.")
     page.get_by_label("Vilken blev konsekvensen för de enskilda?").fill("Ingen insats på sex veckor.")
-    page.get_by_role("button", name="Lämna rapporten").click()
+    submit(page.get_by_role("button", name="Lämna rapporten"))
     assert "telefonnummer" in page.locator("[data-error-summary]").inner_text()
     assert_accessible(page)
     page.get_by_label("Vad hände?").fill("En remiss skickades tillbaka mellan tre aktörer.")
@@ -107,27 +107,27 @@ def test_budget_agreement_invoice_and_lex_heller(page, activera, forbund_officer
     page.goto("/lexheller/bug/")
     page.get_by_label("Datum").fill((timezone.localdate() + datetime.timedelta(days=30)).isoformat())
     page.get_by_label("Plats").fill("Mölndal")
-    page.get_by_role("button", name="Registrera mötet").click()
+    submit(page.get_by_role("button", name="Registrera mötet"))
     assert_accessible(page)
     page.goto(f"/lexheller/{report.pk}/")
     _section(page, "Fråga rapportören").get_by_label("Text").fill("Hur ofta händer det?")
-    page.get_by_role("button", name="Skicka frågan").click()
+    submit(page.get_by_role("button", name="Skicka frågan"))
     _section(page, "Lyft till BUG").get_by_label("BUG-möte").select_option(index=1)
-    page.get_by_role("button", name="Lyft till mötet").click()
+    submit(page.get_by_role("button", name="Lyft till mötet"))
     assert "Lyft till BUG" in page.locator("dl.facts").inner_text()
     assert_accessible(page)
     # The meeting is held.
     BugMeeting.objects.update(date=timezone.localdate())
     page.reload()
     _section(page, "Registrera BUG:s svar").get_by_label("BUG:s svar").fill("BUG tar frågan till ledningarna.")
-    page.get_by_role("button", name="Spara svaret").click()
-    page.get_by_role("button", name="Publicera").click()
+    submit(page.get_by_role("button", name="Spara svaret"))
+    submit(page.get_by_role("button", name="Publicera"))
     assert "Publicerad" in page.locator("dl.facts").inner_text()
     assert_accessible(page)
 
     _login(page, reader)
     page.goto("/lexheller/")
-    page.get_by_role("link", name=report.number).click()
+    submit(page.get_by_role("link", name=report.number))
     content = page.content()
     assert "BUG tar frågan till ledningarna." in content
     assert "fia.fk" not in content and "Hur ofta händer det?" not in content

@@ -8,7 +8,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.jobs.models import Job, JobKind, JobState
-from tests.browser.test_login_and_accessibility import assert_accessible
+from tests.browser.test_login_and_accessibility import assert_accessible, submit
 from tests.conftest import PASSWORD
 from tests.test_decision_import import GOOD, PNR_A, _csv
 
@@ -23,7 +23,7 @@ def _log_in(page, user) -> None:
     page.get_by_role("button", name="Logga in").click()
     page.wait_for_url("**/konto/tvafaktor/**")
     page.get_by_label("Engångskod").fill(f"{totp(device.bin_key):06d}")
-    page.get_by_role("button", name="Fortsätt").click()
+    submit(page.get_by_role("button", name="Fortsätt"))
     page.wait_for_url(lambda url: url.endswith("/"))
 
 

@@ -7,6 +7,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD, make_person
 
@@ -18,6 +19,22 @@ WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21
 def assert_accessible(page) -> None:
     results = Axe().run(page, options=WCAG_21_AA)
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def submit(control) -> None:  # type: ignore[no-untyped-def]
+    """Click a button or link and wait until the page the server answers with has loaded. A bare
+    click only starts the navigation: reading the page, the database or the next form right after
+    it races the server, and a slow machine loses the race."""
+    with control.page.expect_navigation():
+        control.click()
+
+
+def error_summary(page):  # type: ignore[no-untyped-def]
+    """The error summary of the page a submit leads to. A click only starts the navigation, so
+    wait for the new page's summary instead of reading whichever document is there."""
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_visible()
+    return summary
 
 
 def _code(device: TOTPDevice) -> str:
@@ -42,15 +59,15 @@ def test_a_caseworker_logs_in_with_the_second_factor_and_every_page_passes_axe(p
     page.wait_for_url("**/konto/tvafaktor/**")
     assert_accessible(page)
     page.get_by_label("Engångskod").fill(_code(device))
-    page.get_by_role("button", name="Fortsätt").click()
+    submit(page.get_by_role("button", name="Fortsätt"))
 
     page.wait_for_url("**/personer/")
-    page.get_by_role("link", name="Start", exact=True).click()
+    submit(page.get_by_role("link", name="Start", exact=True))
     page.wait_for_url(lambda url: url.endswith("/"))
     assert page.locator("h1").count() == 1
     assert_accessible(page)
 
-    page.get_by_role("link", name="Personregister").click()
+    submit(page.get_by_role("link", name="Personregister"))
     assert_accessible(page)
     page.get_by_role("link", name=person.code).click()
     page.wait_for_url(f"**/personer/{person.code}/")
@@ -61,8 +78,7 @@ def test_a_caseworker_logs_in_with_the_second_factor_and_every_page_passes_axe(p
 def test_the_error_summary_links_to_the_field_and_passes_axe(page, caseworker_alingsas):
     page.goto("/konto/logga-in/")
     page.get_by_role("button", name="Logga in").click()
-    summary = page.locator("[data-error-summary]")
-    assert summary.is_visible()
+    summary = error_summary(page)
     assert_accessible(page)
     summary.get_by_role("link").first.click()
     assert page.evaluate("document.activeElement.id") == "id_username"
@@ -78,7 +94,7 @@ def test_first_login_shows_the_enrolment_page_which_passes_axe(page, caseworker_
     assert_accessible(page)
     device = TOTPDevice.objects.get(user=caseworker_alingsas, confirmed=False)
     page.get_by_label("Engångskod").fill(_code(device))
-    page.get_by_role("button", name="Aktivera").click()
+    submit(page.get_by_role("button", name="Aktivera"))
     page.wait_for_url(lambda url: url.endswith("/"))
     assert "Välkommen" in page.locator("h1").inner_text()
 

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from apps.activera.models import Enrolment, Referral
 from apps.activera.services import programme_load
 from lib.identity_numbers import LegalSex, fictional_number
-from tests.browser.test_login_and_accessibility import assert_accessible
+from tests.browser.test_login_and_accessibility import assert_accessible, error_summary, submit
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,7 +27,7 @@ def test_public_referral_to_exit_document(page, caseworker_alingsas, insjoriket,
     page.goto("/anmalan/")
     assert_accessible(page)
     page.get_by_role("button", name="Skicka anmälan").click()
-    assert page.locator("[data-error-summary]").is_visible()
+    error_summary(page)
     assert_accessible(page)
     page.get_by_label("Till vilken kommuns ACTivera?").select_option(label="ACTivera Alingsås")
     page.get_by_label("Personen samtycker").check()
@@ -40,7 +40,7 @@ def test_public_referral_to_exit_document(page, caseworker_alingsas, insjoriket,
         page.get_by_label(criterion["label"]).check()
     page.get_by_label("Telefon", exact=True).fill("070-111 22 33")
     page.get_by_label("Egen anmälan").check()
-    page.get_by_role("button", name="Skicka anmälan").click()
+    submit(page.get_by_role("button", name="Skicka anmälan"))
     assert "Kvittensnummer" in page.content()
     assert_accessible(page)
 
@@ -53,39 +53,39 @@ def test_public_referral_to_exit_document(page, caseworker_alingsas, insjoriket,
     page.goto("/konto/logga-in/")
     page.get_by_label("Användarnamn").fill(caseworker_alingsas.username)
     page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    submit(page.get_by_role("button", name="Logga in"))
     page.get_by_label("Engångskod").fill(f"{totp(device.bin_key):06d}")
-    page.get_by_role("button", name="Fortsätt").click()
+    submit(page.get_by_role("button", name="Fortsätt"))
     page.goto("/deltagare/")
     assert_accessible(page)
-    page.get_by_role("link", name=referral.receipt_number).click()
+    submit(page.get_by_role("link", name=referral.receipt_number))
     assert "Bea Browser" in page.content()
     assert_accessible(page)
     page.get_by_label("Startdatum").fill(start.isoformat())
     page.get_by_label("Planerat slut").fill((start + datetime.timedelta(weeks=16)).isoformat())
     page.get_by_label("Omfattning").fill("50")
-    page.get_by_role("button", name="Skriv in deltagaren").click()
+    submit(page.get_by_role("button", name="Skriv in deltagaren"))
     enrolment = Enrolment.objects.get()
     page.wait_for_url(f"**/deltagare/{enrolment.code}/")
     assert_accessible(page)
 
-    page.get_by_role("link", name="Registrera en progressionsmätning").click()
+    submit(page.get_by_role("link", name="Registrera en progressionsmätning"))
     measurement = page.get_by_role("region", name="Registrera en progressionsmätning")
     measurement.get_by_label("Datum").fill((start + datetime.timedelta(days=2)).isoformat())
     for indicator in programme.indicators.all():
         measurement.get_by_role("group", name=indicator.label, exact=False).get_by_label("2", exact=True).check()
-    measurement.get_by_role("button", name="Spara mätningen").click()
-    page.get_by_role("link", name="Flerpartsmöte efter introduktionen").click()
+    submit(measurement.get_by_role("button", name="Spara mätningen"))
+    submit(page.get_by_role("link", name="Flerpartsmöte efter introduktionen"))
     meeting = page.get_by_role("region", name="Flerpartsmöte efter introduktionen")
     meeting.get_by_label("Datum för flerpartsmötet").fill((start + datetime.timedelta(weeks=6)).isoformat())
     meeting.get_by_label("Arbetsförmedlingen").check()
-    meeting.get_by_role("button", name="Spara mötet").click()
+    submit(meeting.get_by_role("button", name="Spara mötet"))
     assert "Flerpartsmötet är registrerat" in page.content()
-    page.get_by_role("link", name="Skriv ut deltagaren").click()
+    submit(page.get_by_role("link", name="Skriv ut deltagaren"))
     exit_section = page.get_by_role("region", name="Skriv ut deltagaren")
     exit_section.get_by_label("Slutdatum").fill(today.isoformat())
     exit_section.get_by_label("Sysselsättning efter").select_option("arbete")
-    exit_section.get_by_role("button", name="Skriv ut").click()
+    submit(exit_section.get_by_role("button", name="Skriv ut"))
     assert "Avslutsdokumentation" in page.content()
     assert_accessible(page)
     pdf = page.request.get(f"/deltagare/{enrolment.code}/avslut.pdf")
@@ -116,7 +116,7 @@ def test_the_forbund_pages_pass_axe(page, forbund_officer, insjoriket):
     page.goto("/konto/logga-in/")
     page.get_by_label("Användarnamn").fill(forbund_officer.username)
     page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    submit(page.get_by_role("button", name="Logga in"))
     page.wait_for_url(lambda url: url.endswith("/"))
     assert_accessible(page)
     for path in [

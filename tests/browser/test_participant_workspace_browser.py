@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.activera.services import measurement_add, programme_load, referral_accept
 from tests.activera_helpers import FAR_FUTURE, refer, unit
-from tests.browser.test_login_and_accessibility import assert_accessible
+from tests.browser.test_login_and_accessibility import assert_accessible, error_summary
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -71,7 +71,7 @@ def test_the_workspace_and_a_focused_form_at_1280_and_390_px(page, caseworker_al
     _fits(page)
     assert_accessible(page)
     form.get_by_role("button", name="Skriv ut").click()  # no date: every error, on the same page
-    assert page.locator("[data-error-summary]").is_visible()
+    error_summary(page)
     _fits(page)
     assert_accessible(page)
     form = page.get_by_role("region", name="Skriv ut deltagaren")

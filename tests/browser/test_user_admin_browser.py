@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.accounts.models import RoleGrant, User
 from apps.organisations.models import Organisation
-from tests.browser.test_login_and_accessibility import _code, assert_accessible
+from tests.browser.test_login_and_accessibility import _code, assert_accessible, error_summary
 from tests.conftest import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -48,7 +48,7 @@ def test_a_lerum_local_administrator_invites_grants_resets_and_cannot_touch_alin
     page.wait_for_url("**/konto/anvandare/bjud-in/")
     assert_accessible(page)
     page.get_by_role("button", name="Skicka inbjudan").click()
-    assert page.locator(".error-summary li").count() >= 3
+    assert error_summary(page).locator("li").count() >= 3
     assert_accessible(page)
     page.get_by_label("Användarnamn").fill("nora.ny")
     page.get_by_label("Förnamn").fill("Nora")

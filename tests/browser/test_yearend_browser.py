@@ -27,7 +27,7 @@ from apps.yearend.models import (
 from apps.yearend.selectors import goal_proposals, report_goals
 from apps.yearend.services.editing import goal_assessment_decide
 from apps.yearend.services.imports import KINDS
-from tests.browser.test_login_and_accessibility import assert_accessible
+from tests.browser.test_login_and_accessibility import assert_accessible, error_summary, submit
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,7 +38,7 @@ def _login(page, user) -> None:
     page.goto("/konto/logga-in/")
     page.get_by_label("Användarnamn").fill(user.username)
     page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    submit(page.get_by_role("button", name="Logga in"))
     page.wait_for_url(lambda url: url.endswith("/"))
 
 
@@ -85,8 +85,7 @@ def test_the_controllers_year_from_draft_to_approved_and_downloaded(
         files=[{"name": "drift.csv", "mimeType": "text/csv", "buffer": "år;kontogrupp\n2022;lon\n".encode()}]
     )
     economy.get_by_role("button", name="Läs in driftredovisning").click()
-    summary = page.locator("[data-error-summary]")
-    assert summary.is_visible()
+    summary = error_summary(page)
     assert "Inget lästes in" in summary.inner_text()
     assert "Rad 1, kolumn budget_kr: Kolumnen saknas" in summary.inner_text()
     assert not LedgerFigure.objects.filter(namnd=report.namnd).exists()
@@ -131,8 +130,7 @@ def test_the_controllers_year_from_draft_to_approved_and_downloaded(
     article.locator("summary", has_text="Ändra bedömningen").click()
     article.get_by_label("Bedömning", exact=True).select_option(label=f"{other.symbol} {other.label}")
     article.get_by_role("button", name="Spara bedömningen").click()
-    summary = page.locator("[data-error-summary]")
-    assert summary.is_visible()
+    summary = error_summary(page)
     assert f"avviker från förslaget ({proposal.label})" in summary.inner_text()
     assert not GoalAssessment.objects.filter(report=report, goal=goal, decided=other).exists()
     assert_accessible(page)

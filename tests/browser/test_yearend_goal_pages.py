@@ -12,7 +12,7 @@ import pytest
 from apps.yearend.example import load_example
 from apps.yearend.models import KeyFigure, KeyFigureOrigin, KeyFigureValue
 from apps.yearend.services.editing import year_report_reopen
-from tests.browser.test_login_and_accessibility import assert_accessible
+from tests.browser.test_login_and_accessibility import assert_accessible, submit
 from tests.browser.test_yearend_browser import _login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -41,7 +41,7 @@ def test_the_controller_enters_an_outcome_on_the_goals_page_and_axe_finds_nothin
     edit = page.locator(f"#kf-{figure.pk}")
     edit.locator("summary").first.click()
     edit.get_by_label("Utfall 2022").fill("12,3,4")
-    edit.get_by_role("button", name="Spara utfallen").click()
+    submit(edit.get_by_role("button", name="Spara utfallen"))
     summary = page.locator("[data-error-summary]")
     assert "”12,3,4” är inget tal" in summary.inner_text()
     assert_accessible(page)
@@ -49,7 +49,7 @@ def test_the_controller_enters_an_outcome_on_the_goals_page_and_axe_finds_nothin
 
     edit = page.locator(f"#kf-{figure.pk}")
     edit.get_by_label("Utfall 2022").fill("240")
-    edit.get_by_role("button", name="Spara utfallen").click()
+    submit(edit.get_by_role("button", name="Spara utfallen"))
     assert "Utfallen för" in page.locator(".messages").inner_text()
     value = KeyFigureValue.objects.get(key_figure=figure, year=2022)
     assert (value.value, value.origin) == (240, KeyFigureOrigin.MANUAL)
