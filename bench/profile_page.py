@@ -45,6 +45,9 @@ def main() -> None:
     import django
 
     django.setup()
+    from lib.collector import threshold_from_env, tune_collector
+
+    tune_collector(threshold_from_env(), freeze=True)  # as every web worker does (insyn/wsgi.py)
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
