@@ -29,8 +29,20 @@ def test_one_of_selects_what_in_selects_by_key_and_by_foreign_key(alingsas):
     assert not Decision.objects.filter(pk__one_of=[]).exists()
 
 
+def test_one_of_text_selects_what_in_selects_by_a_text_column(alingsas):
+    decisions = [decide(alingsas, f"T-{n}", "Kontaktfamilj", datetime.date(2022, 1, 1 + n)) for n in range(5)]
+    wanted = ["T-1", "T-3", "T-nothing"]
+
+    chosen = Decision.objects.filter(reference__one_of_text=wanted).values_list("pk", flat=True)
+    assert sorted(chosen) == sorted(Decision.objects.filter(reference__in=wanted).values_list("pk", flat=True))
+    assert sorted(chosen) == [decisions[1].pk, decisions[3].pk]
+    assert not Decision.objects.filter(reference__one_of_text=[]).exists()
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the array parameter is PostgreSQL's")
 def test_on_postgresql_the_list_is_one_parameter(alingsas):
     with CaptureQueriesContext(connection) as queries:
         list(Decision.objects.filter(pk__one_of=list(range(1, 3001))))
-    assert "= ANY(" in queries[0]["sql"]
+        list(Decision.objects.filter(reference__one_of_text=[f"R-{n}" for n in range(3000)]))
+    assert "= ANY(" in queries[0]["sql"] and "::bigint[]" in queries[0]["sql"]
+    assert "= ANY(" in queries[1]["sql"] and "::text[]" in queries[1]["sql"]

@@ -120,7 +120,7 @@ def people_register_many(
     found = {
         digest: RegisteredPerson(pk, code)
         for digest, pk, code in Person.objects.filter(
-            municipality=municipality, identity_number_hash__in=hashes.values()
+            municipality=municipality, identity_number_hash__one_of_text=list(hashes.values())
         ).values_list("identity_number_hash", "id", "code")
     }
     result = {digits: found[digest] for digits, digest in hashes.items() if digest in found}
@@ -174,7 +174,7 @@ def _unused_codes(prefix: str, count: int) -> list[str]:
         if wanted == 0:
             break
         candidates = {generate_code(prefix) for _n in range(wanted)} - codes
-        taken = set(Person.objects.filter(code__in=candidates).values_list("code", flat=True))
+        taken = set(Person.objects.filter(code__one_of_text=list(candidates)).values_list("code", flat=True))
         codes |= candidates - taken
     if len(codes) < count:
         raise Conflict(_("Kunde inte ta fram unika koder; försök igen."))

@@ -373,11 +373,11 @@ def _write_import_batch(
     existing = {
         reference: (pk, version)
         for reference, pk, version in Decision.objects.filter(
-            municipality=municipality, reference__in=[p.reference for p in plans]
+            municipality=municipality, reference__one_of_text=[p.reference for p in plans]
         ).values_list("reference", "pk", "version")
     }
     if existing:
-        DecisionEvent.objects.filter(decision_id__in=[pk for pk, _version in existing.values()]).delete()
+        DecisionEvent.objects.filter(decision_id__one_of=[pk for pk, _version in existing.values()]).delete()
     new_plans = [plan for plan in plans if plan.reference not in existing]
 
     def values(plan: _PlannedDecision) -> dict[str, Any]:
